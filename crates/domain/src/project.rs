@@ -1,0 +1,161 @@
+//! Projects (项目支出) with their annual goal and three-level performance indicators.
+
+use crate::budget::{Budget, FundingSource};
+use crate::money::Fen;
+use crate::provenance::Sourced;
+use crate::rule::QualitativeLevel;
+use rust_decimal::Decimal;
+
+/// The first-level indicator groups of a project (一级指标).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level1 {
+    /// 产出指标.
+    Output,
+    /// 效益指标.
+    Benefit,
+    /// 满意度指标.
+    Satisfaction,
+}
+
+impl Level1 {
+    /// All groups in table order.
+    pub const ALL: [Level1; 3] = [Level1::Output, Level1::Benefit, Level1::Satisfaction];
+
+    /// The Chinese name, as tables print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level1::Output => "产出指标",
+            Level1::Benefit => "效益指标",
+            Level1::Satisfaction => "满意度指标",
+        }
+    }
+
+    /// The identifier used in data files.
+    pub fn id(self) -> &'static str {
+        match self {
+            Level1::Output => "output",
+            Level1::Benefit => "benefit",
+            Level1::Satisfaction => "satisfaction",
+        }
+    }
+
+    /// Parses the identifier or the Chinese name (with or without 指标).
+    pub fn parse(text: &str) -> Option<Level1> {
+        Level1::ALL.into_iter().find(|l| {
+            l.id() == text || l.label() == text || l.label().trim_end_matches("指标") == text
+        })
+    }
+}
+
+/// An indicator's direction (指标性质), as tables record it next to the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operator {
+    /// ≥: more is better, the target is a floor.
+    AtLeast,
+    /// >.
+    Above,
+    /// =.
+    Equal,
+    /// ≤: less is better, the target is a ceiling.
+    AtMost,
+    /// <.
+    Below,
+    /// 定性: judged in words against three levels.
+    Qualitative,
+}
+
+impl Operator {
+    /// The symbol as tables print it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Operator::AtLeast => "≥",
+            Operator::Above => ">",
+            Operator::Equal => "=",
+            Operator::AtMost => "≤",
+            Operator::Below => "<",
+            Operator::Qualitative => "定性",
+        }
+    }
+
+    /// Parses a symbol (`>=` and `≥` both work) or 定性.
+    pub fn parse(text: &str) -> Option<Operator> {
+        Some(match text.trim() {
+            "≥" | ">=" => Operator::AtLeast,
+            ">" => Operator::Above,
+            "=" | "==" => Operator::Equal,
+            "≤" | "<=" => Operator::AtMost,
+            "<" => Operator::Below,
+            "定性" | "qualitative" => Operator::Qualitative,
+            _ => return None,
+        })
+    }
+}
+
+/// The qualitative judgement of an indicator: the level reached and the score chosen inside
+/// its band (RULES.md §1.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QualitativeJudgement {
+    /// The level reached.
+    pub level: QualitativeLevel,
+    /// The score chosen by the evaluator.
+    pub score: Sourced<Decimal>,
+    /// Why, in words.
+    pub rationale: String,
+}
+
+/// A third-level performance indicator of a project (三级指标).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indicator {
+    /// First-level group.
+    pub level1: Level1,
+    /// Second-level category, e.g. 数量指标.
+    pub level2: String,
+    /// The indicator's name.
+    pub name: String,
+    /// Direction.
+    pub operator: Operator,
+    /// The annual target value (年度指标值); `None` for qualitative indicators.
+    pub target: Option<Sourced<Decimal>>,
+    /// The unit of measure (度量单位), e.g. 件, %, 个.
+    pub unit: String,
+    /// Points (分值).
+    pub weight: Sourced<Decimal>,
+    /// The actual value (实际完成值), once known.
+    pub actual: Option<Sourced<Decimal>>,
+    /// The judgement of a qualitative indicator.
+    pub judgement: Option<QualitativeJudgement>,
+    /// Reason for a deviation and the corrective measure (偏差原因分析及改进措施).
+    pub deviation_note: Option<String>,
+}
+
+/// A project (项目) of one year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    /// Project code.
+    pub code: String,
+    /// Name as the report uses it, e.g. 机关饭堂.
+    pub name: String,
+    /// The unit that carries it out (实施单位), by code.
+    pub unit: String,
+    /// Funding source.
+    pub source: FundingSource,
+    /// The project's annual goal (年度总体目标).
+    pub goal: String,
+    /// Budget.
+    pub budget: Budget,
+    /// Full-year execution (全年执行数).
+    pub executed: Sourced<Fen>,
+    /// Three-level indicators, when set.
+    pub indicators: Vec<Indicator>,
+    /// Whether the report analyses it as a key task project (重点任务项目).
+    pub key: bool,
+    /// What the money achieved, as prose (may be empty).
+    pub achievements: Vec<String>,
+}
+
+impl Project {
+    /// Execution ÷ full-year budget, or `None` for a zero budget.
+    pub fn execution_rate(&self) -> Option<Decimal> {
+        self.executed.value.ratio_to(self.budget.full_year().value)
+    }
+}
