@@ -187,6 +187,7 @@ fn score_item(
         Observation::Quantity(q) => Some(q.clone()),
         _ => None,
     };
+    let score = fw.round_score(outcome.raw);
     Ok(ItemResult {
         groups,
         name: name.to_string(),
@@ -199,8 +200,9 @@ fn score_item(
         rule: rule.describe(weight),
         working: outcome.working,
         raw: outcome.raw,
-        score: fw.round_score(outcome.raw),
-        loss_reason: outcome.loss_reason,
+        score,
+        // A shortfall that rounds away (9.9999 → 10.00) loses no points and needs no reason.
+        loss_reason: outcome.loss_reason.filter(|_| score < weight),
     })
 }
 

@@ -1,6 +1,8 @@
 //! Organisations: a department (部门), its own unit (本级), subordinate units (下属单位),
 //! internal organs (内设机构), functions (职能) and tasks.
 
+use rust_decimal::Decimal;
+
 /// What kind of budget unit a unit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum UnitKind {
@@ -94,28 +96,51 @@ pub struct Task {
     pub description: String,
 }
 
-/// How a count is qualified in prose: exact, or "more than" (多/余).
+/// How a count is qualified in prose: exact, or approximate with a word before (超, 近, 约)
+/// or after (多, 余) the number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Approximation {
     /// The count is exact.
     Exact,
-    /// The count is a lower bound; the suffix (多 or 余) says so in prose.
-    AtLeast(String),
+    /// A word before the number, e.g. 超2.2万笔, 近6000笔.
+    Prefix(String),
+    /// A word after the number, e.g. 35,745多份, 10万余人次.
+    Suffix(String),
 }
 
 /// A work-output count (工作量), e.g. 公文 35,745 份.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkOutput {
-    /// Key used by report templates and bindings.
+    /// Key used by report templates.
     pub key: String,
     /// What was counted.
     pub name: String,
-    /// The count.
-    pub count: i64,
-    /// The measure word, e.g. 份, 次, 项.
+    /// The count (a decimal, for counts stated in 万 such as 2.2万笔).
+    pub count: Decimal,
+    /// The measure word, e.g. 份, 次, 万人次.
     pub unit: String,
-    /// Whether the count is exact or a lower bound.
+    /// Whether the count is exact or approximate.
     pub approximation: Approximation,
+}
+
+impl WorkOutput {
+    /// The count as prose writes it: `35,745多份`, `超2.2万笔`, `10万余人次`.
+    pub fn display(&self) -> String {
+        let number = if self.count.fract().is_zero() {
+            crate::number::format_decimal(self.count, 0, true)
+        } else {
+            self.count.normalize().to_string()
+        };
+        match &self.approximation {
+            Approximation::Exact => format!("{number}{}", self.unit),
+            Approximation::Prefix(p) => format!("{p}{number}{}", self.unit),
+            // 余/多 goes after 万 when the unit is counted in 万: 10万余人次.
+            Approximation::Suffix(s) => match self.unit.strip_prefix('万') {
+                Some(rest) => format!("{number}万{s}{rest}"),
+                None => format!("{number}{s}{}", self.unit),
+            },
+        }
+    }
 }
 
 /// A problem the department found in its own year (存在的问题).

@@ -135,8 +135,8 @@ pub struct Project {
     pub code: String,
     /// Name as the report uses it, e.g. 机关饭堂.
     pub name: String,
-    /// The unit that carries it out (实施单位), by code.
-    pub unit: String,
+    /// The unit that carries it out (实施单位), by code, when known.
+    pub unit: Option<String>,
     /// Funding source.
     pub source: FundingSource,
     /// The project's annual goal (年度总体目标).
@@ -149,11 +149,19 @@ pub struct Project {
     pub indicators: Vec<Indicator>,
     /// Whether the report analyses it as a key task project (重点任务项目).
     pub key: bool,
-    /// What the money achieved, as prose (may be empty).
-    pub achievements: Vec<String>,
+    /// One paragraph on what the money achieved, for the report's task analysis (may be
+    /// empty). May quote indicator actuals as `{actual:名称}`.
+    pub summary: String,
+    /// Paragraphs of the key-project analysis (may be empty).
+    pub analysis: Vec<String>,
 }
 
 impl Project {
+    /// The indicator named `name`.
+    pub fn indicator(&self, name: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.name == name)
+    }
+
     /// Execution ÷ full-year budget, or `None` for a zero budget.
     pub fn execution_rate(&self) -> Option<Decimal> {
         self.executed.value.ratio_to(self.budget.full_year().value)

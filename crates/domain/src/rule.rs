@@ -712,7 +712,7 @@ impl Rule {
                     full(
                         w,
                         format!(
-                            "{q} {} 阈值 {tq}，得满分 {wt}",
+                            "{q} {}阈值 {tq}，得满分 {wt}",
                             if *side == Side::Below { "不低于" } else { "不超过" }
                         ),
                     )
@@ -733,7 +733,7 @@ impl Rule {
                             raw_text(raw)
                         ),
                         loss_reason: Some(format!(
-                            "{q} {} 阈值 {tq}",
+                            "{q} {}阈值 {tq}",
                             if *side == Side::Below { "低于" } else { "超过" }
                         )),
                     }
