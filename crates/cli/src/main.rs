@@ -1,1 +1,345 @@
-fn main(){}
+//! `jixiao` — budget performance management (预算绩效管理) from the command line.
+
+mod table;
+
+use clap::{Parser, Subcommand};
+use jixiao_domain::dataset::DepartmentYear;
+use jixiao_domain::evaluate::{
+    evaluate_department, evaluate_project, inferred_inputs, EvalError, Evaluation,
+};
+use jixiao_domain::framework::{Framework, Status};
+use jixiao_domain::number::format_score;
+use jixiao_formats::Problems;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+示例 Examples:
+  jixiao demo                                   用内置示例（白云区政府办2021）跑一遍：打印得分、写出报告
+  jixiao evaluate examples/baiyun-2021          打印部门整体支出绩效自评得分表
+  jixiao evaluate examples/baiyun-2021 --json   同上，JSON 输出
+  jixiao evaluate examples/baiyun-2021 --projects   逐个项目按 cn-project-2020 评分
+  jixiao report examples/baiyun-2021 --out 自评报告.md
+  jixiao framework check my-framework.toml      检查自定义指标体系文件
+
+数据集与指标体系的格式见 docs/dataset-format.md 与 docs/framework-format.md。
+
+退出码 Exit codes:
+  0  成功
+  1  输入有误（数据集或指标体系文件的问题已逐条列出，未做任何改动）
+  2  命令用法有误
+  3  无法写出结果文件";
+
+/// jixiao（绩效）：预算绩效管理。读取部门一年的数据，按指标体系评分，写出自评报告。
+///
+/// jixiao (绩效): budget performance management. Reads a department's year of data, scores it
+/// under an indicator framework, and writes the self-evaluation report. Every score shows its
+/// inputs, its rule and the points lost; values that had to be inferred are marked 推定, and
+/// rules not yet confirmed are marked 暂定.
+#[derive(Parser)]
+#[command(name = "jixiao", version, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 演示：评价内置示例并写出报告 — run the main job on the bundled example.
+    Demo {
+        /// 报告写到哪个文件夹 / where to write the report.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// 评分：打印得分表 — score a dataset and print the score table.
+    Evaluate {
+        /// 数据集文件夹（含 department.toml 等）/ the dataset folder.
+        dataset: PathBuf,
+        /// 指标体系：内置编号或 .toml 文件 / a shipped framework id or a framework file.
+        #[arg(long, default_value = "gz-dept-2021")]
+        framework: String,
+        /// 以 JSON 输出 / print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// 改为逐个项目评分（项目支出绩效自评）/ score each project instead.
+        #[arg(long)]
+        projects: bool,
+        /// 项目评分所用指标体系 / the framework for --projects.
+        #[arg(long, default_value = "cn-project-2020")]
+        project_framework: String,
+    },
+    /// 报告：写出部门整体支出绩效自评报告 — write the narrative self-evaluation report.
+    Report {
+        /// 数据集文件夹 / the dataset folder.
+        dataset: PathBuf,
+        /// 部门整体指标体系 / the department framework.
+        #[arg(long, default_value = "gz-dept-2021")]
+        framework: String,
+        /// 项目指标体系（附表用）/ the project framework, for the appended project tables.
+        #[arg(long, default_value = "cn-project-2020")]
+        project_framework: String,
+        /// 输出文件（.md）/ the output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// 指标体系：列出或检查 — list shipped frameworks or check a framework file.
+    Framework {
+        #[command(subcommand)]
+        action: FrameworkAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum FrameworkAction {
+    /// 列出内置指标体系 / list the shipped frameworks.
+    List,
+    /// 检查指标体系文件：分值合计、规则参数、数据绑定 / validate a framework file.
+    Check {
+        /// 内置编号或文件路径 / a shipped id or a file.
+        framework: String,
+    },
+}
+
+/// A failure with its exit code; the message is already written for a person.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<Problems> for Failure {
+    fn from(p: Problems) -> Failure {
+        Failure {
+            code: 1,
+            message: format!("发现 {} 个问题，未做任何处理：\n{p}", p.0.len()),
+        }
+    }
+}
+
+fn eval_failure(errors: Vec<EvalError>) -> Failure {
+    Failure {
+        code: 1,
+        message: format!(
+            "无法评分，发现 {} 个问题：\n{}",
+            errors.len(),
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("jixiao: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn load(dataset: &Path, framework: &str) -> Result<(DepartmentYear, Framework), Failure> {
+    let data = jixiao_formats::dataset::load(dataset)?;
+    let fw = jixiao_formats::framework::load(framework)?;
+    Ok((data, fw))
+}
+
+fn project_evaluations(data: &DepartmentYear, fw: &Framework) -> Result<Vec<Evaluation>, Failure> {
+    data.projects
+        .iter()
+        .filter(|p| !p.indicators.is_empty())
+        .map(|p| evaluate_project(fw, p).map_err(eval_failure))
+        .collect()
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Demo { out } => {
+            let dataset = example_dir();
+            let (data, fw) = load(&dataset, "gz-dept-2021")?;
+            let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
+            print!("{}", table::render(&eval, &data));
+            let file = out.join(format!(
+                "{}-{}-自评报告.md",
+                data.department.code, data.year
+            ));
+            write_report(&data, &eval, "cn-project-2020", &file)?;
+            println!("\n报告已写出：{}", file.display());
+            Ok(())
+        }
+        Command::Evaluate {
+            dataset,
+            framework,
+            json,
+            projects,
+            project_framework,
+        } => {
+            if projects {
+                let data = jixiao_formats::dataset::load(&dataset)?;
+                let fw = jixiao_formats::framework::load(&project_framework)?;
+                let evals = project_evaluations(&data, &fw)?;
+                if json {
+                    println!(
+                        "{}",
+                        pretty(&Value::Array(evals.iter().map(to_json).collect()))
+                    );
+                } else {
+                    for e in &evals {
+                        print!("{}\n\n", table::render(e, &data));
+                    }
+                    let skipped: Vec<&str> = data
+                        .projects
+                        .iter()
+                        .filter(|p| p.indicators.is_empty())
+                        .map(|p| p.name.as_str())
+                        .collect();
+                    if !skipped.is_empty() {
+                        println!("未设绩效指标、未评分的项目：{}", skipped.join("、"));
+                    }
+                }
+                return Ok(());
+            }
+            let (data, fw) = load(&dataset, &framework)?;
+            let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
+            if json {
+                println!("{}", pretty(&to_json(&eval)));
+            } else {
+                print!("{}", table::render(&eval, &data));
+            }
+            Ok(())
+        }
+        Command::Report {
+            dataset,
+            framework,
+            project_framework,
+            out,
+        } => {
+            let (data, fw) = load(&dataset, &framework)?;
+            let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
+            write_report(&data, &eval, &project_framework, &out)?;
+            println!(
+                "报告已写出：{}（得分 {}，{}）",
+                out.display(),
+                format_score(eval.total),
+                eval.grade_label
+            );
+            Ok(())
+        }
+        Command::Framework { action } => match action {
+            FrameworkAction::List => {
+                for (id, file, _) in jixiao_formats::framework::SHIPPED {
+                    let fw = jixiao_formats::framework::load(id)?;
+                    println!(
+                        "{id}\t{}{}\t{file}",
+                        fw.title,
+                        if fw.provisional { "（暂定）" } else { "" }
+                    );
+                }
+                Ok(())
+            }
+            FrameworkAction::Check { framework } => {
+                let fw = jixiao_formats::framework::load(&framework)?;
+                let n = fw.indicators().len();
+                println!(
+                    "{}：检查通过（{}，总分 {}{}）",
+                    framework,
+                    fw.title,
+                    format_score(fw.total),
+                    if n > 0 {
+                        format!("，{n} 个指标")
+                    } else {
+                        String::new()
+                    }
+                );
+                Ok(())
+            }
+        },
+    }
+}
+
+fn write_report(
+    data: &DepartmentYear,
+    eval: &Evaluation,
+    project_framework: &str,
+    file: &Path,
+) -> Result<(), Failure> {
+    let pfw = jixiao_formats::framework::load(project_framework)?;
+    let projects = project_evaluations(data, &pfw)?;
+    let doc = jixiao_report::build(data, eval, &projects).map_err(|e| Failure {
+        code: 1,
+        message: format!("无法生成报告：{e}"),
+    })?;
+    let io = |e: std::io::Error| Failure {
+        code: 3,
+        message: format!("无法写出 {}：{e}", file.display()),
+    };
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    std::fs::write(file, doc.to_markdown()).map_err(io)
+}
+
+/// The bundled example: next to the binary's source tree when run from a checkout.
+fn example_dir() -> PathBuf {
+    let here = PathBuf::from("examples/baiyun-2021");
+    if here.is_dir() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/baiyun-2021")
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).expect("JSON values always serialise")
+}
+
+fn status_id(s: Status) -> &'static str {
+    s.id()
+}
+
+/// The JSON form of an evaluation: figures as the strings the table prints.
+fn to_json(e: &Evaluation) -> Value {
+    json!({
+        "subject": e.subject,
+        "framework": {
+            "id": e.framework_id,
+            "version": e.framework_version,
+            "title": e.framework_title,
+            "provisional": e.provisional,
+        },
+        "total": format_score(e.total),
+        "max_total": format_score(e.max_total),
+        "lost": format_score(e.lost()),
+        "grade": e.grade_label,
+        "grade_code": e.grade_code,
+        "items": e.items.iter().map(|i| json!({
+            "id": i.id,
+            "name": i.name,
+            "groups": i.groups,
+            "value": i.value_text(),
+            "weight": format_score(i.weight),
+            "score": format_score(i.score),
+            "lost": format_score(i.lost()),
+            "raw": i.raw.normalize().to_string(),
+            "status": status_id(i.status),
+            "rule": i.rule,
+            "derivation": i.derivation,
+            "working": i.working,
+            "loss_reason": i.loss_reason,
+            "inputs": i.inputs.iter().map(|input| json!({
+                "label": input.label,
+                "value": input.value,
+                "inferred": input.origin.is_inferred(),
+                "reason": match &input.origin {
+                    jixiao_domain::provenance::Origin::Inferred { reason } => Some(reason.as_str()),
+                    jixiao_domain::provenance::Origin::Stated => None,
+                },
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "inferred": inferred_inputs(e).iter().map(|(v, r)| json!({"values": v, "reason": r})).collect::<Vec<_>>(),
+        "warnings": e.warnings,
+    })
+}

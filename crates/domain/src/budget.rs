@@ -130,7 +130,8 @@ impl Budget {
     /// sum, inferred if any part is.
     pub fn from_initial(initial: Sourced<Fen>, adjustments: Vec<Adjustment>) -> Budget {
         let total = initial.value + adjustments.iter().map(|a| a.amount).sum();
-        let inferred = initial.origin.is_inferred() || adjustments.iter().any(|a| a.origin.is_inferred());
+        let inferred =
+            initial.origin.is_inferred() || adjustments.iter().any(|a| a.origin.is_inferred());
         let full_year = if inferred {
             Sourced::inferred(total, "由年初预算与调整数相加得出，其中含推定数")
         } else {

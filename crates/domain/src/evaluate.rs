@@ -15,6 +15,8 @@ use std::fmt;
 pub struct ItemResult {
     /// The names of the groups it sits under, outermost first.
     pub groups: Vec<String>,
+    /// The indicator's stable id (the framework's id, or the name for project indicators).
+    pub id: String,
     /// The indicator's name.
     pub name: String,
     /// Points.
@@ -54,7 +56,10 @@ impl ItemResult {
 
     /// The value as tables print it (`99.21%`, `6个`), or empty.
     pub fn value_text(&self) -> String {
-        self.value.as_ref().map(ToString::to_string).unwrap_or_default()
+        self.value
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
     }
 }
 
@@ -157,7 +162,9 @@ fn finish(
 
 fn prepare(fw: &Framework, observation: Observation) -> Observation {
     match observation {
-        Observation::Quantity(q) if fw.round_rate_before_scoring && q.kind == QuantityKind::Ratio => {
+        Observation::Quantity(q)
+            if fw.round_rate_before_scoring && q.kind == QuantityKind::Ratio =>
+        {
             // Two decimals of a percentage are four of a ratio.
             Observation::Quantity(q.with_value(fw.score_rounding.round(q.value, 4)))
         }
@@ -169,6 +176,7 @@ fn prepare(fw: &Framework, observation: Observation) -> Observation {
 fn score_item(
     fw: &Framework,
     groups: Vec<String>,
+    id: &str,
     name: &str,
     weight: Decimal,
     status: Status,
@@ -190,6 +198,7 @@ fn score_item(
     let score = fw.round_score(outcome.raw);
     Ok(ItemResult {
         groups,
+        id: id.to_string(),
         name: name.to_string(),
         weight,
         status,
@@ -207,7 +216,10 @@ fn score_item(
 }
 
 /// Evaluates a department's year under a department framework.
-pub fn evaluate_department(fw: &Framework, data: &DepartmentYear) -> Result<Evaluation, Vec<EvalError>> {
+pub fn evaluate_department(
+    fw: &Framework,
+    data: &DepartmentYear,
+) -> Result<Evaluation, Vec<EvalError>> {
     let Scheme::Department(nodes) = &fw.scheme else {
         return Err(vec![EvalError {
             indicator: fw.id.clone(),
@@ -226,6 +238,7 @@ pub fn evaluate_department(fw: &Framework, data: &DepartmentYear) -> Result<Eval
                 score_item(
                     fw,
                     path.iter().map(|s| s.to_string()).collect(),
+                    &def.id,
                     &def.name,
                     def.weight,
                     def.status,
@@ -341,10 +354,16 @@ pub fn project_weight_problems(scheme: &ProjectScheme, project: &Project) -> Vec
         .any(|i| i.level1 == Level1::Satisfaction);
     for (level, declared) in &scheme.blocks {
         let mut expected = *declared;
-        if *level == Level1::Satisfaction && !has_satisfaction && scheme.satisfaction_absent_merges_into_benefit {
+        if *level == Level1::Satisfaction
+            && !has_satisfaction
+            && scheme.satisfaction_absent_merges_into_benefit
+        {
             continue;
         }
-        if *level == Level1::Benefit && !has_satisfaction && scheme.satisfaction_absent_merges_into_benefit {
+        if *level == Level1::Benefit
+            && !has_satisfaction
+            && scheme.satisfaction_absent_merges_into_benefit
+        {
             expected += scheme
                 .blocks
                 .iter()
@@ -418,6 +437,7 @@ pub fn evaluate_project(fw: &Framework, project: &Project) -> Result<Evaluation,
             match score_item(
                 fw,
                 vec!["预算执行".into()],
+                "execution_rate",
                 "预算执行率",
                 scheme.execution_weight,
                 scheme.execution_status,
@@ -472,13 +492,28 @@ pub fn evaluate_project(fw: &Framework, project: &Project) -> Result<Evaluation,
             if let Some(t) = &ind.target {
                 inputs.push(Input {
                     label: "年度指标值".into(),
-                    value: format!("{}{}{}", ind.operator.symbol(), t.value.normalize(), ind.unit),
+                    value: format!(
+                        "{}{}{}",
+                        ind.operator.symbol(),
+                        t.value.normalize(),
+                        ind.unit
+                    ),
                     origin: t.origin.clone(),
                 });
                 let over = t.value > Decimal::ZERO
                     && actual.value >= t.value * scheme.overachievement_threshold
-                    && matches!(ind.operator, Operator::AtLeast | Operator::Above | Operator::Equal);
-                if over && ind.deviation_note.as_deref().unwrap_or("").trim().is_empty() {
+                    && matches!(
+                        ind.operator,
+                        Operator::AtLeast | Operator::Above | Operator::Equal
+                    );
+                if over
+                    && ind
+                        .deviation_note
+                        .as_deref()
+                        .unwrap_or("")
+                        .trim()
+                        .is_empty()
+                {
                     warnings.push(format!(
                         "指标“{}”实际值 {}{} 达到目标值的 {} 倍以上，应填写偏差原因（目标是否偏低）",
                         ind.name,
@@ -498,6 +533,7 @@ pub fn evaluate_project(fw: &Framework, project: &Project) -> Result<Evaluation,
         match score_item(
             fw,
             vec![ind.level1.label().to_string(), ind.level2.clone()],
+            &ind.name,
             &ind.name,
             ind.weight.value,
             Status::Confirmed,
@@ -543,21 +579,32 @@ impl fmt::Display for Evaluation {
                 format_score(item.score)
             )?;
         }
-        write!(f, "总分\t\t{}\t{}", format_score(self.max_total), format_score(self.total))
+        write!(
+            f,
+            "总分\t\t{}\t{}",
+            format_score(self.max_total),
+            format_score(self.total)
+        )
     }
 }
 
-/// Every inferred input of an evaluation, once each, for a closing note.
-pub fn inferred_inputs(eval: &Evaluation) -> Vec<(&str, &str, &str)> {
-    let mut out: Vec<(&str, &str, &str)> = Vec::new();
+/// Every inferred input of an evaluation, once each, grouped by reason: (labelled values,
+/// reason). Twelve monthly figures inferred for one reason make one entry.
+pub fn inferred_inputs(eval: &Evaluation) -> Vec<(String, &str)> {
+    let mut out: Vec<(Vec<String>, &str)> = Vec::new();
     for item in &eval.items {
         for input in &item.inputs {
             if let Origin::Inferred { reason } = &input.origin {
-                if !out.iter().any(|(l, v, _)| *l == input.label && *v == input.value) {
-                    out.push((&input.label, &input.value, reason));
+                let shown = format!("{} {}", input.label, input.value);
+                match out.iter_mut().find(|(_, r)| *r == reason.as_str()) {
+                    Some((values, _)) if !values.contains(&shown) => values.push(shown),
+                    Some(_) => {}
+                    None => out.push((vec![shown], reason)),
                 }
             }
         }
     }
-    out
+    out.into_iter()
+        .map(|(values, reason)| (values.join("、"), reason))
+        .collect()
 }

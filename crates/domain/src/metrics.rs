@@ -164,9 +164,19 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
             let inputs = fin
                 .income
                 .iter()
-                .map(|i| Input::money(&format!("{}收入", i.source.label()), i.actual.value, &i.actual.origin))
+                .map(|i| {
+                    Input::money(
+                        &format!("{}收入", i.source.label()),
+                        i.actual.value,
+                        &i.actual.origin,
+                    )
+                })
                 .chain(fin.expenditure.iter().map(|e| {
-                    Input::money(&format!("{}支出", e.source.label()), e.total.value, &e.total.origin)
+                    Input::money(
+                        &format!("{}支出", e.source.label()),
+                        e.total.value,
+                        &e.total.origin,
+                    )
                 }))
                 .collect();
             Ok(quantity_resolved(
@@ -217,12 +227,13 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
         }
         "department.general_budget_average_execution_rate" => {
             let source = FundingSource::GeneralPublic;
-            let e = fin.expenditure_of(source).ok_or_else(|| {
-                BindingError::MissingData("一般公共预算支出".into())
-            })?;
-            let budget = e.budget.as_ref().ok_or_else(|| {
-                BindingError::MissingData("一般公共预算全年预算数".into())
-            })?;
+            let e = fin
+                .expenditure_of(source)
+                .ok_or_else(|| BindingError::MissingData("一般公共预算支出".into()))?;
+            let budget = e
+                .budget
+                .as_ref()
+                .ok_or_else(|| BindingError::MissingData("一般公共预算全年预算数".into()))?;
             if e.monthly_cumulative.len() != 12 {
                 return Err(BindingError::MissingData(format!(
                     "一般公共预算 12 个月的累计支出（现有 {} 个月）",
@@ -232,7 +243,11 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
             let full = budget.full_year().value;
             let mut sum = Decimal::ZERO;
             let mut monthly = Vec::new();
-            let mut inputs = vec![Input::money("一般公共预算全年预算数", full, &budget.full_year().origin)];
+            let mut inputs = vec![Input::money(
+                "一般公共预算全年预算数",
+                full,
+                &budget.full_year().origin,
+            )];
             for (i, cum) in e.monthly_cumulative.iter().enumerate() {
                 let month = i as u32 + 1;
                 let progress = ratio(cum.value, full, "一般公共预算全年预算数")?;
@@ -240,7 +255,11 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
                 let relative = (progress / time).min(Decimal::ONE);
                 sum += relative;
                 monthly.push(Quantity::ratio(relative).to_string());
-                inputs.push(Input::money(&format!("{month}月末累计支出"), cum.value, &cum.origin));
+                inputs.push(Input::money(
+                    &format!("{month}月末累计支出"),
+                    cum.value,
+                    &cum.origin,
+                ));
             }
             let average = sum / Decimal::from(12);
             Ok(quantity_resolved(
@@ -257,15 +276,27 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
             if data.projects.is_empty() {
                 return Err(BindingError::MissingData("项目".into()));
             }
-            let budget: Fen = data.projects.iter().map(|p| p.budget.full_year().value).sum();
+            let budget: Fen = data
+                .projects
+                .iter()
+                .map(|p| p.budget.full_year().value)
+                .sum();
             let spent: Fen = data.projects.iter().map(|p| p.executed.value).sum();
             let inputs = data
                 .projects
                 .iter()
                 .flat_map(|p| {
                     [
-                        Input::money(&format!("{}预算数", p.name), p.budget.full_year().value, &p.budget.full_year().origin),
-                        Input::money(&format!("{}执行数", p.name), p.executed.value, &p.executed.origin),
+                        Input::money(
+                            &format!("{}预算数", p.name),
+                            p.budget.full_year().value,
+                            &p.budget.full_year().origin,
+                        ),
+                        Input::money(
+                            &format!("{}执行数", p.name),
+                            p.executed.value,
+                            &p.executed.origin,
+                        ),
                     ]
                 })
                 .collect();
@@ -296,16 +327,19 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
                     inputs.push(Input {
                         label: format!("{}·{}", p.name, ind.name),
                         value: format!(
-                            "目标 {}{}{}，实际 {}{}{}",
+                            "目标 {}{}{}，实际 {}{}",
                             ind.operator.symbol(),
                             t.value.normalize(),
                             ind.unit,
                             a.value.normalize(),
                             ind.unit,
-                            a.origin.mark()
                         ),
                         origin: if inferred {
-                            if t.origin.is_inferred() { t.origin.clone() } else { a.origin.clone() }
+                            if t.origin.is_inferred() {
+                                t.origin.clone()
+                            } else {
+                                a.origin.clone()
+                            }
                         } else {
                             Origin::Stated
                         },
@@ -322,7 +356,11 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
             Ok(quantity_resolved(
                 average,
                 inputs,
-                format!("{} 个定量指标完成度的平均值 = {}", shares.len(), Quantity::ratio(average)),
+                format!(
+                    "{} 个定量指标完成度的平均值 = {}",
+                    shares.len(),
+                    Quantity::ratio(average)
+                ),
             ))
         }
         other => {

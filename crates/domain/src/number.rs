@@ -42,9 +42,13 @@ impl Rounding {
 
     /// Parses the identifier used in framework files.
     pub fn from_id(id: &str) -> Option<Rounding> {
-        [Rounding::HalfAwayFromZero, Rounding::HalfEven, Rounding::Truncate]
-            .into_iter()
-            .find(|r| r.id() == id)
+        [
+            Rounding::HalfAwayFromZero,
+            Rounding::HalfEven,
+            Rounding::Truncate,
+        ]
+        .into_iter()
+        .find(|r| r.id() == id)
     }
 
     /// The Chinese name, for explanations.
@@ -137,7 +141,11 @@ mod tests {
     }
 
     fn check_round(mode: Rounding, input: &str, expect: &str) {
-        assert_eq!(mode.round(d(input), 2).to_string(), expect, "{mode:?} {input}");
+        assert_eq!(
+            mode.round(d(input), 2).to_string(),
+            expect,
+            "{mode:?} {input}"
+        );
     }
 
     #[test]

@@ -535,7 +535,11 @@ impl Rule {
                     ));
                 }
                 for item in items {
-                    positive(item.points, &format!("检查项“{}”的分值", item.name), &mut out);
+                    positive(
+                        item.points,
+                        &format!("检查项“{}”的分值", item.name),
+                        &mut out,
+                    );
                 }
             }
             Rule::PerViolationDeduction { deduct } => positive(*deduct, "每项扣分", &mut out),
@@ -635,7 +639,11 @@ impl Rule {
                         let raw = share * w;
                         Outcome {
                             raw,
-                            working: format!("min({}, 100%) × {wt} = {}", pct(q.value), raw_text(raw)),
+                            working: format!(
+                                "min({}, 100%) × {wt} = {}",
+                                pct(q.value),
+                                raw_text(raw)
+                            ),
                             loss_reason: (share < Decimal::ONE)
                                 .then(|| format!("{} 未达到 100%", pct(q.value))),
                         }
@@ -713,7 +721,11 @@ impl Rule {
                         w,
                         format!(
                             "{q} {}阈值 {tq}，得满分 {wt}",
-                            if *side == Side::Below { "不低于" } else { "不超过" }
+                            if *side == Side::Below {
+                                "不低于"
+                            } else {
+                                "不超过"
+                            }
                         ),
                     )
                 } else {
@@ -734,7 +746,11 @@ impl Rule {
                         ),
                         loss_reason: Some(format!(
                             "{q} {}阈值 {tq}",
-                            if *side == Side::Below { "低于" } else { "超过" }
+                            if *side == Side::Below {
+                                "低于"
+                            } else {
+                                "超过"
+                            }
                         )),
                     }
                 }
@@ -780,7 +796,8 @@ impl Rule {
                 Outcome {
                     raw,
                     working: format!("{} = {}", parts.join("，"), raw.normalize()),
-                    loss_reason: (!unmet.is_empty()).then(|| format!("未满足：{}", unmet.join("、"))),
+                    loss_reason: (!unmet.is_empty())
+                        .then(|| format!("未满足：{}", unmet.join("、"))),
                 }
             }
             (Rule::PerViolationDeduction { deduct }, Observation::Violations(found)) => {
@@ -829,7 +846,12 @@ impl Rule {
                     QualitativeLevel::Partly => (edge(*partly_floor), edge(*achieved_floor), true),
                     QualitativeLevel::NotAchieved => (Decimal::ZERO, edge(*partly_floor), true),
                 };
-                let within = *score >= min && if max_exclusive { *score < max } else { *score <= max };
+                let within = *score >= min
+                    && if max_exclusive {
+                        *score < max
+                    } else {
+                        *score <= max
+                    };
                 if !within {
                     return Err(ScoreError::ScoreOutOfRange {
                         score: *score,

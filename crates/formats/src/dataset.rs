@@ -317,7 +317,8 @@ fn budget(raw: &BudgetRaw, fen: i64, loc: &str, c: &mut Collector) -> Option<Bud
         let aloc = format!("{loc}.adjustments[{}]", i + 1);
         let date = c.take(
             &format!("{aloc}.date"),
-            Date::parse(&a.date).ok_or_else(|| format!("日期应写成 2021-07-01 的形式，实际为“{}”", a.date)),
+            Date::parse(&a.date)
+                .ok_or_else(|| format!("日期应写成 2021-07-01 的形式，实际为“{}”", a.date)),
         );
         let amt = c.take(&format!("{aloc}.amount"), sourced(&a.amount, money));
         if let (Some(date), Some(amt)) = (date, amt) {
@@ -367,7 +368,10 @@ fn text_value(v: &Value) -> Result<String, String> {
     }
 }
 
-fn read_department(raw: DepartmentFile, c: &mut Collector) -> (i32, Department, Vec<Task>, BTreeMap<String, String>) {
+fn read_department(
+    raw: DepartmentFile,
+    c: &mut Collector,
+) -> (i32, Department, Vec<Task>, BTreeMap<String, String>) {
     check_format(c, &raw.format);
     let mut units = Vec::new();
     for (i, u) in raw.units.iter().enumerate() {
@@ -377,8 +381,12 @@ fn read_department(raw: DepartmentFile, c: &mut Collector) -> (i32, Department, 
         }
         if let Some(kind) = c.take(
             &format!("{loc}.kind"),
-            UnitKind::from_id(&u.kind)
-                .ok_or_else(|| format!("单位类型应为 own、administrative 或 institution，实际为“{}”", u.kind)),
+            UnitKind::from_id(&u.kind).ok_or_else(|| {
+                format!(
+                    "单位类型应为 own、administrative 或 institution，实际为“{}”",
+                    u.kind
+                )
+            }),
         ) {
             units.push(Unit {
                 code: u.code.clone(),
@@ -443,9 +451,18 @@ fn read_finances(raw: FinancesFile, c: &mut Collector) -> Finances {
         let loc = format!("expenditure[{}]", i + 1);
         let source = c.take(&format!("{loc}.source"), funding_source(&r.source));
         let total = c.take(&format!("{loc}.total"), sourced(&r.total, money));
-        let basic = r.basic.as_ref().and_then(|v| c.take(&format!("{loc}.basic"), sourced(v, money)));
-        let project = r.project.as_ref().and_then(|v| c.take(&format!("{loc}.project"), sourced(v, money)));
-        let bud = r.budget.as_ref().and_then(|b| budget(b, fen, &format!("{loc}.budget"), c));
+        let basic = r
+            .basic
+            .as_ref()
+            .and_then(|v| c.take(&format!("{loc}.basic"), sourced(v, money)));
+        let project = r
+            .project
+            .as_ref()
+            .and_then(|v| c.take(&format!("{loc}.project"), sourced(v, money)));
+        let bud = r
+            .budget
+            .as_ref()
+            .and_then(|b| budget(b, fen, &format!("{loc}.budget"), c));
         let mut monthly = Vec::new();
         if let Some(m) = &r.monthly {
             if m.cumulative.len() != 12 {
@@ -497,13 +514,21 @@ fn read_finances(raw: FinancesFile, c: &mut Collector) -> Finances {
 fn indicator(raw: &IndicatorRaw, loc: &str, c: &mut Collector) -> Option<Indicator> {
     let level1 = c.take(
         &format!("{loc}.level1"),
-        Level1::parse(&raw.level1)
-            .ok_or_else(|| format!("一级指标应为 产出指标、效益指标 或 满意度指标，实际为“{}”", raw.level1)),
+        Level1::parse(&raw.level1).ok_or_else(|| {
+            format!(
+                "一级指标应为 产出指标、效益指标 或 满意度指标，实际为“{}”",
+                raw.level1
+            )
+        }),
     );
     let operator = c.take(
         &format!("{loc}.operator"),
-        Operator::parse(&raw.operator)
-            .ok_or_else(|| format!("指标性质应为 ≥、>、=、≤、< 或 定性，实际为“{}”", raw.operator)),
+        Operator::parse(&raw.operator).ok_or_else(|| {
+            format!(
+                "指标性质应为 ≥、>、=、≤、< 或 定性，实际为“{}”",
+                raw.operator
+            )
+        }),
     );
     let target = raw
         .target
@@ -528,7 +553,10 @@ fn indicator(raw: &IndicatorRaw, loc: &str, c: &mut Collector) -> Option<Indicat
         })
     });
     if operator == Some(Operator::Qualitative) && raw.judgement.is_none() && raw.actual.is_some() {
-        c.push(loc, "定性指标应填写 judgement（等级、得分与理由），而不是 actual");
+        c.push(
+            loc,
+            "定性指标应填写 judgement（等级、得分与理由），而不是 actual",
+        );
     }
     if let Some(op) = operator {
         if op != Operator::Qualitative && target.is_none() {
@@ -562,12 +590,21 @@ fn read_projects(raw: ProjectsFile, c: &mut Collector) -> Vec<Project> {
         }
         let source = c.take(&format!("{loc}.source"), funding_source(&p.source));
         let bud = budget(&p.budget, fen, &format!("{loc}.budget"), c);
-        let executed = c.take(&format!("{loc}.executed"), sourced(&p.executed, |v| amount(v, fen)));
+        let executed = c.take(
+            &format!("{loc}.executed"),
+            sourced(&p.executed, |v| amount(v, fen)),
+        );
         let indicators: Vec<Indicator> = p
             .indicators
             .iter()
             .enumerate()
-            .filter_map(|(k, ind)| indicator(ind, &format!("{loc}.indicators[{}]（{}）", k + 1, ind.name), c))
+            .filter_map(|(k, ind)| {
+                indicator(
+                    ind,
+                    &format!("{loc}.indicators[{}]（{}）", k + 1, ind.name),
+                    c,
+                )
+            })
             .collect();
         if let (Some(source), Some(budget), Some(executed)) = (source, bud, executed) {
             out.push(Project {
@@ -637,16 +674,24 @@ fn read_assessments(raw: AssessmentsFile, c: &mut Collector) -> Vec<Assessment> 
                     })
                     .collect(),
             )),
-            "violations" => Some(Observation::Violations(a.violations.clone().unwrap_or_default())),
-            "category" => c.take(
-                &format!("{loc}.category"),
-                a.category.clone().ok_or_else(|| "类别评价需要填写 category".to_string()),
-            )
-            .map(Observation::Category),
+            "violations" => Some(Observation::Violations(
+                a.violations.clone().unwrap_or_default(),
+            )),
+            "category" => c
+                .take(
+                    &format!("{loc}.category"),
+                    a.category
+                        .clone()
+                        .ok_or_else(|| "类别评价需要填写 category".to_string()),
+                )
+                .map(Observation::Category),
             "qualitative" | "manual" => {
                 let score = c.take(
                     &format!("{loc}.score"),
-                    a.score.as_ref().ok_or_else(|| "需要填写得分 score".to_string()).and_then(decimal),
+                    a.score
+                        .as_ref()
+                        .ok_or_else(|| "需要填写得分 score".to_string())
+                        .and_then(decimal),
                 );
                 let rationale = a.rationale.clone().unwrap_or_else(|| a.evidence.clone());
                 if a.kind == "manual" {
@@ -660,7 +705,11 @@ fn read_assessments(raw: AssessmentsFile, c: &mut Collector) -> Vec<Assessment> 
                             .ok_or_else(|| "定性评价需要填写等级 level（达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差）".to_string()),
                     );
                     match (level, score) {
-                        (Some(level), Some(score)) => Some(Observation::Qualitative { level, score, rationale }),
+                        (Some(level), Some(score)) => Some(Observation::Qualitative {
+                            level,
+                            score,
+                            rationale,
+                        }),
                         _ => None,
                     }
                 }
@@ -668,7 +717,10 @@ fn read_assessments(raw: AssessmentsFile, c: &mut Collector) -> Vec<Assessment> 
             "quantity" => {
                 let value = c.take(
                     &format!("{loc}.value"),
-                    a.value.as_ref().ok_or_else(|| "需要填写数值 value".to_string()).and_then(decimal),
+                    a.value
+                        .as_ref()
+                        .ok_or_else(|| "需要填写数值 value".to_string())
+                        .and_then(decimal),
                 );
                 value.map(|v| {
                     Observation::Quantity(match &a.unit {
@@ -710,7 +762,10 @@ fn read_problems(raw: ProblemsFile, c: &mut Collector) -> (Vec<DeptProblem>, Vec
                 detail: p.detail,
             })
             .collect(),
-        raw.measures.into_iter().map(|m| Measure { text: m.text }).collect(),
+        raw.measures
+            .into_iter()
+            .map(|m| Measure { text: m.text })
+            .collect(),
     )
 }
 
@@ -721,7 +776,9 @@ pub fn load(dir: &Path) -> Result<DepartmentYear, Problems> {
         return Err(Problems(vec![Problem {
             file: dir.to_path_buf(),
             location: String::new(),
-            message: "不是一个数据集文件夹（应包含 department.toml 等文件，见 docs/dataset-format.md）".into(),
+            message:
+                "不是一个数据集文件夹（应包含 department.toml 等文件，见 docs/dataset-format.md）"
+                    .into(),
         }]));
     }
     let dept = read_file::<DepartmentFile>(dir, "department.toml", false, &mut problems);
@@ -731,7 +788,11 @@ pub fn load(dir: &Path) -> Result<DepartmentYear, Problems> {
     let assessments = read_file::<AssessmentsFile>(dir, "assessments.toml", true, &mut problems);
     let probs = read_file::<ProblemsFile>(dir, "problems.toml", true, &mut problems);
 
-    fn with<T, R>(file: Option<(std::path::PathBuf, T)>, problems: &mut Vec<Problem>, f: impl FnOnce(T, &mut Collector) -> R) -> Option<R> {
+    fn with<T, R>(
+        file: Option<(std::path::PathBuf, T)>,
+        problems: &mut Vec<Problem>,
+        f: impl FnOnce(T, &mut Collector) -> R,
+    ) -> Option<R> {
         let (path, raw) = file?;
         let mut c = Collector::new(&path);
         let r = f(raw, &mut c);
@@ -759,18 +820,20 @@ pub fn load(dir: &Path) -> Result<DepartmentYear, Problems> {
         }
     }
     match (dept, fin) {
-        (Some((year, department, tasks, texts)), Some(finances)) if problems.is_empty() => Ok(DepartmentYear {
-            year,
-            department,
-            finances,
-            projects,
-            outputs,
-            tasks,
-            problems: dept_problems,
-            measures,
-            assessments,
-            texts,
-        }),
+        (Some((year, department, tasks, texts)), Some(finances)) if problems.is_empty() => {
+            Ok(DepartmentYear {
+                year,
+                department,
+                finances,
+                projects,
+                outputs,
+                tasks,
+                problems: dept_problems,
+                measures,
+                assessments,
+                texts,
+            })
+        }
         _ => Err(Problems(problems)),
     }
 }

@@ -146,7 +146,8 @@ struct BlockRaw {
 
 /// Parses an interval such as `[0, 5%]`, `(5%, 10%]` or `(20%, +inf)`.
 pub fn parse_interval(text: &str) -> Result<Interval, String> {
-    let bad = || format!("区间应写成 \"[下限, 上限]\" 或 \"(下限, +inf)\" 的形式，实际为 \"{text}\"");
+    let bad =
+        || format!("区间应写成 \"[下限, 上限]\" 或 \"(下限, +inf)\" 的形式，实际为 \"{text}\"");
     let t = text.trim();
     let open = t.chars().next().ok_or_else(bad)?;
     let close = t.chars().last().ok_or_else(bad)?;
@@ -309,7 +310,10 @@ fn build_tree(raw: &FileRaw, c: &mut Collector) -> Vec<Node> {
         let rule = c.take(&format!("{loc}.rule"), rule_of(ind));
         let st = c.take(&format!("{loc}.status"), status(&ind.status));
         let Some(builder) = builders.iter_mut().find(|b| b.path == ind.group) else {
-            c.push(format!("{loc}.group"), format!("指标组“{}”没有在 groups 中声明", ind.group));
+            c.push(
+                format!("{loc}.group"),
+                format!("指标组“{}”没有在 groups 中声明", ind.group),
+            );
             continue;
         };
         if let (Some(weight), Some(rule), Some(status)) = (weight, rule, st) {
@@ -407,7 +411,10 @@ fn project_scheme(p: &ProjectRaw, c: &mut Collector) -> Option<ProjectScheme> {
         let level = c.take(
             &format!("{loc}.level1"),
             Level1::parse(&b.level1).ok_or_else(|| {
-                format!("一级指标应为 产出指标、效益指标 或 满意度指标，实际为“{}”", b.level1)
+                format!(
+                    "一级指标应为 产出指标、效益指标 或 满意度指标，实际为“{}”",
+                    b.level1
+                )
             }),
         );
         let weight = c.take(&format!("{loc}.weight"), decimal(&b.weight));
@@ -441,7 +448,9 @@ pub fn parse(file: &Path, text: &str) -> Result<Framework, Problems> {
         match raw.score_rounding.as_deref() {
             None => Ok(Rounding::HalfAwayFromZero),
             Some(id) => Rounding::from_id(id).ok_or_else(|| {
-                format!("score_rounding 应为 half_away_from_zero、half_even 或 truncate，实际为“{id}”")
+                format!(
+                    "score_rounding 应为 half_away_from_zero、half_even 或 truncate，实际为“{id}”"
+                )
             }),
         },
     );
@@ -469,7 +478,10 @@ pub fn parse(file: &Path, text: &str) -> Result<Framework, Problems> {
         }
         "project" => {
             if !raw.indicators.is_empty() || !raw.groups.is_empty() {
-                c.push("indicators", "项目支出指标体系的三级指标由各项目设定，不应在此列出");
+                c.push(
+                    "indicators",
+                    "项目支出指标体系的三级指标由各项目设定，不应在此列出",
+                );
             }
             match &raw.project {
                 Some(p) => project_scheme(p, &mut c).map(Scheme::Project),
@@ -480,11 +492,16 @@ pub fn parse(file: &Path, text: &str) -> Result<Framework, Problems> {
             }
         }
         other => {
-            c.push("kind", format!("kind 应为 department 或 project，实际为“{other}”"));
+            c.push(
+                "kind",
+                format!("kind 应为 department 或 project，实际为“{other}”"),
+            );
             None
         }
     };
-    if let (true, Some(total), Some(rounding), Some(scheme)) = (c.is_clean(), total, rounding, scheme) {
+    if let (true, Some(total), Some(rounding), Some(scheme)) =
+        (c.is_clean(), total, rounding, scheme)
+    {
         let fw = Framework {
             id: raw.id,
             version: raw.version,
@@ -506,7 +523,10 @@ pub fn parse(file: &Path, text: &str) -> Result<Framework, Problems> {
                 .into_iter()
                 .map(|p| Problem {
                     file: file.to_path_buf(),
-                    location: p.indicator.map(|i| format!("指标“{i}”")).unwrap_or_default(),
+                    location: p
+                        .indicator
+                        .map(|i| format!("指标“{i}”"))
+                        .unwrap_or_default(),
                     message: p.message,
                 })
                 .collect(),
@@ -549,8 +569,19 @@ mod tests {
     #[test]
     fn department_tree_keeps_file_order() {
         let fw = load("gz-dept-2021").unwrap();
-        let names: Vec<&str> = fw.indicators().iter().map(|(_, d)| d.name.as_str()).collect();
-        assert_eq!(&names[..3], ["预算完成率", "财政拨款收入预决算差异率", "一般公共预算支出年度平均执行率"]);
+        let names: Vec<&str> = fw
+            .indicators()
+            .iter()
+            .map(|(_, d)| d.name.as_str())
+            .collect();
+        assert_eq!(
+            &names[..3],
+            [
+                "预算完成率",
+                "财政拨款收入预决算差异率",
+                "一般公共预算支出年度平均执行率"
+            ]
+        );
         assert_eq!(names.last(), Some(&"服务对象满意度"));
     }
 
@@ -566,38 +597,73 @@ mod tests {
     #[test]
     fn rejects_weights_that_do_not_add_up() {
         check_rejected(
-            |t| t.replacen("weight = \"10\"\nrule = \"proportional_capped\"\nbinding = \"projects.execution_rate\"", "weight = \"11\"\nrule = \"proportional_capped\"\nbinding = \"projects.execution_rate\"", 1),
-            &["bad.toml", "预算执行", "下级指标分值合计 17 与本级分值 16 不相等"],
+            |t| {
+                t.replacen("weight = \"10\"\nrule = \"proportional_capped\"\nbinding = \"projects.execution_rate\"", "weight = \"11\"\nrule = \"proportional_capped\"\nbinding = \"projects.execution_rate\"", 1)
+            },
+            &[
+                "bad.toml",
+                "预算执行",
+                "下级指标分值合计 17 与本级分值 16 不相等",
+            ],
         );
     }
 
     #[test]
     fn rejects_unknown_rule_kind() {
         check_rejected(
-            |t| t.replacen("rule = \"per_violation_deduction\"", "rule = \"per_violation\"", 1),
-            &["bad.toml", "资金使用合规性", "未知的评分规则“per_violation”"],
+            |t| {
+                t.replacen(
+                    "rule = \"per_violation_deduction\"",
+                    "rule = \"per_violation\"",
+                    1,
+                )
+            },
+            &[
+                "bad.toml",
+                "资金使用合规性",
+                "未知的评分规则“per_violation”",
+            ],
         );
     }
 
     #[test]
     fn rejects_binding_to_missing_data() {
         check_rejected(
-            |t| t.replacen("department.budget_completion_rate", "department.budget_done", 1),
-            &["bad.toml", "预算完成率", "数据绑定“department.budget_done”不存在"],
+            |t| {
+                t.replacen(
+                    "department.budget_completion_rate",
+                    "department.budget_done",
+                    1,
+                )
+            },
+            &[
+                "bad.toml",
+                "预算完成率",
+                "数据绑定“department.budget_done”不存在",
+            ],
         );
     }
 
     #[test]
     fn rejects_checklist_points_off_weight() {
         check_rejected(
-            |t| t.replacen("{ name = \"绩效信息公开\", points = \"1\" }", "{ name = \"绩效信息公开\", points = \"2\" }", 1),
+            |t| {
+                t.replacen(
+                    "{ name = \"绩效信息公开\", points = \"1\" }",
+                    "{ name = \"绩效信息公开\", points = \"2\" }",
+                    1,
+                )
+            },
             &["预决算信息公开性", "检查项分值合计 5 与权重 4 不相等"],
         );
     }
 
     #[test]
     fn rejects_bad_toml_with_line() {
-        check_rejected(|t| t.replacen("total = \"100\"", "total = ", 1), &["bad.toml", "第 "]);
+        check_rejected(
+            |t| t.replacen("total = \"100\"", "total = ", 1),
+            &["bad.toml", "第 "],
+        );
     }
 
     #[test]
@@ -605,7 +671,9 @@ mod tests {
         let i = parse_interval("(5%, 10%]").unwrap();
         assert!(!i.contains(Decimal::new(5, 2)));
         assert!(i.contains(Decimal::new(10, 2)));
-        assert!(parse_interval("(20%, +inf)").unwrap().contains(Decimal::from(5)));
+        assert!(parse_interval("(20%, +inf)")
+            .unwrap()
+            .contains(Decimal::from(5)));
         assert!(parse_interval("5%-10%").is_err());
     }
 }

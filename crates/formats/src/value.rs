@@ -14,13 +14,18 @@ use toml::Value;
 /// Parses a number written as text: thousands separators allowed, a trailing `%` divides by
 /// 100.
 pub fn decimal_text(text: &str) -> Result<Decimal, String> {
-    let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '，').collect();
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
     let (digits, percent) = match cleaned.strip_suffix('%') {
         Some(d) => (d.trim(), true),
         None => (cleaned.as_str(), false),
     };
-    let value = Decimal::from_str(digits)
-        .map_err(|_| format!("应为数字（如 \"1.5\"、\"8,024.86\" 或 \"95%\"），实际为 \"{text}\""))?;
+    let value = Decimal::from_str(digits).map_err(|_| {
+        format!("应为数字（如 \"1.5\"、\"8,024.86\" 或 \"95%\"），实际为 \"{text}\"")
+    })?;
     Ok(if percent {
         value / Decimal::ONE_HUNDRED
     } else {
@@ -112,11 +117,15 @@ mod tests {
     #[test]
     fn reads_amounts_and_marks() {
         let wan = jixiao_domain::money::FEN_PER_WAN;
-        assert_eq!(amount(&Value::String("69.88".into()), wan), Ok(Fen(698_800_000)));
+        assert_eq!(
+            amount(&Value::String("69.88".into()), wan),
+            Ok(Fen(698_800_000))
+        );
         assert!(amount(&Value::String("0.0000001".into()), wan).is_err());
-        let marked: Value = toml::from_str::<toml::Table>("v = { value = \"1\", inferred = \"因为\" }")
-            .unwrap()["v"]
-            .clone();
+        let marked: Value =
+            toml::from_str::<toml::Table>("v = { value = \"1\", inferred = \"因为\" }").unwrap()
+                ["v"]
+                .clone();
         let s = sourced(&marked, decimal).unwrap();
         assert!(s.origin.is_inferred());
         let bad: Value = toml::from_str::<toml::Table>("v = { value = \"1\", inferred = \"\" }")

@@ -8,9 +8,17 @@ fn seed_scores() {
     let fw = jixiao_formats::framework::load("gz-dept-2021").unwrap();
     let ev = evaluate_department(&fw, &data).unwrap_or_else(|e| panic!("{e:?}"));
     println!("{ev}");
-    for i in &ev.items { println!("{} | {} | {} | {:?}", i.name, i.derivation, i.working, i.loss_reason); }
+    for i in &ev.items {
+        println!(
+            "{} | {} | {} | {:?}",
+            i.name, i.derivation, i.working, i.loss_reason
+        );
+    }
     let pf = jixiao_formats::framework::load("cn-project-2020").unwrap();
     for p in &data.projects {
-        match evaluate_project(&pf, p) { Ok(e) => println!("{} {} {}", p.name, e.total, e.grade_label), Err(e) => println!("{} ERR {:?}", p.name, e) }
+        match evaluate_project(&pf, p) {
+            Ok(e) => println!("{} {} {}", p.name, e.total, e.grade_label),
+            Err(e) => println!("{} ERR {:?}", p.name, e),
+        }
     }
 }

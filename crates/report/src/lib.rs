@@ -1,1 +1,402 @@
+//! The narrative self-evaluation report (部门整体支出绩效自评报告), built from a department's
+//! year and its evaluation, in the seed's structure, as a [`document::Document`].
+//!
+//! Architecture invariant: every figure in the report is computed from domain data here or
+//! comes from a placeholder filled from data ([`template`]); prose passages are data too.
+//! This crate renders Markdown only; Word and PDF writers take the same document tree.
+#![warn(missing_docs)]
 
+pub mod document;
+pub mod template;
+
+use document::{Block, Document, Table};
+use jixiao_domain::dataset::DepartmentYear;
+use jixiao_domain::evaluate::{inferred_inputs, Evaluation};
+use jixiao_domain::framework::Status;
+use jixiao_domain::number::{
+    format_percent, format_percent_prose, format_score, format_score_prose,
+};
+use jixiao_domain::org::UnitKind;
+use jixiao_domain::Decimal;
+use std::fmt::Write as _;
+
+/// Why a report could not be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportError(pub String);
+
+impl std::fmt::Display for ReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ReportError {}
+
+fn text<'a>(data: &'a DepartmentYear, key: &str) -> Option<&'a str> {
+    data.texts
+        .get(key)
+        .map(String::as_str)
+        .filter(|t| !t.trim().is_empty())
+}
+
+fn paragraphs(doc: &mut Document, body: &str, data: &DepartmentYear) -> Result<(), ReportError> {
+    for para in body.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        let filled = template::fill(para.trim(), data, None).map_err(ReportError)?;
+        doc.push(Block::Paragraph(filled));
+    }
+    Ok(())
+}
+
+/// How the report describes a project's execution rate.
+fn completion_phrase(rate: Decimal) -> &'static str {
+    if rate >= Decimal::ONE {
+        "已完成本年度预算"
+    } else if rate >= Decimal::new(95, 2) {
+        "已基本完成本年度预算"
+    } else {
+        "未完成本年度预算"
+    }
+}
+
+/// Builds the report. `projects` are the evaluations of projects that have indicators.
+pub fn build(
+    data: &DepartmentYear,
+    eval: &Evaluation,
+    projects: &[Evaluation],
+) -> Result<Document, ReportError> {
+    let dept = &data.department;
+    let year = data.year;
+    let mut doc = Document::default();
+    let h = |level: usize, t: &str| Block::Heading {
+        level,
+        text: t.to_string(),
+    };
+    doc.push(Block::Title(format!(
+        "{}{year}年部门整体支出绩效自评报告",
+        dept.name
+    )));
+    if let Some(t) = text(data, "opening") {
+        paragraphs(&mut doc, t, data)?;
+    }
+
+    // 一、基本情况
+    doc.push(h(1, "基本情况"));
+    doc.push(h(2, "部门概况"));
+    doc.push(h(3, "部门机构设置"));
+    let own = dept
+        .units
+        .iter()
+        .find(|u| u.kind == UnitKind::OwnLevel)
+        .map_or_else(|| format!("{}（本级）", dept.name), |u| u.name.clone());
+    let mut s = format!(
+        "{own}设{}个内设机构：{}。",
+        dept.organs.len(),
+        dept.organs.join("、")
+    );
+    for kind in [UnitKind::Administrative, UnitKind::Institution] {
+        let subs: Vec<&str> = dept
+            .subordinates()
+            .filter(|u| u.kind == kind)
+            .map(|u| u.name.as_str())
+            .collect();
+        if !subs.is_empty() {
+            let _ = write!(
+                s,
+                "下属{}{}个：{}。",
+                kind.label(),
+                subs.len(),
+                subs.join("、")
+            );
+        }
+    }
+    doc.push(Block::Paragraph(s));
+    doc.push(h(3, "职能配置"));
+    for f in &dept.functions {
+        doc.push(Block::NumberedParagraph {
+            level: 4,
+            text: f.clone(),
+        });
+    }
+    doc.push(h(2, "年度总体工作和重点工作任务"));
+    for task in &data.tasks {
+        paragraphs(&mut doc, &task.description, data)?;
+    }
+    doc.push(h(2, "部门整体收支情况"));
+    let fin = &data.finances;
+    let mut s = format!(
+        "部门整体财政资金收入{}",
+        fin.total_income().format_wan_unit()
+    );
+    let parts: Vec<String> = fin
+        .income
+        .iter()
+        .map(|i| {
+            format!(
+                "{}收入{}",
+                i.source.label(),
+                i.actual.value.format_wan_unit()
+            )
+        })
+        .collect();
+    let _ = write!(s, "，其中{}。", parts.join("，"));
+    let _ = write!(
+        s,
+        "部门整体财政资金支出{}",
+        fin.total_expenditure().format_wan_unit()
+    );
+    let parts: Vec<String> = fin
+        .expenditure
+        .iter()
+        .map(|e| {
+            format!(
+                "{}支出{}",
+                e.source.label(),
+                e.total.value.format_wan_unit()
+            )
+        })
+        .collect();
+    let _ = write!(s, "，其中{}。", parts.join("，"));
+    if let Some(r) = fin.total_expenditure().ratio_to(fin.total_income()) {
+        let _ = write!(s, "收支比率为{}。", format_percent(r));
+    }
+    if let Some(t) = text(data, "income_expenditure_comment") {
+        s.push_str(t);
+    }
+    doc.push(Block::Paragraph(s));
+    if let Some(t) = text(data, "performance_management") {
+        doc.push(h(2, "部门整体绩效管理情况"));
+        paragraphs(&mut doc, t, data)?;
+    }
+
+    // 二、绩效自评情况
+    doc.push(h(1, "部门整体支出绩效自评情况"));
+    doc.push(h(2, "自评得分情况"));
+    let mut s = text(data, "evaluation_opening")
+        .unwrap_or_default()
+        .to_string();
+    let _ = write!(
+        s,
+        "本部门整体支出绩效自评结果为“{}”，绩效自评得分为{}分。",
+        eval.grade_label,
+        format_score_prose(eval.total)
+    );
+    let lost: Vec<String> = eval
+        .items
+        .iter()
+        .filter(|i| i.score < i.weight)
+        .map(|i| {
+            let mut p = format!("{}得分{}分", i.name, format_score_prose(i.score));
+            if i.status != Status::Provisional {
+                if let Some(v) = &i.value {
+                    let _ = write!(p, "，{}达到{}", i.name, v);
+                }
+            }
+            if let Some(c) = text(data, &format!("comment.{}", i.id)) {
+                let _ = write!(p, "，{c}");
+            }
+            p
+        })
+        .collect();
+    if !lost.is_empty() {
+        let _ = write!(s, "其中，{}。", lost.join("；"));
+    }
+    doc.push(Block::Paragraph(s));
+    if eval.provisional || eval.items.iter().any(|i| i.uses_inferred()) {
+        let provisional: Vec<&str> = eval
+            .items
+            .iter()
+            .filter(|i| i.status == Status::Provisional && i.score < i.weight)
+            .map(|i| i.name.as_str())
+            .collect();
+        let mut note = format!(
+            "说明：本次评分采用指标体系“{}”（{}）",
+            eval.framework_title, eval.framework_id
+        );
+        if eval.provisional {
+            note.push_str("，该体系为暂定");
+        }
+        if !provisional.is_empty() {
+            let _ = write!(note, "，其中{}的评分规则为暂定", provisional.join("、"));
+        }
+        note.push_str("；部分输入为推定数，逐项依据见附表。");
+        doc.push(Block::Paragraph(note));
+    }
+    let completion = eval
+        .items
+        .iter()
+        .find(|i| i.name == "预算完成率")
+        .and_then(|i| i.value.as_ref());
+    if completion.is_some_and(|q| q.value < Decimal::ONE) {
+        if let Some(t) = text(data, "shortfall_reasons") {
+            paragraphs(&mut doc, t, data)?;
+        }
+    }
+
+    doc.push(h(2, "各项工作任务绩效目标完成情况分析"));
+    for p in &data.projects {
+        let budget = p.budget.full_year();
+        let mut s = format!("{}工作：", p.name);
+        if !p.summary.is_empty() {
+            s.push_str(&template::fill(&p.summary, data, Some(p)).map_err(ReportError)?);
+        }
+        let _ = write!(
+            s,
+            "{year}年该项目预算数{}{}，实际执行数{}{}",
+            budget.value.format_wan_unit(),
+            budget.origin.mark(),
+            p.executed.value.format_wan_unit(),
+            p.executed.origin.mark()
+        );
+        if let Some(rate) = p.execution_rate() {
+            let _ = write!(
+                s,
+                "，预算执行率达到{}，{}。",
+                format_percent_prose(rate),
+                completion_phrase(rate)
+            );
+        } else {
+            s.push('。');
+        }
+        doc.push(Block::Paragraph(s));
+    }
+
+    let key: Vec<_> = data.projects.iter().filter(|p| p.key).collect();
+    if !key.is_empty() {
+        doc.push(h(2, "各重点任务项目支出完成情况分析"));
+        for p in key {
+            doc.push(h(3, &format!("{}项目", p.name)));
+            let budget = p.budget.full_year();
+            let adjusted = if p.budget.initial().is_none() || !p.budget.adjustments().is_empty() {
+                "（含年中调整数）"
+            } else {
+                ""
+            };
+            let mut s = format!(
+                "{year}年该项目预算数{adjusted}为{}{}，实际执行数为{}{}",
+                budget.value.format_wan_unit(),
+                budget.origin.mark(),
+                p.executed.value.format_wan_unit(),
+                p.executed.origin.mark()
+            );
+            if let Some(rate) = p.execution_rate() {
+                let _ = write!(s, "，完成预算的{}", format_percent_prose(rate));
+            }
+            s.push('。');
+            doc.push(Block::Paragraph(s));
+            for para in &p.analysis {
+                doc.push(Block::Paragraph(
+                    template::fill(para, data, Some(p)).map_err(ReportError)?,
+                ));
+            }
+        }
+    }
+    if let Some(t) = text(data, "achievements") {
+        doc.push(h(2, "主要工作成效"));
+        paragraphs(&mut doc, t, data)?;
+    }
+
+    // 三、存在的问题
+    if !data.problems.is_empty() {
+        doc.push(h(1, "存在的问题"));
+        for p in &data.problems {
+            doc.push(h(2, &p.title));
+            doc.push(Block::Paragraph(p.detail.clone()));
+        }
+    }
+    // 四、下一步改进措施
+    if !data.measures.is_empty() {
+        doc.push(h(1, "下一步改进措施"));
+        for m in &data.measures {
+            doc.push(Block::NumberedParagraph {
+                level: 2,
+                text: m.text.clone(),
+            });
+        }
+    }
+
+    doc.push(Block::PlainHeading(
+        "附表 部门整体支出绩效自评得分表".into(),
+    ));
+    doc.push(Block::Table(score_table(eval)));
+    for pe in projects {
+        doc.push(Block::PlainHeading(format!(
+            "附表 项目支出绩效自评表（{}）",
+            pe.subject
+        )));
+        doc.push(Block::Table(score_table(pe)));
+    }
+    Ok(doc)
+}
+
+/// The score table of an evaluation: each indicator with its value, weight, score, points
+/// lost and the working; notes list provisional rules and inferred inputs.
+pub fn score_table(eval: &Evaluation) -> Table {
+    let mut rows = Vec::new();
+    for item in &eval.items {
+        let mut name = item.name.clone();
+        name.push_str(item.status.mark());
+        let mut explain = item.working.clone();
+        if let Some(r) = &item.loss_reason {
+            let _ = write!(explain, "；扣分原因：{r}");
+        }
+        rows.push(vec![
+            item.groups.join("/"),
+            name,
+            format!(
+                "{}{}",
+                item.value_text(),
+                if item.uses_inferred() {
+                    "（含推定数）"
+                } else {
+                    ""
+                }
+            ),
+            format_score(item.weight),
+            format_score(item.score),
+            format_score(item.lost()),
+            explain,
+        ]);
+    }
+    rows.push(vec![
+        "合计".into(),
+        String::new(),
+        String::new(),
+        format_score(eval.max_total),
+        format_score(eval.total),
+        format_score(eval.lost()),
+        format!("评价等级：{}", eval.grade_label),
+    ]);
+    let mut notes = Vec::new();
+    if eval.provisional {
+        notes.push(format!(
+            "指标体系“{}”为暂定：{}",
+            eval.framework_id, eval.framework_note
+        ));
+    }
+    for item in &eval.items {
+        if item.status == Status::Provisional {
+            notes.push(format!("{}（暂定）：{}", item.name, item.basis));
+        }
+    }
+    for (values, reason) in inferred_inputs(eval) {
+        notes.push(format!("推定数 {values}：{reason}"));
+    }
+    notes.extend(eval.warnings.iter().cloned());
+    Table {
+        caption: format!("{}（{}）", eval.subject, eval.framework_title),
+        unit_note: None,
+        header: [
+            "指标组",
+            "指标",
+            "指标值",
+            "分值",
+            "得分",
+            "扣分",
+            "计分说明",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        notes,
+    }
+}
