@@ -200,6 +200,9 @@ pub enum StepMode {
     ProRata,
     /// 2.4 steps count as 3 whole steps.
     WholeSteps,
+    /// Only complete steps count: 2.4 steps deduct 2 × the deduction (S19's worked example:
+    /// 99.27% scores full marks under "−2 per 5% below").
+    CompleteSteps,
 }
 
 /// One end of an interval.
@@ -602,6 +605,7 @@ impl Rule {
                 match mode {
                     StepMode::ProRata => "不足一步按比例",
                     StepMode::WholeSteps => "不足一步按一步",
+                    StepMode::CompleteSteps => "不足一步不扣",
                 }
             ),
             Rule::SteppedTiers { .. } => "分档计分：按数值所在区间取该档得分".to_string(),
@@ -733,6 +737,7 @@ impl Rule {
                     let counted = match mode {
                         StepMode::ProRata => steps,
                         StepMode::WholeSteps => steps.ceil(),
+                        StepMode::CompleteSteps => steps.floor(),
                     };
                     let deduction = (counted * *deduct).min(w);
                     let raw = w - deduction;

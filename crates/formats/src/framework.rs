@@ -218,8 +218,11 @@ fn rule_of(raw: &IndicatorRaw) -> Result<Rule, String> {
             mode: match raw.steps.as_deref() {
                 None | Some("pro_rata") => StepMode::ProRata,
                 Some("whole") => StepMode::WholeSteps,
+                Some("complete") => StepMode::CompleteSteps,
                 Some(other) => {
-                    return Err(format!("steps 应为 pro_rata 或 whole，实际为“{other}”"))
+                    return Err(format!(
+                        "steps 应为 pro_rata、whole 或 complete，实际为“{other}”"
+                    ))
                 }
             },
         },

@@ -1,0 +1,164 @@
+//! The `jixiao` command.
+
+use crate::jixiao;
+
+#[test]
+fn evaluate_json_has_the_seed_scores() {
+    let (code, out, err) = jixiao(&["evaluate", "examples/baiyun-2021", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total"], "99.45");
+    assert_eq!(v["grade"], "优");
+    let item = |name: &str| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    assert_eq!(item("预算完成率")["score"], "1.98");
+    assert_eq!(item("预算完成率")["value"], "99.21%");
+    assert_eq!(item("预算完成率")["weight"], "2.00");
+    assert_eq!(item("财政拨款收入预决算差异率")["score"], "1.50");
+    assert_eq!(item("一般公共预算支出年度平均执行率")["score"], "1.97");
+    // Provisional rules and inferred inputs are visible in the output.
+    assert_eq!(item("财政拨款收入预决算差异率")["status"], "provisional");
+    assert_eq!(v["framework"]["provisional"], true);
+    assert!(item("预算完成率")["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["inferred"] == true));
+    // Totals are summed from the items as printed.
+    let sum: rust_decimal::Decimal = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["score"]
+                .as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(sum.to_string(), "99.45");
+}
+
+#[test]
+fn evaluate_table_explains_each_score() {
+    let (code, out, _) = jixiao(&["evaluate", "examples/baiyun-2021"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("8,022.31万元 ÷ 8,086.19万元 = 99.21%"),
+        "{out}"
+    );
+    assert!(out.contains("扣 0.02 分"), "{out}");
+    assert!(out.contains("评价等级：优"));
+    assert!(out.contains("（推定）"));
+    assert!(out.contains("（暂定）"));
+}
+
+#[test]
+fn projects_are_scored_under_the_project_framework() {
+    let (code, out, err) = jixiao(&["evaluate", "examples/baiyun-2021", "--projects", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let evals = v.as_array().unwrap();
+    assert_eq!(evals.len(), 4, "four of the six projects have indicators");
+    let yard = evals
+        .iter()
+        .find(|e| e["subject"] == "机关大院基础设施维修维护支出")
+        .unwrap();
+    // 179.99 / 180 × 10 = 9.99944 → 10.00 (RULES.md §6 row 4).
+    assert_eq!(yard["items"][0]["name"], "预算执行率");
+    assert_eq!(yard["items"][0]["score"], "10.00");
+    assert_eq!(yard["items"][0]["value"], "99.99%");
+}
+
+#[test]
+fn a_bad_framework_is_rejected_naming_file_indicator_and_problem() {
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(crate::root().join("frameworks/gz-dept-2021.toml")).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        text.replacen(
+            "weight = \"4\"\nrule = \"per_violation_deduction\"",
+            "weight = \"5\"\nrule = \"per_violation_deduction\"",
+            1,
+        )
+        .replacen(
+            "binding = \"projects.execution_rate\"",
+            "binding = \"projects.nothing\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = jixiao(&[
+        "evaluate",
+        "examples/baiyun-2021",
+        "--framework",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("bad.toml"), "{err}");
+    assert!(
+        err.contains("管理规范") && err.contains("下级指标分值合计 15 与本级分值 14 不相等"),
+        "{err}"
+    );
+    assert!(
+        err.contains("项目预算执行率") && err.contains("数据绑定“projects.nothing”不存在"),
+        "{err}"
+    );
+    let (code, _, _) = jixiao(&["framework", "check", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn bad_dataset_reports_every_problem() {
+    let dir = std::env::temp_dir().join(format!("jixiao-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["department.toml", "finances.toml", "projects.toml"] {
+        std::fs::copy(crate::example().join(f), dir.join(f)).unwrap();
+    }
+    let fin = std::fs::read_to_string(dir.join("finances.toml")).unwrap();
+    std::fs::write(
+        dir.join("finances.toml"),
+        fin.replace("actual = \"8,024.86\"", "actual = \"8,024.8612345\"")
+            .replace("total = \"8,022.31\"", "total = \"八千\""),
+    )
+    .unwrap();
+    let (code, _, err) = jixiao(&["evaluate", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("finances.toml")
+            && err.contains("income[1].actual")
+            && err.contains("不足一分的尾数"),
+        "{err}"
+    );
+    assert!(
+        err.contains("expenditure[1].total") && err.contains("应为数字"),
+        "{err}"
+    );
+    let (code, _, err) = jixiao(&["evaluate", "no-such-folder"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("不是一个数据集文件夹"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn help_teaches() {
+    let (code, out, _) = jixiao(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("jixiao demo") && out.contains("退出码"),
+        "{out}"
+    );
+    let (code, _, _) = jixiao(&["evaluate"]);
+    assert_eq!(code, 2);
+}
