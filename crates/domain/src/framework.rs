@@ -65,7 +65,7 @@ pub struct Grading {
 impl Grading {
     /// Bands in any order; they are kept highest first.
     pub fn new(mut bands: Vec<GradeBand>) -> Grading {
-        bands.sort_by(|a, b| b.min.cmp(&a.min));
+        bands.sort_by_key(|b| std::cmp::Reverse(b.min));
         Grading { bands }
     }
 

@@ -119,7 +119,7 @@ mod tests {
         let wan = jixiao_domain::money::FEN_PER_WAN;
         assert_eq!(
             amount(&Value::String("69.88".into()), wan),
-            Ok(Fen(698_800_000))
+            Ok(Fen(69_880_000))
         );
         assert!(amount(&Value::String("0.0000001".into()), wan).is_err());
         let marked: Value =

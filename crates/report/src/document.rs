@@ -73,7 +73,7 @@ pub fn chinese_numeral(n: usize) -> String {
         11..=19 => format!("十{}", DIGITS[n % 10]),
         20..=99 => {
             let tens = format!("{}十", DIGITS[n / 10]);
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 tens
             } else {
                 format!("{tens}{}", DIGITS[n % 10])
