@@ -399,3 +399,119 @@ proptest! {
         prop_assert!(out.raw >= Decimal::ZERO && out.raw <= weight);
     }
 }
+
+#[test]
+fn zero_targets_are_rejected_or_mapped_to_equals_zero() {
+    use jixiao_domain::evaluate::project_rule;
+    use jixiao_domain::project::Operator;
+    assert!(!Rule::ProportionalCapped {
+        target: Some(d("0"))
+    }
+    .problems(d("5"))
+    .is_empty());
+    assert!(!Rule::ReverseLinear { target: d("0") }
+        .problems(d("5"))
+        .is_empty());
+    let scheme = scheme();
+    assert_eq!(
+        project_rule(&scheme, Operator::Equal, Some(d("0"))),
+        Rule::EqualsZero
+    );
+    assert_eq!(
+        project_rule(&scheme, Operator::AtMost, Some(d("5"))),
+        Rule::ReverseLinear { target: d("5") }
+    );
+}
+
+fn scheme() -> ProjectScheme {
+    ProjectScheme {
+        execution_weight: d("10"),
+        execution_status: Status::Confirmed,
+        blocks: vec![
+            (Level1::Output, d("50")),
+            (Level1::Benefit, d("30")),
+            (Level1::Satisfaction, d("10")),
+        ],
+        reverse: ReverseVariant::Linear,
+        satisfaction_absent_merges_into_benefit: true,
+        achieved_floor: d("0.8"),
+        partly_floor: d("0.6"),
+        overachievement_threshold: d("1.3"),
+    }
+}
+
+#[test]
+fn over_achievement_scores_full_but_asks_for_a_deviation_note() {
+    use jixiao_domain::budget::{Budget, FundingSource};
+    use jixiao_domain::evaluate::evaluate_project;
+    use jixiao_domain::money::Fen;
+    use jixiao_domain::project::{Indicator, Operator, Project, QualitativeJudgement};
+    use jixiao_domain::provenance::Sourced;
+    let indicator =
+        |level1, name: &str, op, target: Option<&str>, actual: Option<&str>, weight: &str| {
+            Indicator {
+                level1,
+                level2: String::new(),
+                name: name.into(),
+                operator: op,
+                target: target.map(|t| Sourced::stated(d(t))),
+                unit: "件".into(),
+                weight: Sourced::stated(d(weight)),
+                actual: actual.map(|a| Sourced::stated(d(a))),
+                judgement: (op == Operator::Qualitative).then(|| QualitativeJudgement {
+                    level: QualitativeLevel::Partly,
+                    score: Sourced::stated(d("25")),
+                    rationale: "部分达成".into(),
+                }),
+                deviation_note: None,
+            }
+        };
+    let project = Project {
+        code: "T".into(),
+        name: "测试项目".into(),
+        unit: None,
+        source: FundingSource::GeneralPublic,
+        goal: String::new(),
+        budget: Budget::full_year_only(Sourced::stated(Fen(1_000_000))),
+        executed: Sourced::stated(Fen(900_000)),
+        indicators: vec![
+            indicator(
+                Level1::Output,
+                "培训人次",
+                Operator::AtLeast,
+                Some("100"),
+                Some("150"),
+                "50",
+            ),
+            indicator(
+                Level1::Benefit,
+                "效果",
+                Operator::Qualitative,
+                None,
+                None,
+                "40",
+            ),
+        ],
+        key: false,
+        summary: String::new(),
+        analysis: Vec::new(),
+    };
+    let fw = Framework {
+        id: "p".into(),
+        version: "1".into(),
+        title: "p".into(),
+        provisional: false,
+        note: String::new(),
+        total: d("100"),
+        score_rounding: Rounding::HalfAwayFromZero,
+        round_rate_before_scoring: false,
+        grading: Grading::national(),
+        scheme: Scheme::Project(scheme()),
+    };
+    let e = evaluate_project(&fw, &project).unwrap();
+    // 9 (execution 90%) + 50 (capped) + 25 (partly achieved, 40 × [0.6, 0.8)) = 84 → 良.
+    assert_eq!(e.total, d("84"));
+    assert_eq!(e.grade_label, "良");
+    assert_eq!(e.warnings.len(), 1, "{:?}", e.warnings);
+    assert!(e.warnings[0].contains("培训人次"));
+}
