@@ -7,7 +7,7 @@ use jixiao_domain::dataset::DepartmentYear;
 use jixiao_domain::evaluate::{
     evaluate_department, evaluate_project, inferred_inputs, EvalError, Evaluation,
 };
-use jixiao_domain::framework::{Framework, Status};
+use jixiao_domain::framework::Framework;
 use jixiao_domain::number::format_score;
 use jixiao_formats::Problems;
 use serde_json::{json, Value};
@@ -296,10 +296,6 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).expect("JSON values always serialise")
 }
 
-fn status_id(s: Status) -> &'static str {
-    s.id()
-}
-
 /// The JSON form of an evaluation: figures as the strings the table prints.
 fn to_json(e: &Evaluation) -> Value {
     json!({
@@ -324,7 +320,7 @@ fn to_json(e: &Evaluation) -> Value {
             "score": format_score(i.score),
             "lost": format_score(i.lost()),
             "raw": i.raw.normalize().to_string(),
-            "status": status_id(i.status),
+            "status": i.status.id(),
             "rule": i.rule,
             "derivation": i.derivation,
             "working": i.working,
