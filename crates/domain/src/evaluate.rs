@@ -348,29 +348,24 @@ pub fn project_rule(scheme: &ProjectScheme, op: Operator, target: Option<Decimal
 /// Checks a project's indicator weights against the framework's groups.
 pub fn project_weight_problems(scheme: &ProjectScheme, project: &Project) -> Vec<EvalError> {
     let mut out = Vec::new();
-    let has_satisfaction = project
-        .indicators
+    // 10号: a project without satisfaction indicators scores their points under benefit.
+    let merged = scheme.satisfaction_absent_merges_into_benefit
+        && !project
+            .indicators
+            .iter()
+            .any(|i| i.level1 == Level1::Satisfaction);
+    let satisfaction_weight: Decimal = scheme
+        .blocks
         .iter()
-        .any(|i| i.level1 == Level1::Satisfaction);
+        .filter(|(l, _)| *l == Level1::Satisfaction)
+        .map(|(_, w)| *w)
+        .sum();
     for (level, declared) in &scheme.blocks {
-        let mut expected = *declared;
-        if *level == Level1::Satisfaction
-            && !has_satisfaction
-            && scheme.satisfaction_absent_merges_into_benefit
-        {
-            continue;
-        }
-        if *level == Level1::Benefit
-            && !has_satisfaction
-            && scheme.satisfaction_absent_merges_into_benefit
-        {
-            expected += scheme
-                .blocks
-                .iter()
-                .filter(|(l, _)| *l == Level1::Satisfaction)
-                .map(|(_, w)| *w)
-                .sum::<Decimal>();
-        }
+        let expected = match level {
+            Level1::Satisfaction if merged => continue,
+            Level1::Benefit if merged => *declared + satisfaction_weight,
+            _ => *declared,
+        };
         let sum: Decimal = project
             .indicators
             .iter()

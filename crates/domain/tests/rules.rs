@@ -304,31 +304,10 @@ fn grades_come_from_bands() {
 
 #[test]
 fn project_framework_weights_must_add_up() {
-    let fw = Framework {
-        id: "t".into(),
-        version: "1".into(),
-        title: "t".into(),
-        provisional: false,
-        note: String::new(),
-        total: d("100"),
-        score_rounding: Rounding::HalfAwayFromZero,
-        round_rate_before_scoring: false,
-        grading: Grading::national(),
-        scheme: Scheme::Project(ProjectScheme {
-            execution_weight: d("20"),
-            execution_status: Status::Confirmed,
-            blocks: vec![
-                (Level1::Output, d("50")),
-                (Level1::Benefit, d("30")),
-                (Level1::Satisfaction, d("10")),
-            ],
-            reverse: ReverseVariant::Linear,
-            satisfaction_absent_merges_into_benefit: true,
-            achieved_floor: d("0.8"),
-            partly_floor: d("0.6"),
-            overachievement_threshold: d("1.3"),
-        }),
-    };
+    let fw = project_framework(ProjectScheme {
+        execution_weight: d("20"),
+        ..scheme()
+    });
     let problems = fw.problems(|_| Some(None));
     assert!(
         problems
@@ -496,7 +475,17 @@ fn over_achievement_scores_full_but_asks_for_a_deviation_note() {
         summary: String::new(),
         analysis: Vec::new(),
     };
-    let fw = Framework {
+    let fw = project_framework(scheme());
+    let e = evaluate_project(&fw, &project).unwrap();
+    // 9 (execution 90%) + 50 (capped) + 25 (partly achieved, 40 × [0.6, 0.8)) = 84 → 良.
+    assert_eq!(e.total, d("84"));
+    assert_eq!(e.grade_label, "良");
+    assert_eq!(e.warnings.len(), 1, "{:?}", e.warnings);
+    assert!(e.warnings[0].contains("培训人次"));
+}
+
+fn project_framework(scheme: ProjectScheme) -> Framework {
+    Framework {
         id: "p".into(),
         version: "1".into(),
         title: "p".into(),
@@ -506,12 +495,6 @@ fn over_achievement_scores_full_but_asks_for_a_deviation_note() {
         score_rounding: Rounding::HalfAwayFromZero,
         round_rate_before_scoring: false,
         grading: Grading::national(),
-        scheme: Scheme::Project(scheme()),
-    };
-    let e = evaluate_project(&fw, &project).unwrap();
-    // 9 (execution 90%) + 50 (capped) + 25 (partly achieved, 40 × [0.6, 0.8)) = 84 → 良.
-    assert_eq!(e.total, d("84"));
-    assert_eq!(e.grade_label, "良");
-    assert_eq!(e.warnings.len(), 1, "{:?}", e.warnings);
-    assert!(e.warnings[0].contains("培训人次"));
+        scheme: Scheme::Project(scheme),
+    }
 }
