@@ -254,19 +254,48 @@ struct MeasureRaw {
     text: String,
 }
 
-/// Reads one file of the folder; `None` for an optional file that is absent.
-fn read_file<T: DeserializeOwned>(
-    dir: &Path,
-    name: &str,
-    optional: bool,
-    problems: &mut Vec<Problem>,
-) -> Option<(std::path::PathBuf, T)> {
-    let path = dir.join(name);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && optional => return None,
-        Err(e) => {
-            problems.push(Problem {
+/// The files of a dataset folder, in the order they are read: (name, required).
+pub const FILES: [(&str, bool); 6] = [
+    ("department.toml", true),
+    ("finances.toml", true),
+    ("projects.toml", false),
+    ("outputs.toml", false),
+    ("assessments.toml", false),
+    ("problems.toml", false),
+];
+
+/// A dataset's files as text, before parsing: what a store keeps and an export writes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetFiles {
+    /// Where the files came from; problems name files under it.
+    pub origin: std::path::PathBuf,
+    /// File name (one of [`FILES`]) to its text, without a byte-order mark.
+    pub files: BTreeMap<String, String>,
+}
+
+/// Reads the files of a dataset folder without parsing them.
+pub fn read_files(dir: &Path) -> Result<DatasetFiles, Problems> {
+    if !dir.is_dir() {
+        return Err(Problems(vec![Problem {
+            file: dir.to_path_buf(),
+            location: String::new(),
+            message:
+                "不是一个数据集文件夹（应包含 department.toml 等文件，见 docs/dataset-format.md）"
+                    .into(),
+        }]));
+    }
+    let mut problems = Vec::new();
+    let mut files = BTreeMap::new();
+    for (name, required) in FILES {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                // A UTF-8 byte-order mark is harmless; accept it.
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+                files.insert(name.to_string(), text);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {}
+            Err(e) => problems.push(Problem {
                 file: path,
                 location: String::new(),
                 message: if e.kind() == std::io::ErrorKind::NotFound {
@@ -276,12 +305,27 @@ fn read_file<T: DeserializeOwned>(
                 } else {
                     format!("无法读取：{e}")
                 },
-            });
-            return None;
+            }),
         }
-    };
-    // A UTF-8 byte-order mark is harmless; accept it.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    }
+    if problems.is_empty() {
+        Ok(DatasetFiles {
+            origin: dir.to_path_buf(),
+            files,
+        })
+    } else {
+        Err(Problems(problems))
+    }
+}
+
+/// Parses one file of the set; `None` when it is absent or unreadable (its problem recorded).
+fn parse_file<T: DeserializeOwned>(
+    set: &DatasetFiles,
+    name: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<(std::path::PathBuf, T)> {
+    let path = set.origin.join(name);
+    let text = set.files.get(name)?;
     match toml::from_str::<T>(text) {
         Ok(v) => Some((path, v)),
         Err(e) => {
@@ -771,22 +815,27 @@ fn read_problems(raw: ProblemsFile, c: &mut Collector) -> (Vec<DeptProblem>, Vec
 
 /// Reads a dataset folder. Every problem of every file is returned when there is any.
 pub fn load(dir: &Path) -> Result<DepartmentYear, Problems> {
+    parse(&read_files(dir)?)
+}
+
+/// Parses a dataset's files. Every problem of every file is returned when there is any.
+pub fn parse(set: &DatasetFiles) -> Result<DepartmentYear, Problems> {
     let mut problems = Vec::new();
-    if !dir.is_dir() {
-        return Err(Problems(vec![Problem {
-            file: dir.to_path_buf(),
-            location: String::new(),
-            message:
-                "不是一个数据集文件夹（应包含 department.toml 等文件，见 docs/dataset-format.md）"
-                    .into(),
-        }]));
+    for (name, required) in FILES {
+        if required && !set.files.contains_key(name) {
+            problems.push(Problem {
+                file: set.origin.join(name),
+                location: String::new(),
+                message: "找不到该文件（数据集文件夹必须包含它）".into(),
+            });
+        }
     }
-    let dept = read_file::<DepartmentFile>(dir, "department.toml", false, &mut problems);
-    let fin = read_file::<FinancesFile>(dir, "finances.toml", false, &mut problems);
-    let projects = read_file::<ProjectsFile>(dir, "projects.toml", true, &mut problems);
-    let outputs = read_file::<OutputsFile>(dir, "outputs.toml", true, &mut problems);
-    let assessments = read_file::<AssessmentsFile>(dir, "assessments.toml", true, &mut problems);
-    let probs = read_file::<ProblemsFile>(dir, "problems.toml", true, &mut problems);
+    let dept = parse_file::<DepartmentFile>(set, "department.toml", &mut problems);
+    let fin = parse_file::<FinancesFile>(set, "finances.toml", &mut problems);
+    let projects = parse_file::<ProjectsFile>(set, "projects.toml", &mut problems);
+    let outputs = parse_file::<OutputsFile>(set, "outputs.toml", &mut problems);
+    let assessments = parse_file::<AssessmentsFile>(set, "assessments.toml", &mut problems);
+    let probs = parse_file::<ProblemsFile>(set, "problems.toml", &mut problems);
 
     fn with<T, R>(
         file: Option<(std::path::PathBuf, T)>,
@@ -811,7 +860,7 @@ pub fn load(dir: &Path) -> Result<DepartmentYear, Problems> {
             if let Some(unit) = &p.unit {
                 if department.unit(unit).is_none() {
                     problems.push(Problem {
-                        file: dir.join("projects.toml"),
+                        file: set.origin.join("projects.toml"),
                         location: format!("项目“{}”", p.name),
                         message: format!("实施单位编码“{unit}”不在 department.toml 的 units 中"),
                     });

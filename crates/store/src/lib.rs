@@ -1,0 +1,290 @@
+//! jixiao's store: everything the domain holds, for many departments, units and years.
+//!
+//! Two backends sit behind one interface, [`Store`] and its [`Transaction`]:
+//! - **SQLite**, the default: one file, created on first use, nothing to install;
+//! - **PostgreSQL**, for a finance bureau's server, chosen by a `postgres://` URL.
+//!
+//! The schema evolves by numbered, append-only migrations (`migrations/<backend>/NNNN_*.sql`);
+//! opening a store applies the missing ones in order, each in its own transaction. All writes
+//! of an import go through one [`Transaction`]: it commits whole or not at all, and a process
+//! killed in the middle leaves the store as it was.
+//!
+//! Money is integer fen, dates are ISO dates, and target values are exact decimals kept as
+//! written (`97.50` stays `97.50`).
+#![warn(missing_docs)]
+
+mod migrations;
+mod postgres_store;
+mod records;
+mod sqlite_store;
+#[doc(hidden)]
+pub mod testing;
+
+pub use migrations::{Migration, MIGRATION_COUNT};
+pub use records::*;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where a store lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string (`postgres://…`).
+    Postgres(String),
+}
+
+/// The SQLite file used when no database is named.
+pub const DEFAULT_SQLITE_FILE: &str = "jixiao.db";
+
+impl Location {
+    /// Reads a database URL: `postgres://…` / `postgresql://…`, `sqlite:PATH`, or a file path.
+    pub fn parse(url: &str) -> Location {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Location::Postgres(url.to_string())
+        } else {
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
+            Location::Sqlite(PathBuf::from(path))
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Sqlite(path) => write!(f, "{}（SQLite）", path.display()),
+            Location::Postgres(url) => write!(f, "{}（PostgreSQL）", redact(url)),
+        }
+    }
+}
+
+/// A connection string with any password replaced by `***`.
+fn redact(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((auth, host)) = rest.split_once('@') {
+            if let Some((user, _)) = auth.split_once(':') {
+                return format!("{scheme}://{user}:***@{host}");
+            }
+        }
+    }
+    url.to_string()
+}
+
+/// A failure of the store itself (not of the input), worded for the person running jixiao.
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError(format!("SQLite 出错：{e}"))
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        match e.as_db_error() {
+            Some(db) => StoreError(format!(
+                "PostgreSQL 出错：{}（{}）",
+                db.message(),
+                db.code().code()
+            )),
+            None => StoreError(format!("PostgreSQL 出错：{e}")),
+        }
+    }
+}
+
+/// Results of store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Opens the store at `location`, creating it if need be and applying every migration.
+pub fn open(location: &Location) -> Result<Box<dyn Store>> {
+    open_at_level(location, MIGRATION_COUNT)
+}
+
+/// Opens the store applying migrations only up to `level`: how an older jixiao left it.
+/// Tests use this to check that an old store is upgraded in place.
+pub fn open_at_level(location: &Location, level: u32) -> Result<Box<dyn Store>> {
+    match location {
+        Location::Sqlite(path) => Ok(Box::new(sqlite_store::SqliteStore::open(path, level)?)),
+        Location::Postgres(url) => Ok(Box::new(postgres_store::PostgresStore::open(url, level)?)),
+    }
+}
+
+/// One store, whichever backend holds it.
+pub trait Store {
+    /// Where it lives.
+    fn location(&self) -> &Location;
+    /// The number of migrations applied.
+    fn migration_level(&mut self) -> Result<u32>;
+    /// Starts the one transaction an import writes through; `source` names what is imported.
+    fn begin(&mut self, source: &str) -> Result<Box<dyn Transaction + '_>>;
+
+    /// Every department, by code.
+    fn departments(&mut self) -> Result<Vec<DepartmentRecord>>;
+    /// Every unit, by code.
+    fn units(&mut self) -> Result<Vec<UnitRecord>>;
+    /// The projects of `year` (or of every year), by year and code.
+    fn projects(&mut self, year: Option<i32>) -> Result<Vec<ProjectRecord>>;
+    /// The performance targets of `year`'s projects, by project code and indicator code.
+    fn targets(&mut self, year: Option<i32>) -> Result<Vec<TargetRecord>>;
+    /// Calls `f` for each payment of `year`'s projects, by payment id.
+    fn for_each_payment(
+        &mut self,
+        year: Option<i32>,
+        f: &mut dyn FnMut(PaymentRecord),
+    ) -> Result<()>;
+    /// The fiscal years that have projects or datasets.
+    fn years(&mut self) -> Result<Vec<i32>>;
+    /// The stored self-evaluation datasets: (department code, year).
+    fn datasets(&mut self) -> Result<Vec<(String, i32)>>;
+    /// A stored dataset's files, by file name.
+    fn dataset_files(
+        &mut self,
+        department: &str,
+        year: i32,
+    ) -> Result<Option<BTreeMap<String, String>>>;
+    /// The evaluations saved for a department's year, newest first, with their items.
+    fn evaluations(&mut self, department: &str, year: i32) -> Result<Vec<EvaluationRecord>>;
+    /// Counts and a digest of every row: equal digests mean equal contents. For tests and
+    /// for `jixiao store status`.
+    fn digest(&mut self) -> Result<Digest>;
+}
+
+/// The writes of one import. Dropped without [`Transaction::commit`], it changes nothing.
+pub trait Transaction {
+    /// The id of this import's batch (payments and dataset files record it).
+    fn batch_id(&self) -> i64;
+    /// Inserts or updates a department.
+    fn put_department(&mut self, d: &DepartmentRecord) -> Result<()>;
+    /// Inserts or updates a unit (its department must exist).
+    fn put_unit(&mut self, u: &UnitRecord) -> Result<()>;
+    /// Inserts or updates a project, keyed by year and code.
+    fn put_project(&mut self, p: &ProjectRecord) -> Result<()>;
+    /// Project ids by code for `year`, including those written in this transaction.
+    fn project_ids(&mut self, year: i32) -> Result<HashMap<String, i64>>;
+    /// Inserts or updates a performance target of the project with id `project_id`.
+    fn put_target(&mut self, project_id: i64, t: &TargetRecord) -> Result<()>;
+    /// Adds a payment read from row `row` of the import. A payment id already stored by an
+    /// earlier import is skipped (or reported, if its contents differ); one repeated within
+    /// this import is reported. See [`Transaction::finish_payments`].
+    fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()>;
+    /// Ends the payments of this import and says what happened to them.
+    fn finish_payments(&mut self) -> Result<PaymentSummary>;
+    /// Stores (replacing) a department's self-evaluation dataset files for `year`.
+    fn put_dataset(
+        &mut self,
+        department: &str,
+        year: i32,
+        files: &BTreeMap<String, String>,
+    ) -> Result<()>;
+    /// Saves an evaluation and its items; returns its id.
+    fn save_evaluation(&mut self, e: &EvaluationRecord) -> Result<i64>;
+    /// Makes every write of this transaction permanent.
+    fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// Today's date and time in UTC as `YYYY-MM-DDTHH:MM:SSZ`, for batch and evaluation stamps.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The queries a digest reads, table by table. Standard SQL, the same on both backends;
+/// every column is text so that both give the same canonical form. Surrogate ids and batch
+/// numbers are left out: two stores with the same contents have the same digest.
+const DIGEST_QUERIES: [(&str, &str); 8] = [
+    (
+        "departments",
+        "SELECT code, name, region_code FROM departments",
+    ),
+    (
+        "units",
+        "SELECT code, name, department_code, parent_code, region_code FROM units",
+    ),
+    (
+        "projects",
+        "SELECT CAST(year AS TEXT), code, unit_code, name, kind, fund_source, \
+         CAST(initial_budget AS TEXT), CAST(adjusted_budget AS TEXT) FROM projects",
+    ),
+    (
+        "indicators",
+        "SELECT CAST(p.year AS TEXT), p.code, i.code, i.level1, i.level2, i.name, i.direction, \
+         CAST(i.target AS TEXT), CAST(i.actual AS TEXT), CAST(i.weight AS TEXT) \
+         FROM indicators i JOIN projects p ON p.id = i.project_id",
+    ),
+    (
+        "payments",
+        "SELECT x.payment_id, CAST(p.year AS TEXT), p.code, CAST(x.pay_date AS TEXT), \
+         CAST(x.amount AS TEXT) FROM payments x JOIN projects p ON p.id = x.project_id",
+    ),
+    (
+        "monitoring_entries",
+        "SELECT CAST(p.year AS TEXT), p.code, CAST(m.as_of AS TEXT), m.indicator_code, \
+         CAST(m.value AS TEXT), m.note FROM monitoring_entries m JOIN projects p ON p.id = m.project_id",
+    ),
+    (
+        "dataset_files",
+        "SELECT department_code, CAST(year AS TEXT), file_name, content FROM dataset_files",
+    ),
+    (
+        "evaluation_items",
+        "SELECT e.department_code, CAST(e.year AS TEXT), e.framework, e.evaluated_at, e.total, \
+         e.grade, CAST(i.seq AS TEXT), i.item_id, i.name, i.weight, i.value, i.score, \
+         i.loss_reason, i.derivation FROM evaluation_items i JOIN evaluations e ON e.id = i.evaluation_id",
+    ),
+];
+
+/// Builds a digest from the rows of each [`DIGEST_QUERIES`] entry, whatever their order.
+fn digest_with(
+    mut rows_of: impl FnMut(&str, &mut dyn FnMut(&[Option<String>])) -> Result<()>,
+) -> Result<Digest> {
+    let mut counts = BTreeMap::new();
+    let mut hash = 0u64;
+    for (table, sql) in DIGEST_QUERIES {
+        let mut count = 0u64;
+        rows_of(sql, &mut |row| {
+            let mut h = records::Hasher::new();
+            h.field(table);
+            for field in row {
+                h.field(field.as_deref().unwrap_or("\u{0}NULL"));
+            }
+            // Summing row hashes makes the digest independent of row order (and of collation).
+            hash = hash.wrapping_add(h.0.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            count += 1;
+        })?;
+        counts.insert(table, count);
+    }
+    Ok(Digest { counts, hash })
+}

@@ -1,0 +1,610 @@
+//! The PostgreSQL backend, for a finance bureau's server.
+//!
+//! An import is one transaction. Payments stream into a temporary staging table by `COPY`
+//! and enter `payments` with one set-based statement at the end, which is also where
+//! repeats and conflicts are found: the same answers the SQLite backend gives row by row.
+
+use crate::migrations::{too_new, LEDGER, MIGRATIONS};
+use crate::records::{self, *};
+use crate::{digest_with, now_utc, Location, Result, Store, StoreError, Transaction};
+use jixiao_domain::money::Fen;
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::{Client, NoTls};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+/// Serialises migrations between processes that open the same database at once.
+const MIGRATION_LOCK: i64 = 0x6a69_7869_616f; // "jixiao"
+
+/// Flush staged payments to the server in pieces of about this many bytes.
+const COPY_CHUNK: usize = 8 << 20;
+
+pub(crate) struct PostgresStore {
+    location: Location,
+    client: Client,
+}
+
+impl PostgresStore {
+    pub(crate) fn open(url: &str, level: u32) -> Result<PostgresStore> {
+        let client = Client::connect(url, NoTls).map_err(|e| {
+            StoreError(format!(
+                "无法连接 PostgreSQL（{}）：{e}",
+                crate::redact(url)
+            ))
+        })?;
+        let mut store = PostgresStore {
+            location: Location::Postgres(url.to_string()),
+            client,
+        };
+        store.migrate(level)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, level: u32) -> Result<()> {
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+        tx.batch_execute(LEDGER)?;
+        let current: i32 = tx
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )?
+            .get(0);
+        let current = current as u32;
+        if current > crate::MIGRATION_COUNT {
+            return Err(too_new(current));
+        }
+        for m in MIGRATIONS
+            .iter()
+            .filter(|m| m.version > current && m.version <= level)
+        {
+            let mut step = tx.transaction()?;
+            step.batch_execute(m.postgres)
+                .map_err(|e| StoreError(format!("数据库迁移 {} 失败：{e}", m.name)))?;
+            step.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                &[&(m.version as i32), &m.name, &now_utc()],
+            )?;
+            step.commit()?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn text_rows(&mut self, sql: &str, f: &mut dyn FnMut(&[Option<String>])) -> Result<()> {
+        let mut rows = self
+            .client
+            .query_raw(sql, std::iter::empty::<&dyn ToSql>())?;
+        let mut buf: Vec<Option<String>> = Vec::new();
+        while let Some(row) = rows.next()? {
+            buf.clear();
+            for i in 0..row.len() {
+                buf.push(row.get::<_, Option<String>>(i));
+            }
+            f(&buf);
+        }
+        Ok(())
+    }
+}
+
+impl Store for PostgresStore {
+    fn location(&self) -> &Location {
+        &self.location
+    }
+
+    fn migration_level(&mut self) -> Result<u32> {
+        let level: i32 = self
+            .client
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )?
+            .get(0);
+        Ok(level as u32)
+    }
+
+    fn begin(&mut self, source: &str) -> Result<Box<dyn Transaction + '_>> {
+        let mut tx = self.client.transaction()?;
+        let batch: i64 = tx
+            .query_one(
+                "INSERT INTO import_batches (source, started_at) VALUES ($1, $2) RETURNING id",
+                &[&source, &now_utc()],
+            )?
+            .get(0);
+        Ok(Box::new(PostgresTx {
+            tx: Some(tx),
+            batch,
+            staged: Vec::new(),
+            staging: false,
+        }))
+    }
+
+    fn departments(&mut self) -> Result<Vec<DepartmentRecord>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT code, name, region_code FROM departments ORDER BY code COLLATE \"C\"",
+                &[],
+            )?
+            .iter()
+            .map(|r| DepartmentRecord {
+                code: r.get(0),
+                name: r.get(1),
+                region_code: r.get(2),
+            })
+            .collect())
+    }
+
+    fn units(&mut self) -> Result<Vec<UnitRecord>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT code, name, department_code, parent_code, region_code FROM units
+                 ORDER BY code COLLATE \"C\"",
+                &[],
+            )?
+            .iter()
+            .map(|r| UnitRecord {
+                code: r.get(0),
+                name: r.get(1),
+                department_code: r.get(2),
+                parent_code: r.get(3),
+                region_code: r.get(4),
+            })
+            .collect())
+    }
+
+    fn projects(&mut self, year: Option<i32>) -> Result<Vec<ProjectRecord>> {
+        let rows = self.client.query(
+            "SELECT year, code, unit_code, name, kind, fund_source, initial_budget, adjusted_budget
+             FROM projects WHERE ($1::int IS NULL OR year = $1) ORDER BY year, code COLLATE \"C\"",
+            &[&year],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(ProjectRecord {
+                    year: r.get(0),
+                    code: r.get(1),
+                    unit_code: r.get(2),
+                    name: r.get(3),
+                    kind: records::kind(r.get(4))?,
+                    fund_source: records::fund_source(r.get(5))?,
+                    initial_budget: Fen(r.get(6)),
+                    adjusted_budget: Fen(r.get(7)),
+                })
+            })
+            .collect()
+    }
+
+    fn targets(&mut self, year: Option<i32>) -> Result<Vec<TargetRecord>> {
+        let rows = self.client.query(
+            "SELECT p.code, i.code, i.level1, i.level2, i.name, i.direction, i.target::text,
+                    i.actual::text, i.weight::text
+             FROM indicators i JOIN projects p ON p.id = i.project_id
+             WHERE ($1::int IS NULL OR p.year = $1)
+             ORDER BY p.year, p.code COLLATE \"C\", i.code COLLATE \"C\"",
+            &[&year],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(TargetRecord {
+                    project_code: r.get(0),
+                    code: r.get(1),
+                    level1: r.get(2),
+                    level2: r.get(3),
+                    name: r.get(4),
+                    direction: records::direction(r.get(5))?,
+                    target: records::decimal(r.get(6))?,
+                    actual: match r.get::<_, Option<&str>>(7) {
+                        Some(a) => Some(records::decimal(a)?),
+                        None => None,
+                    },
+                    weight: records::decimal(r.get(8))?,
+                })
+            })
+            .collect()
+    }
+
+    fn for_each_payment(
+        &mut self,
+        year: Option<i32>,
+        f: &mut dyn FnMut(PaymentRecord),
+    ) -> Result<()> {
+        let mut rows = self.client.query_raw(
+            "SELECT x.payment_id, p.code, x.pay_date::text, x.amount
+             FROM payments x JOIN projects p ON p.id = x.project_id
+             WHERE ($1::int IS NULL OR p.year = $1) ORDER BY x.payment_id COLLATE \"C\"",
+            [&year as &dyn ToSql],
+        )?;
+        while let Some(r) = rows.next()? {
+            f(PaymentRecord {
+                payment_id: r.get(0),
+                project_code: r.get(1),
+                pay_date: records::date(r.get(2))?,
+                amount: Fen(r.get(3)),
+            });
+        }
+        Ok(())
+    }
+
+    fn years(&mut self) -> Result<Vec<i32>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT year FROM projects UNION SELECT year FROM dataset_files ORDER BY 1",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn datasets(&mut self) -> Result<Vec<(String, i32)>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT department_code, year FROM dataset_files GROUP BY department_code, year
+                 ORDER BY department_code COLLATE \"C\", year",
+                &[],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    fn dataset_files(
+        &mut self,
+        department: &str,
+        year: i32,
+    ) -> Result<Option<BTreeMap<String, String>>> {
+        let files: BTreeMap<String, String> = self
+            .client
+            .query(
+                "SELECT file_name, content FROM dataset_files
+                 WHERE department_code = $1 AND year = $2",
+                &[&department, &year],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        Ok((!files.is_empty()).then_some(files))
+    }
+
+    fn evaluations(&mut self, department: &str, year: i32) -> Result<Vec<EvaluationRecord>> {
+        let heads = self.client.query(
+            "SELECT id, framework, total, max_total, grade, evaluated_at FROM evaluations
+             WHERE department_code = $1 AND year = $2 ORDER BY id DESC",
+            &[&department, &year],
+        )?;
+        let mut out = Vec::new();
+        for h in heads {
+            let id: i64 = h.get(0);
+            let items = self
+                .client
+                .query(
+                    "SELECT item_id, name, weight, value, score, loss_reason, derivation
+                     FROM evaluation_items WHERE evaluation_id = $1 ORDER BY seq",
+                    &[&id],
+                )?
+                .iter()
+                .map(|r| EvaluationItemRecord {
+                    item_id: r.get(0),
+                    name: r.get(1),
+                    weight: r.get(2),
+                    value: r.get(3),
+                    score: r.get(4),
+                    loss_reason: r.get(5),
+                    derivation: r.get(6),
+                })
+                .collect();
+            out.push(EvaluationRecord {
+                department_code: department.to_string(),
+                year,
+                framework: h.get(1),
+                total: h.get(2),
+                max_total: h.get(3),
+                grade: h.get(4),
+                evaluated_at: h.get(5),
+                items,
+            });
+        }
+        Ok(out)
+    }
+
+    fn digest(&mut self) -> Result<Digest> {
+        digest_with(|sql, f| self.text_rows(sql, f))
+    }
+}
+
+struct PostgresTx<'a> {
+    /// `None` once committed.
+    tx: Option<postgres::Transaction<'a>>,
+    batch: i64,
+    /// Payments not yet sent, in COPY text format.
+    staged: Vec<u8>,
+    /// Whether the staging table exists in this transaction.
+    staging: bool,
+}
+
+impl<'a> PostgresTx<'a> {
+    fn t(&mut self) -> Result<&mut postgres::Transaction<'a>> {
+        self.tx
+            .as_mut()
+            .ok_or_else(|| StoreError("事务已提交".into()))
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.staged.is_empty() {
+            return Ok(());
+        }
+        let staged = std::mem::take(&mut self.staged);
+        let tx = self.t()?;
+        let mut w = tx.copy_in(
+            "COPY jixiao_staging_payments (row_no, payment_id, project_id, pay_date, amount)
+             FROM STDIN",
+        )?;
+        w.write_all(&staged)
+            .map_err(|e| StoreError(format!("向 PostgreSQL 发送数据失败：{e}")))?;
+        w.finish()?;
+        self.staged = staged;
+        self.staged.clear();
+        Ok(())
+    }
+}
+
+impl Transaction for PostgresTx<'_> {
+    fn batch_id(&self) -> i64 {
+        self.batch
+    }
+
+    fn put_department(&mut self, d: &DepartmentRecord) -> Result<()> {
+        self.t()?.execute(
+            "INSERT INTO departments (code, name, region_code) VALUES ($1, $2, $3)
+             ON CONFLICT (code) DO UPDATE SET
+               name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE departments.name END,
+               region_code = CASE WHEN excluded.region_code <> '' THEN excluded.region_code
+                             ELSE departments.region_code END",
+            &[&d.code, &d.name, &d.region_code],
+        )?;
+        Ok(())
+    }
+
+    fn put_unit(&mut self, u: &UnitRecord) -> Result<()> {
+        self.t()?.execute(
+            "INSERT INTO units (code, name, department_code, parent_code, region_code)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name,
+               department_code = excluded.department_code, parent_code = excluded.parent_code,
+               region_code = excluded.region_code",
+            &[
+                &u.code,
+                &u.name,
+                &u.department_code,
+                &u.parent_code,
+                &u.region_code,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn put_project(&mut self, p: &ProjectRecord) -> Result<()> {
+        self.t()?.execute(
+            "INSERT INTO projects (year, code, unit_code, name, kind, fund_source,
+                                   initial_budget, adjusted_budget)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (year, code) DO UPDATE SET unit_code = excluded.unit_code,
+               name = excluded.name, kind = excluded.kind, fund_source = excluded.fund_source,
+               initial_budget = excluded.initial_budget, adjusted_budget = excluded.adjusted_budget",
+            &[
+                &p.year,
+                &p.code,
+                &p.unit_code,
+                &p.name,
+                &p.kind.id(),
+                &p.fund_source.id(),
+                &p.initial_budget.0,
+                &p.adjusted_budget.0,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn project_ids(&mut self, year: i32) -> Result<HashMap<String, i64>> {
+        Ok(self
+            .t()?
+            .query("SELECT code, id FROM projects WHERE year = $1", &[&year])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    fn put_target(&mut self, project_id: i64, t: &TargetRecord) -> Result<()> {
+        self.t()?.execute(
+            "INSERT INTO indicators (project_id, code, level1, level2, name, direction,
+                                     target, actual, weight)
+             VALUES ($1, $2, $3, $4, $5, $6, $7::text::numeric, $8::text::numeric, $9::text::numeric)
+             ON CONFLICT (project_id, code) DO UPDATE SET level1 = excluded.level1,
+               level2 = excluded.level2, name = excluded.name, direction = excluded.direction,
+               target = excluded.target, actual = excluded.actual, weight = excluded.weight",
+            &[
+                &project_id,
+                &t.code,
+                &t.level1,
+                &t.level2,
+                &t.name,
+                &t.direction.id(),
+                &t.target.to_string(),
+                &t.actual.map(|a| a.to_string()),
+                &t.weight.to_string(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()> {
+        if !self.staging {
+            self.t()?.batch_execute(
+                "CREATE TEMP TABLE jixiao_staging_payments (
+                     row_no BIGINT, payment_id TEXT, project_id BIGINT, pay_date DATE, amount BIGINT
+                 ) ON COMMIT DROP",
+            )?;
+            self.staging = true;
+        }
+        let b = &mut self.staged;
+        let _ = write!(b, "{row}\t");
+        for c in p.payment_id.bytes() {
+            // COPY text format: escape the backslash and the separators.
+            match c {
+                b'\\' => b.extend_from_slice(b"\\\\"),
+                b'\t' => b.extend_from_slice(b"\\t"),
+                b'\n' => b.extend_from_slice(b"\\n"),
+                b'\r' => b.extend_from_slice(b"\\r"),
+                _ => b.push(c),
+            }
+        }
+        let _ = writeln!(b, "\t{}\t{}\t{}", p.project_id, p.pay_date, p.amount.0);
+        if self.staged.len() >= COPY_CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn finish_payments(&mut self) -> Result<PaymentSummary> {
+        if !self.staging {
+            return Ok(PaymentSummary::default());
+        }
+        self.flush()?;
+        let batch = self.batch;
+        let limit = LISTED_AT_MOST as i64;
+        let tx = self.t()?;
+        let mut summary = PaymentSummary::default();
+        tx.batch_execute("ANALYZE jixiao_staging_payments")?;
+        let stored: i64 = tx
+            .query_one(
+                "SELECT count(*) FROM jixiao_staging_payments s
+                 JOIN payments p ON p.payment_id = s.payment_id",
+                &[],
+            )?
+            .get(0);
+        if stored > 0 {
+            for r in tx.query(
+                "SELECT s.row_no, s.payment_id FROM jixiao_staging_payments s
+                 JOIN payments p ON p.payment_id = s.payment_id
+                 WHERE p.project_id <> s.project_id OR p.pay_date <> s.pay_date
+                    OR p.amount <> s.amount
+                 ORDER BY s.row_no LIMIT $1",
+                &[&limit],
+            )? {
+                summary.conflicts.push(ConflictingPayment {
+                    row: r.get::<_, i64>(0) as u64,
+                    payment_id: r.get(1),
+                });
+            }
+        }
+        let mut step = tx.transaction()?;
+        let inserted = step.execute(
+            "INSERT INTO payments (payment_id, project_id, pay_date, amount, batch_id, source_row)
+             SELECT s.payment_id, s.project_id, s.pay_date, s.amount, $1, s.row_no
+             FROM jixiao_staging_payments s
+             WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.payment_id = s.payment_id)",
+            &[&batch],
+        );
+        match inserted {
+            Ok(n) => {
+                step.commit()?;
+                summary.inserted = n;
+                summary.already_stored = stored as u64 - summary.conflicts.len() as u64;
+            }
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                step.rollback()?;
+                for r in tx.query(
+                    "SELECT row_no, payment_id, first_row FROM (
+                         SELECT row_no, payment_id,
+                                min(row_no) OVER (PARTITION BY payment_id) AS first_row
+                         FROM jixiao_staging_payments) t
+                     WHERE row_no <> first_row ORDER BY row_no LIMIT $1",
+                    &[&limit],
+                )? {
+                    summary.duplicates.push(DuplicatePayment {
+                        row: r.get::<_, i64>(0) as u64,
+                        payment_id: r.get(1),
+                        first_row: r.get::<_, i64>(2) as u64,
+                    });
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+        tx.batch_execute("TRUNCATE jixiao_staging_payments")?;
+        Ok(summary)
+    }
+
+    fn put_dataset(
+        &mut self,
+        department: &str,
+        year: i32,
+        files: &BTreeMap<String, String>,
+    ) -> Result<()> {
+        let batch = self.batch;
+        let tx = self.t()?;
+        tx.execute(
+            "DELETE FROM dataset_files WHERE department_code = $1 AND year = $2",
+            &[&department, &year],
+        )?;
+        for (name, content) in files {
+            tx.execute(
+                "INSERT INTO dataset_files (department_code, year, file_name, content, batch_id)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&department, &year, name, content, &batch],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn save_evaluation(&mut self, e: &EvaluationRecord) -> Result<i64> {
+        let tx = self.t()?;
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO evaluations (department_code, year, framework, total, max_total,
+                                          grade, evaluated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    &e.department_code,
+                    &e.year,
+                    &e.framework,
+                    &e.total,
+                    &e.max_total,
+                    &e.grade,
+                    &e.evaluated_at,
+                ],
+            )?
+            .get(0);
+        for (seq, i) in e.items.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO evaluation_items (evaluation_id, seq, item_id, name, weight, value,
+                                               score, loss_reason, derivation)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                &[
+                    &id,
+                    &(seq as i32),
+                    &i.item_id,
+                    &i.name,
+                    &i.weight,
+                    &i.value,
+                    &i.score,
+                    &i.loss_reason,
+                    &i.derivation,
+                ],
+            )?;
+        }
+        Ok(id)
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        match self.tx.take() {
+            Some(tx) => Ok(tx.commit()?),
+            None => Err(StoreError("事务已提交".into())),
+        }
+    }
+}

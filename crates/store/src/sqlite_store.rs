@@ -1,0 +1,567 @@
+//! The SQLite backend: one file, created on first use.
+//!
+//! An import is one `BEGIN IMMEDIATE … COMMIT` in rollback-journal mode: pages the import adds
+//! beyond the file's old end need no journal, so a bulk load writes each page once, and a
+//! process killed mid-import leaves a hot journal that the next open rolls back.
+
+use crate::migrations::{too_new, LEDGER, MIGRATIONS};
+use crate::records::{self, *};
+use crate::{digest_with, now_utc, Location, Result, Store, StoreError, Transaction};
+use jixiao_domain::money::Fen;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+pub(crate) struct SqliteStore {
+    location: Location,
+    conn: Connection,
+}
+
+impl SqliteStore {
+    pub(crate) fn open(path: &Path, level: u32) -> Result<SqliteStore> {
+        if let Some(parent) = path.parent() {
+            if !parent.as_os_str().is_empty() && !parent.is_dir() {
+                return Err(StoreError(format!(
+                    "无法创建数据库 {}：文件夹 {} 不存在",
+                    path.display(),
+                    parent.display()
+                )));
+            }
+        }
+        let conn = Connection::open(path)
+            .map_err(|e| StoreError(format!("无法打开数据库 {}：{e}", path.display())))?;
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 10000;
+             PRAGMA cache_size = -65536;",
+        )?;
+        let mut store = SqliteStore {
+            location: Location::Sqlite(path.to_path_buf()),
+            conn,
+        };
+        store.migrate(level)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, level: u32) -> Result<()> {
+        self.conn.execute_batch(LEDGER)?;
+        let current = self.migration_level()?;
+        if current > crate::MIGRATION_COUNT {
+            return Err(too_new(current));
+        }
+        for m in MIGRATIONS
+            .iter()
+            .filter(|m| m.version > current && m.version <= level)
+        {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Another process may have applied it while we waited for the lock.
+            let done: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                [m.version],
+                |r| r.get(0),
+            )?;
+            if !done {
+                tx.execute_batch(m.sqlite).map_err(|e| {
+                    StoreError(format!("数据库迁移 {} 失败：{e}", m.name))
+                })?;
+                tx.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                    params![m.version, m.name, now_utc()],
+                )?;
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    fn text_rows(&self, sql: &str, f: &mut dyn FnMut(&[Option<String>])) -> Result<()> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        let mut buf: Vec<Option<String>> = Vec::with_capacity(n);
+        while let Some(row) = rows.next()? {
+            buf.clear();
+            for i in 0..n {
+                buf.push(row.get::<_, Option<String>>(i)?);
+            }
+            f(&buf);
+        }
+        Ok(())
+    }
+}
+
+impl Store for SqliteStore {
+    fn location(&self) -> &Location {
+        &self.location
+    }
+
+    fn migration_level(&mut self) -> Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn begin(&mut self, source: &str) -> Result<Box<dyn Transaction + '_>> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let batch = self.conn.query_row(
+            "INSERT INTO import_batches (source, started_at) VALUES (?1, ?2) RETURNING id",
+            params![source, now_utc()],
+            |r| r.get(0),
+        );
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(e.into());
+            }
+        };
+        Ok(Box::new(SqliteTx {
+            conn: &self.conn,
+            batch,
+            summary: PaymentSummary::default(),
+            open: true,
+        }))
+    }
+
+    fn departments(&mut self) -> Result<Vec<DepartmentRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT code, name, region_code FROM departments ORDER BY code")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DepartmentRecord {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                region_code: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn units(&mut self) -> Result<Vec<UnitRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT code, name, department_code, parent_code, region_code FROM units ORDER BY code",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(UnitRecord {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                department_code: r.get(2)?,
+                parent_code: r.get(3)?,
+                region_code: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn projects(&mut self, year: Option<i32>) -> Result<Vec<ProjectRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT year, code, unit_code, name, kind, fund_source, initial_budget, adjusted_budget
+             FROM projects WHERE (?1 IS NULL OR year = ?1) ORDER BY year, code",
+        )?;
+        let mut rows = stmt.query([year])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(ProjectRecord {
+                year: r.get(0)?,
+                code: r.get(1)?,
+                unit_code: r.get(2)?,
+                name: r.get(3)?,
+                kind: records::kind(&r.get::<_, String>(4)?)?,
+                fund_source: records::fund_source(&r.get::<_, String>(5)?)?,
+                initial_budget: Fen(r.get(6)?),
+                adjusted_budget: Fen(r.get(7)?),
+            });
+        }
+        Ok(out)
+    }
+
+    fn targets(&mut self, year: Option<i32>) -> Result<Vec<TargetRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.code, i.code, i.level1, i.level2, i.name, i.direction, i.target, i.actual, i.weight
+             FROM indicators i JOIN projects p ON p.id = i.project_id
+             WHERE (?1 IS NULL OR p.year = ?1) ORDER BY p.year, p.code, i.code",
+        )?;
+        let mut rows = stmt.query([year])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(TargetRecord {
+                project_code: r.get(0)?,
+                code: r.get(1)?,
+                level1: r.get(2)?,
+                level2: r.get(3)?,
+                name: r.get(4)?,
+                direction: records::direction(&r.get::<_, String>(5)?)?,
+                target: records::decimal(&r.get::<_, String>(6)?)?,
+                actual: match r.get::<_, Option<String>>(7)? {
+                    Some(a) => Some(records::decimal(&a)?),
+                    None => None,
+                },
+                weight: records::decimal(&r.get::<_, String>(8)?)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn for_each_payment(
+        &mut self,
+        year: Option<i32>,
+        f: &mut dyn FnMut(PaymentRecord),
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT x.payment_id, p.code, x.pay_date, x.amount
+             FROM payments x JOIN projects p ON p.id = x.project_id
+             WHERE (?1 IS NULL OR p.year = ?1) ORDER BY x.payment_id",
+        )?;
+        let mut rows = stmt.query([year])?;
+        while let Some(r) = rows.next()? {
+            f(PaymentRecord {
+                payment_id: r.get(0)?,
+                project_code: r.get(1)?,
+                pay_date: records::date(&r.get::<_, String>(2)?)?,
+                amount: Fen(r.get(3)?),
+            });
+        }
+        Ok(())
+    }
+
+    fn years(&mut self) -> Result<Vec<i32>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT year FROM projects UNION SELECT year FROM dataset_files ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn datasets(&mut self) -> Result<Vec<(String, i32)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT department_code, year FROM dataset_files ORDER BY department_code, year",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn dataset_files(
+        &mut self,
+        department: &str,
+        year: i32,
+    ) -> Result<Option<BTreeMap<String, String>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT file_name, content FROM dataset_files WHERE department_code = ?1 AND year = ?2",
+        )?;
+        let rows = stmt.query_map(params![department, year], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let files: BTreeMap<String, String> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok((!files.is_empty()).then_some(files))
+    }
+
+    fn evaluations(&mut self, department: &str, year: i32) -> Result<Vec<EvaluationRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, framework, total, max_total, grade, evaluated_at FROM evaluations
+             WHERE department_code = ?1 AND year = ?2 ORDER BY id DESC",
+        )?;
+        let heads: Vec<(i64, EvaluationRecord)> = stmt
+            .query_map(params![department, year], |r| {
+                Ok((
+                    r.get(0)?,
+                    EvaluationRecord {
+                        department_code: department.to_string(),
+                        year,
+                        framework: r.get(1)?,
+                        total: r.get(2)?,
+                        max_total: r.get(3)?,
+                        grade: r.get(4)?,
+                        evaluated_at: r.get(5)?,
+                        items: Vec::new(),
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut items = self.conn.prepare(
+            "SELECT item_id, name, weight, value, score, loss_reason, derivation
+             FROM evaluation_items WHERE evaluation_id = ?1 ORDER BY seq",
+        )?;
+        let mut out = Vec::new();
+        for (id, mut e) in heads {
+            e.items = items
+                .query_map([id], |r| {
+                    Ok(EvaluationItemRecord {
+                        item_id: r.get(0)?,
+                        name: r.get(1)?,
+                        weight: r.get(2)?,
+                        value: r.get(3)?,
+                        score: r.get(4)?,
+                        loss_reason: r.get(5)?,
+                        derivation: r.get(6)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    fn digest(&mut self) -> Result<Digest> {
+        digest_with(|sql, f| self.text_rows(sql, f))
+    }
+}
+
+struct SqliteTx<'a> {
+    conn: &'a Connection,
+    batch: i64,
+    summary: PaymentSummary,
+    open: bool,
+}
+
+impl Drop for SqliteTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+impl Transaction for SqliteTx<'_> {
+    fn batch_id(&self) -> i64 {
+        self.batch
+    }
+
+    fn put_department(&mut self, d: &DepartmentRecord) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO departments (code, name, region_code) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (code) DO UPDATE SET
+                   name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE departments.name END,
+                   region_code = CASE WHEN excluded.region_code <> '' THEN excluded.region_code
+                                 ELSE departments.region_code END",
+            )?
+            .execute(params![d.code, d.name, d.region_code])?;
+        Ok(())
+    }
+
+    fn put_unit(&mut self, u: &UnitRecord) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO units (code, name, department_code, parent_code, region_code)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name,
+                   department_code = excluded.department_code, parent_code = excluded.parent_code,
+                   region_code = excluded.region_code",
+            )?
+            .execute(params![
+                u.code,
+                u.name,
+                u.department_code,
+                u.parent_code,
+                u.region_code
+            ])?;
+        Ok(())
+    }
+
+    fn put_project(&mut self, p: &ProjectRecord) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO projects (year, code, unit_code, name, kind, fund_source,
+                                       initial_budget, adjusted_budget)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (year, code) DO UPDATE SET unit_code = excluded.unit_code,
+                   name = excluded.name, kind = excluded.kind, fund_source = excluded.fund_source,
+                   initial_budget = excluded.initial_budget, adjusted_budget = excluded.adjusted_budget",
+            )?
+            .execute(params![
+                p.year,
+                p.code,
+                p.unit_code,
+                p.name,
+                p.kind.id(),
+                p.fund_source.id(),
+                p.initial_budget.0,
+                p.adjusted_budget.0
+            ])?;
+        Ok(())
+    }
+
+    fn project_ids(&mut self, year: i32) -> Result<HashMap<String, i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT code, id FROM projects WHERE year = ?1")?;
+        let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn put_target(&mut self, project_id: i64, t: &TargetRecord) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO indicators (project_id, code, level1, level2, name, direction,
+                                         target, actual, weight)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (project_id, code) DO UPDATE SET level1 = excluded.level1,
+                   level2 = excluded.level2, name = excluded.name, direction = excluded.direction,
+                   target = excluded.target, actual = excluded.actual, weight = excluded.weight",
+            )?
+            .execute(params![
+                project_id,
+                t.code,
+                t.level1,
+                t.level2,
+                t.name,
+                t.direction.id(),
+                t.target.to_string(),
+                t.actual.map(|a| a.to_string()),
+                t.weight.to_string()
+            ])?;
+        Ok(())
+    }
+
+    fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()> {
+        let mut date = [0u8; 10];
+        let date = format_date(p.pay_date, &mut date);
+        let inserted = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO payments (payment_id, project_id, pay_date, amount, batch_id, source_row)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (payment_id) DO NOTHING",
+            )?
+            .execute(params![
+                p.payment_id,
+                p.project_id,
+                date,
+                p.amount.0,
+                self.batch,
+                row as i64
+            ])?;
+        if inserted == 1 {
+            self.summary.inserted += 1;
+            return Ok(());
+        }
+        let (project_id, pay_date, amount, batch, first_row): (i64, String, i64, i64, i64) = self
+            .conn
+            .prepare_cached(
+                "SELECT project_id, pay_date, amount, batch_id, source_row FROM payments
+                 WHERE payment_id = ?1",
+            )?
+            .query_row([p.payment_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError(format!("支付 {} 写入失败", p.payment_id)))?;
+        let s = &mut self.summary;
+        if batch == self.batch {
+            if s.duplicates.len() < LISTED_AT_MOST {
+                s.duplicates.push(DuplicatePayment {
+                    row,
+                    first_row: first_row as u64,
+                    payment_id: p.payment_id.to_string(),
+                });
+            }
+        } else if project_id == p.project_id && pay_date == date && amount == p.amount.0 {
+            s.already_stored += 1;
+        } else if s.conflicts.len() < LISTED_AT_MOST {
+            s.conflicts.push(ConflictingPayment {
+                row,
+                payment_id: p.payment_id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn finish_payments(&mut self) -> Result<PaymentSummary> {
+        Ok(std::mem::take(&mut self.summary))
+    }
+
+    fn put_dataset(
+        &mut self,
+        department: &str,
+        year: i32,
+        files: &BTreeMap<String, String>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM dataset_files WHERE department_code = ?1 AND year = ?2",
+            params![department, year],
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO dataset_files (department_code, year, file_name, content, batch_id)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (name, content) in files {
+            stmt.execute(params![department, year, name, content, self.batch])?;
+        }
+        Ok(())
+    }
+
+    fn save_evaluation(&mut self, e: &EvaluationRecord) -> Result<i64> {
+        let id: i64 = self.conn.query_row(
+            "INSERT INTO evaluations (department_code, year, framework, total, max_total, grade,
+                                      evaluated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            params![
+                e.department_code,
+                e.year,
+                e.framework,
+                e.total,
+                e.max_total,
+                e.grade,
+                e.evaluated_at
+            ],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO evaluation_items (evaluation_id, seq, item_id, name, weight, value, score,
+                                           loss_reason, derivation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for (seq, i) in e.items.iter().enumerate() {
+            stmt.execute(params![
+                id,
+                seq as i64,
+                i.item_id,
+                i.name,
+                i.weight,
+                i.value,
+                i.score,
+                i.loss_reason,
+                i.derivation
+            ])?;
+        }
+        Ok(id)
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        self.conn.execute_batch("COMMIT")?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+/// Writes `YYYY-MM-DD` into `buf` without allocating (this runs once per payment).
+fn format_date(d: jixiao_domain::date::Date, buf: &mut [u8; 10]) -> &str {
+    let (y, m, day) = (d.year() as u32, d.month(), d.day());
+    let digits = [
+        y / 1000 % 10,
+        y / 100 % 10,
+        y / 10 % 10,
+        y % 10,
+        10,
+        m / 10,
+        m % 10,
+        10,
+        day / 10,
+        day % 10,
+    ];
+    for (b, v) in buf.iter_mut().zip(digits) {
+        *b = if v == 10 { b'-' } else { b'0' + v as u8 };
+    }
+    std::str::from_utf8(buf).unwrap_or("0000-00-00")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_dates() {
+        let d = jixiao_domain::date::Date::new(2021, 9, 3).unwrap();
+        let mut buf = [0u8; 10];
+        assert_eq!(super::format_date(d, &mut buf), "2021-09-03");
+    }
+}

@@ -1,0 +1,304 @@
+//! The store suite: every test runs on SQLite and on the PostgreSQL server at
+//! 127.0.0.1:5432 (or `JIXIAO_TEST_POSTGRES`), each in its own file or schema.
+
+use jixiao_domain::budget::FundingSource;
+use jixiao_domain::date::Date;
+use jixiao_domain::money::Fen;
+use jixiao_store::*;
+use jixiao_store::testing::{each_backend, Scratch};
+
+fn dept() -> DepartmentRecord {
+    DepartmentRecord {
+        code: "440001000".into(),
+        name: "".into(),
+        region_code: "440001".into(),
+    }
+}
+
+fn unit(code: &str, parent: Option<&str>) -> UnitRecord {
+    UnitRecord {
+        code: code.into(),
+        name: format!("单位{code}"),
+        department_code: "440001000".into(),
+        parent_code: parent.map(str::to_string),
+        region_code: "440001".into(),
+    }
+}
+
+fn project(code: &str, budget_yuan: i64) -> ProjectRecord {
+    ProjectRecord {
+        year: 2021,
+        code: code.into(),
+        unit_code: "440001000000".into(),
+        name: "信息化建设".into(),
+        kind: ProjectKind::Project,
+        fund_source: FundingSource::GeneralPublic,
+        initial_budget: Fen(budget_yuan * 100),
+        adjusted_budget: Fen(budget_yuan * 100 + 50),
+    }
+}
+
+fn target(project: &str, code: &str, target: &str, actual: Option<&str>) -> TargetRecord {
+    TargetRecord {
+        project_code: project.into(),
+        code: code.into(),
+        level1: "产出指标".into(),
+        level2: "数量指标".into(),
+        name: "完成事项数量".into(),
+        direction: Direction::AtLeast,
+        target: target.parse().unwrap(),
+        actual: actual.map(|a| a.parse().unwrap()),
+        weight: "30".parse().unwrap(),
+    }
+}
+
+/// Writes the organisation and two projects at migration level 1's tables.
+fn write_core(store: &mut dyn Store) {
+    let mut tx = store.begin("test core").unwrap();
+    tx.put_department(&dept()).unwrap();
+    tx.put_unit(&unit("440001000000", None)).unwrap();
+    tx.put_unit(&unit("440001000001", Some("440001000000"))).unwrap();
+    tx.put_project(&project("A1", 500_000)).unwrap();
+    tx.put_project(&project("A2", 80_000)).unwrap();
+    let ids = tx.project_ids(2021).unwrap();
+    for (row, (id, p, day, fen)) in [
+        ("P1", "A1", 3, 120_000_00),
+        ("P2", "A2", 4, 9_999_99),
+        ("P3", "A1", 5, -1_000_00),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        tx.add_payment(
+            row as u64 + 2,
+            &NewPayment {
+                payment_id: id,
+                project_id: ids[p],
+                pay_date: Date::new(2021, 3, day).unwrap(),
+                amount: Fen(fen),
+            },
+        )
+        .unwrap();
+    }
+    let s = tx.finish_payments().unwrap();
+    assert_eq!((s.inserted, s.already_stored), (3, 0));
+    tx.commit().unwrap();
+}
+
+fn payments(store: &mut dyn Store) -> Vec<PaymentRecord> {
+    let mut out = Vec::new();
+    store
+        .for_each_payment(Some(2021), &mut |p| out.push(p))
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_new_store_is_migrated_to_the_latest_level() {
+    each_backend(|loc, _| {
+        let mut store = open(loc).unwrap();
+        assert_eq!(store.migration_level().unwrap(), MIGRATION_COUNT);
+        drop(store);
+        // Opening again applies nothing and keeps the level.
+        let mut store = open(loc).unwrap();
+        assert_eq!(store.migration_level().unwrap(), MIGRATION_COUNT);
+    });
+}
+
+#[test]
+fn writes_read_back_exactly() {
+    each_backend(|loc, _| {
+        let mut store = open(loc).unwrap();
+        write_core(store.as_mut());
+        let mut tx = store.begin("targets").unwrap();
+        let ids = tx.project_ids(2021).unwrap();
+        tx.put_target(ids["A1"], &target("A1", "I1", "97.50", Some("100.00")))
+            .unwrap();
+        tx.put_target(ids["A1"], &target("A1", "I2", "356", None))
+            .unwrap();
+        tx.commit().unwrap();
+
+        assert_eq!(store.departments().unwrap(), vec![dept()]);
+        assert_eq!(store.units().unwrap().len(), 2);
+        assert_eq!(
+            store.projects(Some(2021)).unwrap(),
+            vec![project("A1", 500_000), project("A2", 80_000)]
+        );
+        let t = store.targets(Some(2021)).unwrap();
+        assert_eq!(
+            t,
+            vec![
+                target("A1", "I1", "97.50", Some("100.00")),
+                target("A1", "I2", "356", None)
+            ]
+        );
+        // Exact decimals keep the scale they were written with.
+        assert_eq!(t[0].target.to_string(), "97.50");
+        let p = payments(store.as_mut());
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[2].amount, Fen(-1_000_00));
+        assert_eq!(p[1].pay_date.to_string(), "2021-03-04");
+        assert_eq!(store.years().unwrap(), vec![2021]);
+    });
+}
+
+#[test]
+fn payments_are_idempotent_by_id_and_repeats_are_reported() {
+    each_backend(|loc, _| {
+        let mut store = open(loc).unwrap();
+        write_core(store.as_mut());
+        let before = store.digest().unwrap();
+
+        let mut tx = store.begin("again").unwrap();
+        let ids = tx.project_ids(2021).unwrap();
+        let same = NewPayment {
+            payment_id: "P1",
+            project_id: ids["A1"],
+            pay_date: Date::new(2021, 3, 3).unwrap(),
+            amount: Fen(120_000_00),
+        };
+        tx.add_payment(2, &same).unwrap();
+        let fresh = NewPayment {
+            payment_id: "P4",
+            amount: Fen(1),
+            ..same
+        };
+        tx.add_payment(3, &fresh).unwrap();
+        let s = tx.finish_payments().unwrap();
+        assert_eq!((s.inserted, s.already_stored), (1, 1));
+        assert!(s.duplicates.is_empty() && s.conflicts.is_empty());
+        drop(tx); // not committed: nothing changes
+        assert_eq!(store.digest().unwrap(), before);
+
+        let mut tx = store.begin("conflicting").unwrap();
+        tx.add_payment(
+            7,
+            &NewPayment {
+                amount: Fen(5),
+                ..same
+            },
+        )
+        .unwrap();
+        tx.add_payment(8, &fresh).unwrap();
+        tx.add_payment(9, &fresh).unwrap();
+        let s = tx.finish_payments().unwrap();
+        assert_eq!(
+            s.conflicts,
+            vec![ConflictingPayment {
+                row: 7,
+                payment_id: "P1".into()
+            }]
+        );
+        assert_eq!(
+            s.duplicates,
+            vec![DuplicatePayment {
+                row: 9,
+                first_row: 8,
+                payment_id: "P4".into()
+            }]
+        );
+    });
+}
+
+#[test]
+fn an_older_store_is_upgraded_in_place_without_loss() {
+    each_backend(|loc, _| {
+        let mut old = open_at_level(loc, 1).unwrap();
+        assert_eq!(old.migration_level().unwrap(), 1);
+        write_core(old.as_mut());
+        drop(old);
+
+        let mut store = open(loc).unwrap();
+        assert_eq!(store.migration_level().unwrap(), MIGRATION_COUNT);
+        assert_eq!(store.projects(None).unwrap().len(), 2);
+        assert_eq!(payments(store.as_mut()).len(), 3);
+        // The tables of later migrations work on the upgraded store.
+        let mut tx = store.begin("targets").unwrap();
+        let ids = tx.project_ids(2021).unwrap();
+        tx.put_target(ids["A2"], &target("A2", "I1", "95", Some("96.5")))
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.targets(None).unwrap().len(), 1);
+        let d = store.digest().unwrap();
+        assert_eq!(d.counts["payments"], 3);
+        assert_eq!(d.counts["indicators"], 1);
+    });
+}
+
+#[test]
+fn datasets_and_evaluations_are_kept() {
+    each_backend(|loc, _| {
+        let mut store = open(loc).unwrap();
+        let files: std::collections::BTreeMap<String, String> = [
+            ("department.toml".to_string(), "year = 2021\n".to_string()),
+            ("finances.toml".to_string(), "# 财务\n".to_string()),
+        ]
+        .into();
+        let e = EvaluationRecord {
+            department_code: "baiyun-zfb".into(),
+            year: 2021,
+            framework: "gz-dept-2021".into(),
+            total: "99.45".into(),
+            max_total: "100.00".into(),
+            grade: "优".into(),
+            evaluated_at: now_utc(),
+            items: vec![EvaluationItemRecord {
+                item_id: "budget_completion_rate".into(),
+                name: "预算完成率".into(),
+                weight: "2.00".into(),
+                value: "99.21%".into(),
+                score: "1.98".into(),
+                loss_reason: "按比例".into(),
+                derivation: "8,022.31 ÷ 8,086.19".into(),
+            }],
+        };
+        let mut tx = store.begin("dataset").unwrap();
+        tx.put_dataset("baiyun-zfb", 2021, &files).unwrap();
+        tx.save_evaluation(&e).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.datasets().unwrap(), vec![("baiyun-zfb".into(), 2021)]);
+        assert_eq!(store.dataset_files("baiyun-zfb", 2021).unwrap(), Some(files));
+        assert_eq!(store.dataset_files("baiyun-zfb", 2020).unwrap(), None);
+        assert_eq!(store.evaluations("baiyun-zfb", 2021).unwrap(), vec![e]);
+    });
+}
+
+#[test]
+fn both_backends_hold_the_same_contents_alike() {
+    let mut digests = Vec::new();
+    each_backend(|loc, _| {
+        let mut store = open(loc).unwrap();
+        write_core(store.as_mut());
+        digests.push(store.digest().unwrap());
+    });
+    assert_eq!(digests.len(), 2);
+    assert_eq!(digests[0], digests[1]);
+}
+
+#[test]
+fn sqlite_file_is_created_on_first_use_and_a_missing_folder_is_explained() {
+    let scratch = Scratch::new("first-use");
+    let path = scratch.path("new.db");
+    assert!(!path.exists());
+    open(&Location::Sqlite(path.clone())).unwrap();
+    assert!(path.exists());
+    let bad = scratch.path("no/such/folder/x.db");
+    let err = open(&Location::Sqlite(bad)).err().unwrap();
+    assert!(err.to_string().contains("不存在"), "{err}");
+}
+
+#[test]
+fn locations_parse() {
+    assert_eq!(
+        Location::parse("postgres://u@h/db"),
+        Location::Postgres("postgres://u@h/db".into())
+    );
+    assert_eq!(
+        Location::parse("sqlite:a/b.db"),
+        Location::Sqlite("a/b.db".into())
+    );
+    assert_eq!(Location::parse("x.db"), Location::Sqlite("x.db".into()));
+    assert!(Location::parse("postgres://u:secret@h/db")
+        .to_string()
+        .contains("u:***@h"));
+}
