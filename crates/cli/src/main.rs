@@ -1,5 +1,6 @@
 //! `jixiao` — budget performance management (预算绩效管理) from the command line.
 
+mod store_cmd;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -22,6 +23,15 @@ const AFTER_HELP: &str = "\
   jixiao evaluate examples/baiyun-2021 --projects   逐个项目按 cn-project-2020 评分
   jixiao report examples/baiyun-2021 --out 自评报告.md
   jixiao framework check my-framework.toml      检查自定义指标体系文件
+  jixiao import examples/baiyun-2021            把数据集存入库（默认 ./jixiao.db，SQLite）
+  jixiao evaluate --department baiyun-zfb --year 2021   从库中读取数据集并评分
+  jixiao template --out 模板.xlsx                写出 Excel 导入模板
+  jixiao import 模板.xlsx --year 2021            导入按模板填写的工作簿
+  jixiao import 支付明细/ --mapping 映射.toml     按映射文件导入列名不同的导出文件
+  jixiao export --out 导出/                      导出为交换 CSV（.xlsx 结尾则导出为工作簿）
+
+数据库：默认是当前文件夹的 jixiao.db（SQLite，首次使用时创建）；
+服务器用 --database-url postgres://用户@主机/库 或环境变量 JIXIAO_DATABASE_URL。
 
 数据集与指标体系的格式见 docs/dataset-format.md 与 docs/framework-format.md。
 
@@ -29,7 +39,8 @@ const AFTER_HELP: &str = "\
   0  成功
   1  输入有误（数据集或指标体系文件的问题已逐条列出，未做任何改动）
   2  命令用法有误
-  3  无法写出结果文件";
+  3  无法写出结果文件
+  4  数据库出错（连接、迁移或写入失败）";
 
 /// jixiao（绩效）：预算绩效管理。读取部门一年的数据，按指标体系评分，写出自评报告。
 ///
@@ -40,6 +51,9 @@ const AFTER_HELP: &str = "\
 #[derive(Parser)]
 #[command(name = "jixiao", version, after_help = AFTER_HELP)]
 struct Cli {
+    /// 数据库：SQLite 文件路径（默认 jixiao.db）或 postgres://… / the store.
+    #[arg(long, global = true, env = "JIXIAO_DATABASE_URL")]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -54,8 +68,19 @@ enum Command {
     },
     /// 评分：打印得分表 — score a dataset and print the score table.
     Evaluate {
-        /// 数据集文件夹（含 department.toml 等）/ the dataset folder.
-        dataset: PathBuf,
+        /// 数据集文件夹（含 department.toml 等）；省略时用 --department 与 --year 从库中读取。
+        /// The dataset folder; omit it to read the dataset from the store.
+        #[arg(required_unless_present = "department")]
+        dataset: Option<PathBuf>,
+        /// 从库中读取该部门的数据集 / read this department's dataset from the store.
+        #[arg(long, requires = "year", conflicts_with = "dataset")]
+        department: Option<String>,
+        /// 预算年度 / the fiscal year (with --department).
+        #[arg(long)]
+        year: Option<i32>,
+        /// 把评分结果（每项的值、得分、扣分原因）存入库 / save the result in the store.
+        #[arg(long)]
+        save: bool,
         /// 指标体系：内置编号或 .toml 文件 / a shipped framework id or a framework file.
         #[arg(long, default_value = "gz-dept-2021")]
         framework: String,
@@ -83,6 +108,40 @@ enum Command {
         #[arg(long, short)]
         out: PathBuf,
     },
+    /// 导入：数据集文件夹、交换 CSV 或按模板填写的 Excel — import into the store, all or nothing.
+    ///
+    /// 可导入：数据集文件夹（含 department.toml）；含 units.csv、projects.csv、targets.csv、
+    /// payments.csv 的文件夹（或其中任一文件）；按 `jixiao template` 填写的 .xlsx 工作簿。
+    /// 有任何问题都逐条列出（文件、工作表、行、列、实际内容、应填什么），且不写入任何数据。
+    /// 同一支付流水号不会重复计数，可按月反复导入。
+    Import {
+        /// 要导入的文件或文件夹 / the file or folder.
+        path: PathBuf,
+        /// 预算年度（默认取第一笔支付的年度）/ the fiscal year of the tables.
+        #[arg(long)]
+        year: Option<i32>,
+        /// 列名映射文件（默认取文件夹中的 jixiao-mapping.toml）/ a column-mapping file.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// CSV 的编码：utf-8（默认，可带 BOM）或 gbk / the CSV encoding.
+        #[arg(long, default_value = "utf-8", value_parser = ["utf-8", "gbk"])]
+        encoding: String,
+    },
+    /// 导出：库中数据写回交换 CSV（文件夹）或 Excel 工作簿（.xlsx）— export the store.
+    Export {
+        /// 输出文件夹，或以 .xlsx 结尾的工作簿 / a folder, or a .xlsx file.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// 预算年度（库中只有一个年度时可省略）/ the fiscal year.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// 模板：写出 Excel 导入模板（表头批注、下拉列表、格式校验）— write the blank template.
+    Template {
+        /// 输出文件（.xlsx）/ the output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
     /// 指标体系：列出或检查 — list shipped frameworks or check a framework file.
     Framework {
         #[command(subcommand)]
@@ -102,7 +161,7 @@ enum FrameworkAction {
 }
 
 /// A failure with its exit code; the message is already written for a person.
-struct Failure {
+pub(crate) struct Failure {
     code: u8,
     message: String,
 }
@@ -133,7 +192,7 @@ fn eval_failure(errors: Vec<EvalError>) -> Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    match run(cli.command, cli.database_url.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("jixiao: {}", f.message);
@@ -156,7 +215,7 @@ fn project_evaluations(data: &DepartmentYear, fw: &Framework) -> Result<Vec<Eval
         .collect()
 }
 
-fn run(command: Command) -> Result<(), Failure> {
+fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
     match command {
         Command::Demo { out } => {
             let dataset = example_dir();
@@ -173,13 +232,24 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Evaluate {
             dataset,
+            department,
+            year,
+            save,
             framework,
             json,
             projects,
             project_framework,
         } => {
+            let mut store = match (&department, save) {
+                (Some(_), _) | (None, true) => Some(store_cmd::open(database_url)?),
+                _ => None,
+            };
+            let data = match (&dataset, &department, year, store.as_mut()) {
+                (Some(dir), ..) => jixiao_formats::dataset::load(dir)?,
+                (None, Some(d), Some(y), Some(s)) => store_cmd::load_dataset(s.as_mut(), d, y)?,
+                _ => unreachable!("clap requires a dataset or --department with --year"),
+            };
             if projects {
-                let data = jixiao_formats::dataset::load(&dataset)?;
                 let fw = jixiao_formats::framework::load(&project_framework)?;
                 let evals = project_evaluations(&data, &fw)?;
                 if json {
@@ -203,12 +273,16 @@ fn run(command: Command) -> Result<(), Failure> {
                 }
                 return Ok(());
             }
-            let (data, fw) = load(&dataset, &framework)?;
+            let fw = jixiao_formats::framework::load(&framework)?;
             let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
             if json {
                 println!("{}", pretty(&to_json(&eval)));
             } else {
                 print!("{}", table::render(&eval, &data));
+            }
+            if let (true, Some(s)) = (save, store.as_mut()) {
+                store_cmd::save_evaluation(s.as_mut(), &data, &eval)?;
+                eprintln!("评分结果已存入 {}", s.location());
             }
             Ok(())
         }
@@ -229,6 +303,14 @@ fn run(command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Command::Import {
+            path,
+            year,
+            mapping,
+            encoding,
+        } => store_cmd::import(database_url, &path, year, mapping, encoding == "gbk"),
+        Command::Export { out, year } => store_cmd::export(database_url, &out, year),
+        Command::Template { out } => store_cmd::template(&out),
         Command::Framework { action } => match action {
             FrameworkAction::List => {
                 for (id, file, _) in jixiao_formats::framework::SHIPPED {

@@ -292,7 +292,8 @@ pub(crate) fn direction(text: &str) -> crate::Result<Direction> {
 
 /// The kind stored in a row.
 pub(crate) fn kind(text: &str) -> crate::Result<ProjectKind> {
-    ProjectKind::parse(text).ok_or_else(|| crate::StoreError(format!("库中支出类型“{text}”无法识别")))
+    ProjectKind::parse(text)
+        .ok_or_else(|| crate::StoreError(format!("库中支出类型“{text}”无法识别")))
 }
 
 /// A date stored in a row.

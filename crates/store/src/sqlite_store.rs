@@ -63,9 +63,8 @@ impl SqliteStore {
                 |r| r.get(0),
             )?;
             if !done {
-                tx.execute_batch(m.sqlite).map_err(|e| {
-                    StoreError(format!("数据库迁移 {} 失败：{e}", m.name))
-                })?;
+                tx.execute_batch(m.sqlite)
+                    .map_err(|e| StoreError(format!("数据库迁移 {} 失败：{e}", m.name)))?;
                 tx.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                     params![m.version, m.name, now_utc()],
@@ -229,9 +228,9 @@ impl Store for SqliteStore {
     }
 
     fn years(&mut self) -> Result<Vec<i32>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT year FROM projects UNION SELECT year FROM dataset_files ORDER BY 1",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT year FROM projects UNION SELECT year FROM dataset_files ORDER BY 1")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

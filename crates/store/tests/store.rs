@@ -4,8 +4,8 @@
 use jixiao_domain::budget::FundingSource;
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
-use jixiao_store::*;
 use jixiao_store::testing::{each_backend, Scratch};
+use jixiao_store::*;
 
 fn dept() -> DepartmentRecord {
     DepartmentRecord {
@@ -57,7 +57,8 @@ fn write_core(store: &mut dyn Store) {
     let mut tx = store.begin("test core").unwrap();
     tx.put_department(&dept()).unwrap();
     tx.put_unit(&unit("440001000000", None)).unwrap();
-    tx.put_unit(&unit("440001000001", Some("440001000000"))).unwrap();
+    tx.put_unit(&unit("440001000001", Some("440001000000")))
+        .unwrap();
     tx.put_project(&project("A1", 500_000)).unwrap();
     tx.put_project(&project("A2", 80_000)).unwrap();
     let ids = tx.project_ids(2021).unwrap();
@@ -257,7 +258,10 @@ fn datasets_and_evaluations_are_kept() {
         tx.save_evaluation(&e).unwrap();
         tx.commit().unwrap();
         assert_eq!(store.datasets().unwrap(), vec![("baiyun-zfb".into(), 2021)]);
-        assert_eq!(store.dataset_files("baiyun-zfb", 2021).unwrap(), Some(files));
+        assert_eq!(
+            store.dataset_files("baiyun-zfb", 2021).unwrap(),
+            Some(files)
+        );
         assert_eq!(store.dataset_files("baiyun-zfb", 2020).unwrap(), None);
         assert_eq!(store.evaluations("baiyun-zfb", 2021).unwrap(), vec![e]);
     });

@@ -1,0 +1,266 @@
+//! The commands that use the store: import, export, template, and reading a dataset back.
+
+use crate::Failure;
+use jixiao_domain::dataset::DepartmentYear;
+use jixiao_domain::evaluate::Evaluation;
+use jixiao_domain::number::{format_count, format_score};
+use jixiao_exchange::export::{self, ExportError, Exported};
+use jixiao_exchange::import::{self, ImportError, Options, Progress};
+use jixiao_exchange::source::Encoding;
+use jixiao_formats::dataset::DatasetFiles;
+use jixiao_store::{EvaluationItemRecord, EvaluationRecord, Location, Store, StoreError};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        Failure {
+            code: 4,
+            message: e.0,
+        }
+    }
+}
+
+/// Opens the store named by `--database-url` / `JIXIAO_DATABASE_URL`, or the default file.
+pub fn open(url: Option<&str>) -> Result<Box<dyn Store>, Failure> {
+    let location = Location::parse(url.unwrap_or(jixiao_store::DEFAULT_SQLITE_FILE));
+    Ok(jixiao_store::open(&location)?)
+}
+
+fn count(n: u64) -> String {
+    format_count(n as i64)
+}
+
+/// Shows how far a long import has got, on a terminal only, at most a few times a second.
+struct Meter {
+    tty: bool,
+    last: Instant,
+    started: Instant,
+    shown: bool,
+}
+
+impl Meter {
+    fn new() -> Meter {
+        Meter {
+            tty: std::io::stderr().is_terminal(),
+            last: Instant::now(),
+            started: Instant::now(),
+            shown: false,
+        }
+    }
+
+    fn show(&mut self, p: Progress<'_>) {
+        if !self.tty || self.last.elapsed() < Duration::from_millis(250) {
+            return;
+        }
+        self.last = Instant::now();
+        let (done, total) = p.bytes;
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        let pct = if total > 0 { done * 100 / total } else { 0 };
+        let width = 30usize;
+        let filled = (pct as usize * width / 100).min(width);
+        let rate = (p.rows as f64 / secs) as u64;
+        let eta = if done > 0 && total > done {
+            format!(
+                "，约还需 {} 秒",
+                ((total - done) as f64 * secs / done as f64).ceil()
+            )
+        } else {
+            String::new()
+        };
+        eprint!(
+            "\r{}  [{}{}] {pct:>3}%  {} 行，每秒 {} 行{eta}    ",
+            p.table,
+            "█".repeat(filled),
+            "░".repeat(width - filled),
+            count(p.rows),
+            count(rate)
+        );
+        let _ = std::io::stderr().flush();
+        self.shown = true;
+    }
+
+    fn done(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}
+
+/// `jixiao import`.
+pub fn import(
+    url: Option<&str>,
+    path: &Path,
+    year: Option<i32>,
+    mapping: Option<PathBuf>,
+    gbk: bool,
+) -> Result<(), Failure> {
+    let mut store = open(url)?;
+    let opts = Options {
+        year,
+        mapping,
+        encoding: if gbk { Encoding::Gbk } else { Encoding::Utf8 },
+    };
+    let mut meter = Meter::new();
+    let started = Instant::now();
+    let result = import::import(store.as_mut(), path, &opts, &mut |p| meter.show(p));
+    meter.done();
+    let report = match result {
+        Ok(r) => r,
+        Err(ImportError::Input(problems, total)) => {
+            let shown = problems.0.len();
+            let more = if total > shown {
+                format!("\n……另有 {} 个问题未列出", total - shown)
+            } else {
+                String::new()
+            };
+            return Err(Failure {
+                code: 1,
+                message: format!(
+                    "发现 {total} 个问题，未写入任何数据（库保持导入前的样子）：\n{problems}{more}"
+                ),
+            });
+        }
+        Err(ImportError::Store(e)) => return Err(e.into()),
+    };
+    println!("已导入到 {}：", store.location());
+    if let Some(y) = report.year {
+        println!("  预算年度 {y}");
+    }
+    for (table, n) in &report.rows {
+        println!("  {table} {} 行", count(*n));
+    }
+    let p = &report.payments;
+    if p.already_stored > 0 {
+        println!(
+            "  其中支付 {} 笔此前已导入，按流水号跳过，未重复计数",
+            count(p.already_stored)
+        );
+    }
+    for (dept, y) in &report.datasets {
+        println!("  数据集 {dept}（{y} 年度）");
+    }
+    println!("用时 {:.1} 秒", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `jixiao export`.
+pub fn export(url: Option<&str>, out: &Path, year: Option<i32>) -> Result<(), Failure> {
+    let mut store = open(url)?;
+    let xlsx = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let result = if xlsx {
+        export::export_xlsx(store.as_mut(), out, year)
+    } else {
+        export::export_csv(store.as_mut(), out, year)
+    };
+    let Exported { year, files, rows } = result.map_err(|e| match e {
+        ExportError::Request(m) => Failure {
+            code: 2,
+            message: m,
+        },
+        ExportError::Write(m) => Failure {
+            code: 3,
+            message: m,
+        },
+        ExportError::Store(e) => e.into(),
+    })?;
+    println!("已从 {} 导出到 {}：", store.location(), out.display());
+    if let Some(y) = year {
+        println!("  预算年度 {y}");
+    }
+    for (table, n) in rows {
+        println!("  {table} {} 行", count(n));
+    }
+    println!("  共 {} 个文件", files.len());
+    Ok(())
+}
+
+/// `jixiao template`.
+pub fn template(out: &Path) -> Result<(), Failure> {
+    export::write_template(out).map_err(|m| Failure {
+        code: 3,
+        message: m,
+    })?;
+    println!(
+        "已写出导入模板：{}（工作表：说明、单位、项目、绩效指标、支付；表头批注说明每列应填什么）",
+        out.display()
+    );
+    Ok(())
+}
+
+/// A department's year as stored by an import.
+pub fn load_dataset(
+    store: &mut dyn Store,
+    department: &str,
+    year: i32,
+) -> Result<DepartmentYear, Failure> {
+    let files = store.dataset_files(department, year)?.ok_or_else(|| {
+        let known = store
+            .datasets()
+            .map(|d| {
+                d.iter()
+                    .map(|(c, y)| format!("{c}（{y}）"))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .unwrap_or_default();
+        Failure {
+            code: 1,
+            message: format!(
+                "库 {} 中没有部门“{department}”{year} 年度的数据集；库中有：{}",
+                store.location(),
+                if known.is_empty() {
+                    "（无）".into()
+                } else {
+                    known
+                }
+            ),
+        }
+    })?;
+    let set = DatasetFiles {
+        origin: PathBuf::from(format!("库:{department}/{year}")),
+        files,
+    };
+    Ok(jixiao_formats::dataset::parse(&set)?)
+}
+
+/// Saves an evaluation with every item's figures and explanation.
+pub fn save_evaluation(
+    store: &mut dyn Store,
+    data: &DepartmentYear,
+    eval: &Evaluation,
+) -> Result<(), Failure> {
+    let record = EvaluationRecord {
+        department_code: data.department.code.clone(),
+        year: data.year,
+        framework: eval.framework_id.clone(),
+        total: format_score(eval.total),
+        max_total: format_score(eval.max_total),
+        grade: eval.grade_label.clone(),
+        evaluated_at: jixiao_store::now_utc(),
+        items: eval
+            .items
+            .iter()
+            .map(|i| EvaluationItemRecord {
+                item_id: i.id.clone(),
+                name: i.name.clone(),
+                weight: format_score(i.weight),
+                value: i.value_text(),
+                score: format_score(i.score),
+                loss_reason: i.loss_reason.clone().unwrap_or_default(),
+                derivation: i.derivation.clone(),
+            })
+            .collect(),
+    };
+    let mut tx = store.begin(&format!(
+        "评价 {} {} {}",
+        record.department_code, record.year, record.framework
+    ))?;
+    tx.save_evaluation(&record)?;
+    tx.commit()?;
+    Ok(())
+}

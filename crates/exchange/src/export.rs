@@ -1,0 +1,235 @@
+//! `jixiao export`: the store written back in the formats `jixiao import` reads — the
+//! interchange CSVs, an Excel workbook laid out as the template, and dataset folders.
+
+use crate::cell::{fund_source_id, yuan};
+use crate::tables::{PAYMENTS, PROJECTS, TARGETS, UNITS};
+use crate::workbook::{self, Contents};
+use jixiao_store::{Store, StoreError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an export wrote nothing (or stopped).
+#[derive(Debug)]
+pub enum ExportError {
+    /// The request cannot be met as asked (say, which year is meant).
+    Request(String),
+    /// A file could not be written.
+    Write(String),
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for ExportError {
+    fn from(e: StoreError) -> ExportError {
+        ExportError::Store(e)
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exported {
+    /// The fiscal year of the tables.
+    pub year: Option<i32>,
+    /// The files written.
+    pub files: Vec<PathBuf>,
+    /// Rows per table (Chinese name).
+    pub rows: Vec<(&'static str, u64)>,
+}
+
+/// The year the tables are exported for: as asked, or the store's only one.
+fn which_year(store: &mut dyn Store, year: Option<i32>) -> Result<Option<i32>, ExportError> {
+    if year.is_some() {
+        return Ok(year);
+    }
+    let years: Vec<i32> = store
+        .projects(None)?
+        .iter()
+        .map(|p| p.year)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    match years.len() {
+        0 | 1 => Ok(years.first().copied()),
+        _ => Err(ExportError::Request(format!(
+            "库中有多个预算年度的项目（{}）：交换文件不分年度，请用 --year 指明导出哪一年",
+            years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
+        ))),
+    }
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
+    move |e| ExportError::Write(format!("无法写出 {}：{e}", path.display()))
+}
+
+fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>, ExportError> {
+    let file = std::fs::File::create(path).map_err(io(path))?;
+    Ok(csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(file))
+}
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> ExportError + '_ {
+    move |e| ExportError::Write(format!("无法写出 {}：{e}", path.display()))
+}
+
+/// Writes the interchange CSVs (and every stored dataset under `datasets/`) into `dir`.
+pub fn export_csv(
+    store: &mut dyn Store,
+    dir: &Path,
+    year: Option<i32>,
+) -> Result<Exported, ExportError> {
+    let year = which_year(store, year)?;
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let mut out = Exported {
+        year,
+        ..Exported::default()
+    };
+
+    let path = dir.join(UNITS.file_name());
+    let mut w = csv_writer(&path)?;
+    w.write_record(UNITS.columns.iter().map(|c| c.id))
+        .map_err(csv_err(&path))?;
+    let units = store.units()?;
+    for u in &units {
+        w.write_record([
+            &u.code,
+            &u.name,
+            &u.department_code,
+            u.parent_code.as_deref().unwrap_or(""),
+            &u.region_code,
+        ])
+        .map_err(csv_err(&path))?;
+    }
+    w.flush().map_err(io(&path))?;
+    out.rows.push((UNITS.label, units.len() as u64));
+    out.files.push(path);
+
+    if let Some(y) = year {
+        let path = dir.join(PROJECTS.file_name());
+        let mut w = csv_writer(&path)?;
+        w.write_record(PROJECTS.columns.iter().map(|c| c.id))
+            .map_err(csv_err(&path))?;
+        let projects = store.projects(Some(y))?;
+        for p in &projects {
+            w.write_record([
+                p.code.as_str(),
+                &p.unit_code,
+                &p.name,
+                p.kind.id(),
+                fund_source_id(p.fund_source),
+                &yuan(p.initial_budget),
+                &yuan(p.adjusted_budget),
+            ])
+            .map_err(csv_err(&path))?;
+        }
+        w.flush().map_err(io(&path))?;
+        out.rows.push((PROJECTS.label, projects.len() as u64));
+        out.files.push(path);
+
+        let path = dir.join(TARGETS.file_name());
+        let mut w = csv_writer(&path)?;
+        w.write_record(TARGETS.columns.iter().map(|c| c.id))
+            .map_err(csv_err(&path))?;
+        let targets = store.targets(Some(y))?;
+        for t in &targets {
+            w.write_record([
+                t.project_code.as_str(),
+                &t.code,
+                &t.level1,
+                &t.level2,
+                &t.name,
+                t.direction.id(),
+                &t.target.to_string(),
+                &t.actual.map(|a| a.to_string()).unwrap_or_default(),
+                &t.weight.to_string(),
+            ])
+            .map_err(csv_err(&path))?;
+        }
+        w.flush().map_err(io(&path))?;
+        out.rows.push((TARGETS.label, targets.len() as u64));
+        out.files.push(path);
+
+        let path = dir.join(PAYMENTS.file_name());
+        let file = std::fs::File::create(&path).map_err(io(&path))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        writeln!(w, "payment_id,project_code,pay_date,amount").map_err(io(&path))?;
+        let mut n = 0u64;
+        let mut failed = None;
+        store.for_each_payment(Some(y), &mut |p| {
+            if failed.is_none() {
+                if let Err(e) = writeln!(
+                    w,
+                    "{},{},{},{}",
+                    p.payment_id,
+                    p.project_code,
+                    p.pay_date,
+                    yuan(p.amount)
+                ) {
+                    failed = Some(e);
+                }
+                n += 1;
+            }
+        })?;
+        if let Some(e) = failed {
+            return Err(io(&path)(e));
+        }
+        w.flush().map_err(io(&path))?;
+        out.rows.push((PAYMENTS.label, n));
+        out.files.push(path);
+    }
+
+    for (dept, y) in store.datasets()? {
+        if year.is_some_and(|want| want != y) {
+            continue;
+        }
+        let Some(files) = store.dataset_files(&dept, y)? else {
+            continue;
+        };
+        let folder = dir.join("datasets").join(format!("{dept}-{y}"));
+        std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+        for (name, content) in files {
+            let path = folder.join(name);
+            std::fs::write(&path, content).map_err(io(&path))?;
+            out.files.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the tables of `year` into one workbook laid out as the import template.
+pub fn export_xlsx(
+    store: &mut dyn Store,
+    path: &Path,
+    year: Option<i32>,
+) -> Result<Exported, ExportError> {
+    let year = which_year(store, year)?;
+    let mut c = Contents {
+        units: store.units()?,
+        ..Contents::default()
+    };
+    if let Some(y) = year {
+        c.projects = store.projects(Some(y))?;
+        c.targets = store.targets(Some(y))?;
+        store.for_each_payment(Some(y), &mut |p| c.payments.push(p))?;
+    }
+    workbook::write(path, &c).map_err(ExportError::Write)?;
+    Ok(Exported {
+        year,
+        files: vec![path.to_path_buf()],
+        rows: vec![
+            (UNITS.label, c.units.len() as u64),
+            (PROJECTS.label, c.projects.len() as u64),
+            (TARGETS.label, c.targets.len() as u64),
+            (PAYMENTS.label, c.payments.len() as u64),
+        ],
+    })
+}
+
+/// Writes the blank import template.
+pub fn write_template(path: &Path) -> Result<(), String> {
+    workbook::write(path, &Contents::default())
+}

@@ -1,0 +1,773 @@
+//! `jixiao import`: everything in a file or folder enters the store in one transaction, or
+//! nothing does. Every problem of every file is collected first, in Chinese, with file,
+//! sheet, row, column, the value and what was expected.
+
+use crate::cell;
+use crate::mapping::{self, Mapping, TableMapping};
+use crate::source::{open_csv, open_sheet, sheet_names, Encoding, Rows};
+use crate::tables::{table_named, Table, PAYMENTS, PROJECTS, TABLES, TARGETS, UNITS};
+use csv::StringRecord;
+use jixiao_formats::dataset::{self, DatasetFiles};
+use jixiao_formats::{Problem, Problems};
+use jixiao_store::{
+    DepartmentRecord, Direction, NewPayment, PaymentSummary, ProjectKind, ProjectRecord, Store,
+    StoreError, TargetRecord, UnitRecord,
+};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// How an import reads its input.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The fiscal year of the tables; by default the year of the first payment.
+    pub year: Option<i32>,
+    /// A column-mapping file; by default `jixiao-mapping.toml` in the imported folder.
+    pub mapping: Option<PathBuf>,
+    /// How CSV files are encoded.
+    pub encoding: Encoding,
+}
+
+/// Where a long import has got to.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// The table being read.
+    pub table: &'a str,
+    /// Rows read so far.
+    pub rows: u64,
+    /// Bytes read so far, and the file's size (0 when unknown).
+    pub bytes: (u64, u64),
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The fiscal year of the tables, when there were any.
+    pub year: Option<i32>,
+    /// Rows written per table (Chinese name), in import order.
+    pub rows: Vec<(&'static str, u64)>,
+    /// What happened to the payments.
+    pub payments: PaymentSummary,
+    /// The datasets stored: (department code, year).
+    pub datasets: Vec<(String, i32)>,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug)]
+pub enum ImportError {
+    /// Problems in the input: every one found (up to [`MAX_PROBLEMS`]), and how many in all.
+    Input(Problems, usize),
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> ImportError {
+        ImportError::Store(e)
+    }
+}
+
+impl From<Problems> for ImportError {
+    fn from(p: Problems) -> ImportError {
+        let n = p.0.len();
+        ImportError::Input(p, n)
+    }
+}
+
+/// At most this many problems are kept; the rest are counted.
+pub const MAX_PROBLEMS: usize = 1000;
+
+/// Problems found so far.
+#[derive(Default)]
+struct Found {
+    list: Vec<Problem>,
+    total: usize,
+}
+
+impl Found {
+    fn push(&mut self, p: Problem) {
+        self.total += 1;
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(p);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    fn into_error(self) -> ImportError {
+        ImportError::Input(Problems(self.list), self.total)
+    }
+}
+
+/// Where each table comes from.
+enum Source {
+    Csv(PathBuf),
+    Sheet(PathBuf, String),
+}
+
+impl Source {
+    fn open(&self, table: Table, m: Option<&TableMapping>, enc: Encoding) -> Result<Rows, Problem> {
+        match self {
+            Source::Csv(p) => open_csv(p, table, m, enc),
+            Source::Sheet(p, s) => open_sheet(p, s, table, m),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Source::Csv(p) => p.display().to_string(),
+            Source::Sheet(p, s) => format!("{} 的工作表“{s}”", p.display()),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Plan {
+    datasets: Vec<PathBuf>,
+    tables: BTreeMap<&'static str, Source>,
+}
+
+fn is_workbook(p: &Path) -> bool {
+    matches!(
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("xlsx" | "xlsm" | "xls" | "ods")
+    )
+}
+
+fn is_csv(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+fn add_source(plan: &mut Plan, found: &mut Found, table: Table, source: Source) {
+    if let Some(first) = plan.tables.get(table.id) {
+        found.push(Problem {
+            file: match &source {
+                Source::Csv(p) | Source::Sheet(p, _) => p.clone(),
+            },
+            location: String::new(),
+            message: format!(
+                "{}表出现了两次：{} 和 {}；请只保留一份",
+                table.label,
+                first.describe(),
+                source.describe()
+            ),
+        });
+    } else {
+        plan.tables.insert(table.id, source);
+    }
+}
+
+fn add_workbook(plan: &mut Plan, found: &mut Found, path: &Path, mapping: &Mapping) {
+    let sheets = match sheet_names(path) {
+        Ok(s) => s,
+        Err(p) => return found.push(p),
+    };
+    for sheet in sheets {
+        let mapped = TABLES.into_iter().find(|t| {
+            mapping
+                .table(t.id)
+                .and_then(|m| m.sheet.as_deref())
+                .is_some_and(|s| s == sheet)
+        });
+        if let Some(table) = mapped.or_else(|| table_named(&sheet)) {
+            add_source(plan, found, table, Source::Sheet(path.to_path_buf(), sheet));
+        }
+    }
+}
+
+/// Decides what to read from `path`.
+fn plan(path: &Path, mapping: &Mapping, found: &mut Found) -> Plan {
+    let mut plan = Plan::default();
+    if path.is_dir() {
+        if path.join("department.toml").is_file() {
+            plan.datasets.push(path.to_path_buf());
+            return plan;
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        entries.sort();
+        // Tables the mapping file places in a named file.
+        let mut placed = HashSet::new();
+        for t in TABLES {
+            if let Some(file) = mapping.table(t.id).and_then(|m| m.file.as_deref()) {
+                let p = path.join(file);
+                placed.insert(p.clone());
+                if is_workbook(&p) {
+                    let sheet = mapping.table(t.id).and_then(|m| m.sheet.clone());
+                    match sheet {
+                        Some(s) => add_source(&mut plan, found, t, Source::Sheet(p, s)),
+                        None => add_workbook(&mut plan, found, &p, mapping),
+                    }
+                } else {
+                    add_source(&mut plan, found, t, Source::Csv(p));
+                }
+            }
+        }
+        for p in entries {
+            if placed.contains(&p) {
+                continue;
+            }
+            if p.is_dir() {
+                if p.join("department.toml").is_file() {
+                    plan.datasets.push(p);
+                } else if p.file_name().is_some_and(|n| n == "datasets") {
+                    let mut subs: Vec<PathBuf> = std::fs::read_dir(&p)
+                        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                        .unwrap_or_default();
+                    subs.sort();
+                    plan.datasets.extend(
+                        subs.into_iter()
+                            .filter(|s| s.join("department.toml").is_file()),
+                    );
+                }
+            } else if is_csv(&p) {
+                let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                if let Some(t) = table_named(stem) {
+                    add_source(&mut plan, found, t, Source::Csv(p));
+                }
+            } else if is_workbook(&p) {
+                add_workbook(&mut plan, found, &p, mapping);
+            }
+        }
+    } else if is_workbook(path) {
+        add_workbook(&mut plan, found, path, mapping);
+    } else if is_csv(path) {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let by_mapping = TABLES.into_iter().find(|t| {
+            mapping.table(t.id).and_then(|m| m.file.as_deref())
+                == path.file_name().and_then(|n| n.to_str())
+        });
+        match by_mapping.or_else(|| table_named(stem)) {
+            Some(t) => add_source(&mut plan, found, t, Source::Csv(path.to_path_buf())),
+            None => found.push(Problem {
+                file: path.to_path_buf(),
+                location: String::new(),
+                message: format!(
+                    "看不出这是哪张表：CSV 文件应命名为 {}（或中文 {}），或在映射文件中用 file 指明",
+                    TABLES.map(|t| t.file_name()).join("、"),
+                    TABLES.map(|t| format!("{}.csv", t.label)).join("、")
+                ),
+            }),
+        }
+    } else if !path.exists() {
+        found.push(Problem {
+            file: path.to_path_buf(),
+            location: String::new(),
+            message: "找不到这个文件或文件夹".into(),
+        });
+    }
+    if found.is_empty() && plan.datasets.is_empty() && plan.tables.is_empty() {
+        found.push(Problem {
+            file: path.to_path_buf(),
+            location: String::new(),
+            message: format!(
+                "没有找到可导入的数据：应为数据集文件夹（含 department.toml），或含 {} 的文件夹，或按模板填写的 Excel 工作簿（工作表名 {}）",
+                TABLES.map(|t| t.file_name()).join("、"),
+                TABLES.map(|t| t.label).join("、")
+            ),
+        });
+    }
+    plan
+}
+
+/// Reads the first payment's date, to default the fiscal year.
+fn first_payment_year(src: &Source, m: Option<&TableMapping>, enc: Encoding) -> Option<i32> {
+    let mut rows = src.open(PAYMENTS, m, enc).ok()?;
+    let mut rec = StringRecord::new();
+    rows.next(&mut rec).ok()??;
+    let col = PAYMENTS.column("pay_date");
+    cell::date(rows.cell(&rec, col)).ok().map(|d| d.year())
+}
+
+/// Reads every row of a small table, calling `row` with each; the problems go to `found`.
+fn each_row(
+    rows: &mut Rows,
+    found: &mut Found,
+    mut row: impl FnMut(&Rows, u64, &StringRecord, &mut Found),
+) {
+    let mut rec = StringRecord::new();
+    loop {
+        match rows.next(&mut rec) {
+            Ok(Some(n)) => row(rows, n, &rec, found),
+            Ok(None) => break,
+            Err(p) => {
+                found.push(p);
+                break;
+            }
+        }
+    }
+}
+
+/// A required text cell, or its problem.
+fn text(rows: &Rows, n: u64, rec: &StringRecord, col: usize, found: &mut Found) -> String {
+    let v = rows.cell(rec, col);
+    let c = rows.table.columns[col];
+    if v.is_empty() && c.required {
+        found.push(
+            rows.origin
+                .problem(n, rows.at(col), format!("{}不能为空", c.label)),
+        );
+    } else if v.contains(['\n', '\r', '\t']) {
+        found.push(rows.origin.problem(
+            n,
+            rows.at(col),
+            format!("“{v}”含有换行或制表符：{}应为一行文字", c.label),
+        ));
+    }
+    v.to_string()
+}
+
+/// A parsed cell, or its problem (with the column named) and `None`.
+fn parsed<T>(
+    rows: &Rows,
+    n: u64,
+    col: usize,
+    found: &mut Found,
+    result: Result<T, String>,
+) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(m) => {
+            found.push(rows.origin.problem(n, rows.at(col), m));
+            None
+        }
+    }
+}
+
+/// Imports `path` into `store`: all of it, or — when anything is wrong — nothing.
+pub fn import(
+    store: &mut dyn Store,
+    path: &Path,
+    opts: &Options,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Report, ImportError> {
+    let mut found = Found::default();
+    let mapping_path = opts.mapping.clone().or_else(|| {
+        let p = path.join(mapping::DEFAULT_NAME);
+        (path.is_dir() && p.is_file()).then_some(p)
+    });
+    let mapping = match &mapping_path {
+        Some(p) => Mapping::load(p)?,
+        None => Mapping::default(),
+    };
+    let plan = plan(path, &mapping, &mut found);
+    if !found.is_empty() {
+        return Err(found.into_error());
+    }
+    let enc = opts.encoding;
+
+    // Datasets: parsed whole before anything is written.
+    let mut datasets: Vec<(DatasetFiles, String, i32)> = Vec::new();
+    for dir in &plan.datasets {
+        match dataset::read_files(dir).and_then(|f| dataset::parse(&f).map(|d| (f, d))) {
+            Ok((files, d)) => datasets.push((files, d.department.code.clone(), d.year)),
+            Err(Problems(ps)) => ps.into_iter().for_each(|p| found.push(p)),
+        }
+    }
+
+    let year = if plan.tables.keys().any(|t| *t != UNITS.id) {
+        let y = opts.year.or_else(|| {
+            plan.tables
+                .get(PAYMENTS.id)
+                .and_then(|s| first_payment_year(s, mapping.table(PAYMENTS.id), enc))
+        });
+        if y.is_none() {
+            found.push(Problem {
+                file: path.to_path_buf(),
+                location: String::new(),
+                message: "无法确定预算年度：请用 --year 指明，如 --year 2021".into(),
+            });
+        }
+        y
+    } else {
+        None
+    };
+    let fiscal = year.unwrap_or(0);
+
+    // What the store already holds, for references.
+    let known_units: HashSet<String> = store.units()?.into_iter().map(|u| u.code).collect();
+    let known_projects: HashSet<String> = match year {
+        Some(y) => store
+            .projects(Some(y))?
+            .into_iter()
+            .map(|p| p.code)
+            .collect(),
+        None => HashSet::new(),
+    };
+
+    let open = |t: Table, found: &mut Found| -> Option<Rows> {
+        let src = plan.tables.get(t.id)?;
+        match src.open(t, mapping.table(t.id), enc) {
+            Ok(r) => Some(r),
+            Err(p) => {
+                found.push(p);
+                None
+            }
+        }
+    };
+
+    // Units.
+    let mut units: Vec<UnitRecord> = Vec::new();
+    let mut unit_rows: HashMap<String, u64> = HashMap::new();
+    if let Some(mut rows) = open(UNITS, &mut found) {
+        let c = |id: &'static str| UNITS.column(id);
+        each_row(&mut rows, &mut found, |rows, n, rec, found| {
+            let u = UnitRecord {
+                code: text(rows, n, rec, c("unit_code"), found),
+                name: text(rows, n, rec, c("unit_name"), found),
+                department_code: text(rows, n, rec, c("department_code"), found),
+                parent_code: Some(rows.cell(rec, c("parent_code")).to_string())
+                    .filter(|p| !p.is_empty()),
+                region_code: rows.cell(rec, c("region_code")).to_string(),
+            };
+            if let Some(first) = unit_rows.insert(u.code.clone(), n) {
+                found.push(rows.origin.problem(
+                    n,
+                    rows.at(c("unit_code")),
+                    format!("单位编码“{}”重复：第 {first} 行已有", u.code),
+                ));
+            }
+            units.push(u);
+        });
+        for u in &units {
+            if let Some(parent) = &u.parent_code {
+                if !unit_rows.contains_key(parent) && !known_units.contains(parent) {
+                    found.push(rows.origin.problem(
+                        unit_rows[&u.code],
+                        rows.at(UNITS.column("parent_code")),
+                        format!("上级单位编码“{parent}”既不在本表中，也不在库中"),
+                    ));
+                }
+            }
+        }
+    }
+
+    // Projects.
+    let mut projects: Vec<ProjectRecord> = Vec::new();
+    let mut project_rows: HashMap<String, u64> = HashMap::new();
+    if let Some(mut rows) = open(PROJECTS, &mut found) {
+        let c = |id: &'static str| PROJECTS.column(id);
+        each_row(&mut rows, &mut found, |rows, n, rec, found| {
+            let code = text(rows, n, rec, c("project_code"), found);
+            let unit_code = text(rows, n, rec, c("unit_code"), found);
+            let name = text(rows, n, rec, c("project_name"), found);
+            let kind_text = rows.cell(rec, c("kind"));
+            let kind = parsed(
+                rows,
+                n,
+                c("kind"),
+                found,
+                ProjectKind::parse(kind_text)
+                    .ok_or_else(|| format!("“{kind_text}”不是支出类型：应为 基本支出 或 项目支出")),
+            );
+            let fund_text = rows.cell(rec, c("fund_source"));
+            let fund = parsed(
+                rows,
+                n,
+                c("fund_source"),
+                found,
+                cell::fund_source(fund_text).ok_or_else(|| {
+                    format!("“{fund_text}”不是资金来源：应为 一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金 或 单位资金/其他")
+                }),
+            );
+            let budget = |id: &'static str, found: &mut Found| {
+                let v = parsed(rows, n, c(id), found, cell::money(rows.cell(rec, c(id))))?;
+                if v.0 < 0 {
+                    found.push(rows.origin.problem(
+                        n,
+                        rows.at(c(id)),
+                        format!("预算不能为负数，实际为“{}”", rows.cell(rec, c(id))),
+                    ));
+                    return None;
+                }
+                Some(v)
+            };
+            let initial = budget("initial_budget", found);
+            let adjusted = budget("adjusted_budget", found);
+            if !unit_code.is_empty()
+                && !unit_rows.contains_key(&unit_code)
+                && !known_units.contains(&unit_code)
+            {
+                found.push(rows.origin.problem(
+                    n,
+                    rows.at(c("unit_code")),
+                    format!("单位编码“{unit_code}”既不在“单位”表中，也不在库中：请先导入该单位"),
+                ));
+            }
+            if let Some(first) = project_rows.insert(code.clone(), n) {
+                found.push(rows.origin.problem(
+                    n,
+                    rows.at(c("project_code")),
+                    format!("项目编码“{code}”重复：第 {first} 行已有"),
+                ));
+            }
+            if let (Some(kind), Some(fund_source), Some(initial_budget), Some(adjusted_budget)) =
+                (kind, fund, initial, adjusted)
+            {
+                projects.push(ProjectRecord {
+                    year: fiscal,
+                    code,
+                    unit_code,
+                    name,
+                    kind,
+                    fund_source,
+                    initial_budget,
+                    adjusted_budget,
+                });
+            }
+        });
+    }
+    let project_known =
+        |code: &str| project_rows.contains_key(code) || known_projects.contains(code);
+    let unknown_project =
+        |code: &str| format!("项目编码“{code}”既不在“项目”表中，也不在库中 {fiscal} 年度的项目里");
+
+    // Targets.
+    let mut targets: Vec<TargetRecord> = Vec::new();
+    if let Some(mut rows) = open(TARGETS, &mut found) {
+        let c = |id: &'static str| TARGETS.column(id);
+        let mut seen: HashMap<(String, String), u64> = HashMap::new();
+        each_row(&mut rows, &mut found, |rows, n, rec, found| {
+            let project_code = text(rows, n, rec, c("project_code"), found);
+            let code = text(rows, n, rec, c("indicator_code"), found);
+            let level1 = text(rows, n, rec, c("level1"), found);
+            let level2 = text(rows, n, rec, c("level2"), found);
+            let name = text(rows, n, rec, c("name"), found);
+            let dir_text = rows.cell(rec, c("direction"));
+            let direction = parsed(
+                rows,
+                n,
+                c("direction"),
+                found,
+                Direction::parse(dir_text).ok_or_else(|| {
+                    format!("“{dir_text}”不是指标方向：应为 正向（ge）、反向（le）或 定性（qual）")
+                }),
+            );
+            let num = |id: &'static str, found: &mut Found| {
+                parsed(rows, n, c(id), found, cell::number(rows.cell(rec, c(id))))
+            };
+            let target = num("target", found);
+            let actual = if rows.cell(rec, c("actual")).is_empty() {
+                Some(None)
+            } else {
+                num("actual", found).map(Some)
+            };
+            let weight = num("weight", found);
+            if !project_code.is_empty() && !project_known(&project_code) {
+                found.push(rows.origin.problem(
+                    n,
+                    rows.at(c("project_code")),
+                    unknown_project(&project_code),
+                ));
+            }
+            if let Some(first) = seen.insert((project_code.clone(), code.clone()), n) {
+                found.push(rows.origin.problem(
+                    n,
+                    rows.at(c("indicator_code")),
+                    format!("项目“{project_code}”的指标编码“{code}”重复：第 {first} 行已有"),
+                ));
+            }
+            if let (Some(direction), Some(target), Some(actual), Some(weight)) =
+                (direction, target, actual, weight)
+            {
+                targets.push(TargetRecord {
+                    project_code,
+                    code,
+                    level1,
+                    level2,
+                    name,
+                    direction,
+                    target,
+                    actual,
+                    weight,
+                });
+            }
+        });
+    }
+
+    // Writing starts only when the small tables are clean; payments are checked as they
+    // stream in, and their problems stop the commit just the same.
+    let payments = open(PAYMENTS, &mut found);
+    if !found.is_empty() {
+        return Err(found.into_error());
+    }
+    let source = path.display().to_string();
+    let mut tx = store.begin(&source)?;
+    let mut report = Report {
+        year,
+        ..Report::default()
+    };
+    let mut departments: BTreeMap<&str, &str> = BTreeMap::new();
+    for u in &units {
+        departments
+            .entry(&u.department_code)
+            .or_insert(&u.region_code);
+    }
+    for (code, region) in departments {
+        tx.put_department(&DepartmentRecord {
+            code: code.to_string(),
+            name: String::new(),
+            region_code: region.to_string(),
+        })?;
+    }
+    // Parents before children, so that references hold at every step.
+    let mut ordered: Vec<&UnitRecord> = units.iter().collect();
+    ordered.sort_by_key(|u| u.parent_code.is_some());
+    for u in ordered {
+        tx.put_unit(u)?;
+    }
+    if plan.tables.contains_key(UNITS.id) {
+        report.rows.push((UNITS.label, units.len() as u64));
+    }
+    for p in &projects {
+        tx.put_project(p)?;
+    }
+    if plan.tables.contains_key(PROJECTS.id) {
+        report.rows.push((PROJECTS.label, projects.len() as u64));
+    }
+    let ids = if year.is_some() {
+        tx.project_ids(fiscal)?
+    } else {
+        HashMap::new()
+    };
+    for t in &targets {
+        tx.put_target(ids[&t.project_code], t)?;
+    }
+    if plan.tables.contains_key(TARGETS.id) {
+        report.rows.push((TARGETS.label, targets.len() as u64));
+    }
+    for (files, dept, y) in &datasets {
+        tx.put_department(&DepartmentRecord {
+            code: dept.clone(),
+            name: String::new(),
+            region_code: String::new(),
+        })?;
+        tx.put_dataset(dept, *y, &files.files)?;
+        report.datasets.push((dept.clone(), *y));
+    }
+
+    if let Some(mut rows) = payments {
+        let c = |id: &'static str| PAYMENTS.column(id);
+        let (c_id, c_project, c_date, c_amount) = (
+            c("payment_id"),
+            c("project_code"),
+            c("pay_date"),
+            c("amount"),
+        );
+        let mut rec = StringRecord::new();
+        let mut count = 0u64;
+        loop {
+            let n = match rows.next(&mut rec) {
+                Ok(Some(n)) => n,
+                Ok(None) => break,
+                Err(p) => {
+                    found.push(p);
+                    break;
+                }
+            };
+            count += 1;
+            if count % 65_536 == 0 {
+                progress(Progress {
+                    table: PAYMENTS.label,
+                    rows: count,
+                    bytes: (rows.position(), rows.size),
+                });
+            }
+            let id = rows.cell(&rec, c_id);
+            let project = rows.cell(&rec, c_project);
+            let date = cell::date(rows.cell(&rec, c_date));
+            let amount = cell::money(rows.cell(&rec, c_amount));
+            let project_id = ids.get(project).copied();
+            match (project_id, date, amount) {
+                (Some(project_id), Ok(pay_date), Ok(amount))
+                    if !id.is_empty() && pay_date.year() == fiscal =>
+                {
+                    if found.is_empty() {
+                        tx.add_payment(
+                            n,
+                            &NewPayment {
+                                payment_id: id,
+                                project_id,
+                                pay_date,
+                                amount,
+                            },
+                        )?;
+                    }
+                }
+                (project_id, date, amount) => {
+                    if id.is_empty() {
+                        found.push(rows.origin.problem(
+                            n,
+                            rows.at(c_id),
+                            "支付流水号不能为空".into(),
+                        ));
+                    }
+                    if project_id.is_none() {
+                        found.push(rows.origin.problem(
+                            n,
+                            rows.at(c_project),
+                            if project.is_empty() {
+                                "项目编码不能为空".into()
+                            } else {
+                                unknown_project(project)
+                            },
+                        ));
+                    }
+                    match date {
+                        Err(m) => found.push(rows.origin.problem(n, rows.at(c_date), m)),
+                        Ok(d) if d.year() != fiscal => found.push(rows.origin.problem(
+                            n,
+                            rows.at(c_date),
+                            format!("支付日期 {d} 不在 {fiscal} 预算年度内"),
+                        )),
+                        Ok(_) => {}
+                    }
+                    if let Err(m) = amount {
+                        found.push(rows.origin.problem(n, rows.at(c_amount), m));
+                    }
+                }
+            }
+        }
+        progress(Progress {
+            table: PAYMENTS.label,
+            rows: count,
+            bytes: (rows.size, rows.size),
+        });
+        let summary = tx.finish_payments()?;
+        for d in &summary.duplicates {
+            found.push(rows.origin.problem(
+                d.row,
+                rows.at(c_id),
+                format!(
+                    "支付流水号“{}”重复：第 {} 行已有同一流水号",
+                    d.payment_id, d.first_row
+                ),
+            ));
+        }
+        for x in &summary.conflicts {
+            found.push(rows.origin.problem(
+                x.row,
+                rows.at(c_id),
+                format!(
+                    "支付流水号“{}”已由此前的导入存入库中，但项目、日期或金额与本行不同：同一笔支付不能有两种内容，请核对",
+                    x.payment_id
+                ),
+            ));
+        }
+        report.rows.push((PAYMENTS.label, summary.inserted));
+        report.payments = summary;
+    }
+    if !found.is_empty() {
+        // Dropping the transaction rolls every write back.
+        return Err(found.into_error());
+    }
+    tx.commit()?;
+    Ok(report)
+}

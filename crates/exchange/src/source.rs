@@ -1,0 +1,358 @@
+//! Rows from a CSV file or an Excel sheet, as text records with their row numbers, and the
+//! file-level problems a clerk meets: an empty file, a GBK-encoded CSV, a broken workbook.
+
+use crate::mapping::TableMapping;
+use crate::tables::{column_letter, Table};
+use calamine::{open_workbook_auto, Data, Reader};
+use csv::StringRecord;
+use jixiao_formats::Problem;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// How a CSV file's bytes are to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8, with or without a byte-order mark (the default).
+    #[default]
+    Utf8,
+    /// GBK (GB18030), as Excel's plain “CSV（逗号分隔）” saves on Chinese Windows.
+    Gbk,
+}
+
+/// Where a table's rows come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A CSV file.
+    Csv(PathBuf),
+    /// A sheet of a workbook.
+    Sheet(PathBuf, String),
+}
+
+impl Origin {
+    /// The file.
+    pub fn file(&self) -> &Path {
+        match self {
+            Origin::Csv(p) | Origin::Sheet(p, _) => p,
+        }
+    }
+
+    /// A problem at a row and column of this origin.
+    pub fn problem(&self, row: u64, column: Option<(usize, &str)>, message: String) -> Problem {
+        let sheet = match self {
+            Origin::Sheet(_, s) => format!("工作表“{s}”"),
+            Origin::Csv(_) => String::new(),
+        };
+        let place = match column {
+            Some((i, header)) => format!("{sheet}第 {row} 行 {} 列“{header}”", column_letter(i)),
+            None => format!("{sheet}第 {row} 行"),
+        };
+        Problem {
+            file: self.file().to_path_buf(),
+            location: place,
+            message,
+        }
+    }
+
+    /// A problem with the whole file or sheet.
+    pub fn whole(&self, message: String) -> Problem {
+        Problem {
+            file: self.file().to_path_buf(),
+            location: match self {
+                Origin::Sheet(_, s) => format!("工作表“{s}”"),
+                Origin::Csv(_) => String::new(),
+            },
+            message,
+        }
+    }
+}
+
+enum Body {
+    Csv(csv::Reader<Box<dyn Read>>),
+    Sheet(std::vec::IntoIter<(u64, StringRecord)>),
+}
+
+/// An open table: its header, the position of each known column, and its rows.
+pub struct Rows {
+    /// The table read.
+    pub table: Table,
+    /// Where the rows come from.
+    pub origin: Origin,
+    /// The header as written.
+    pub header: Vec<String>,
+    /// For each column of the table, the index of its column in the file.
+    pub index: Vec<Option<usize>>,
+    body: Body,
+    /// The file's size in bytes (for progress).
+    pub size: u64,
+}
+
+impl Rows {
+    /// Reads the next row into `rec`; its row number in the file, or `None` at the end.
+    pub fn next(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, Problem> {
+        match &mut self.body {
+            Body::Csv(r) => match r.read_record(rec) {
+                Ok(true) => Ok(Some(rec.position().map_or(0, |p| p.line()))),
+                Ok(false) => Ok(None),
+                Err(e) => Err(csv_problem(&self.origin, &e)),
+            },
+            Body::Sheet(rows) => Ok(rows.next().map(|(n, r)| {
+                *rec = r;
+                n
+            })),
+        }
+    }
+
+    /// How many bytes of the file have been read (CSV only; 0 for a sheet).
+    pub fn position(&self) -> u64 {
+        match &self.body {
+            Body::Csv(r) => r.position().byte(),
+            Body::Sheet(_) => 0,
+        }
+    }
+
+    /// The cell of table column `col` in `rec`, trimmed ('' when the column is absent).
+    pub fn cell<'r>(&self, rec: &'r StringRecord, col: usize) -> &'r str {
+        self.index[col]
+            .and_then(|i| rec.get(i))
+            .map_or("", str::trim)
+    }
+
+    /// The file column index and header of table column `col`, for a problem's location.
+    pub fn at(&self, col: usize) -> Option<(usize, &str)> {
+        self.index[col].map(|i| (i, self.header[i].as_str()))
+    }
+}
+
+fn csv_problem(origin: &Origin, e: &csv::Error) -> Problem {
+    let row = e.position().map_or(0, |p| p.line());
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => origin.problem(
+            row,
+            None,
+            "这一行不是 UTF-8 编码的文字：文件可能是 GBK 编码（Excel 的“CSV（逗号分隔）”），请另存为“CSV UTF-8（逗号分隔）”，或导入时加 --encoding gbk".into(),
+        ),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => origin.problem(
+            row,
+            None,
+            format!("这一行有 {len} 列，表头有 {expected_len} 列：可能有多余或缺少的逗号"),
+        ),
+        _ => origin.problem(row, None, format!("无法读取：{e}")),
+    }
+}
+
+/// Opens a CSV file as `table`: checks its encoding and header.
+pub fn open_csv(
+    path: &Path,
+    table: Table,
+    mapping: Option<&TableMapping>,
+    encoding: Encoding,
+) -> Result<Rows, Problem> {
+    let origin = Origin::Csv(path.to_path_buf());
+    let file = std::fs::File::open(path).map_err(|e| origin.whole(format!("无法打开：{e}")))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let head = reader
+        .fill_buf()
+        .map_err(|e| origin.whole(format!("无法读取：{e}")))?;
+    let bom = head.starts_with(b"\xEF\xBB\xBF");
+    if head.len() == usize::from(bom) * 3 {
+        return Err(origin.whole(format!(
+            "文件是空的，连表头都没有：{}表的第一行应为表头，如 {}",
+            table.label,
+            table
+                .columns
+                .iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+                .join(",")
+        )));
+    }
+    let input: Box<dyn Read> = match encoding {
+        Encoding::Utf8 => {
+            if let Err(e) = std::str::from_utf8(head) {
+                // An error only in a character cut at the buffer's end is not an error.
+                if e.error_len().is_some() {
+                    let (_, _, gbk_errors) = encoding_rs::GBK.decode(head);
+                    return Err(origin.whole(if gbk_errors {
+                        "文件不是 UTF-8 编码，也不像 GBK 编码：请用 Excel 或 WPS 打开后另存为“CSV UTF-8（逗号分隔）”".into()
+                    } else {
+                        "文件是 GBK 编码（Excel 的“CSV（逗号分隔）”格式），不是 UTF-8：请另存为“CSV UTF-8（逗号分隔）”，或导入时加 --encoding gbk".into()
+                    }));
+                }
+            }
+            if bom {
+                reader.consume(3);
+            }
+            Box::new(reader)
+        }
+        Encoding::Gbk => {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| origin.whole(format!("无法读取：{e}")))?;
+            let (text, _, errors) = encoding_rs::GBK.decode(&bytes);
+            if errors {
+                return Err(origin.whole(
+                    "按 GBK 编码读取时遇到无法识别的字节：文件可能是 UTF-8 编码，请去掉 --encoding gbk 再试".into(),
+                ));
+            }
+            Box::new(std::io::Cursor::new(text.into_owned().into_bytes()))
+        }
+    };
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(input);
+    let header: Vec<String> = csv
+        .headers()
+        .map_err(|e| csv_problem(&origin, &e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let index = match_header(&origin, table, &header, mapping)?;
+    Ok(Rows {
+        table,
+        origin,
+        header,
+        index,
+        body: Body::Csv(csv),
+        size,
+    })
+}
+
+/// The sheet names of a workbook, or the problem of a file that is not one.
+pub fn sheet_names(path: &Path) -> Result<Vec<String>, Problem> {
+    let wb = open_workbook_auto(path).map_err(|e| workbook_problem(path, &e))?;
+    Ok(wb.sheet_names().to_vec())
+}
+
+fn workbook_problem(path: &Path, e: &calamine::Error) -> Problem {
+    Problem {
+        file: path.to_path_buf(),
+        location: String::new(),
+        message: format!(
+            "无法作为 Excel 工作簿打开：文件可能不完整、已损坏或不是 Excel 文件（{e}）。请用 Excel 或 WPS 打开确认后重新保存"
+        ),
+    }
+}
+
+/// Opens a sheet of a workbook as `table`.
+pub fn open_sheet(
+    path: &Path,
+    sheet: &str,
+    table: Table,
+    mapping: Option<&TableMapping>,
+) -> Result<Rows, Problem> {
+    let origin = Origin::Sheet(path.to_path_buf(), sheet.to_string());
+    let mut wb = open_workbook_auto(path).map_err(|e| workbook_problem(path, &e))?;
+    let range = wb
+        .worksheet_range(sheet)
+        .map_err(|e| workbook_problem(path, &e))?;
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let mut rows = range.rows();
+    let Some(head) = rows.next() else {
+        return Err(origin.whole(format!(
+            "工作表是空的，连表头都没有：第一行应为表头，如 {}",
+            table
+                .columns
+                .iter()
+                .map(|c| c.label)
+                .collect::<Vec<_>>()
+                .join("、")
+        )));
+    };
+    // Columns before the used range's first are empty; keep indexes as the sheet's letters.
+    let pad = first_col as usize;
+    let text_row = |cells: &[Data]| -> Vec<String> {
+        std::iter::repeat_n(String::new(), pad)
+            .chain(cells.iter().map(cell_text))
+            .collect()
+    };
+    let header: Vec<String> = text_row(head)
+        .into_iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let index = match_header(&origin, table, &header, mapping)?;
+    let body: Vec<(u64, StringRecord)> = rows
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
+        .map(|(i, cells)| {
+            (
+                u64::from(first_row) + i as u64 + 2,
+                StringRecord::from(text_row(cells)),
+            )
+        })
+        .collect();
+    Ok(Rows {
+        table,
+        origin,
+        header,
+        index,
+        body: Body::Sheet(body.into_iter()),
+        size: 0,
+    })
+}
+
+/// A cell as text: numbers in their shortest exact decimal form, dates as `YYYY-MM-DD`.
+///
+/// Excel keeps numbers as binary floating point; the shortest decimal that reads back as the
+/// same number is what Excel shows, and is what jixiao reads. No arithmetic is done on it.
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => {
+            let s = f.to_string();
+            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+        }
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        Data::DateTime(d) => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#错误{e:?}"),
+    }
+}
+
+/// Finds each of the table's columns in the header: by the mapping file's name, the English
+/// name, the Chinese name or a known alias. A missing required column is a problem that
+/// lists the header as found.
+fn match_header(
+    origin: &Origin,
+    table: Table,
+    header: &[String],
+    mapping: Option<&TableMapping>,
+) -> Result<Vec<Option<usize>>, Problem> {
+    let mut index = Vec::new();
+    let mut missing = Vec::new();
+    for c in table.columns {
+        let mapped = mapping.and_then(|m| m.columns.get(c.id));
+        let found = header.iter().position(|h| match mapped {
+            Some(name) => h == name,
+            None => h == c.id || h == c.label || c.aliases.contains(&h.as_str()),
+        });
+        if found.is_none() && c.required {
+            missing.push(match mapped {
+                Some(name) => format!("“{name}”（映射文件为 {} 指定的列）", c.id),
+                None => format!("“{}”（{}）", c.label, c.id),
+            });
+        }
+        index.push(found);
+    }
+    if missing.is_empty() {
+        Ok(index)
+    } else {
+        Err(origin.problem(
+            1,
+            None,
+            format!(
+                "表头缺少{}表必需的列 {}；实际表头为：{}。列名不同时，可用映射文件（--mapping）指明对应关系",
+                table.label,
+                missing.join("、"),
+                header.join(",")
+            ),
+        ))
+    }
+}
