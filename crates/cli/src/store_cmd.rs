@@ -57,7 +57,7 @@ impl Meter {
         self.last = Instant::now();
         let (done, total) = p.bytes;
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
-        let pct = if total > 0 { done * 100 / total } else { 0 };
+        let pct = (done * 100).checked_div(total).unwrap_or(0);
         let width = 30usize;
         let filled = (pct as usize * width / 100).min(width);
         let rate = (p.rows as f64 / secs) as u64;

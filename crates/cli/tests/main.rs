@@ -1,11 +1,13 @@
 //! All integration tests of jixiao in one binary. Where new tests go:
 //! - `golden`: figures of the seed report, each next to the seed sentence it comes from;
 //! - `cli`: the `jixiao` command: JSON shape, exit codes, messages for bad input;
-//! - `report`: the narrative report: structure, and the seed's slips not repeated.
+//! - `report`: the narrative report: structure, and the seed's slips not repeated;
+//! - `store`: import, export and evaluation through the store, on SQLite and PostgreSQL.
 
 mod cli;
 mod golden;
 mod report;
+mod store;
 
 use std::path::{Path, PathBuf};
 

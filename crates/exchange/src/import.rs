@@ -286,25 +286,6 @@ fn first_payment_year(src: &Source, m: Option<&TableMapping>, enc: Encoding) -> 
     cell::date(rows.cell(&rec, col)).ok().map(|d| d.year())
 }
 
-/// Reads every row of a small table, calling `row` with each; the problems go to `found`.
-fn each_row(
-    rows: &mut Rows,
-    found: &mut Found,
-    mut row: impl FnMut(&Rows, u64, &StringRecord, &mut Found),
-) {
-    let mut rec = StringRecord::new();
-    loop {
-        match rows.next(&mut rec) {
-            Ok(Some(n)) => row(rows, n, &rec, found),
-            Ok(None) => break,
-            Err(p) => {
-                found.push(p);
-                break;
-            }
-        }
-    }
-}
-
 /// A required text cell, or its problem.
 fn text(rows: &Rows, n: u64, rec: &StringRecord, col: usize, found: &mut Found) -> String {
     let v = rows.cell(rec, col);
@@ -341,7 +322,179 @@ fn parsed<T>(
     }
 }
 
+/// Rows per write: large enough that a round trip to a server is not paid per row.
+const CHUNK: usize = 8192;
+
+/// Reads every remaining row, calling `f` with each; a row that cannot be read at all (a
+/// broken line, bad encoding) is a problem and ends the table.
+fn rows_loop(
+    rows: &mut Rows,
+    found: &mut Found,
+    mut f: impl FnMut(&Rows, u64, &StringRecord, &mut Found) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut rec = StringRecord::new();
+    loop {
+        match rows.next(&mut rec) {
+            Ok(Some(n)) => f(rows, n, &rec, found)?,
+            Ok(None) => return Ok(()),
+            Err(p) => {
+                found.push(p);
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// A 64-bit key for a pair of codes, to find repeats among millions of rows in little
+/// memory. Two different pairs share a key with odds of about n²/2⁶⁵ (1 in 6 million for
+/// 2.4 million indicators); a shared key is reported as a repeat naming both rows, which a
+/// clerk can check at a glance.
+fn pair_key(a: &str, b: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in a.bytes().chain([0x1f]).chain(b.bytes()) {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Payments read and checked, on their way to the store.
+struct Batch {
+    ids: String,
+    items: Vec<(
+        u64,
+        usize,
+        usize,
+        i64,
+        jixiao_domain::date::Date,
+        jixiao_domain::money::Fen,
+    )>,
+    rows: u64,
+    bytes: (u64, u64),
+}
+
+/// What the payment reader needs to check a row.
+struct PaymentCheck<'a> {
+    fiscal: i32,
+    ids: &'a HashMap<String, i64>,
+    in_file: &'a HashMap<String, u64>,
+    in_store: &'a HashSet<String>,
+}
+
+/// Reads and checks payments on its own thread, sending clean rows in batches while no
+/// problem has been found; returns the problems and the number of rows read.
+fn read_payments(
+    mut rows: Rows,
+    check: &PaymentCheck<'_>,
+    mut clean: bool,
+    send: std::sync::mpsc::SyncSender<Batch>,
+) -> (Found, Rows) {
+    let mut found = Found::default();
+    let c = |id: &'static str| PAYMENTS.column(id);
+    let (c_id, c_project, c_date, c_amount) = (
+        c("payment_id"),
+        c("project_code"),
+        c("pay_date"),
+        c("amount"),
+    );
+    let fiscal = check.fiscal;
+    let mut rec = StringRecord::new();
+    let mut batch = Batch {
+        ids: String::new(),
+        items: Vec::with_capacity(CHUNK),
+        rows: 0,
+        bytes: (0, rows.size),
+    };
+    let mut count = 0u64;
+    loop {
+        let n = match rows.next(&mut rec) {
+            Ok(Some(n)) => n,
+            Ok(None) => break,
+            Err(p) => {
+                found.push(p);
+                break;
+            }
+        };
+        count += 1;
+        let id = rows.cell(&rec, c_id);
+        let project = rows.cell(&rec, c_project);
+        let date = cell::date(rows.cell(&rec, c_date));
+        let amount = cell::money(rows.cell(&rec, c_amount));
+        let known = check.in_file.contains_key(project) || check.in_store.contains(project);
+        match (check.ids.get(project), date, amount) {
+            (Some(&project_id), Ok(d), Ok(a)) if !id.is_empty() && d.year() == fiscal => {
+                if clean {
+                    let start = batch.ids.len();
+                    batch.ids.push_str(id);
+                    batch
+                        .items
+                        .push((n, start, batch.ids.len(), project_id, d, a));
+                }
+            }
+            (_, date, amount) => {
+                if id.is_empty() {
+                    found.push(
+                        rows.origin
+                            .problem(n, rows.at(c_id), "支付流水号不能为空".into()),
+                    );
+                }
+                if project.is_empty() {
+                    found.push(rows.origin.problem(
+                        n,
+                        rows.at(c_project),
+                        "项目编码不能为空".into(),
+                    ));
+                } else if !known {
+                    found.push(rows.origin.problem(
+                        n,
+                        rows.at(c_project),
+                        format!(
+                            "项目编码“{project}”既不在“项目”表中，也不在库中 {fiscal} 年度的项目里"
+                        ),
+                    ));
+                }
+                match date {
+                    Err(m) => found.push(rows.origin.problem(n, rows.at(c_date), m)),
+                    Ok(d) if d.year() != fiscal => found.push(rows.origin.problem(
+                        n,
+                        rows.at(c_date),
+                        format!("支付日期 {d} 不在 {fiscal} 预算年度内"),
+                    )),
+                    Ok(_) => {}
+                }
+                if let Err(m) = amount {
+                    found.push(rows.origin.problem(n, rows.at(c_amount), m));
+                }
+            }
+        }
+        if !found.is_empty() {
+            clean = false;
+        }
+        if batch.items.len() == CHUNK || count.is_multiple_of(CHUNK as u64) {
+            batch.rows = count;
+            batch.bytes.0 = rows.position();
+            let next = Batch {
+                ids: String::with_capacity(batch.ids.len()),
+                items: Vec::with_capacity(CHUNK),
+                rows: 0,
+                bytes: (0, rows.size),
+            };
+            if send.send(std::mem::replace(&mut batch, next)).is_err() {
+                break;
+            }
+        }
+    }
+    batch.rows = count;
+    batch.bytes.0 = rows.size;
+    let _ = send.send(batch);
+    (found, rows)
+}
+
 /// Imports `path` into `store`: all of it, or — when anything is wrong — nothing.
+///
+/// Rows are checked and written as they are read, in one transaction; the first problem
+/// stops the writing, the reading goes on to find every other problem, and the transaction
+/// is then rolled back. Payments are read on a second thread while the store writes.
 pub fn import(
     store: &mut dyn Store,
     path: &Path,
@@ -412,13 +565,25 @@ pub fn import(
             }
         }
     };
+    // Open every table first: a wrong header or a broken file is found before any row.
+    let units_rows = open(UNITS, &mut found);
+    let projects_rows = open(PROJECTS, &mut found);
+    let targets_rows = open(TARGETS, &mut found);
+    let payments_rows = open(PAYMENTS, &mut found);
 
-    // Units.
-    let mut units: Vec<UnitRecord> = Vec::new();
+    let source = path.display().to_string();
+    let mut tx = store.begin(&source)?;
+    let mut report = Report {
+        year,
+        ..Report::default()
+    };
+
+    // Units: few enough to hold, so that parents can be checked against the whole table.
     let mut unit_rows: HashMap<String, u64> = HashMap::new();
-    if let Some(mut rows) = open(UNITS, &mut found) {
+    if let Some(mut rows) = units_rows {
         let c = |id: &'static str| UNITS.column(id);
-        each_row(&mut rows, &mut found, |rows, n, rec, found| {
+        let mut units: Vec<UnitRecord> = Vec::new();
+        rows_loop(&mut rows, &mut found, |rows, n, rec, found| {
             let u = UnitRecord {
                 code: text(rows, n, rec, c("unit_code"), found),
                 name: text(rows, n, rec, c("unit_name"), found),
@@ -435,26 +600,47 @@ pub fn import(
                 ));
             }
             units.push(u);
-        });
+            Ok(())
+        })?;
         for u in &units {
             if let Some(parent) = &u.parent_code {
                 if !unit_rows.contains_key(parent) && !known_units.contains(parent) {
                     found.push(rows.origin.problem(
                         unit_rows[&u.code],
-                        rows.at(UNITS.column("parent_code")),
+                        rows.at(c("parent_code")),
                         format!("上级单位编码“{parent}”既不在本表中，也不在库中"),
                     ));
                 }
             }
         }
+        if found.is_empty() {
+            let mut departments: BTreeMap<&str, &str> = BTreeMap::new();
+            for u in &units {
+                departments
+                    .entry(&u.department_code)
+                    .or_insert(&u.region_code);
+            }
+            let departments: Vec<DepartmentRecord> = departments
+                .into_iter()
+                .map(|(code, region)| DepartmentRecord {
+                    code: code.to_string(),
+                    name: String::new(),
+                    region_code: region.to_string(),
+                })
+                .collect();
+            tx.put_departments(&departments)?;
+            tx.put_units(&units)?;
+        }
+        report.rows.push((UNITS.label, units.len() as u64));
     }
 
-    // Projects.
-    let mut projects: Vec<ProjectRecord> = Vec::new();
+    // Projects, written in chunks as they are read.
     let mut project_rows: HashMap<String, u64> = HashMap::new();
-    if let Some(mut rows) = open(PROJECTS, &mut found) {
+    if let Some(mut rows) = projects_rows {
         let c = |id: &'static str| PROJECTS.column(id);
-        each_row(&mut rows, &mut found, |rows, n, rec, found| {
+        let mut chunk: Vec<ProjectRecord> = Vec::with_capacity(CHUNK);
+        let mut written = 0u64;
+        rows_loop(&mut rows, &mut found, |rows, n, rec, found| {
             let code = text(rows, n, rec, c("project_code"), found);
             let unit_code = text(rows, n, rec, c("unit_code"), found);
             let name = text(rows, n, rec, c("project_name"), found);
@@ -511,30 +697,49 @@ pub fn import(
             if let (Some(kind), Some(fund_source), Some(initial_budget), Some(adjusted_budget)) =
                 (kind, fund, initial, adjusted)
             {
-                projects.push(ProjectRecord {
-                    year: fiscal,
-                    code,
-                    unit_code,
-                    name,
-                    kind,
-                    fund_source,
-                    initial_budget,
-                    adjusted_budget,
-                });
+                if found.is_empty() {
+                    chunk.push(ProjectRecord {
+                        year: fiscal,
+                        code,
+                        unit_code,
+                        name,
+                        kind,
+                        fund_source,
+                        initial_budget,
+                        adjusted_budget,
+                    });
+                    if chunk.len() == CHUNK {
+                        tx.put_projects(&chunk)?;
+                        written += chunk.len() as u64;
+                        chunk.clear();
+                    }
+                }
             }
-        });
+            Ok(())
+        })?;
+        if found.is_empty() {
+            tx.put_projects(&chunk)?;
+            written += chunk.len() as u64;
+        }
+        report.rows.push((PROJECTS.label, written));
     }
+    let ids = if year.is_some() && found.is_empty() {
+        tx.project_ids(fiscal)?
+    } else {
+        HashMap::new()
+    };
     let project_known =
         |code: &str| project_rows.contains_key(code) || known_projects.contains(code);
     let unknown_project =
         |code: &str| format!("项目编码“{code}”既不在“项目”表中，也不在库中 {fiscal} 年度的项目里");
 
-    // Targets.
-    let mut targets: Vec<TargetRecord> = Vec::new();
-    if let Some(mut rows) = open(TARGETS, &mut found) {
+    // Targets, likewise.
+    if let Some(mut rows) = targets_rows {
         let c = |id: &'static str| TARGETS.column(id);
-        let mut seen: HashMap<(String, String), u64> = HashMap::new();
-        each_row(&mut rows, &mut found, |rows, n, rec, found| {
+        let mut seen: HashMap<u64, u64> = HashMap::new();
+        let mut chunk: Vec<(i64, TargetRecord)> = Vec::with_capacity(CHUNK);
+        let mut written = 0u64;
+        rows_loop(&mut rows, &mut found, |rows, n, rec, found| {
             let project_code = text(rows, n, rec, c("project_code"), found);
             let code = text(rows, n, rec, c("indicator_code"), found);
             let level1 = text(rows, n, rec, c("level1"), found);
@@ -567,7 +772,7 @@ pub fn import(
                     unknown_project(&project_code),
                 ));
             }
-            if let Some(first) = seen.insert((project_code.clone(), code.clone()), n) {
+            if let Some(first) = seen.insert(pair_key(&project_code, &code), n) {
                 found.push(rows.origin.problem(
                     n,
                     rows.at(c("indicator_code")),
@@ -577,169 +782,91 @@ pub fn import(
             if let (Some(direction), Some(target), Some(actual), Some(weight)) =
                 (direction, target, actual, weight)
             {
-                targets.push(TargetRecord {
-                    project_code,
-                    code,
-                    level1,
-                    level2,
-                    name,
-                    direction,
-                    target,
-                    actual,
-                    weight,
-                });
-            }
-        });
-    }
-
-    // Writing starts only when the small tables are clean; payments are checked as they
-    // stream in, and their problems stop the commit just the same.
-    let payments = open(PAYMENTS, &mut found);
-    if !found.is_empty() {
-        return Err(found.into_error());
-    }
-    let source = path.display().to_string();
-    let mut tx = store.begin(&source)?;
-    let mut report = Report {
-        year,
-        ..Report::default()
-    };
-    let mut departments: BTreeMap<&str, &str> = BTreeMap::new();
-    for u in &units {
-        departments
-            .entry(&u.department_code)
-            .or_insert(&u.region_code);
-    }
-    for (code, region) in departments {
-        tx.put_department(&DepartmentRecord {
-            code: code.to_string(),
-            name: String::new(),
-            region_code: region.to_string(),
-        })?;
-    }
-    // Parents before children, so that references hold at every step.
-    let mut ordered: Vec<&UnitRecord> = units.iter().collect();
-    ordered.sort_by_key(|u| u.parent_code.is_some());
-    for u in ordered {
-        tx.put_unit(u)?;
-    }
-    if plan.tables.contains_key(UNITS.id) {
-        report.rows.push((UNITS.label, units.len() as u64));
-    }
-    for p in &projects {
-        tx.put_project(p)?;
-    }
-    if plan.tables.contains_key(PROJECTS.id) {
-        report.rows.push((PROJECTS.label, projects.len() as u64));
-    }
-    let ids = if year.is_some() {
-        tx.project_ids(fiscal)?
-    } else {
-        HashMap::new()
-    };
-    for t in &targets {
-        tx.put_target(ids[&t.project_code], t)?;
-    }
-    if plan.tables.contains_key(TARGETS.id) {
-        report.rows.push((TARGETS.label, targets.len() as u64));
-    }
-    for (files, dept, y) in &datasets {
-        tx.put_department(&DepartmentRecord {
-            code: dept.clone(),
-            name: String::new(),
-            region_code: String::new(),
-        })?;
-        tx.put_dataset(dept, *y, &files.files)?;
-        report.datasets.push((dept.clone(), *y));
-    }
-
-    if let Some(mut rows) = payments {
-        let c = |id: &'static str| PAYMENTS.column(id);
-        let (c_id, c_project, c_date, c_amount) = (
-            c("payment_id"),
-            c("project_code"),
-            c("pay_date"),
-            c("amount"),
-        );
-        let mut rec = StringRecord::new();
-        let mut count = 0u64;
-        loop {
-            let n = match rows.next(&mut rec) {
-                Ok(Some(n)) => n,
-                Ok(None) => break,
-                Err(p) => {
-                    found.push(p);
-                    break;
+                if let (true, Some(&id)) = (found.is_empty(), ids.get(&project_code)) {
+                    let t = TargetRecord {
+                        project_code,
+                        code,
+                        level1,
+                        level2,
+                        name,
+                        direction,
+                        target,
+                        actual,
+                        weight,
+                    };
+                    chunk.push((id, t));
+                    if chunk.len() == CHUNK {
+                        tx.put_targets(&chunk)?;
+                        written += chunk.len() as u64;
+                        chunk.clear();
+                    }
                 }
-            };
-            count += 1;
-            if count % 65_536 == 0 {
+            }
+            Ok(())
+        })?;
+        if found.is_empty() {
+            tx.put_targets(&chunk)?;
+            written += chunk.len() as u64;
+        }
+        report.rows.push((TARGETS.label, written));
+    }
+
+    if found.is_empty() {
+        for (files, dept, y) in &datasets {
+            tx.put_departments(&[DepartmentRecord {
+                code: dept.clone(),
+                name: String::new(),
+                region_code: String::new(),
+            }])?;
+            tx.put_dataset(dept, *y, &files.files)?;
+            report.datasets.push((dept.clone(), *y));
+        }
+    }
+
+    // Payments: one thread reads and checks, this one writes.
+    if let Some(rows) = payments_rows {
+        let check = PaymentCheck {
+            fiscal,
+            ids: &ids,
+            in_file: &project_rows,
+            in_store: &known_projects,
+        };
+        let clean = found.is_empty();
+        let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(32);
+        let (payment_found, rows) = std::thread::scope(|scope| -> Result<_, StoreError> {
+            let reader = scope.spawn(|| read_payments(rows, &check, clean, send));
+            let mut result = Ok(());
+            for batch in receive.iter() {
+                if result.is_ok() {
+                    for &(n, start, end, project_id, pay_date, amount) in &batch.items {
+                        let p = NewPayment {
+                            payment_id: &batch.ids[start..end],
+                            project_id,
+                            pay_date,
+                            amount,
+                        };
+                        if let Err(e) = tx.add_payment(n, &p) {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                }
                 progress(Progress {
                     table: PAYMENTS.label,
-                    rows: count,
-                    bytes: (rows.position(), rows.size),
+                    rows: batch.rows,
+                    bytes: batch.bytes,
                 });
             }
-            let id = rows.cell(&rec, c_id);
-            let project = rows.cell(&rec, c_project);
-            let date = cell::date(rows.cell(&rec, c_date));
-            let amount = cell::money(rows.cell(&rec, c_amount));
-            let project_id = ids.get(project).copied();
-            match (project_id, date, amount) {
-                (Some(project_id), Ok(pay_date), Ok(amount))
-                    if !id.is_empty() && pay_date.year() == fiscal =>
-                {
-                    if found.is_empty() {
-                        tx.add_payment(
-                            n,
-                            &NewPayment {
-                                payment_id: id,
-                                project_id,
-                                pay_date,
-                                amount,
-                            },
-                        )?;
-                    }
-                }
-                (project_id, date, amount) => {
-                    if id.is_empty() {
-                        found.push(rows.origin.problem(
-                            n,
-                            rows.at(c_id),
-                            "支付流水号不能为空".into(),
-                        ));
-                    }
-                    if project_id.is_none() {
-                        found.push(rows.origin.problem(
-                            n,
-                            rows.at(c_project),
-                            if project.is_empty() {
-                                "项目编码不能为空".into()
-                            } else {
-                                unknown_project(project)
-                            },
-                        ));
-                    }
-                    match date {
-                        Err(m) => found.push(rows.origin.problem(n, rows.at(c_date), m)),
-                        Ok(d) if d.year() != fiscal => found.push(rows.origin.problem(
-                            n,
-                            rows.at(c_date),
-                            format!("支付日期 {d} 不在 {fiscal} 预算年度内"),
-                        )),
-                        Ok(_) => {}
-                    }
-                    if let Err(m) = amount {
-                        found.push(rows.origin.problem(n, rows.at(c_amount), m));
-                    }
-                }
-            }
+            let out = reader.join().expect("the payment reader does not panic");
+            result.map(|()| out)
+        })?;
+        for p in payment_found.list {
+            found.push(p);
         }
-        progress(Progress {
-            table: PAYMENTS.label,
-            rows: count,
-            bytes: (rows.size, rows.size),
-        });
+        found.total += payment_found
+            .total
+            .saturating_sub(MAX_PROBLEMS.min(payment_found.total));
+        let c_id = PAYMENTS.column("payment_id");
         let summary = tx.finish_payments()?;
         for d in &summary.duplicates {
             found.push(rows.origin.problem(

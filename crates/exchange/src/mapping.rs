@@ -44,8 +44,8 @@ pub struct Mapping {
     pub tables: BTreeMap<String, TableMapping>,
 }
 
+/// Every key but `format` is a table; unknown tables are reported by name below.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct File {
     format: String,
     #[serde(flatten)]

@@ -67,7 +67,7 @@ impl Origin {
 }
 
 enum Body {
-    Csv(csv::Reader<Box<dyn Read>>),
+    Csv(csv::Reader<Box<dyn Read + Send>>),
     Sheet(std::vec::IntoIter<(u64, StringRecord)>),
 }
 
@@ -167,7 +167,7 @@ pub fn open_csv(
                 .join(",")
         )));
     }
-    let input: Box<dyn Read> = match encoding {
+    let input: Box<dyn Read + Send> = match encoding {
         Encoding::Utf8 => {
             if let Err(e) = std::str::from_utf8(head) {
                 // An error only in a character cut at the buffer's end is not an error.

@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn money_survives_excel() {
-        for fen in [1, 7, 10, 99, 123_456_789, -1_000_01, 9_999_999_999_99] {
+        for fen in [1, 7, 10, 99, 123_456_789, -100_001, 999_999_999_999] {
             let text = excel_money(Fen(fen)).to_string();
             assert_eq!(crate::cell::money(&text), Ok(Fen(fen)), "{text}");
         }

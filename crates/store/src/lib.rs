@@ -167,16 +167,16 @@ pub trait Store {
 pub trait Transaction {
     /// The id of this import's batch (payments and dataset files record it).
     fn batch_id(&self) -> i64;
-    /// Inserts or updates a department.
-    fn put_department(&mut self, d: &DepartmentRecord) -> Result<()>;
-    /// Inserts or updates a unit (its department must exist).
-    fn put_unit(&mut self, u: &UnitRecord) -> Result<()>;
-    /// Inserts or updates a project, keyed by year and code.
-    fn put_project(&mut self, p: &ProjectRecord) -> Result<()>;
+    /// Inserts or updates departments (a name or region left empty keeps the stored one).
+    fn put_departments(&mut self, d: &[DepartmentRecord]) -> Result<()>;
+    /// Inserts or updates units (their departments, and parents, must exist or come first).
+    fn put_units(&mut self, u: &[UnitRecord]) -> Result<()>;
+    /// Inserts or updates projects, keyed by year and code (no code twice in one call).
+    fn put_projects(&mut self, p: &[ProjectRecord]) -> Result<()>;
     /// Project ids by code for `year`, including those written in this transaction.
     fn project_ids(&mut self, year: i32) -> Result<HashMap<String, i64>>;
-    /// Inserts or updates a performance target of the project with id `project_id`.
-    fn put_target(&mut self, project_id: i64, t: &TargetRecord) -> Result<()>;
+    /// Inserts or updates performance targets, each with the id of its project.
+    fn put_targets(&mut self, t: &[(i64, TargetRecord)]) -> Result<()>;
     /// Adds a payment read from row `row` of the import. A payment id already stored by an
     /// earlier import is skipped (or reported, if its contents differ); one repeated within
     /// this import is reported. See [`Transaction::finish_payments`].

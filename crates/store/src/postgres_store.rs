@@ -1,8 +1,11 @@
 //! The PostgreSQL backend, for a finance bureau's server.
 //!
-//! An import is one transaction. Payments stream into a temporary staging table by `COPY`
-//! and enter `payments` with one set-based statement at the end, which is also where
-//! repeats and conflicts are found: the same answers the SQLite backend gives row by row.
+//! An import is one transaction. Payments stream by `COPY` straight into `payments`, a chunk
+//! at a time, each chunk under its own savepoint. New payments — the common case, a month's
+//! file after the previous months — cost nothing more. When a chunk meets an id already
+//! stored (a file imported again) or repeated, that chunk and the rest go to a temporary
+//! staging table instead, and set-based statements at the end find repeats and conflicts and
+//! skip what is stored: the same answers the SQLite backend gives row by row.
 
 use crate::migrations::{too_new, LEDGER, MIGRATIONS};
 use crate::records::{self, *};
@@ -118,6 +121,8 @@ impl Store for PostgresStore {
             batch,
             staged: Vec::new(),
             staging: false,
+            direct: true,
+            direct_rows: 0,
         }))
     }
 
@@ -326,9 +331,63 @@ struct PostgresTx<'a> {
     staged: Vec<u8>,
     /// Whether the staging table exists in this transaction.
     staging: bool,
+    /// Whether chunks still go straight into `payments`.
+    direct: bool,
+    /// Payments written straight into `payments`.
+    direct_rows: u64,
+}
+
+/// Appends one row in `COPY … FROM STDIN` text format; `None` is SQL NULL.
+fn row(b: &mut Vec<u8>, fields: &[Option<&str>]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            b.push(b'\t');
+        }
+        match f {
+            Some(text) => copy_text(b, text),
+            None => b.extend_from_slice(b"\\N"),
+        }
+    }
+    b.push(b'\n');
+}
+
+/// Appends a text field, escaping what `COPY` text format gives meaning to.
+fn copy_text(b: &mut Vec<u8>, text: &str) {
+    for c in text.bytes() {
+        match c {
+            b'\\' => b.extend_from_slice(b"\\\\"),
+            b'\t' => b.extend_from_slice(b"\\t"),
+            b'\n' => b.extend_from_slice(b"\\n"),
+            b'\r' => b.extend_from_slice(b"\\r"),
+            _ => b.push(c),
+        }
+    }
 }
 
 impl<'a> PostgresTx<'a> {
+    /// Sends `data` (COPY text rows) into a temporary table declared by `stage`, then runs
+    /// `upsert` to move them into place: one round trip per batch, not per row.
+    fn stage_upsert(&mut self, stage: &str, data: &[u8], upsert: &str) -> Result<()> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        let name = stage
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let tx = self.t()?;
+        tx.batch_execute(&format!(
+            "CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP; TRUNCATE {name}"
+        ))?;
+        let mut w = tx.copy_in(&format!("COPY {name} FROM STDIN"))?;
+        w.write_all(data)
+            .map_err(|e| StoreError(format!("向 PostgreSQL 发送数据失败：{e}")))?;
+        w.finish()?;
+        tx.batch_execute(upsert)?;
+        Ok(())
+    }
+
     fn t(&mut self) -> Result<&mut postgres::Transaction<'a>> {
         self.tx
             .as_mut()
@@ -340,18 +399,54 @@ impl<'a> PostgresTx<'a> {
             return Ok(());
         }
         let staged = std::mem::take(&mut self.staged);
-        let tx = self.t()?;
-        let mut w = tx.copy_in(
-            "COPY jixiao_staging_payments (row_no, payment_id, project_id, pay_date, amount)
-             FROM STDIN",
-        )?;
-        w.write_all(&staged)
-            .map_err(|e| StoreError(format!("向 PostgreSQL 发送数据失败：{e}")))?;
-        w.finish()?;
+        if self.direct {
+            let tx = self.t()?;
+            let mut chunk = tx.transaction()?;
+            match copy(&mut chunk, PAYMENT_COPY, &staged) {
+                Ok(n) => {
+                    chunk.commit()?;
+                    self.direct_rows += n;
+                }
+                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                    chunk.rollback()?;
+                    self.direct = false;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if !self.direct {
+            if !self.staging {
+                self.t()?.batch_execute(
+                    "CREATE TEMP TABLE jixiao_staging_payments (
+                         row_no BIGINT, payment_id TEXT COLLATE \"C\", project_id BIGINT,
+                         pay_date DATE, amount BIGINT, batch_id BIGINT
+                     ) ON COMMIT DROP",
+                )?;
+                self.staging = true;
+            }
+            copy(self.t()?, STAGING_COPY, &staged)?;
+        }
         self.staged = staged;
         self.staged.clear();
         Ok(())
     }
+}
+
+const PAYMENT_COPY: &str =
+    "COPY payments (source_row, payment_id, project_id, pay_date, amount, batch_id) FROM STDIN";
+const STAGING_COPY: &str = "COPY jixiao_staging_payments \
+     (row_no, payment_id, project_id, pay_date, amount, batch_id) FROM STDIN";
+
+/// Sends COPY text rows; the rows written, or the server's error (not the socket's).
+fn copy(
+    tx: &mut postgres::Transaction<'_>,
+    statement: &str,
+    data: &[u8],
+) -> std::result::Result<u64, postgres::Error> {
+    let mut w = tx.copy_in(statement)?;
+    // After a server-side error the rest of the data is discarded; `finish` reports it.
+    let _ = w.write_all(data);
+    w.finish()
 }
 
 impl Transaction for PostgresTx<'_> {
@@ -359,56 +454,86 @@ impl Transaction for PostgresTx<'_> {
         self.batch
     }
 
-    fn put_department(&mut self, d: &DepartmentRecord) -> Result<()> {
-        self.t()?.execute(
-            "INSERT INTO departments (code, name, region_code) VALUES ($1, $2, $3)
+    fn put_departments(&mut self, ds: &[DepartmentRecord]) -> Result<()> {
+        let mut b = Vec::new();
+        for d in ds {
+            row(
+                &mut b,
+                &[Some(&d.code), Some(&d.name), Some(&d.region_code)],
+            );
+        }
+        self.stage_upsert(
+            "jixiao_stage_departments (code TEXT, name TEXT, region_code TEXT)",
+            &b,
+            "INSERT INTO departments (code, name, region_code)
+             SELECT code, name, region_code FROM jixiao_stage_departments
              ON CONFLICT (code) DO UPDATE SET
                name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE departments.name END,
                region_code = CASE WHEN excluded.region_code <> '' THEN excluded.region_code
                              ELSE departments.region_code END",
-            &[&d.code, &d.name, &d.region_code],
-        )?;
-        Ok(())
+        )
     }
 
-    fn put_unit(&mut self, u: &UnitRecord) -> Result<()> {
-        self.t()?.execute(
+    fn put_units(&mut self, us: &[UnitRecord]) -> Result<()> {
+        let mut b = Vec::new();
+        for u in us {
+            row(
+                &mut b,
+                &[
+                    Some(&u.code),
+                    Some(&u.name),
+                    Some(&u.department_code),
+                    u.parent_code.as_deref(),
+                    Some(&u.region_code),
+                ],
+            );
+        }
+        // Parents first, so that a unit's parent exists when the unit is written.
+        self.stage_upsert(
+            "jixiao_stage_units (code TEXT, name TEXT, department_code TEXT, parent_code TEXT,
+                                 region_code TEXT)",
+            &b,
             "INSERT INTO units (code, name, department_code, parent_code, region_code)
-             VALUES ($1, $2, $3, $4, $5)
+             SELECT code, name, department_code, parent_code, region_code FROM jixiao_stage_units
+             ORDER BY parent_code IS NOT NULL
              ON CONFLICT (code) DO UPDATE SET name = excluded.name,
                department_code = excluded.department_code, parent_code = excluded.parent_code,
                region_code = excluded.region_code",
-            &[
-                &u.code,
-                &u.name,
-                &u.department_code,
-                &u.parent_code,
-                &u.region_code,
-            ],
-        )?;
-        Ok(())
+        )
     }
 
-    fn put_project(&mut self, p: &ProjectRecord) -> Result<()> {
-        self.t()?.execute(
+    fn put_projects(&mut self, ps: &[ProjectRecord]) -> Result<()> {
+        let mut b = Vec::new();
+        for p in ps {
+            let year = p.year.to_string();
+            let initial = p.initial_budget.0.to_string();
+            let adjusted = p.adjusted_budget.0.to_string();
+            row(
+                &mut b,
+                &[
+                    Some(&year),
+                    Some(&p.code),
+                    Some(&p.unit_code),
+                    Some(&p.name),
+                    Some(p.kind.id()),
+                    Some(p.fund_source.id()),
+                    Some(&initial),
+                    Some(&adjusted),
+                ],
+            );
+        }
+        self.stage_upsert(
+            "jixiao_stage_projects (year INTEGER, code TEXT, unit_code TEXT, name TEXT, kind TEXT,
+                                    fund_source TEXT, initial_budget BIGINT, adjusted_budget BIGINT)",
+            &b,
             "INSERT INTO projects (year, code, unit_code, name, kind, fund_source,
                                    initial_budget, adjusted_budget)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             SELECT year, code, unit_code, name, kind, fund_source, initial_budget, adjusted_budget
+             FROM jixiao_stage_projects
              ON CONFLICT (year, code) DO UPDATE SET unit_code = excluded.unit_code,
                name = excluded.name, kind = excluded.kind, fund_source = excluded.fund_source,
                initial_budget = excluded.initial_budget, adjusted_budget = excluded.adjusted_budget",
-            &[
-                &p.year,
-                &p.code,
-                &p.unit_code,
-                &p.name,
-                &p.kind.id(),
-                &p.fund_source.id(),
-                &p.initial_budget.0,
-                &p.adjusted_budget.0,
-            ],
-        )?;
-        Ok(())
+        )
     }
 
     fn project_ids(&mut self, year: i32) -> Result<HashMap<String, i64>> {
@@ -420,51 +545,53 @@ impl Transaction for PostgresTx<'_> {
             .collect())
     }
 
-    fn put_target(&mut self, project_id: i64, t: &TargetRecord) -> Result<()> {
-        self.t()?.execute(
-            "INSERT INTO indicators (project_id, code, level1, level2, name, direction,
-                                     target, actual, weight)
-             VALUES ($1, $2, $3, $4, $5, $6, $7::text::numeric, $8::text::numeric, $9::text::numeric)
+    fn put_targets(&mut self, ts: &[(i64, TargetRecord)]) -> Result<()> {
+        let mut b = Vec::new();
+        for (project_id, t) in ts {
+            let id = project_id.to_string();
+            let target = t.target.to_string();
+            let actual = t.actual.map(|a| a.to_string());
+            let weight = t.weight.to_string();
+            row(
+                &mut b,
+                &[
+                    Some(&id),
+                    Some(&t.code),
+                    Some(&t.level1),
+                    Some(&t.level2),
+                    Some(&t.name),
+                    Some(t.direction.id()),
+                    Some(&target),
+                    actual.as_deref(),
+                    Some(&weight),
+                ],
+            );
+        }
+        self.stage_upsert(
+            "jixiao_stage_indicators (project_id BIGINT, code TEXT, level1 TEXT, level2 TEXT,
+                                      name TEXT, direction TEXT, target NUMERIC, actual NUMERIC,
+                                      weight NUMERIC)",
+            &b,
+            "INSERT INTO indicators (project_id, code, level1, level2, name, direction, target,
+                                     actual, weight)
+             SELECT project_id, code, level1, level2, name, direction, target, actual, weight
+             FROM jixiao_stage_indicators
              ON CONFLICT (project_id, code) DO UPDATE SET level1 = excluded.level1,
                level2 = excluded.level2, name = excluded.name, direction = excluded.direction,
                target = excluded.target, actual = excluded.actual, weight = excluded.weight",
-            &[
-                &project_id,
-                &t.code,
-                &t.level1,
-                &t.level2,
-                &t.name,
-                &t.direction.id(),
-                &t.target.to_string(),
-                &t.actual.map(|a| a.to_string()),
-                &t.weight.to_string(),
-            ],
-        )?;
-        Ok(())
+        )
     }
 
     fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()> {
-        if !self.staging {
-            self.t()?.batch_execute(
-                "CREATE TEMP TABLE jixiao_staging_payments (
-                     row_no BIGINT, payment_id TEXT, project_id BIGINT, pay_date DATE, amount BIGINT
-                 ) ON COMMIT DROP",
-            )?;
-            self.staging = true;
-        }
+        let batch = self.batch;
         let b = &mut self.staged;
         let _ = write!(b, "{row}\t");
-        for c in p.payment_id.bytes() {
-            // COPY text format: escape the backslash and the separators.
-            match c {
-                b'\\' => b.extend_from_slice(b"\\\\"),
-                b'\t' => b.extend_from_slice(b"\\t"),
-                b'\n' => b.extend_from_slice(b"\\n"),
-                b'\r' => b.extend_from_slice(b"\\r"),
-                _ => b.push(c),
-            }
-        }
-        let _ = writeln!(b, "\t{}\t{}\t{}", p.project_id, p.pay_date, p.amount.0);
+        copy_text(b, p.payment_id);
+        let _ = writeln!(
+            b,
+            "\t{}\t{}\t{}\t{batch}",
+            p.project_id, p.pay_date, p.amount.0
+        );
         if self.staged.len() >= COPY_CHUNK {
             self.flush()?;
         }
@@ -472,30 +599,34 @@ impl Transaction for PostgresTx<'_> {
     }
 
     fn finish_payments(&mut self) -> Result<PaymentSummary> {
-        if !self.staging {
-            return Ok(PaymentSummary::default());
-        }
         self.flush()?;
+        let mut summary = PaymentSummary {
+            inserted: std::mem::take(&mut self.direct_rows),
+            ..PaymentSummary::default()
+        };
+        if !self.staging {
+            return Ok(summary);
+        }
         let batch = self.batch;
         let limit = LISTED_AT_MOST as i64;
         let tx = self.t()?;
-        let mut summary = PaymentSummary::default();
         tx.batch_execute("ANALYZE jixiao_staging_payments")?;
+        // Stored by an earlier import: skipped when the same, a conflict when not.
         let stored: i64 = tx
             .query_one(
                 "SELECT count(*) FROM jixiao_staging_payments s
-                 JOIN payments p ON p.payment_id = s.payment_id",
-                &[],
+                 JOIN payments p ON p.payment_id = s.payment_id WHERE p.batch_id <> $1",
+                &[&batch],
             )?
             .get(0);
         if stored > 0 {
             for r in tx.query(
                 "SELECT s.row_no, s.payment_id FROM jixiao_staging_payments s
                  JOIN payments p ON p.payment_id = s.payment_id
-                 WHERE p.project_id <> s.project_id OR p.pay_date <> s.pay_date
-                    OR p.amount <> s.amount
-                 ORDER BY s.row_no LIMIT $1",
-                &[&limit],
+                 WHERE p.batch_id <> $1 AND (p.project_id <> s.project_id
+                    OR p.pay_date <> s.pay_date OR p.amount <> s.amount)
+                 ORDER BY s.row_no LIMIT $2",
+                &[&batch, &limit],
             )? {
                 summary.conflicts.push(ConflictingPayment {
                     row: r.get::<_, i64>(0) as u64,
@@ -503,40 +634,40 @@ impl Transaction for PostgresTx<'_> {
                 });
             }
         }
-        let mut step = tx.transaction()?;
-        let inserted = step.execute(
-            "INSERT INTO payments (payment_id, project_id, pay_date, amount, batch_id, source_row)
-             SELECT s.payment_id, s.project_id, s.pay_date, s.amount, $1, s.row_no
-             FROM jixiao_staging_payments s
-             WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.payment_id = s.payment_id)",
-            &[&batch],
-        );
-        match inserted {
-            Ok(n) => {
-                step.commit()?;
-                summary.inserted = n;
-                summary.already_stored = stored as u64 - summary.conflicts.len() as u64;
-            }
-            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-                step.rollback()?;
-                for r in tx.query(
-                    "SELECT row_no, payment_id, first_row FROM (
-                         SELECT row_no, payment_id,
-                                min(row_no) OVER (PARTITION BY payment_id) AS first_row
-                         FROM jixiao_staging_payments) t
-                     WHERE row_no <> first_row ORDER BY row_no LIMIT $1",
-                    &[&limit],
-                )? {
-                    summary.duplicates.push(DuplicatePayment {
-                        row: r.get::<_, i64>(0) as u64,
-                        payment_id: r.get(1),
-                        first_row: r.get::<_, i64>(2) as u64,
-                    });
-                }
-            }
-            Err(e) => return Err(e.into()),
+        // Repeats within this import: of a row already written, or within the staging table.
+        let repeats = tx.query(
+            "SELECT row_no, payment_id, first_row FROM (
+                 SELECT s.row_no, s.payment_id, p.source_row AS first_row
+                 FROM jixiao_staging_payments s
+                 JOIN payments p ON p.payment_id = s.payment_id WHERE p.batch_id = $1
+                 UNION ALL
+                 SELECT row_no, payment_id, first_row FROM (
+                     SELECT row_no, payment_id,
+                            min(row_no) OVER (PARTITION BY payment_id) AS first_row
+                     FROM jixiao_staging_payments) w
+                 WHERE row_no <> first_row) t
+             ORDER BY row_no LIMIT $2",
+            &[&batch, &limit],
+        )?;
+        for r in repeats {
+            summary.duplicates.push(DuplicatePayment {
+                row: r.get::<_, i64>(0) as u64,
+                payment_id: r.get(1),
+                first_row: r.get::<_, i64>(2) as u64,
+            });
+        }
+        if summary.duplicates.is_empty() {
+            summary.inserted += tx.execute(
+                "INSERT INTO payments (payment_id, project_id, pay_date, amount, batch_id, source_row)
+                 SELECT s.payment_id, s.project_id, s.pay_date, s.amount, s.batch_id, s.row_no
+                 FROM jixiao_staging_payments s
+                 WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.payment_id = s.payment_id)",
+                &[],
+            )?;
+            summary.already_stored = stored as u64 - summary.conflicts.len() as u64;
         }
         tx.batch_execute("TRUNCATE jixiao_staging_payments")?;
+        self.direct = true;
         Ok(summary)
     }
 

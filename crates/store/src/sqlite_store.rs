@@ -120,6 +120,8 @@ impl Store for SqliteStore {
         };
         Ok(Box::new(SqliteTx {
             conn: &self.conn,
+            insert_payment: None,
+            find_payment: None,
             batch,
             summary: PaymentSummary::default(),
             open: true,
@@ -309,6 +311,9 @@ impl Store for SqliteStore {
 
 struct SqliteTx<'a> {
     conn: &'a Connection,
+    /// Prepared once per import: this runs once per payment.
+    insert_payment: Option<rusqlite::Statement<'a>>,
+    find_payment: Option<rusqlite::Statement<'a>>,
     batch: i64,
     summary: PaymentSummary,
     open: bool,
@@ -327,49 +332,51 @@ impl Transaction for SqliteTx<'_> {
         self.batch
     }
 
-    fn put_department(&mut self, d: &DepartmentRecord) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO departments (code, name, region_code) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (code) DO UPDATE SET
-                   name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE departments.name END,
-                   region_code = CASE WHEN excluded.region_code <> '' THEN excluded.region_code
-                                 ELSE departments.region_code END",
-            )?
-            .execute(params![d.code, d.name, d.region_code])?;
+    fn put_departments(&mut self, ds: &[DepartmentRecord]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO departments (code, name, region_code) VALUES (?1, ?2, ?3)
+             ON CONFLICT (code) DO UPDATE SET
+               name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE departments.name END,
+               region_code = CASE WHEN excluded.region_code <> '' THEN excluded.region_code
+                             ELSE departments.region_code END",
+        )?;
+        for d in ds {
+            stmt.execute(params![d.code, d.name, d.region_code])?;
+        }
         Ok(())
     }
 
-    fn put_unit(&mut self, u: &UnitRecord) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO units (code, name, department_code, parent_code, region_code)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (code) DO UPDATE SET name = excluded.name,
-                   department_code = excluded.department_code, parent_code = excluded.parent_code,
-                   region_code = excluded.region_code",
-            )?
-            .execute(params![
+    fn put_units(&mut self, us: &[UnitRecord]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO units (code, name, department_code, parent_code, region_code)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name,
+               department_code = excluded.department_code, parent_code = excluded.parent_code,
+               region_code = excluded.region_code",
+        )?;
+        for u in us {
+            stmt.execute(params![
                 u.code,
                 u.name,
                 u.department_code,
                 u.parent_code,
                 u.region_code
             ])?;
+        }
         Ok(())
     }
 
-    fn put_project(&mut self, p: &ProjectRecord) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO projects (year, code, unit_code, name, kind, fund_source,
-                                       initial_budget, adjusted_budget)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (year, code) DO UPDATE SET unit_code = excluded.unit_code,
-                   name = excluded.name, kind = excluded.kind, fund_source = excluded.fund_source,
-                   initial_budget = excluded.initial_budget, adjusted_budget = excluded.adjusted_budget",
-            )?
-            .execute(params![
+    fn put_projects(&mut self, ps: &[ProjectRecord]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO projects (year, code, unit_code, name, kind, fund_source,
+                                   initial_budget, adjusted_budget)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (year, code) DO UPDATE SET unit_code = excluded.unit_code,
+               name = excluded.name, kind = excluded.kind, fund_source = excluded.fund_source,
+               initial_budget = excluded.initial_budget, adjusted_budget = excluded.adjusted_budget",
+        )?;
+        for p in ps {
+            stmt.execute(params![
                 p.year,
                 p.code,
                 p.unit_code,
@@ -379,6 +386,7 @@ impl Transaction for SqliteTx<'_> {
                 p.initial_budget.0,
                 p.adjusted_budget.0
             ])?;
+        }
         Ok(())
     }
 
@@ -390,17 +398,17 @@ impl Transaction for SqliteTx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn put_target(&mut self, project_id: i64, t: &TargetRecord) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO indicators (project_id, code, level1, level2, name, direction,
-                                         target, actual, weight)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (project_id, code) DO UPDATE SET level1 = excluded.level1,
-                   level2 = excluded.level2, name = excluded.name, direction = excluded.direction,
-                   target = excluded.target, actual = excluded.actual, weight = excluded.weight",
-            )?
-            .execute(params![
+    fn put_targets(&mut self, ts: &[(i64, TargetRecord)]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO indicators (project_id, code, level1, level2, name, direction,
+                                     target, actual, weight)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (project_id, code) DO UPDATE SET level1 = excluded.level1,
+               level2 = excluded.level2, name = excluded.name, direction = excluded.direction,
+               target = excluded.target, actual = excluded.actual, weight = excluded.weight",
+        )?;
+        for (project_id, t) in ts {
+            stmt.execute(params![
                 project_id,
                 t.code,
                 t.level1,
@@ -411,36 +419,40 @@ impl Transaction for SqliteTx<'_> {
                 t.actual.map(|a| a.to_string()),
                 t.weight.to_string()
             ])?;
+        }
         Ok(())
     }
 
     fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()> {
         let mut date = [0u8; 10];
         let date = format_date(p.pay_date, &mut date);
-        let inserted = self
-            .conn
-            .prepare_cached(
+        if self.insert_payment.is_none() {
+            self.insert_payment = Some(self.conn.prepare(
                 "INSERT INTO payments (payment_id, project_id, pay_date, amount, batch_id, source_row)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (payment_id) DO NOTHING",
-            )?
-            .execute(params![
-                p.payment_id,
-                p.project_id,
-                date,
-                p.amount.0,
-                self.batch,
-                row as i64
-            ])?;
+            )?);
+        }
+        let insert = self.insert_payment.as_mut().expect("prepared above");
+        let inserted = insert.execute(params![
+            p.payment_id,
+            p.project_id,
+            date,
+            p.amount.0,
+            self.batch,
+            row as i64
+        ])?;
         if inserted == 1 {
             self.summary.inserted += 1;
             return Ok(());
         }
-        let (project_id, pay_date, amount, batch, first_row): (i64, String, i64, i64, i64) = self
-            .conn
-            .prepare_cached(
+        if self.find_payment.is_none() {
+            self.find_payment = Some(self.conn.prepare(
                 "SELECT project_id, pay_date, amount, batch_id, source_row FROM payments
                  WHERE payment_id = ?1",
-            )?
+            )?);
+        }
+        let find = self.find_payment.as_mut().expect("prepared above");
+        let (project_id, pay_date, amount, batch, first_row): (i64, String, i64, i64, i64) = find
             .query_row([p.payment_id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })

@@ -55,17 +55,20 @@ fn target(project: &str, code: &str, target: &str, actual: Option<&str>) -> Targ
 /// Writes the organisation and two projects at migration level 1's tables.
 fn write_core(store: &mut dyn Store) {
     let mut tx = store.begin("test core").unwrap();
-    tx.put_department(&dept()).unwrap();
-    tx.put_unit(&unit("440001000000", None)).unwrap();
-    tx.put_unit(&unit("440001000001", Some("440001000000")))
+    tx.put_departments(&[dept()]).unwrap();
+    // A child before its parent in one call: the store orders them.
+    tx.put_units(&[
+        unit("440001000001", Some("440001000000")),
+        unit("440001000000", None),
+    ])
+    .unwrap();
+    tx.put_projects(&[project("A1", 500_000), project("A2", 80_000)])
         .unwrap();
-    tx.put_project(&project("A1", 500_000)).unwrap();
-    tx.put_project(&project("A2", 80_000)).unwrap();
     let ids = tx.project_ids(2021).unwrap();
     for (row, (id, p, day, fen)) in [
-        ("P1", "A1", 3, 120_000_00),
-        ("P2", "A2", 4, 9_999_99),
-        ("P3", "A1", 5, -1_000_00),
+        ("P1", "A1", 3, 12_000_000),
+        ("P2", "A2", 4, 999_999),
+        ("P3", "A1", 5, -100_000),
     ]
     .into_iter()
     .enumerate()
@@ -113,10 +116,11 @@ fn writes_read_back_exactly() {
         write_core(store.as_mut());
         let mut tx = store.begin("targets").unwrap();
         let ids = tx.project_ids(2021).unwrap();
-        tx.put_target(ids["A1"], &target("A1", "I1", "97.50", Some("100.00")))
-            .unwrap();
-        tx.put_target(ids["A1"], &target("A1", "I2", "356", None))
-            .unwrap();
+        tx.put_targets(&[
+            (ids["A1"], target("A1", "I1", "97.50", Some("100.00"))),
+            (ids["A1"], target("A1", "I2", "356", None)),
+        ])
+        .unwrap();
         tx.commit().unwrap();
 
         assert_eq!(store.departments().unwrap(), vec![dept()]);
@@ -137,7 +141,7 @@ fn writes_read_back_exactly() {
         assert_eq!(t[0].target.to_string(), "97.50");
         let p = payments(store.as_mut());
         assert_eq!(p.len(), 3);
-        assert_eq!(p[2].amount, Fen(-1_000_00));
+        assert_eq!(p[2].amount, Fen(-100_000));
         assert_eq!(p[1].pay_date.to_string(), "2021-03-04");
         assert_eq!(store.years().unwrap(), vec![2021]);
     });
@@ -156,7 +160,7 @@ fn payments_are_idempotent_by_id_and_repeats_are_reported() {
             payment_id: "P1",
             project_id: ids["A1"],
             pay_date: Date::new(2021, 3, 3).unwrap(),
-            amount: Fen(120_000_00),
+            amount: Fen(12_000_000),
         };
         tx.add_payment(2, &same).unwrap();
         let fresh = NewPayment {
@@ -216,7 +220,7 @@ fn an_older_store_is_upgraded_in_place_without_loss() {
         // The tables of later migrations work on the upgraded store.
         let mut tx = store.begin("targets").unwrap();
         let ids = tx.project_ids(2021).unwrap();
-        tx.put_target(ids["A2"], &target("A2", "I1", "95", Some("96.5")))
+        tx.put_targets(&[(ids["A2"], target("A2", "I1", "95", Some("96.5")))])
             .unwrap();
         tx.commit().unwrap();
         assert_eq!(store.targets(None).unwrap().len(), 1);

@@ -29,11 +29,15 @@ CREATE TABLE import_batches (
     started_at TEXT NOT NULL
 );
 -- One row per payment as the treasury exports it; the id makes re-imports idempotent.
+-- No foreign keys here: a per-row referential trigger would triple the cost of loading
+-- millions of payments. The importer resolves every project_id from `projects` inside the
+-- same transaction, and batches are only ever added. Ids compare bytewise (COLLATE "C"),
+-- as in SQLite.
 CREATE TABLE payments (
-    payment_id TEXT PRIMARY KEY,
-    project_id BIGINT NOT NULL REFERENCES projects (id),
+    payment_id TEXT COLLATE "C" PRIMARY KEY,
+    project_id BIGINT NOT NULL,   -- projects.id
     pay_date   DATE NOT NULL,
     amount     BIGINT NOT NULL,   -- fen; negative for a refund or correction
-    batch_id   BIGINT NOT NULL REFERENCES import_batches (id),
+    batch_id   BIGINT NOT NULL,   -- import_batches.id
     source_row BIGINT NOT NULL    -- the row of the imported file it came from
 );
