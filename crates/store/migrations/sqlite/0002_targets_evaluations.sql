@@ -1,6 +1,8 @@
 -- Performance targets of projects, monitoring entries, self-evaluation datasets and results.
+-- No foreign key on project_id, as for payments: millions of indicators load in bulk, and
+-- the importer resolves each project_id from `projects` in the same transaction.
 CREATE TABLE indicators (
-    project_id INTEGER NOT NULL REFERENCES projects (id),
+    project_id INTEGER NOT NULL,  -- projects.id
     code       TEXT NOT NULL,
     level1     TEXT NOT NULL,
     level2     TEXT NOT NULL,
