@@ -100,12 +100,7 @@ impl Mapping {
                         format!(
                             "{}表没有“{key}”这一列：应为 {}",
                             table.label,
-                            table
-                                .columns
-                                .iter()
-                                .map(|c| c.id)
-                                .collect::<Vec<_>>()
-                                .join("、")
+                            table.ids("、")
                         ),
                     ));
                 }

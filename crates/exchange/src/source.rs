@@ -159,12 +159,7 @@ pub fn open_csv(
         return Err(origin.whole(format!(
             "文件是空的，连表头都没有：{}表的第一行应为表头，如 {}",
             table.label,
-            table
-                .columns
-                .iter()
-                .map(|c| c.id)
-                .collect::<Vec<_>>()
-                .join(",")
+            table.ids(",")
         )));
     }
     let input: Box<dyn Read + Send> = match encoding {
@@ -253,12 +248,7 @@ pub fn open_sheet(
     let Some(head) = rows.next() else {
         return Err(origin.whole(format!(
             "工作表是空的，连表头都没有：第一行应为表头，如 {}",
-            table
-                .columns
-                .iter()
-                .map(|c| c.label)
-                .collect::<Vec<_>>()
-                .join("、")
+            table.labels("、")
         )));
     };
     // Columns before the used range's first are empty; keep indexes as the sheet's letters.

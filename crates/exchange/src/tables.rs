@@ -50,6 +50,24 @@ impl Table {
         format!("{}.csv", self.id)
     }
 
+    /// The English column names joined by `sep`.
+    pub fn ids(&self, sep: &str) -> String {
+        self.columns
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    /// The Chinese column names joined by `sep`.
+    pub fn labels(&self, sep: &str) -> String {
+        self.columns
+            .iter()
+            .map(|c| c.label)
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
     /// The column with `id`.
     pub fn column(&self, id: &str) -> usize {
         self.columns

@@ -324,7 +324,7 @@ fn writing_again_updates_projects_and_targets_in_place() {
         // Year end: the actual value arrives, and a budget is adjusted.
         let mut tx = store.begin("year end").unwrap();
         let mut adjusted = project("A2", 80_000);
-        adjusted.adjusted_budget = Fen(90_000_00);
+        adjusted.adjusted_budget = Fen(9_000_000);
         tx.put_projects(&[project("A3", 1_000), adjusted.clone()])
             .unwrap();
         tx.put_targets(&[
