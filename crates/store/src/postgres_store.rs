@@ -506,20 +506,6 @@ fn days_since_2000(d: jixiao_domain::date::Date) -> i32 {
     (unix_days - 10_957) as i32
 }
 
-#[cfg(test)]
-mod tests {
-    use jixiao_domain::date::Date;
-
-    #[test]
-    fn days_since_2000() {
-        let d = |y, m, day| super::days_since_2000(Date::new(y, m, day).unwrap());
-        assert_eq!(d(2000, 1, 1), 0);
-        assert_eq!(d(2000, 3, 1), 60);
-        assert_eq!(d(1999, 12, 31), -1);
-        assert_eq!(d(2021, 9, 30), 7943);
-    }
-}
-
 impl Transaction for PostgresTx<'_> {
     fn batch_id(&self) -> i64 {
         self.batch
@@ -818,5 +804,19 @@ impl Transaction for PostgresTx<'_> {
             Some(tx) => Ok(tx.commit()?),
             None => Err(StoreError("事务已提交".into())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jixiao_domain::date::Date;
+
+    #[test]
+    fn days_since_2000() {
+        let d = |y, m, day| super::days_since_2000(Date::new(y, m, day).unwrap());
+        assert_eq!(d(2000, 1, 1), 0);
+        assert_eq!(d(2000, 3, 1), 60);
+        assert_eq!(d(1999, 12, 31), -1);
+        assert_eq!(d(2021, 9, 30), 7943);
     }
 }
