@@ -60,9 +60,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 演示：评价内置示例并写出报告 — run the main job on the bundled example.
+    /// 演示：把内置示例存入库、从库中评分、写出报告 — run the main job on the bundled example.
+    ///
+    /// 库默认是 <out>/jixiao-demo.db（SQLite）；给出 --database-url 时用那个库。
+    /// The store is <out>/jixiao-demo.db (SQLite) unless --database-url names another.
     Demo {
-        /// 报告写到哪个文件夹 / where to write the report.
+        /// 报告和演示库写到哪个文件夹 / where to write the report and the demo store.
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
@@ -218,10 +221,30 @@ fn project_evaluations(data: &DepartmentYear, fw: &Framework) -> Result<Vec<Eval
 fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
     match command {
         Command::Demo { out } => {
-            let dataset = example_dir();
-            let (data, fw) = load(&dataset, "gz-dept-2021")?;
+            // The main job, end to end on the embedded store: import, evaluate, save, report.
+            std::fs::create_dir_all(&out).map_err(|e| Failure {
+                code: 3,
+                message: format!("无法创建 {}：{e}", out.display()),
+            })?;
+            let demo_db = out.join("jixiao-demo.db");
+            let url = database_url
+                .map(str::to_string)
+                .unwrap_or_else(|| demo_db.display().to_string());
+            let example = jixiao_formats::dataset::load(&example_dir())?;
+            store_cmd::import(Some(&url), &example_dir(), None, None, false)?;
+            let mut store = store_cmd::open(Some(&url))?;
+            let data =
+                store_cmd::load_dataset(store.as_mut(), &example.department.code, example.year)?;
+            let fw = jixiao_formats::framework::load("gz-dept-2021")?;
             let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
+            store_cmd::save_evaluation(store.as_mut(), &data, &eval)?;
+            println!();
             print!("{}", table::render(&eval, &data));
+            println!(
+                "
+评分结果已存入 {}",
+                store.location()
+            );
             let file = out.join(format!(
                 "{}-{}-自评报告.md",
                 data.department.code, data.year

@@ -126,7 +126,11 @@ pub fn import(
     };
     println!("已导入到 {}：", store.location());
     if let Some(y) = report.year {
-        println!("  预算年度 {y}");
+        if report.year_inferred {
+            println!("  预算年度 {y}（推定：取自第一笔支付的日期；可用 --year 指明）");
+        } else {
+            println!("  预算年度 {y}");
+        }
     }
     for (table, n) in &report.rows {
         println!("  {table} {} 行", count(*n));

@@ -464,3 +464,23 @@ fn sigkill_in_the_middle_of_an_import_leaves_the_store_as_it_was() {
         assert_eq!(digest(loc).counts["payments"], 2 + 400_000);
     });
 }
+
+#[test]
+fn demo_runs_the_main_job_through_the_embedded_store() {
+    let scratch = Scratch::new("demo");
+    for run in 1..=2 {
+        let (code, out, err) = jixiao(&["demo", "--out", s(scratch.dir())]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("99.45"), "{out}");
+        assert!(out.contains("数据集 baiyun-zfb（2021 年度）"), "{out}");
+        assert!(out.contains("评分结果已存入"), "{out}");
+        let db = Location::Sqlite(scratch.path("jixiao-demo.db"));
+        let mut store = jixiao_store::open(&db).unwrap();
+        // Each run keeps its evaluation; the dataset is replaced, not doubled.
+        let saved = store.evaluations("baiyun-zfb", 2021).unwrap();
+        assert_eq!(saved.len(), run);
+        assert!(saved.iter().all(|e| e.total == "99.45"));
+        assert_eq!(store.datasets().unwrap().len(), 1);
+    }
+    assert!(scratch.path("baiyun-zfb-2021-自评报告.md").is_file());
+}

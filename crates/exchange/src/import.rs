@@ -43,6 +43,8 @@ pub struct Progress<'a> {
 pub struct Report {
     /// The fiscal year of the tables, when there were any.
     pub year: Option<i32>,
+    /// Whether the year was inferred from the payments rather than given.
+    pub year_inferred: bool,
     /// Rows written per table (Chinese name), in import order.
     pub rows: Vec<(&'static str, u64)>,
     /// What happened to the payments.
@@ -286,13 +288,19 @@ fn plan(path: &Path, mapping: &Mapping, found: &mut Found) -> Plan {
     plan
 }
 
-/// Reads the first payment's date, to default the fiscal year.
+/// The year of the first payment with a readable date among the first rows, to default
+/// the fiscal year.
 fn first_payment_year(src: &Source, m: Option<&TableMapping>, enc: Encoding) -> Option<i32> {
     let mut rows = src.open(PAYMENTS, m, enc).ok()?;
     let mut rec = StringRecord::new();
-    rows.next(&mut rec).ok()??;
     let col = PAYMENTS.column("pay_date");
-    cell::date(rows.cell(&rec, col)).ok().map(|d| d.year())
+    for _ in 0..1000 {
+        rows.next(&mut rec).ok()??;
+        if let Ok(d) = cell::date(rows.cell(&rec, col)) {
+            return Some(d.year());
+        }
+    }
+    None
 }
 
 /// A required text cell, or its problem.
@@ -588,8 +596,10 @@ pub fn import(
 
     let source = path.display().to_string();
     let mut tx = store.begin(&source)?;
+    let year_inferred = year.is_some() && opts.year.is_none();
     let mut report = Report {
         year,
+        year_inferred,
         ..Report::default()
     };
 
@@ -902,6 +912,18 @@ pub fn import(
         report.payments = summary;
     }
     if !found.is_empty() {
+        if year_inferred {
+            found.list.insert(
+                0,
+                Problem {
+                    file: path.to_path_buf(),
+                    location: String::new(),
+                    message: format!(
+                        "（提示）预算年度按第一笔日期可读的支付推定为 {fiscal}；如不对，请用 --year 指明"
+                    ),
+                },
+            );
+        }
         // Dropping the transaction rolls every write back.
         return Err(found.into_error());
     }
