@@ -2,10 +2,12 @@
 //! - `golden`: figures of the seed report, each next to the seed sentence it comes from;
 //! - `cli`: the `jixiao` command: JSON shape, exit codes, messages for bad input;
 //! - `report`: the narrative report: structure, and the seed's slips not repeated;
-//! - `store`: import, export and evaluation through the store, on SQLite and PostgreSQL.
+//! - `store`: import, export and evaluation through the store, on SQLite and PostgreSQL;
+//! - `monitor`: the monitoring refresh against the DuckDB anchor, and its thresholds.
 
 mod cli;
 mod golden;
+mod monitor;
 mod report;
 mod store;
 

@@ -1,0 +1,10 @@
+//! jixiao's budget-execution monitoring (预算执行监控): time progress (序时进度), execution
+//! rates, warnings and the ranking of departments, with exact arithmetic (RULES.md §3,
+//! `../shared/bench/MONITOR.md`).
+//!
+//! - [`rules`]: time progress, warnings under configurable thresholds, exact rates;
+//! - [`batch`]: the refresh over the interchange files, with no store and no set-up.
+#![warn(missing_docs)]
+
+pub mod batch;
+pub mod rules;
