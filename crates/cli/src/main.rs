@@ -1,5 +1,6 @@
 //! `jixiao` — budget performance management (预算绩效管理) from the command line.
 
+mod monitor_cmd;
 mod store_cmd;
 mod table;
 
@@ -139,27 +140,39 @@ enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
-    /// 监控：按截止日期计算执行进度、预警和部门排名 — the monitoring refresh, as of a date.
+    /// 监控：按截止日期计算执行进度、预警和排名 — budget-execution monitoring, as of a date.
     ///
-    /// 读取交换 CSV（units.csv、projects.csv、payments.csv），按 ../shared/bench/MONITOR.md
-    /// 写出 projects_out.csv 与 departments_out.csv：截至该日的支出、执行率、预警
-    /// （红/黄/超预算/无预算）和部门排名。金额与比率精确计算，不用浮点数。
+    /// 给出文件夹时：读取交换 CSV（units.csv、projects.csv、payments.csv），按
+    /// ../shared/bench/MONITOR.md 写出 projects_out.csv 与 departments_out.csv（--out 文件夹）。
+    /// 不给文件夹时：从库中按任意层级（项目、单位、部门、资金来源、区域、全部）计算截至该日的
+    /// 预算、支出、执行率、序时进度、差距、预警和月度曲线；--out 以 .xlsx 结尾时写出通报，
+    /// 以 .csv 结尾时写出明细。序时进度口径、预警线、重点项目金额和下限见 --config
+    /// （docs/monitoring.md）。金额与比率精确计算，不用浮点数。
     Monitor {
-        /// 交换 CSV 所在文件夹 / the folder of interchange CSVs.
-        folder: PathBuf,
+        /// 交换 CSV 所在文件夹；省略时从库中读取 / the interchange folder, or the store.
+        folder: Option<PathBuf>,
         /// 截止日期，如 2021-09-30 / the as-of date.
         #[arg(long)]
         as_of: String,
-        /// 输出文件夹 / where to write the two CSVs.
+        /// 输出：文件夹（交换 CSV）、.csv 或 .xlsx（通报）/ where to write.
         #[arg(long, short)]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// 层级：project、unit、department、fund、region、all / the level (store only).
+        #[arg(long, default_value = "department")]
+        level: String,
+        /// 预算年度（默认取截止日期的年度）/ the fiscal year (store only).
+        #[arg(long)]
+        year: Option<i32>,
+        /// 监控口径文件（jixiao-monitoring/1）/ a monitoring conventions file.
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// 红色预警：序时进度减执行率超过此值（默认 0.20）/ the red gap.
-        #[arg(long, default_value = "0.20")]
-        red_gap: rust_decimal::Decimal,
+        #[arg(long)]
+        red_gap: Option<rust_decimal::Decimal>,
         /// 黄色预警：超过此值（默认 0.10）/ the yellow gap.
-        #[arg(long, default_value = "0.10")]
-        yellow_gap: rust_decimal::Decimal,
-        /// 读取支付明细的线程数（默认为 CPU 核数）/ reader threads.
+        #[arg(long)]
+        yellow_gap: Option<rust_decimal::Decimal>,
+        /// 读取支付明细的线程数（默认为 CPU 核数）/ reader threads (folder only).
         #[arg(long)]
         threads: Option<usize>,
     },
@@ -362,10 +375,24 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             folder,
             as_of,
             out,
+            level,
+            year,
+            config,
             red_gap,
             yellow_gap,
             threads,
-        } => monitor(&folder, &as_of, &out, red_gap, yellow_gap, threads),
+        } => monitor_cmd::run(monitor_cmd::Args {
+            database_url,
+            folder,
+            as_of,
+            out,
+            level,
+            year,
+            config,
+            red_gap,
+            yellow_gap,
+            threads,
+        }),
         Command::Framework { action } => match action {
             FrameworkAction::List => {
                 for (id, file, _) in jixiao_formats::framework::SHIPPED {
@@ -396,62 +423,6 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             }
         },
     }
-}
-
-fn monitor(
-    folder: &Path,
-    as_of: &str,
-    out: &Path,
-    red_gap: rust_decimal::Decimal,
-    yellow_gap: rust_decimal::Decimal,
-    threads: Option<usize>,
-) -> Result<(), Failure> {
-    use jixiao_monitor::rules::{Fraction, Thresholds};
-    let usage = |message: String| Failure { code: 2, message };
-    let date = jixiao_domain::date::Date::parse(as_of).ok_or_else(|| {
-        usage(format!(
-            "截止日期“{as_of}”不是有效日期：应为 年-月-日，如 2021-09-30"
-        ))
-    })?;
-    if red_gap <= yellow_gap || yellow_gap.is_sign_negative() {
-        return Err(usage(format!(
-            "红色预警的差距（{red_gap}）应大于黄色预警的差距（{yellow_gap}），且都不小于 0"
-        )));
-    }
-    let thresholds = Thresholds {
-        red_gap: Fraction::from_decimal(red_gap),
-        yellow_gap: Fraction::from_decimal(yellow_gap),
-    };
-    let threads = threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
-    let refresh =
-        jixiao_monitor::batch::refresh(folder, date, &thresholds, threads).map_err(|e| {
-            Failure {
-                code: 1,
-                message: e.0,
-            }
-        })?;
-    let files = jixiao_monitor::batch::write(&refresh, out).map_err(|e| Failure {
-        code: 3,
-        message: format!("无法写出 {}：{e}", out.display()),
-    })?;
-    let t = refresh.time;
-    println!(
-        "截至 {date}：序时进度 {}/{}（{}），支付 {} 笔，项目 {} 个，部门 {} 个",
-        t.n,
-        t.total,
-        jixiao_domain::number::format_percent(
-            rust_decimal::Decimal::from(t.n) / rust_decimal::Decimal::from(t.total)
-        ),
-        jixiao_domain::number::format_count(refresh.payments_read as i64),
-        jixiao_domain::number::format_count(refresh.projects.len() as i64),
-        jixiao_domain::number::format_count(refresh.departments.len() as i64),
-    );
-    for f in files {
-        println!("已写出 {}", f.display());
-    }
-    Ok(())
 }
 
 fn write_report(

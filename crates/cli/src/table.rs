@@ -7,7 +7,7 @@ use jixiao_domain::number::format_score;
 use std::fmt::Write as _;
 
 /// Display width: CJK and full-width characters take two columns.
-fn width(s: &str) -> usize {
+pub fn width(s: &str) -> usize {
     s.chars()
         .map(|c| {
             if (c as u32) >= 0x1100 && !matches!(c, '…' | '×' | '÷' | '−' | '≥' | '≤') {
@@ -19,11 +19,11 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
-fn pad(s: &str, w: usize) -> String {
+pub fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
-fn pad_left(s: &str, w: usize) -> String {
+pub fn pad_left(s: &str, w: usize) -> String {
     format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
 }
 

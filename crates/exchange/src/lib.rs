@@ -15,6 +15,7 @@ pub mod cell;
 pub mod export;
 pub mod import;
 pub mod mapping;
+pub mod notice;
 pub mod source;
 pub mod tables;
 pub mod workbook;

@@ -3,8 +3,12 @@
 //! `../shared/bench/MONITOR.md`).
 //!
 //! - [`rules`]: time progress, warnings under configurable thresholds, exact rates;
-//! - [`batch`]: the refresh over the interchange files, with no store and no set-up.
+//! - [`batch`]: the refresh over the interchange files, with no store and no set-up;
+//! - [`config`]: conventions per region and year (`jixiao-monitoring/1`);
+//! - [`levels`]: monitoring at any level as of any date, with monthly curves.
 #![warn(missing_docs)]
 
 pub mod batch;
+pub mod config;
+pub mod levels;
 pub mod rules;

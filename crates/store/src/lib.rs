@@ -146,6 +146,16 @@ pub trait Store {
         year: Option<i32>,
         f: &mut dyn FnMut(PaymentRecord),
     ) -> Result<()>;
+    /// Every project of `year` with its budget and its payments summed by month, by code.
+    fn execution(&mut self, year: i32) -> Result<Vec<ExecutionRow>>;
+    /// Each project's payments dated from `from` to `to` (inclusive), by project code: the
+    /// part of a month that monthly sums cannot give.
+    fn payment_sums(
+        &mut self,
+        year: i32,
+        from: jixiao_domain::date::Date,
+        to: jixiao_domain::date::Date,
+    ) -> Result<HashMap<String, i64>>;
     /// The fiscal years that have projects or datasets.
     fn years(&mut self) -> Result<Vec<i32>>;
     /// The stored self-evaluation datasets: (department code, year).
@@ -224,7 +234,7 @@ pub fn now_utc() -> String {
 /// The queries a digest reads, table by table. Standard SQL, the same on both backends;
 /// every column is text so that both give the same canonical form. Surrogate ids and batch
 /// numbers are left out: two stores with the same contents have the same digest.
-const DIGEST_QUERIES: [(&str, &str); 8] = [
+const DIGEST_QUERIES: [(&str, &str); 9] = [
     (
         "departments",
         "SELECT code, name, region_code FROM departments",
@@ -250,6 +260,14 @@ const DIGEST_QUERIES: [(&str, &str); 8] = [
          CAST(x.amount AS TEXT) FROM payments x JOIN projects p ON p.id = x.project_id",
     ),
     (
+        "project_execution",
+        "SELECT CAST(p.year AS TEXT), p.code, CAST(e.m01 AS TEXT), CAST(e.m02 AS TEXT), \
+         CAST(e.m03 AS TEXT), CAST(e.m04 AS TEXT), CAST(e.m05 AS TEXT), CAST(e.m06 AS TEXT), \
+         CAST(e.m07 AS TEXT), CAST(e.m08 AS TEXT), CAST(e.m09 AS TEXT), CAST(e.m10 AS TEXT), \
+         CAST(e.m11 AS TEXT), CAST(e.m12 AS TEXT) \
+         FROM project_execution e JOIN projects p ON p.id = e.project_id",
+    ),
+    (
         "monitoring_entries",
         "SELECT CAST(p.year AS TEXT), p.code, CAST(m.as_of AS TEXT), m.indicator_code, \
          CAST(m.value AS TEXT), m.note FROM monitoring_entries m JOIN projects p ON p.id = m.project_id",
@@ -265,6 +283,35 @@ const DIGEST_QUERIES: [(&str, &str); 8] = [
          i.loss_reason, i.derivation FROM evaluation_items i JOIN evaluations e ON e.id = i.evaluation_id",
     ),
 ];
+
+/// The monthly sums as written back: `project_execution (project_id, m01, …, m12)`.
+pub(crate) const MONTH_COLUMNS: &str = "m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12";
+
+/// Adds a payment to a project's monthly sums.
+pub(crate) fn add_to_month(
+    months: &mut HashMap<i64, [i64; 12]>,
+    project_id: i64,
+    date: jixiao_domain::date::Date,
+    amount: i64,
+) {
+    months.entry(project_id).or_insert([0; 12])[date.month() as usize - 1] += amount;
+}
+
+/// The SQL that reads execution rows for a year (`?1`/`$1` is the year); both backends.
+pub(crate) fn execution_sql(param: &str, order: &str) -> String {
+    format!(
+        "SELECT p.code, p.unit_code, u.department_code, u.region_code, p.fund_source, p.kind,
+                p.adjusted_budget, {cols}
+         FROM projects p JOIN units u ON u.code = p.unit_code
+         LEFT JOIN project_execution e ON e.project_id = p.id
+         WHERE p.year = {param} ORDER BY p.code{order}",
+        cols = MONTH_COLUMNS
+            .split(", ")
+            .map(|m| format!("COALESCE(e.{m}, 0)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
 
 /// Builds a digest from the rows of each [`DIGEST_QUERIES`] entry, whatever their order.
 fn digest_with(

@@ -28,9 +28,10 @@ macro_rules! migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 2] = [
+pub const MIGRATIONS: [Migration; 3] = [
     migration!(1, "0001_core"),
     migration!(2, "0002_targets_evaluations"),
+    migration!(3, "0003_project_execution"),
 ];
 
 /// How many migrations this build knows.

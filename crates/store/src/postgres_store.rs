@@ -9,7 +9,10 @@
 
 use crate::migrations::{too_new, LEDGER, MIGRATIONS};
 use crate::records::{self, *};
-use crate::{digest_with, now_utc, Location, Result, Store, StoreError, Transaction};
+use crate::{
+    add_to_month, digest_with, execution_sql, now_utc, Location, Result, Store, StoreError,
+    Transaction, MONTH_COLUMNS,
+};
 use jixiao_domain::money::Fen;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
@@ -27,6 +30,8 @@ const COPY_CHUNK: usize = 8 << 20;
 pub(crate) struct PostgresStore {
     location: Location,
     client: Client,
+    /// The migrations this store is used at (fewer only in tests of upgrades).
+    level: u32,
 }
 
 impl PostgresStore {
@@ -40,6 +45,7 @@ impl PostgresStore {
         let mut store = PostgresStore {
             location: Location::Postgres(url.to_string()),
             client,
+            level,
         };
         store.migrate(level)?;
         Ok(store)
@@ -124,6 +130,9 @@ impl Store for PostgresStore {
             direct: true,
             direct_rows: 0,
             fresh: [true; 2],
+            months: HashMap::new(),
+            chunk_months: HashMap::new(),
+            keeps_months: self.level >= 3,
         }))
     }
 
@@ -235,6 +244,50 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    fn execution(&mut self, year: i32) -> Result<Vec<ExecutionRow>> {
+        let mut rows = self
+            .client
+            .query_raw(&execution_sql("$1", " COLLATE \"C\""), [&year as &dyn ToSql])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let mut months = [0i64; 12];
+            for (m, v) in months.iter_mut().enumerate() {
+                *v = r.get(7 + m);
+            }
+            out.push(ExecutionRow {
+                project_code: r.get(0),
+                unit_code: r.get(1),
+                department_code: r.get(2),
+                region_code: r.get(3),
+                fund_source: records::fund_source(r.get(4))?,
+                kind: records::kind(r.get(5))?,
+                budget: Fen(r.get(6)),
+                months,
+            });
+        }
+        Ok(out)
+    }
+
+    fn payment_sums(
+        &mut self,
+        year: i32,
+        from: jixiao_domain::date::Date,
+        to: jixiao_domain::date::Date,
+    ) -> Result<HashMap<String, i64>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT p.code, SUM(x.amount)::bigint FROM payments x
+                 JOIN projects p ON p.id = x.project_id
+                 WHERE p.year = $1 AND x.pay_date BETWEEN $2::text::date AND $3::text::date
+                 GROUP BY p.code",
+                &[&year, &from.to_string(), &to.to_string()],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
     fn years(&mut self) -> Result<Vec<i32>> {
         Ok(self
             .client
@@ -338,6 +391,12 @@ struct PostgresTx<'a> {
     direct_rows: u64,
     /// Whether projects, and indicators, still go straight in (none met a stored key yet).
     fresh: [bool; 2],
+    /// New payments summed by project and month: those written, and those of the chunk on
+    /// its way (counted only once the chunk is in).
+    months: HashMap<i64, [i64; 12]>,
+    chunk_months: HashMap<i64, [i64; 12]>,
+    /// Whether the store has monthly sums (migration 3) to keep.
+    keeps_months: bool,
 }
 
 /// Appends one row in `COPY … FROM STDIN` text format; `None` is SQL NULL.
@@ -441,6 +500,12 @@ impl<'a> PostgresTx<'a> {
                 Ok(n) => {
                     chunk.commit()?;
                     self.direct_rows += n;
+                    for (project, m) in self.chunk_months.drain() {
+                        let total = self.months.entry(project).or_insert([0; 12]);
+                        for (t, x) in total.iter_mut().zip(m) {
+                            *t += x;
+                        }
+                    }
                 }
                 Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
                     chunk.rollback()?;
@@ -449,6 +514,8 @@ impl<'a> PostgresTx<'a> {
                 Err(e) => return Err(e.into()),
             }
         }
+        // Staged payments are summed by the database once it knows which are new.
+        self.chunk_months.clear();
         if !self.direct {
             if !self.staging {
                 self.t()?.batch_execute(
@@ -644,6 +711,7 @@ impl Transaction for PostgresTx<'_> {
     }
 
     fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()> {
+        add_to_month(&mut self.chunk_months, p.project_id, p.pay_date, p.amount.0);
         // COPY's binary format: the server converts nothing, which is most of its work.
         let b = &mut self.staged;
         b.extend_from_slice(&6i16.to_be_bytes());
@@ -663,79 +731,6 @@ impl Transaction for PostgresTx<'_> {
             self.flush()?;
         }
         Ok(())
-    }
-
-    fn finish_payments(&mut self) -> Result<PaymentSummary> {
-        self.flush()?;
-        let mut summary = PaymentSummary {
-            inserted: std::mem::take(&mut self.direct_rows),
-            ..PaymentSummary::default()
-        };
-        if !self.staging {
-            return Ok(summary);
-        }
-        let batch = self.batch;
-        let limit = LISTED_AT_MOST as i64;
-        let tx = self.t()?;
-        tx.batch_execute("ANALYZE jixiao_staging_payments")?;
-        // Stored by an earlier import: skipped when the same, a conflict when not.
-        let stored: i64 = tx
-            .query_one(
-                "SELECT count(*) FROM jixiao_staging_payments s
-                 JOIN payments p ON p.payment_id = s.payment_id WHERE p.batch_id <> $1",
-                &[&batch],
-            )?
-            .get(0);
-        if stored > 0 {
-            for r in tx.query(
-                "SELECT s.row_no, s.payment_id FROM jixiao_staging_payments s
-                 JOIN payments p ON p.payment_id = s.payment_id
-                 WHERE p.batch_id <> $1 AND (p.project_id <> s.project_id
-                    OR p.pay_date <> s.pay_date OR p.amount <> s.amount)
-                 ORDER BY s.row_no LIMIT $2",
-                &[&batch, &limit],
-            )? {
-                summary.conflicts.push(ConflictingPayment {
-                    row: r.get::<_, i64>(0) as u64,
-                    payment_id: r.get(1),
-                });
-            }
-        }
-        // Repeats within this import: of a row already written, or within the staging table.
-        let repeats = tx.query(
-            "SELECT row_no, payment_id, first_row FROM (
-                 SELECT s.row_no, s.payment_id, p.source_row AS first_row
-                 FROM jixiao_staging_payments s
-                 JOIN payments p ON p.payment_id = s.payment_id WHERE p.batch_id = $1
-                 UNION ALL
-                 SELECT row_no, payment_id, first_row FROM (
-                     SELECT row_no, payment_id,
-                            min(row_no) OVER (PARTITION BY payment_id) AS first_row
-                     FROM jixiao_staging_payments) w
-                 WHERE row_no <> first_row) t
-             ORDER BY row_no LIMIT $2",
-            &[&batch, &limit],
-        )?;
-        for r in repeats {
-            summary.duplicates.push(DuplicatePayment {
-                row: r.get::<_, i64>(0) as u64,
-                payment_id: r.get(1),
-                first_row: r.get::<_, i64>(2) as u64,
-            });
-        }
-        if summary.duplicates.is_empty() {
-            summary.inserted += tx.execute(
-                "INSERT INTO payments (payment_id, project_id, pay_date, amount, batch_id, source_row)
-                 SELECT s.payment_id, s.project_id, s.pay_date, s.amount, s.batch_id, s.row_no
-                 FROM jixiao_staging_payments s
-                 WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.payment_id = s.payment_id)",
-                &[],
-            )?;
-            summary.already_stored = stored as u64 - summary.conflicts.len() as u64;
-        }
-        tx.batch_execute("TRUNCATE jixiao_staging_payments")?;
-        self.direct = true;
-        Ok(summary)
     }
 
     fn put_dataset(
@@ -805,6 +800,129 @@ impl Transaction for PostgresTx<'_> {
             None => Err(StoreError("事务已提交".into())),
         }
     }
+
+    fn finish_payments(&mut self) -> Result<PaymentSummary> {
+        self.flush()?;
+        let summary = self.finish_staged()?;
+        if !self.keeps_months {
+            return Ok(summary);
+        }
+        let mut b = Vec::new();
+        for (project, m) in std::mem::take(&mut self.months) {
+            let mut fields = vec![project.to_string()];
+            fields.extend(m.iter().map(i64::to_string));
+            row(&mut b, &fields.iter().map(|f| Some(f.as_str())).collect::<Vec<_>>());
+        }
+        let columns = MONTH_COLUMNS
+            .split(", ")
+            .map(|m| format!("{m} BIGINT"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let add = MONTH_COLUMNS
+            .split(", ")
+            .map(|m| format!("{m} = project_execution.{m} + excluded.{m}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.stage_upsert(
+            &format!("jixiao_stage_execution (project_id BIGINT, {columns})"),
+            &b,
+            &format!(
+                "INSERT INTO project_execution (project_id, {MONTH_COLUMNS})
+                 SELECT project_id, {MONTH_COLUMNS} FROM jixiao_stage_execution
+                 ON CONFLICT (project_id) DO UPDATE SET {add}"
+            ),
+        )?;
+        Ok(summary)
+    }
+}
+
+impl PostgresTx<'_> {
+    /// The staged payments' part of [`Transaction::finish_payments`]: repeats, conflicts,
+    /// and the insertion of what is new, whose monthly sums join the direct ones.
+    fn finish_staged(&mut self) -> Result<PaymentSummary> {
+        let mut summary = PaymentSummary {
+            inserted: std::mem::take(&mut self.direct_rows),
+            ..PaymentSummary::default()
+        };
+        if !self.staging {
+            return Ok(summary);
+        }
+        let batch = self.batch;
+        let limit = LISTED_AT_MOST as i64;
+        self.t()?.batch_execute("ANALYZE jixiao_staging_payments")?;
+        // Stored by an earlier import: skipped when the same, a conflict when not.
+        let stored: i64 = self
+            .t()?
+            .query_one(
+                "SELECT count(*) FROM jixiao_staging_payments s
+                 JOIN payments p ON p.payment_id = s.payment_id WHERE p.batch_id <> $1",
+                &[&batch],
+            )?
+            .get(0);
+        if stored > 0 {
+            for r in self.t()?.query(
+                "SELECT s.row_no, s.payment_id FROM jixiao_staging_payments s
+                 JOIN payments p ON p.payment_id = s.payment_id
+                 WHERE p.batch_id <> $1 AND (p.project_id <> s.project_id
+                    OR p.pay_date <> s.pay_date OR p.amount <> s.amount)
+                 ORDER BY s.row_no LIMIT $2",
+                &[&batch, &limit],
+            )? {
+                summary.conflicts.push(ConflictingPayment {
+                    row: r.get::<_, i64>(0) as u64,
+                    payment_id: r.get(1),
+                });
+            }
+        }
+        // Repeats within this import: of a row already written, or within the staging table.
+        let repeats = self.t()?.query(
+            "SELECT row_no, payment_id, first_row FROM (
+                 SELECT s.row_no, s.payment_id, p.source_row AS first_row
+                 FROM jixiao_staging_payments s
+                 JOIN payments p ON p.payment_id = s.payment_id WHERE p.batch_id = $1
+                 UNION ALL
+                 SELECT row_no, payment_id, first_row FROM (
+                     SELECT row_no, payment_id,
+                            min(row_no) OVER (PARTITION BY payment_id) AS first_row
+                     FROM jixiao_staging_payments) w
+                 WHERE row_no <> first_row) t
+             ORDER BY row_no LIMIT $2",
+            &[&batch, &limit],
+        )?;
+        for r in repeats {
+            summary.duplicates.push(DuplicatePayment {
+                row: r.get::<_, i64>(0) as u64,
+                payment_id: r.get(1),
+                first_row: r.get::<_, i64>(2) as u64,
+            });
+        }
+        if summary.duplicates.is_empty() {
+            let new_by_month = self.t()?.query(
+                "SELECT s.project_id, EXTRACT(MONTH FROM s.pay_date)::int, SUM(s.amount)::bigint
+                 FROM jixiao_staging_payments s
+                 WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.payment_id = s.payment_id)
+                 GROUP BY 1, 2",
+                &[],
+            )?;
+            for r in new_by_month {
+                let month: i32 = r.get(1);
+                self.months.entry(r.get(0)).or_insert([0; 12])[month as usize - 1] +=
+                    r.get::<_, i64>(2);
+            }
+                summary.inserted += self.t()?.execute(
+                "INSERT INTO payments (payment_id, project_id, pay_date, amount, batch_id, source_row)
+                 SELECT s.payment_id, s.project_id, s.pay_date, s.amount, s.batch_id, s.row_no
+                 FROM jixiao_staging_payments s
+                 WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.payment_id = s.payment_id)",
+                &[],
+            )?;
+            summary.already_stored = stored as u64 - summary.conflicts.len() as u64;
+        }
+        self.t()?.batch_execute("TRUNCATE jixiao_staging_payments")?;
+        self.direct = true;
+        Ok(summary)
+    }
+
 }
 
 #[cfg(test)]

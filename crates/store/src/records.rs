@@ -177,6 +177,27 @@ pub struct PaymentRecord {
     pub amount: Fen,
 }
 
+/// A project's budget and its payments summed by month: what monitoring reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionRow {
+    /// The project's code.
+    pub project_code: String,
+    /// Its unit.
+    pub unit_code: String,
+    /// Its unit's department.
+    pub department_code: String,
+    /// Its unit's region ('' when unknown).
+    pub region_code: String,
+    /// Its funding source.
+    pub fund_source: FundingSource,
+    /// Basic or project expenditure.
+    pub kind: ProjectKind,
+    /// The adjusted budget.
+    pub budget: Fen,
+    /// Payments in each month, January first (fen).
+    pub months: [i64; 12],
+}
+
 /// A payment id that occurs twice in one import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuplicatePayment {

@@ -6,7 +6,10 @@
 
 use crate::migrations::{too_new, LEDGER, MIGRATIONS};
 use crate::records::{self, *};
-use crate::{digest_with, now_utc, Location, Result, Store, StoreError, Transaction};
+use crate::{
+    add_to_month, digest_with, execution_sql, now_utc, Location, Result, Store, StoreError,
+    Transaction, MONTH_COLUMNS,
+};
 use jixiao_domain::money::Fen;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::{BTreeMap, HashMap};
@@ -15,6 +18,9 @@ use std::path::Path;
 pub(crate) struct SqliteStore {
     location: Location,
     conn: Connection,
+    /// The migrations this store is used at: the latest, or fewer in the tests that stand
+    /// in for an older jixiao.
+    level: u32,
 }
 
 impl SqliteStore {
@@ -38,6 +44,7 @@ impl SqliteStore {
         let mut store = SqliteStore {
             location: Location::Sqlite(path.to_path_buf()),
             conn,
+            level,
         };
         store.migrate(level)?;
         Ok(store)
@@ -122,6 +129,8 @@ impl Store for SqliteStore {
             conn: &self.conn,
             insert_payment: None,
             find_payment: None,
+            months: HashMap::new(),
+            keeps_months: self.level >= 3,
             batch,
             summary: PaymentSummary::default(),
             open: true,
@@ -229,6 +238,57 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn execution(&mut self, year: i32) -> Result<Vec<ExecutionRow>> {
+        let mut stmt = self.conn.prepare(&execution_sql("?1", ""))?;
+        let mut rows = stmt.query([year])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let mut months = [0i64; 12];
+            for (m, v) in months.iter_mut().enumerate() {
+                *v = r.get(7 + m)?;
+            }
+            out.push(ExecutionRow {
+                project_code: r.get(0)?,
+                unit_code: r.get(1)?,
+                department_code: r.get(2)?,
+                region_code: r.get(3)?,
+                fund_source: records::fund_source(&r.get::<_, String>(4)?)?,
+                kind: records::kind(&r.get::<_, String>(5)?)?,
+                budget: Fen(r.get(6)?),
+                months,
+            });
+        }
+        Ok(out)
+    }
+
+    fn payment_sums(
+        &mut self,
+        year: i32,
+        from: jixiao_domain::date::Date,
+        to: jixiao_domain::date::Date,
+    ) -> Result<HashMap<String, i64>> {
+        // One pass over the payments, then ids to codes: joining first would make SQLite
+        // look up each project's payments, with no index to do it by.
+        let mut codes = self
+            .conn
+            .prepare("SELECT id, code FROM projects WHERE year = ?1")?;
+        let codes: HashMap<i64, String> = codes
+            .query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT project_id, SUM(amount) FROM payments
+             WHERE pay_date BETWEEN ?1 AND ?2 GROUP BY project_id",
+        )?;
+        let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            if let Some(code) = codes.get(&r.get::<_, i64>(0)?) {
+                out.insert(code.clone(), r.get(1)?);
+            }
+        }
+        Ok(out)
+    }
+
     fn years(&mut self) -> Result<Vec<i32>> {
         let mut stmt = self
             .conn
@@ -314,6 +374,10 @@ struct SqliteTx<'a> {
     /// Prepared once per import: this runs once per payment.
     insert_payment: Option<rusqlite::Statement<'a>>,
     find_payment: Option<rusqlite::Statement<'a>>,
+    /// This import's new payments summed by project and month.
+    months: HashMap<i64, [i64; 12]>,
+    /// Whether the store has monthly sums (migration 3) to keep.
+    keeps_months: bool,
     batch: i64,
     summary: PaymentSummary,
     open: bool,
@@ -443,6 +507,7 @@ impl Transaction for SqliteTx<'_> {
         ])?;
         if inserted == 1 {
             self.summary.inserted += 1;
+            add_to_month(&mut self.months, p.project_id, p.pay_date, p.amount.0);
             return Ok(());
         }
         if self.find_payment.is_none() {
@@ -479,6 +544,24 @@ impl Transaction for SqliteTx<'_> {
     }
 
     fn finish_payments(&mut self) -> Result<PaymentSummary> {
+        if !self.keeps_months {
+            return Ok(std::mem::take(&mut self.summary));
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "INSERT INTO project_execution (project_id, {MONTH_COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT (project_id) DO UPDATE SET {}",
+            MONTH_COLUMNS
+                .split(", ")
+                .map(|m| format!("{m} = {m} + excluded.{m}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))?;
+        for (project, m) in std::mem::take(&mut self.months) {
+            stmt.execute(params![
+                project, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11]
+            ])?;
+        }
         Ok(std::mem::take(&mut self.summary))
     }
 

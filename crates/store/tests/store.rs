@@ -227,6 +227,55 @@ fn an_older_store_is_upgraded_in_place_without_loss() {
         let d = store.digest().unwrap();
         assert_eq!(d.counts["payments"], 3);
         assert_eq!(d.counts["indicators"], 1);
+        // The monthly sums a later migration added were filled from the stored payments.
+        assert_monthly_sums(store.as_mut());
+    });
+}
+
+/// write_core's payments, summed by month: A1 12,000,000 − 100,000 fen in March, A2 999,999.
+fn assert_monthly_sums(store: &mut dyn Store) {
+    let rows = store.execution(2021).unwrap();
+    assert_eq!(rows.len(), 2);
+    let mut march = [0i64; 12];
+    march[2] = 11_900_000;
+    assert_eq!((rows[0].project_code.as_str(), rows[0].months), ("A1", march));
+    march[2] = 999_999;
+    assert_eq!((rows[1].project_code.as_str(), rows[1].months), ("A2", march));
+    assert_eq!(rows[0].department_code, "440001000");
+    assert_eq!(rows[0].budget, Fen(50_000_050));
+    let from = Date::new(2021, 3, 4).unwrap();
+    let to = Date::new(2021, 3, 31).unwrap();
+    let part = store.payment_sums(2021, from, to).unwrap();
+    assert_eq!(part.get("A1"), Some(&-100_000));
+    assert_eq!(part.get("A2"), Some(&999_999));
+}
+
+#[test]
+fn imports_keep_monthly_sums_on_both_backends() {
+    each_backend(|loc, _| {
+        let mut store = open(loc).unwrap();
+        write_core(store.as_mut());
+        assert_monthly_sums(store.as_mut());
+        // Payments already stored add nothing; a new one adds to its month.
+        let mut tx = store.begin("again").unwrap();
+        let ids = tx.project_ids(2021).unwrap();
+        for (row, id, month) in [(2, "P1", 3), (3, "P9", 7)] {
+            tx.add_payment(
+                row,
+                &NewPayment {
+                    payment_id: id,
+                    project_id: ids["A1"],
+                    pay_date: Date::new(2021, month, if id == "P1" { 3 } else { 9 }).unwrap(),
+                    amount: Fen(if id == "P1" { 12_000_000 } else { 500 }),
+                },
+            )
+            .unwrap();
+        }
+        assert_eq!(tx.finish_payments().unwrap().inserted, 1);
+        tx.commit().unwrap();
+        let rows = store.execution(2021).unwrap();
+        assert_eq!(rows[0].months[2], 11_900_000);
+        assert_eq!(rows[0].months[6], 500);
     });
 }
 

@@ -1,0 +1,188 @@
+//! The ranking notice (通报) as an Excel workbook: the overall position, the ranking with each
+//! line's light, the lines below the floor, and the monthly curves (RULES.md §3.4).
+
+use jixiao_domain::money::Fen;
+use jixiao_domain::number::{format_decimal, format_percent};
+use jixiao_monitor::config::Config;
+use jixiao_monitor::levels::{Line, Table};
+use jixiao_monitor::rules::Warning;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use std::path::Path;
+
+/// Fen as 万元 with two decimals, exactly (for cells; text keeps the figure as printed).
+fn wan(fen: i128) -> String {
+    match i64::try_from(fen) {
+        Ok(f) => Fen(f).format_wan(),
+        Err(_) => format!("{fen}分"),
+    }
+}
+
+fn pct(d: Option<Decimal>) -> String {
+    d.map(format_percent).unwrap_or_else(|| "—".into())
+}
+
+/// The gap to time progress in percentage points, signed: `-12.34`.
+fn gap(l: &Line, time: Decimal) -> String {
+    match l.rate() {
+        Some(r) => format_decimal((r - time) * Decimal::ONE_HUNDRED, 2, true),
+        None => "—".into(),
+    }
+}
+
+/// The light of a line: 红/黄/绿, 超预算, 无预算.
+pub fn light(w: Warning) -> &'static str {
+    match w {
+        Warning::Red => "红",
+        Warning::Yellow => "黄",
+        Warning::None => "绿",
+        Warning::Over => "超预算",
+        Warning::NoBudget => "无预算",
+    }
+}
+
+/// Writes the notice for `table` (usually at department or unit level).
+pub fn write(path: &Path, table: &Table, config: &Config, title: &str) -> Result<(), String> {
+    write_inner(path, table, config, title).map_err(|e| format!("无法写出 {}：{e}", path.display()))
+}
+
+fn write_inner(path: &Path, t: &Table, config: &Config, title: &str) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let head = Format::new()
+        .set_bold()
+        .set_background_color("#DDEBF7")
+        .set_align(FormatAlign::Center)
+        .set_border(FormatBorder::Thin);
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let num = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Right);
+    let fill = |w: Warning| match w {
+        Warning::Red | Warning::Over => Some(Color::RGB(0xF8CBAD)),
+        Warning::Yellow => Some(Color::RGB(0xFFE699)),
+        Warning::None => Some(Color::RGB(0xC6EFCE)),
+        Warning::NoBudget => None,
+    };
+    let time = t.time.fraction();
+    let total_budget: i128 = t.lines.iter().map(|l| l.budget).sum();
+    let total_exec: i128 = t.lines.iter().map(|l| l.executed).sum();
+    let overall_rate = (total_budget != 0).then(|| {
+        Decimal::from_i128_with_scale(total_exec, 0) / Decimal::from_i128_with_scale(total_budget, 0)
+    });
+
+    let ws = wb.add_worksheet().set_name("通报")?;
+    ws.set_column_width(0, 8)?;
+    ws.set_column_width(1, 22)?;
+    for c in 2..10 {
+        ws.set_column_width(c, 14)?;
+    }
+    ws.write_string_with_format(0, 0, title, &bold)?;
+    let below = t
+        .lines
+        .iter()
+        .filter(|l| l.rate().is_some_and(|r| r < config.floor))
+        .count();
+    let ahead = t
+        .lines
+        .iter()
+        .filter(|l| l.rate().is_some_and(|r| r >= time))
+        .count();
+    let summary = format!(
+        "截至 {}，预算 {} 万元，已支出 {} 万元，执行率 {}，序时进度 {}，{}序时进度 {} 个百分点。{}个{}中，{} 个达到序时进度，{} 个执行率低于 {}。",
+        t.as_of,
+        wan(total_budget),
+        wan(total_exec),
+        pct(overall_rate),
+        format_percent(time),
+        if overall_rate.is_some_and(|r| r >= time) { "超过" } else { "低于" },
+        overall_rate
+            .map(|r| format_decimal(((r - time) * Decimal::ONE_HUNDRED).abs(), 2, true))
+            .unwrap_or_else(|| "—".into()),
+        t.lines.len(),
+        t.level.label(),
+        ahead,
+        below,
+        format_percent(config.floor)
+    );
+    ws.write_string(1, 0, &summary)?;
+    ws.write_string(2, 0, "单位：万元")?;
+    let headers = [
+        "排名",
+        t.level.label(),
+        "预算",
+        "已支出",
+        "执行率",
+        "序时进度",
+        "差距（百分点）",
+        "预警",
+        "红色项目",
+        "黄色项目",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *h, &head)?;
+    }
+    for (i, l) in t.lines.iter().enumerate() {
+        let r = i as u32 + 4;
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &num)?;
+        ws.write_string_with_format(r, 1, &l.key, &cell)?;
+        ws.write_string_with_format(r, 2, wan(l.budget), &num)?;
+        ws.write_string_with_format(r, 3, wan(l.executed), &num)?;
+        ws.write_string_with_format(r, 4, pct(l.rate()), &num)?;
+        ws.write_string_with_format(r, 5, format_percent(time), &num)?;
+        ws.write_string_with_format(r, 6, gap(l, time), &num)?;
+        let lit = match fill(l.warning) {
+            Some(c) => cell.clone().set_background_color(c),
+            None => cell.clone(),
+        };
+        ws.write_string_with_format(r, 7, light(l.warning), &lit)?;
+        ws.write_number_with_format(r, 8, l.red as f64, &num)?;
+        ws.write_number_with_format(r, 9, l.yellow as f64, &num)?;
+    }
+    ws.set_freeze_panes(4, 0)?;
+
+    let ws = wb.add_worksheet().set_name("低于下限")?;
+    ws.set_column_width(0, 22)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("执行率低于 {} 的{}", format_percent(config.floor), t.level.label()),
+        &bold,
+    )?;
+    for (c, h) in [t.level.label(), "预算（万元）", "已支出（万元）", "执行率", "差距（百分点）"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(1, c as u16, *h, &head)?;
+    }
+    let mut r = 2;
+    for l in t.lines.iter().rev().filter(|l| l.rate().is_some_and(|x| x < config.floor)) {
+        ws.write_string_with_format(r, 0, &l.key, &cell)?;
+        ws.write_string_with_format(r, 1, wan(l.budget), &num)?;
+        ws.write_string_with_format(r, 2, wan(l.executed), &num)?;
+        ws.write_string_with_format(r, 3, pct(l.rate()), &num)?;
+        ws.write_string_with_format(r, 4, gap(l, time), &num)?;
+        r += 1;
+    }
+
+    let ws = wb.add_worksheet().set_name("月度曲线")?;
+    ws.set_column_width(0, 22)?;
+    ws.write_string_with_format(0, 0, "各月末累计执行率与序时进度", &bold)?;
+    ws.write_string_with_format(1, 0, t.level.label(), &head)?;
+    for (m, tp) in t.time_curve.iter().enumerate() {
+        ws.write_string_with_format(1, m as u16 + 1, format!("{}月", m + 1), &head)?;
+        ws.write_string_with_format(2, m as u16 + 1, format_percent(tp.fraction()), &num)?;
+    }
+    ws.write_string_with_format(2, 0, "序时进度", &cell)?;
+    for (i, l) in t.lines.iter().enumerate() {
+        let r = i as u32 + 3;
+        ws.write_string_with_format(r, 0, &l.key, &cell)?;
+        for (m, e) in l.curve.iter().enumerate() {
+            let rate = (l.budget != 0).then(|| {
+                Decimal::from_i128_with_scale(*e, 0) / Decimal::from_i128_with_scale(l.budget, 0)
+            });
+            ws.write_string_with_format(r, m as u16 + 1, pct(rate), &num)?;
+        }
+    }
+    wb.save(path)
+}
