@@ -93,10 +93,12 @@ fn batch(
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
-    let refresh = jixiao_monitor::batch::refresh(folder, as_of, &c.thresholds, threads)
-        .map_err(|e| Failure {
-            code: 1,
-            message: e.0,
+    let refresh =
+        jixiao_monitor::batch::refresh(folder, as_of, &c.thresholds, threads).map_err(|e| {
+            Failure {
+                code: 1,
+                message: e.0,
+            }
         })?;
     let files = jixiao_monitor::batch::write(&refresh, out).map_err(|e| Failure {
         code: 3,
@@ -152,7 +154,7 @@ pub fn table_from_store(
             unit: r.unit_code,
             department: r.department_code,
             region: r.region_code,
-            fund: r.fund_source.label().to_string(),
+            fund: r.fund_source.label().into(),
             budget: r.budget.0,
             months: r.months,
         })
@@ -166,7 +168,9 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
         usage(format!(
             "层级“{}”不认识：应为 {}",
             a.level,
-            Level::ALL.map(|(_, id, label)| format!("{id}（{label}）")).join("、")
+            Level::ALL
+                .map(|(_, id, label)| format!("{id}（{label}）"))
+                .join("、")
         ))
     })?;
     let year = a.year.unwrap_or(as_of.year());
@@ -181,9 +185,14 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
             .map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("xlsx") => {
-                let title = format!("{year}年预算执行情况通报（截至 {as_of}，按{}）", level.label());
-                jixiao_exchange::notice::write(out, &t, c, &title)
-                    .map_err(|m| Failure { code: 3, message: m })?;
+                let title = format!(
+                    "{year}年预算执行情况通报（截至 {as_of}，按{}）",
+                    level.label()
+                );
+                jixiao_exchange::notice::write(out, &t, c, &title).map_err(|m| Failure {
+                    code: 3,
+                    message: m,
+                })?;
             }
             Some("csv") => write_csv(out, &t).map_err(|e| Failure {
                 code: 3,
@@ -235,11 +244,7 @@ fn print_table(t: &Table) {
         "红",
         "黄",
     ];
-    let line: Vec<String> = head
-        .iter()
-        .zip(widths)
-        .map(|(h, w)| pad(h, w))
-        .collect();
+    let line: Vec<String> = head.iter().zip(widths).map(|(h, w)| pad(h, w)).collect();
     println!("{}", line.join(" "));
     let shown = 30.min(t.lines.len());
     for (i, l) in t.lines.iter().take(shown).enumerate() {
@@ -248,7 +253,10 @@ fn print_table(t: &Table) {
             pad(&l.key, widths[1]),
             pad_left(&wan(l.budget), widths[2]),
             pad_left(&wan(l.executed), widths[3]),
-            pad_left(&l.rate().map_or_else(|| "—".into(), format_percent), widths[4]),
+            pad_left(
+                &l.rate().map_or_else(|| "—".into(), format_percent),
+                widths[4],
+            ),
             pad_left(&gap_points(l.rate(), time), widths[5]),
             pad(jixiao_exchange::notice::light(l.warning), widths[6]),
             pad_left(&l.red.to_string(), widths[7]),

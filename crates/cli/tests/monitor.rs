@@ -155,3 +155,202 @@ fn configured_gaps_change_the_warnings_as_documented() {
     assert_eq!(code, 2);
     assert!(err.contains("应大于黄色预警"), "{err}");
 }
+
+/// Rows of a CSV as maps from header to value.
+fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split(','))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn monitoring_over_the_store_agrees_with_the_batch_at_every_date() {
+    let scratch = Scratch::new("store-monitor");
+    let data = generate(&scratch, "tiny");
+    jixiao_store::testing::each_backend(|loc, backend| {
+        let url = match loc {
+            jixiao_store::Location::Sqlite(p) => p.display().to_string(),
+            jixiao_store::Location::Postgres(u) => u.clone(),
+        };
+        let (code, _, err) = jixiao(&["--database-url", &url, "import", s(&data)]);
+        assert_eq!(code, 0, "{backend}: {err}");
+        // A month's end (monthly sums) and a date inside a month (plus that month's payments).
+        for as_of in ["2021-09-30", "2021-09-17", "2021-01-01"] {
+            let batch = scratch.path(&format!("batch-{as_of}"));
+            let (code, _, err) =
+                jixiao(&["monitor", s(&data), "--as-of", as_of, "--out", s(&batch)]);
+            assert_eq!(code, 0, "{err}");
+            let stored = scratch.path(&format!("store-{backend}-{as_of}.csv"));
+            let (code, out, err) = jixiao(&[
+                "--database-url",
+                &url,
+                "monitor",
+                "--as-of",
+                as_of,
+                "--level",
+                "project",
+                "--out",
+                s(&stored),
+            ]);
+            assert_eq!(code, 0, "{backend}: {err}");
+            assert!(out.contains("序时进度"), "{out}");
+            let expected: std::collections::BTreeMap<String, (String, String, String)> =
+                csv_rows(&batch.join("projects_out.csv"))
+                    .into_iter()
+                    .map(|r| {
+                        (
+                            r["project_code"].clone(),
+                            (
+                                r["executed"].clone(),
+                                r["rate"].clone(),
+                                r["warning"].clone(),
+                            ),
+                        )
+                    })
+                    .collect();
+            let got: std::collections::BTreeMap<String, (String, String, String)> =
+                csv_rows(&stored)
+                    .into_iter()
+                    .map(|r| {
+                        (
+                            r["key"].clone(),
+                            (
+                                r["executed"].clone(),
+                                r["rate"].clone(),
+                                r["warning"].clone(),
+                            ),
+                        )
+                    })
+                    .collect();
+            assert_eq!(got, expected, "{backend} {as_of}");
+            // Departments: the same totals as the batch ranking, in the same order.
+            let depts = scratch.path(&format!("dept-{backend}-{as_of}.csv"));
+            let (code, _, err) = jixiao(&[
+                "--database-url",
+                &url,
+                "monitor",
+                "--as-of",
+                as_of,
+                "--out",
+                s(&depts),
+            ]);
+            assert_eq!(code, 0, "{err}");
+            let a: Vec<(String, String)> = csv_rows(&batch.join("departments_out.csv"))
+                .into_iter()
+                .map(|r| (r["department_code"].clone(), r["executed"].clone()))
+                .collect();
+            let b: Vec<(String, String)> = csv_rows(&depts)
+                .into_iter()
+                .map(|r| (r["key"].clone(), r["executed"].clone()))
+                .collect();
+            assert_eq!(a, b, "{backend} {as_of}");
+        }
+        // The notice is a workbook with the ranking, the lines below the floor and the curves.
+        let book = scratch.path(&format!("通报-{backend}.xlsx"));
+        let (code, _, err) = jixiao(&[
+            "--database-url",
+            &url,
+            "monitor",
+            "--as-of",
+            "2021-09-30",
+            "--out",
+            s(&book),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            jixiao_exchange::source::sheet_names(&book).unwrap(),
+            ["通报", "低于下限", "月度曲线"]
+        );
+    });
+}
+
+#[test]
+fn conventions_and_key_projects_change_the_warnings_as_documented() {
+    let scratch = Scratch::new("conventions");
+    let db = scratch.path("c.db");
+    let dir = scratch.path("data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = root().join("crates/cli/tests/data/bad-inputs/base");
+    for f in ["units.csv", "projects.csv"] {
+        std::fs::copy(base.join(f), dir.join(f)).unwrap();
+    }
+    // A1: budget 520,000.00; by the end of June 156,000.00 spent: exactly 30%.
+    std::fs::write(
+        dir.join("payments.csv"),
+        "payment_id,project_code,pay_date,amount\nC1,A1,2021-02-10,100000.00\nC2,A1,2021-06-30,56000.00\nC3,A2,2021-03-01,40000.00\n",
+    )
+    .unwrap();
+    assert_eq!(jixiao(&["--database-url", s(&db), "import", s(&dir)]).0, 0);
+    let warning_of_a1 = |config: &str| -> String {
+        let cfg = scratch.path("m.toml");
+        std::fs::write(&cfg, format!("format = \"jixiao-monitoring/1\"\n{config}")).unwrap();
+        let out = scratch.path("p.csv");
+        let (code, _, err) = jixiao(&[
+            "--database-url",
+            s(&db),
+            "monitor",
+            "--as-of",
+            "2021-06-30",
+            "--level",
+            "project",
+            "--config",
+            s(&cfg),
+            "--out",
+            s(&out),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let rows = csv_rows(&out);
+        rows.iter().find(|r| r["key"] == "A1").unwrap()["warning"].clone()
+    };
+    // By day, time progress is 181/365 = 49.59%: 19.59 points behind — yellow.
+    assert_eq!(warning_of_a1(""), "yellow");
+    // By month, end-June is 50%: exactly 20 points behind is not beyond 0.20 — yellow still.
+    assert_eq!(
+        warning_of_a1("[time_progress]\nconvention = \"month\"\n"),
+        "yellow"
+    );
+    // A region requiring 58% by end-June: 28 points behind — red.
+    assert_eq!(
+        warning_of_a1(
+            "[time_progress]\nconvention = \"table\"\ntable = [8, 16, 25, 33, 42, 58, 66, 75, 83, 91, 95, 100]\n"
+        ),
+        "red"
+    );
+    // Wider gaps: not warned at all.
+    assert_eq!(
+        warning_of_a1("[warnings]\nred_gap = 0.5\nyellow_gap = 0.25\n"),
+        ""
+    );
+    // A1 is a key project from 500,000 yuan; its own red line at 0.15 makes it red.
+    assert_eq!(
+        warning_of_a1("[warnings]\nbig_project = 500000\nbig_red_gap = 0.15\n"),
+        "red"
+    );
+    // A bad file is explained.
+    let cfg = scratch.path("bad.toml");
+    std::fs::write(
+        &cfg,
+        "format = \"jixiao-monitoring/1\"\n[time_progress]\nconvention = \"table\"\ntable = [1, 2]\n",
+    )
+    .unwrap();
+    let (code, _, err) = jixiao(&[
+        "--database-url",
+        s(&db),
+        "monitor",
+        "--as-of",
+        "2021-06-30",
+        "--config",
+        s(&cfg),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("应有 12 个数"), "{err}");
+}

@@ -68,7 +68,8 @@ fn write_inner(path: &Path, t: &Table, config: &Config, title: &str) -> Result<(
     let total_budget: i128 = t.lines.iter().map(|l| l.budget).sum();
     let total_exec: i128 = t.lines.iter().map(|l| l.executed).sum();
     let overall_rate = (total_budget != 0).then(|| {
-        Decimal::from_i128_with_scale(total_exec, 0) / Decimal::from_i128_with_scale(total_budget, 0)
+        Decimal::from_i128_with_scale(total_exec, 0)
+            / Decimal::from_i128_with_scale(total_budget, 0)
     });
 
     let ws = wb.add_worksheet().set_name("通报")?;
@@ -146,23 +147,36 @@ fn write_inner(path: &Path, t: &Table, config: &Config, title: &str) -> Result<(
     ws.write_string_with_format(
         0,
         0,
-        format!("执行率低于 {} 的{}", format_percent(config.floor), t.level.label()),
+        format!(
+            "执行率低于 {} 的{}",
+            format_percent(config.floor),
+            t.level.label()
+        ),
         &bold,
     )?;
-    for (c, h) in [t.level.label(), "预算（万元）", "已支出（万元）", "执行率", "差距（百分点）"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        t.level.label(),
+        "预算（万元）",
+        "已支出（万元）",
+        "执行率",
+        "差距（百分点）",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string_with_format(1, c as u16, *h, &head)?;
     }
-    let mut r = 2;
-    for l in t.lines.iter().rev().filter(|l| l.rate().is_some_and(|x| x < config.floor)) {
+    let below_floor = t
+        .lines
+        .iter()
+        .rev()
+        .filter(|l| l.rate().is_some_and(|x| x < config.floor));
+    for (r, l) in (2u32..).zip(below_floor) {
         ws.write_string_with_format(r, 0, &l.key, &cell)?;
         ws.write_string_with_format(r, 1, wan(l.budget), &num)?;
         ws.write_string_with_format(r, 2, wan(l.executed), &num)?;
         ws.write_string_with_format(r, 3, pct(l.rate()), &num)?;
         ws.write_string_with_format(r, 4, gap(l, time), &num)?;
-        r += 1;
     }
 
     let ws = wb.add_worksheet().set_name("月度曲线")?;

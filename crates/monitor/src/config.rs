@@ -191,7 +191,10 @@ impl Config {
             };
         }
         let w = file.warnings.unwrap_or_default();
-        let gap = |v: &Option<toml::Value>, what: &str, default: Fraction, problems: &mut Vec<String>| {
+        let gap = |v: &Option<toml::Value>,
+                   what: &str,
+                   default: Fraction,
+                   problems: &mut Vec<String>| {
             match v {
                 Some(v) => match number(v, what, problems) {
                     Some(d) if d >= Decimal::ZERO && d <= Decimal::ONE => Fraction::from_decimal(d),
@@ -206,9 +209,18 @@ impl Config {
         };
         let d = Thresholds::default();
         c.thresholds.red_gap = gap(&w.red_gap, "warnings.red_gap", d.red_gap, &mut problems);
-        c.thresholds.yellow_gap =
-            gap(&w.yellow_gap, "warnings.yellow_gap", d.yellow_gap, &mut problems);
-        c.big_red_gap = gap(&w.big_red_gap, "warnings.big_red_gap", c.big_red_gap, &mut problems);
+        c.thresholds.yellow_gap = gap(
+            &w.yellow_gap,
+            "warnings.yellow_gap",
+            d.yellow_gap,
+            &mut problems,
+        );
+        c.big_red_gap = gap(
+            &w.big_red_gap,
+            "warnings.big_red_gap",
+            c.big_red_gap,
+            &mut problems,
+        );
         let (r, y) = (c.thresholds.red_gap, c.thresholds.yellow_gap);
         if r.p * y.q <= y.p * r.q {
             problems.push("warnings.red_gap 应大于 warnings.yellow_gap".to_string());
@@ -247,20 +259,35 @@ mod tests {
     #[test]
     fn conventions_reckon_time_progress() {
         let day = Config::default();
-        assert_eq!(day.time_progress(d(2021, 6, 30)), TimeProgress { n: 181, total: 365 });
+        assert_eq!(
+            day.time_progress(d(2021, 6, 30)),
+            TimeProgress { n: 181, total: 365 }
+        );
         let month = Config {
             convention: Convention::Month,
             ..Config::default()
         };
-        assert_eq!(month.time_progress(d(2021, 6, 30)), TimeProgress { n: 6, total: 12 });
-        assert_eq!(month.time_progress(d(2021, 6, 29)), TimeProgress { n: 5, total: 12 });
+        assert_eq!(
+            month.time_progress(d(2021, 6, 30)),
+            TimeProgress { n: 6, total: 12 }
+        );
+        assert_eq!(
+            month.time_progress(d(2021, 6, 29)),
+            TimeProgress { n: 5, total: 12 }
+        );
         let c = Config::parse(
             "format = \"jixiao-monitoring/1\"\n[time_progress]\nconvention = \"table\"\n\
              table = [5, 10, 18, 25, 33, 42, 58, 58, 67, 75, 83, 100]\n",
         )
         .unwrap();
-        assert_eq!(c.time_progress(d(2021, 7, 31)), TimeProgress { n: 58, total: 100 });
-        assert_eq!(c.time_progress(d(2021, 1, 15)), TimeProgress { n: 0, total: 1 });
+        assert_eq!(
+            c.time_progress(d(2021, 7, 31)),
+            TimeProgress { n: 58, total: 100 }
+        );
+        assert_eq!(
+            c.time_progress(d(2021, 1, 15)),
+            TimeProgress { n: 0, total: 1 }
+        );
     }
 
     #[test]

@@ -5,21 +5,22 @@ use crate::config::{months_elapsed, Config};
 use crate::rules::{TimeProgress, Warning};
 use jixiao_domain::date::{days_in_month, Date};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A project as monitoring sees it: where it belongs, its budget, its payments by month.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
     /// The project's code.
     pub code: String,
-    /// Its unit's code.
-    pub unit: String,
+    /// Its unit's code (shared among its projects).
+    pub unit: Arc<str>,
     /// Its department's code.
-    pub department: String,
+    pub department: Arc<str>,
     /// Its region's code.
-    pub region: String,
+    pub region: Arc<str>,
     /// Its funding source, by name.
-    pub fund: String,
+    pub fund: Arc<str>,
     /// Adjusted budget, fen.
     pub budget: i64,
     /// Payments in each month, fen, January first.
@@ -110,9 +111,28 @@ pub struct Line {
 }
 
 impl Line {
+    fn empty(key: &str, months: usize) -> Line {
+        Line {
+            key: key.to_string(),
+            budget: 0,
+            executed: 0,
+            projects: 0,
+            key_projects: 0,
+            red: 0,
+            yellow: 0,
+            over: 0,
+            no_budget: 0,
+            warning: Warning::None,
+            curve: vec![0; months],
+        }
+    }
+
     /// Execution rate, exact.
     pub fn rate(&self) -> Option<Decimal> {
-        (self.budget != 0).then(|| Decimal::from_i128_with_scale(self.executed, 0) / Decimal::from_i128_with_scale(self.budget, 0))
+        (self.budget != 0).then(|| {
+            Decimal::from_i128_with_scale(self.executed, 0)
+                / Decimal::from_i128_with_scale(self.budget, 0)
+        })
     }
 }
 
@@ -170,12 +190,17 @@ pub fn monitor(
     let last_month = as_of.month() as usize;
     let time_curve: Vec<TimeProgress> = (1..=last_month)
         .map(|m| {
-            let end = Date::new(as_of.year(), m as u32, days_in_month(as_of.year(), m as u32))
-                .expect("a month's last day exists");
+            let end = Date::new(
+                as_of.year(),
+                m as u32,
+                days_in_month(as_of.year(), m as u32),
+            )
+            .expect("a month's last day exists");
             config.time_progress(if end > as_of { as_of } else { end })
         })
         .collect();
-    let mut groups: BTreeMap<&str, Line> = BTreeMap::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut lines: Vec<Line> = Vec::new();
     for (i, p) in projects.iter().enumerate() {
         let executed = executed_by(&p.months, as_of, partial(i));
         let key_project = config.big_project.is_some_and(|b| p.budget >= b);
@@ -189,19 +214,11 @@ pub fn monitor(
                 w = Warning::Red;
             }
         }
-        let line = groups.entry(level.key(p)).or_insert_with(|| Line {
-            key: level.key(p).to_string(),
-            budget: 0,
-            executed: 0,
-            projects: 0,
-            key_projects: 0,
-            red: 0,
-            yellow: 0,
-            over: 0,
-            no_budget: 0,
-            warning: Warning::None,
-            curve: vec![0; last_month],
+        let slot = *index.entry(level.key(p)).or_insert_with(|| {
+            lines.push(Line::empty(level.key(p), last_month));
+            lines.len() - 1
         });
+        let line = &mut lines[slot];
         line.budget += i128::from(p.budget);
         line.executed += i128::from(executed);
         line.projects += 1;
@@ -226,7 +243,6 @@ pub fn monitor(
             };
         }
     }
-    let mut lines: Vec<Line> = groups.into_values().collect();
     for l in lines.iter_mut().filter(|_| level != Level::Project) {
         // A group's own light, judged on its totals.
         l.warning = match (i64::try_from(l.executed), i64::try_from(l.budget)) {
@@ -235,7 +251,10 @@ pub fn monitor(
         };
     }
     lines.sort_by(|a, b| {
-        crate::rules::by_rate((&a.key, a.budget, a.executed), (&b.key, b.budget, b.executed))
+        crate::rules::by_rate(
+            (&a.key, a.budget, a.executed),
+            (&b.key, b.budget, b.executed),
+        )
     });
     Table {
         as_of,
@@ -254,7 +273,7 @@ mod tests {
     fn project(code: &str, dept: &str, budget: i64, per_month: i64) -> Project {
         Project {
             code: code.into(),
-            unit: format!("{dept}-u"),
+            unit: format!("{dept}-u").into(),
             department: dept.into(),
             region: "r".into(),
             fund: "一般公共预算".into(),

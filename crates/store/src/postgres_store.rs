@@ -245,10 +245,12 @@ impl Store for PostgresStore {
     }
 
     fn execution(&mut self, year: i32) -> Result<Vec<ExecutionRow>> {
-        let mut rows = self
-            .client
-            .query_raw(&execution_sql("$1", " COLLATE \"C\""), [&year as &dyn ToSql])?;
+        let mut rows = self.client.query_raw(
+            &execution_sql("$1", " COLLATE \"C\""),
+            [&year as &dyn ToSql],
+        )?;
         let mut out = Vec::new();
+        let mut names = records::Interner::default();
         while let Some(r) = rows.next()? {
             let mut months = [0i64; 12];
             for (m, v) in months.iter_mut().enumerate() {
@@ -256,9 +258,9 @@ impl Store for PostgresStore {
             }
             out.push(ExecutionRow {
                 project_code: r.get(0),
-                unit_code: r.get(1),
-                department_code: r.get(2),
-                region_code: r.get(3),
+                unit_code: names.get(r.get(1)),
+                department_code: names.get(r.get(2)),
+                region_code: names.get(r.get(3)),
                 fund_source: records::fund_source(r.get(4))?,
                 kind: records::kind(r.get(5))?,
                 budget: Fen(r.get(6)),
@@ -811,7 +813,10 @@ impl Transaction for PostgresTx<'_> {
         for (project, m) in std::mem::take(&mut self.months) {
             let mut fields = vec![project.to_string()];
             fields.extend(m.iter().map(i64::to_string));
-            row(&mut b, &fields.iter().map(|f| Some(f.as_str())).collect::<Vec<_>>());
+            row(
+                &mut b,
+                &fields.iter().map(|f| Some(f.as_str())).collect::<Vec<_>>(),
+            );
         }
         let columns = MONTH_COLUMNS
             .split(", ")
@@ -909,7 +914,7 @@ impl PostgresTx<'_> {
                 self.months.entry(r.get(0)).or_insert([0; 12])[month as usize - 1] +=
                     r.get::<_, i64>(2);
             }
-                summary.inserted += self.t()?.execute(
+            summary.inserted += self.t()?.execute(
                 "INSERT INTO payments (payment_id, project_id, pay_date, amount, batch_id, source_row)
                  SELECT s.payment_id, s.project_id, s.pay_date, s.amount, s.batch_id, s.row_no
                  FROM jixiao_staging_payments s
@@ -918,11 +923,11 @@ impl PostgresTx<'_> {
             )?;
             summary.already_stored = stored as u64 - summary.conflicts.len() as u64;
         }
-        self.t()?.batch_execute("TRUNCATE jixiao_staging_payments")?;
+        self.t()?
+            .batch_execute("TRUNCATE jixiao_staging_payments")?;
         self.direct = true;
         Ok(summary)
     }
-
 }
 
 #[cfg(test)]

@@ -182,12 +182,12 @@ pub struct PaymentRecord {
 pub struct ExecutionRow {
     /// The project's code.
     pub project_code: String,
-    /// Its unit.
-    pub unit_code: String,
+    /// Its unit (shared: many projects name the same one).
+    pub unit_code: std::sync::Arc<str>,
     /// Its unit's department.
-    pub department_code: String,
+    pub department_code: std::sync::Arc<str>,
     /// Its unit's region ('' when unknown).
-    pub region_code: String,
+    pub region_code: std::sync::Arc<str>,
     /// Its funding source.
     pub fund_source: FundingSource,
     /// Basic or project expenditure.
@@ -196,6 +196,21 @@ pub struct ExecutionRow {
     pub budget: Fen,
     /// Payments in each month, January first (fen).
     pub months: [i64; 12],
+}
+
+/// Shares equal strings: one allocation per distinct code, however many rows repeat it.
+#[derive(Default)]
+pub(crate) struct Interner(std::collections::HashMap<Box<str>, std::sync::Arc<str>>);
+
+impl Interner {
+    pub(crate) fn get(&mut self, s: &str) -> std::sync::Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return a.clone();
+        }
+        let a: std::sync::Arc<str> = s.into();
+        self.0.insert(s.into(), a.clone());
+        a
+    }
 }
 
 /// A payment id that occurs twice in one import.

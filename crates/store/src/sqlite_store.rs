@@ -242,18 +242,22 @@ impl Store for SqliteStore {
         let mut stmt = self.conn.prepare(&execution_sql("?1", ""))?;
         let mut rows = stmt.query([year])?;
         let mut out = Vec::new();
+        let mut names = records::Interner::default();
         while let Some(r) = rows.next()? {
             let mut months = [0i64; 12];
             for (m, v) in months.iter_mut().enumerate() {
                 *v = r.get(7 + m)?;
             }
+            let s = |i: usize| -> Result<&str> {
+                Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+            };
             out.push(ExecutionRow {
-                project_code: r.get(0)?,
-                unit_code: r.get(1)?,
-                department_code: r.get(2)?,
-                region_code: r.get(3)?,
-                fund_source: records::fund_source(&r.get::<_, String>(4)?)?,
-                kind: records::kind(&r.get::<_, String>(5)?)?,
+                project_code: s(0)?.to_string(),
+                unit_code: names.get(s(1)?),
+                department_code: names.get(s(2)?),
+                region_code: names.get(s(3)?),
+                fund_source: records::fund_source(s(4)?)?,
+                kind: records::kind(s(5)?)?,
                 budget: Fen(r.get(6)?),
                 months,
             });

@@ -238,10 +238,16 @@ fn assert_monthly_sums(store: &mut dyn Store) {
     assert_eq!(rows.len(), 2);
     let mut march = [0i64; 12];
     march[2] = 11_900_000;
-    assert_eq!((rows[0].project_code.as_str(), rows[0].months), ("A1", march));
+    assert_eq!(
+        (rows[0].project_code.as_str(), rows[0].months),
+        ("A1", march)
+    );
     march[2] = 999_999;
-    assert_eq!((rows[1].project_code.as_str(), rows[1].months), ("A2", march));
-    assert_eq!(rows[0].department_code, "440001000");
+    assert_eq!(
+        (rows[1].project_code.as_str(), rows[1].months),
+        ("A2", march)
+    );
+    assert_eq!(&*rows[0].department_code, "440001000");
     assert_eq!(rows[0].budget, Fen(50_000_050));
     let from = Date::new(2021, 3, 4).unwrap();
     let to = Date::new(2021, 3, 31).unwrap();
