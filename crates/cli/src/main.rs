@@ -176,6 +176,32 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// 预测：按往年季节模式预测年底执行率，并预警 — forecast year-end execution rates.
+    ///
+    /// 以截止日期前最后一个完整月末的累计支出，除以往年同期累计支出占全年的比例，预测每个
+    /// 项目及各层级的年底执行率（不超过预算）；低于 forecast_floor（默认 90%）的预警。库中
+    /// 没有往年数据时按均匀进度推定，并标明（推定）。--backtest 在已有全年数据的年度上回测：
+    /// 打印每个月末预测的平均绝对误差。
+    Forecast {
+        /// 截止日期（用其前最后一个完整月末）/ the as-of date.
+        #[arg(long, required_unless_present = "backtest")]
+        as_of: Option<String>,
+        /// 层级：project、unit、department、fund、region、all / the level.
+        #[arg(long, default_value = "department")]
+        level: String,
+        /// 预算年度（默认取截止日期的年度）/ the fiscal year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// 监控口径文件（forecast_floor 等）/ a monitoring conventions file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 回测该年度：每个月末的预测与全年实际相比 / back-test the year.
+        #[arg(long)]
+        backtest: bool,
+        /// 明细输出（.csv）/ write every line as CSV.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// 模板：写出 Excel 导入模板（表头批注、下拉列表、格式校验）— write the blank template.
     Template {
         /// 输出文件（.xlsx）/ the output file.
@@ -392,6 +418,22 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             red_gap,
             yellow_gap,
             threads,
+        }),
+        Command::Forecast {
+            as_of,
+            level,
+            year,
+            config,
+            backtest,
+            out,
+        } => monitor_cmd::forecast(monitor_cmd::ForecastArgs {
+            database_url,
+            as_of,
+            level,
+            year,
+            config,
+            backtest,
+            out,
         }),
         Command::Framework { action } => match action {
             FrameworkAction::List => {

@@ -32,24 +32,7 @@ fn usage(message: String) -> Failure {
 
 /// The configuration: the file's, then the command line's gaps over it.
 fn config(a: &Args<'_>) -> Result<Config, Failure> {
-    let mut c = match &a.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Failure {
-                code: 1,
-                message: format!("无法读取监控口径文件 {}：{e}", path.display()),
-            })?;
-            Config::parse(&text).map_err(|problems| Failure {
-                code: 1,
-                message: format!(
-                    "{} 有 {} 个问题：\n{}",
-                    path.display(),
-                    problems.len(),
-                    problems.join("\n")
-                ),
-            })?
-        }
-        None => Config::default(),
-    };
+    let mut c = load_config(a.config.as_deref())?;
     if let Some(r) = a.red_gap {
         c.thresholds.red_gap = Fraction::from_decimal(r);
     }
@@ -65,6 +48,26 @@ fn config(a: &Args<'_>) -> Result<Config, Failure> {
         )));
     }
     Ok(c)
+}
+
+/// Reads a monitoring conventions file, or the defaults.
+fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| Failure {
+        code: 1,
+        message: format!("无法读取监控口径文件 {}：{e}", path.display()),
+    })?;
+    Config::parse(&text).map_err(|problems| Failure {
+        code: 1,
+        message: format!(
+            "{} 有 {} 个问题：\n{}",
+            path.display(),
+            problems.len(),
+            problems.join("\n")
+        ),
+    })
 }
 
 /// Runs the command.
@@ -120,6 +123,191 @@ fn batch(
     Ok(())
 }
 
+/// Projects of `year` as monitoring sees them, from the store.
+fn projects_of(store: &mut dyn jixiao_store::Store, year: i32) -> Result<Vec<Project>, Failure> {
+    Ok(store
+        .execution(year)?
+        .into_iter()
+        .map(|r| Project {
+            code: r.project_code,
+            unit: r.unit_code,
+            department: r.department_code,
+            region: r.region_code,
+            fund: r.fund_source.label().into(),
+            budget: r.budget.0,
+            months: r.months,
+        })
+        .collect())
+}
+
+/// The seasonal pattern of the years before `year` that the store holds, or the even one.
+fn pattern_before(
+    store: &mut dyn jixiao_store::Store,
+    year: i32,
+) -> Result<jixiao_monitor::forecast::Pattern, Failure> {
+    let prior: Vec<i32> = store.years()?.into_iter().filter(|y| *y < year).collect();
+    let mut projects = Vec::new();
+    for y in &prior {
+        projects.extend(projects_of(store, *y)?);
+    }
+    Ok(
+        jixiao_monitor::forecast::Pattern::from_years(&projects, prior)
+            .unwrap_or_else(jixiao_monitor::forecast::Pattern::even),
+    )
+}
+
+/// The arguments of `jixiao forecast`.
+pub struct ForecastArgs<'a> {
+    pub database_url: Option<&'a str>,
+    pub as_of: Option<String>,
+    pub level: String,
+    pub year: Option<i32>,
+    pub config: Option<PathBuf>,
+    pub backtest: bool,
+    pub out: Option<PathBuf>,
+}
+
+/// `jixiao forecast`.
+pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
+    use jixiao_monitor::forecast::{backtest, rate, year_end};
+    let c = load_config(a.config.as_deref())?;
+    let as_of = match &a.as_of {
+        Some(t) => Some(Date::parse(t).ok_or_else(|| {
+            usage(format!(
+                "截止日期“{t}”不是有效日期：应为 年-月-日，如 2021-09-30"
+            ))
+        })?),
+        None => None,
+    };
+    let year = a
+        .year
+        .or(as_of.map(|d| d.year()))
+        .ok_or_else(|| usage("请用 --year 指明回测的年度".into()))?;
+    let mut store = store_cmd::open(a.database_url)?;
+    let projects = projects_of(store.as_mut(), year)?;
+    if projects.is_empty() {
+        return Err(Failure {
+            code: 1,
+            message: format!("库 {} 中没有 {year} 年度的项目", store.location()),
+        });
+    }
+    let pattern = pattern_before(store.as_mut(), year)?;
+    println!("{}", pattern.source.describe());
+    if a.backtest {
+        println!("{year} 年回测：各月末预测年底执行率的平均绝对误差（百分点）");
+        println!(
+            "{}",
+            ["月末", "项目", "部门", "全部"]
+                .map(|h| pad(h, 10))
+                .join(" ")
+        );
+        for e in backtest(&projects, &pattern) {
+            println!(
+                "{} {} {} {}",
+                pad(&format!("{}月", e.month), 10),
+                pad_left(&format_decimal(e.projects, 2, true), 10),
+                pad_left(&format_decimal(e.departments, 2, true), 10),
+                pad_left(&format_decimal(e.overall, 2, true), 10)
+            );
+        }
+        return Ok(());
+    }
+    let as_of = as_of.ok_or_else(|| usage("请用 --as-of 指明截止日期".into()))?;
+    let m = jixiao_monitor::config::months_elapsed(as_of) as usize;
+    if m == 0 {
+        return Err(usage(format!(
+            "截至 {as_of} 还没有完整的月份：预测从一月末起才有依据"
+        )));
+    }
+    let level = Level::parse(&a.level).ok_or_else(|| usage(format!("层级“{}”不认识", a.level)))?;
+    // Group with the monitoring table's grouping, then forecast each line from its curve.
+    let month_end = Date::new(
+        year,
+        m as u32,
+        jixiao_domain::date::days_in_month(year, m as u32),
+    )
+    .expect("a month's last day exists");
+    let t = monitor(&projects, &|_| 0, month_end, level, &c);
+    let mut below = 0;
+    let mut lines = Vec::new();
+    for l in &t.lines {
+        let f = year_end(l.executed, l.budget, m, &pattern).unwrap_or(l.executed);
+        let r = rate(f, l.budget);
+        let warn = r.is_some_and(|r| r < c.forecast_floor);
+        below += usize::from(warn);
+        lines.push((l, f, r, warn));
+    }
+    println!(
+        "截至 {month_end}（最后一个完整月末）预测年底执行率；低于 {} 的{}：{} 个",
+        format_percent(c.forecast_floor),
+        level.label(),
+        below
+    );
+    let head = [
+        level.label(),
+        "预算（万元）",
+        "已支出",
+        "预测年底支出",
+        "预测执行率",
+        "预警",
+    ];
+    let widths = [20, 16, 16, 16, 10, 12];
+    println!(
+        "{}",
+        head.iter()
+            .zip(widths)
+            .map(|(h, w)| pad(h, w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let mut sorted = lines.clone();
+    sorted.sort_by(|a, b| a.2.cmp(&b.2));
+    for (l, f, r, warn) in sorted.iter().take(30) {
+        println!(
+            "{} {} {} {} {} {}",
+            pad(&l.key, widths[0]),
+            pad_left(&wan(l.budget), widths[1]),
+            pad_left(&wan(l.executed), widths[2]),
+            pad_left(&wan(*f), widths[3]),
+            pad_left(&r.map_or_else(|| "—".into(), format_percent), widths[4]),
+            if *warn { "预计低于下限" } else { "" }
+        );
+    }
+    if let Some(out) = &a.out {
+        use std::io::Write;
+        let io = |e: std::io::Error| Failure {
+            code: 3,
+            message: format!("无法写出 {}：{e}", out.display()),
+        };
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out).map_err(io)?);
+        writeln!(
+            w,
+            "key,budget,executed,forecast,forecast_rate,below_floor,pattern"
+        )
+        .map_err(io)?;
+        let src = match &pattern.source {
+            jixiao_monitor::forecast::Source::PriorYears(_) => "prior_years",
+            jixiao_monitor::forecast::Source::Even => "even_inferred",
+        };
+        for (l, f, r, warn) in &lines {
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{src}",
+                l.key,
+                jixiao_monitor::rules::yuan(l.budget),
+                jixiao_monitor::rules::yuan(l.executed),
+                jixiao_monitor::rules::yuan(*f),
+                r.map_or_else(String::new, |r| format_decimal(r, 6, false)),
+                warn
+            )
+            .map_err(io)?;
+        }
+        w.flush().map_err(io)?;
+        println!("已写出 {}", out.display());
+    }
+    Ok(())
+}
+
 /// Reads the store's execution rows for the year and monitors them.
 pub fn table_from_store(
     database_url: Option<&str>,
@@ -129,8 +317,8 @@ pub fn table_from_store(
     c: &Config,
 ) -> Result<Table, Failure> {
     let mut store = store_cmd::open(database_url)?;
-    let rows = store.execution(year)?;
-    if rows.is_empty() {
+    let projects = projects_of(store.as_mut(), year)?;
+    if projects.is_empty() {
         return Err(Failure {
             code: 1,
             message: format!(
@@ -147,18 +335,6 @@ pub fn table_from_store(
         let first = Date::new(as_of.year(), as_of.month(), 1).expect("the first exists");
         store.payment_sums(year, first, as_of)?
     };
-    let projects: Vec<Project> = rows
-        .into_iter()
-        .map(|r| Project {
-            code: r.project_code,
-            unit: r.unit_code,
-            department: r.department_code,
-            region: r.region_code,
-            fund: r.fund_source.label().into(),
-            budget: r.budget.0,
-            months: r.months,
-        })
-        .collect();
     let part = |i: usize| partial.get(&projects[i].code).copied().unwrap_or(0);
     Ok(monitor(&projects, &part, as_of, level, c))
 }

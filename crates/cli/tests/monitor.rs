@@ -354,3 +354,79 @@ fn conventions_and_key_projects_change_the_warnings_as_documented() {
     assert_eq!(code, 1);
     assert!(err.contains("应有 12 个数"), "{err}");
 }
+
+#[test]
+fn forecasts_use_prior_years_and_say_when_they_cannot() {
+    let scratch = Scratch::new("forecast");
+    let db = scratch.path("f.db");
+    let data = generate(&scratch, "tiny");
+    assert_eq!(jixiao(&["--database-url", s(&db), "import", s(&data)]).0, 0);
+    // No prior year: the even pattern, labelled inferred.
+    let out = scratch.path("f.csv");
+    let (code, text, err) = jixiao(&[
+        "--database-url",
+        s(&db),
+        "forecast",
+        "--as-of",
+        "2021-09-30",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("（推定）"), "{text}");
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("even_inferred"));
+    // A prior year (ids of its own, as a real treasury's are) supplies the pattern.
+    let prior = scratch.path("2020");
+    let ok = Command::new("python3")
+        .arg(root().join("../shared/bench/gen.py"))
+        .args([
+            "--scale",
+            "tiny",
+            "--year",
+            "2020",
+            "--seed",
+            "3",
+            "--out",
+            s(&prior),
+        ])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let pay = prior.join("payments.csv");
+    let text = std::fs::read_to_string(&pay).unwrap();
+    let renamed: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                format!("Q{}\n", &l[1..])
+            }
+        })
+        .collect();
+    std::fs::write(&pay, renamed).unwrap();
+    assert_eq!(
+        jixiao(&["--database-url", s(&db), "import", s(&prior)]).0,
+        0
+    );
+    let (code, text, err) = jixiao(&[
+        "--database-url",
+        s(&db),
+        "forecast",
+        "--backtest",
+        "--year",
+        "2021",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("取自往年（2020）"), "{text}");
+    // One line of errors for each month's end from January to November.
+    assert!(
+        text.contains("1月") && text.contains("11月") && !text.contains("12月"),
+        "{text}"
+    );
+}

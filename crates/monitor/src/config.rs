@@ -14,6 +14,7 @@
 //! big_project = 10000000.00    # yuan: projects of at least this budget are 重点 (key)
 //! big_red_gap = 0.20           # a key project is red when behind by more than this
 //! floor = 0.40                 # the notice lists units whose rate is below this
+//! forecast_floor = 0.90        # a forecast year-end rate below this warns
 //! ```
 
 use crate::rules::{Fraction, Thresholds, TimeProgress};
@@ -50,6 +51,8 @@ pub struct Config {
     pub big_red_gap: Fraction,
     /// The execution rate below which the notice lists a unit or department.
     pub floor: Decimal,
+    /// The forecast year-end rate below which a forecast warns (default 90%).
+    pub forecast_floor: Decimal,
 }
 
 impl Default for Config {
@@ -60,6 +63,7 @@ impl Default for Config {
             big_project: None,
             big_red_gap: Fraction { p: 1, q: 5 },
             floor: Decimal::new(40, 2),
+            forecast_floor: Decimal::new(90, 2),
         }
     }
 }
@@ -126,6 +130,7 @@ impl Config {
             big_project: Option<toml::Value>,
             big_red_gap: Option<toml::Value>,
             floor: Option<toml::Value>,
+            forecast_floor: Option<toml::Value>,
         }
         let file: File = toml::from_str(text).map_err(|e| vec![format!("文件格式不正确：{e}")])?;
         let mut problems = Vec::new();
@@ -238,6 +243,11 @@ impl Config {
         if let Some(v) = &w.floor {
             if let Some(f) = number(v, "warnings.floor", &mut problems) {
                 c.floor = f;
+            }
+        }
+        if let Some(v) = &w.forecast_floor {
+            if let Some(f) = number(v, "warnings.forecast_floor", &mut problems) {
+                c.forecast_floor = f;
             }
         }
         if problems.is_empty() {

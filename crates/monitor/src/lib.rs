@@ -5,10 +5,12 @@
 //! - [`rules`]: time progress, warnings under configurable thresholds, exact rates;
 //! - [`batch`]: the refresh over the interchange files, with no store and no set-up;
 //! - [`config`]: conventions per region and year (`jixiao-monitoring/1`);
-//! - [`levels`]: monitoring at any level as of any date, with monthly curves.
+//! - [`levels`]: monitoring at any level as of any date, with monthly curves;
+//! - [`forecast`]: year-end execution forecasts from a seasonal pattern, and their back-test.
 #![warn(missing_docs)]
 
 pub mod batch;
 pub mod config;
+pub mod forecast;
 pub mod levels;
 pub mod rules;
