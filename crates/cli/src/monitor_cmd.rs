@@ -261,7 +261,7 @@ pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
             .join(" ")
     );
     let mut sorted = lines.clone();
-    sorted.sort_by(|a, b| a.2.cmp(&b.2));
+    sorted.sort_by_key(|l| l.2);
     for (l, f, r, warn) in sorted.iter().take(30) {
         println!(
             "{} {} {} {} {} {}",
