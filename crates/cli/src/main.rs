@@ -175,6 +175,9 @@ enum Command {
         /// 读取支付明细的线程数（默认为 CPU 核数）/ reader threads (folder only).
         #[arg(long)]
         threads: Option<usize>,
+        /// 双监控：同时看支出进度与绩效指标进度 / watch spending and target progress together.
+        #[arg(long)]
+        indicators: bool,
     },
     /// 预测：按往年季节模式预测年底执行率，并预警 — forecast year-end execution rates.
     ///
@@ -407,7 +410,9 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             red_gap,
             yellow_gap,
             threads,
+            indicators,
         } => monitor_cmd::run(monitor_cmd::Args {
+            indicators,
             database_url,
             folder,
             as_of,

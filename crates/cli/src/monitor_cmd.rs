@@ -24,6 +24,7 @@ pub struct Args<'a> {
     pub red_gap: Option<Decimal>,
     pub yellow_gap: Option<Decimal>,
     pub threads: Option<usize>,
+    pub indicators: bool,
 }
 
 fn usage(message: String) -> Failure {
@@ -81,6 +82,7 @@ pub fn run(a: Args<'_>) -> Result<(), Failure> {
     let c = config(&a)?;
     match &a.folder {
         Some(folder) => batch(folder, as_of, &c, a.out.as_deref(), a.threads),
+        None if a.indicators => dual(&a, as_of, &c),
         None => over_store(&a, as_of, &c),
     }
 }
@@ -376,6 +378,122 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
             })?,
             _ => return Err(usage("--out 应以 .xlsx（通报）或 .csv（明细）结尾".into())),
         }
+        println!("已写出 {}", out.display());
+    }
+    Ok(())
+}
+
+/// 双监控 over the store.
+fn dual(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
+    use jixiao_monitor::dual::{watch, Report, Target};
+    let year = a.year.unwrap_or(as_of.year());
+    let t = table_from_store(a.database_url, year, as_of, Level::Project, c)?;
+    let spending = t
+        .lines
+        .iter()
+        .map(|l| (l.key.clone(), (l.executed, l.budget)))
+        .collect();
+    let mut store = store_cmd::open(a.database_url)?;
+    let targets: Vec<Target> = store
+        .targets(Some(year))?
+        .into_iter()
+        .map(|t| Target {
+            project: t.project_code,
+            code: t.code,
+            level1: t.level1,
+            name: t.name,
+            direction: t.direction.id().to_string(),
+            target: t.target,
+        })
+        .collect();
+    let reports: Vec<Report> = store
+        .progress(year, Some(as_of))?
+        .into_iter()
+        .map(|r| Report {
+            explained: !r.reason_category.is_empty() && !r.measures.is_empty(),
+            project: r.project_code,
+            code: r.indicator_code,
+            actual: r.actual,
+            likelihood: r.likelihood.label().to_string(),
+        })
+        .collect();
+    let lines = watch(&spending, &targets, &reports, c.divergence_gap);
+    let with_reports: Vec<_> = lines.iter().filter(|l| l.reported.0 > 0).collect();
+    let divergent = lines.iter().filter(|l| l.divergent).count();
+    let red = lines.iter().filter(|l| l.red).count();
+    let unexplained: usize = lines.iter().map(|l| l.unexplained).sum();
+    println!(
+        "截至 {as_of} 的双监控：设有绩效指标的项目 {} 个，报送了指标进度的 {} 个；支出进度超前产出 {} 个百分点以上的 {divergent} 个；有指标“不可能”完成的 {red} 个；未说明偏差原因或纠偏措施的报告 {unexplained} 份",
+        lines.len(),
+        with_reports.len(),
+        format_decimal(c.divergence_gap * Decimal::ONE_HUNDRED, 0, false),
+    );
+    let pct = |d: Option<Decimal>| d.map_or_else(|| "—".into(), format_percent);
+    let widths = [20, 10, 10, 12, 22];
+    println!(
+        "{}",
+        ["项目", "支出进度", "产出完成", "确定/可能/不能", "提示"]
+            .iter()
+            .zip(widths)
+            .map(|(h, w)| pad(h, w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    for l in lines
+        .iter()
+        .filter(|l| l.divergent || l.red || l.unexplained > 0)
+        .take(30)
+    {
+        let mut notes = Vec::new();
+        if l.red {
+            notes.push("有指标不可能完成");
+        }
+        if l.divergent {
+            notes.push("支出与产出背离");
+        }
+        if l.unexplained > 0 {
+            notes.push("缺偏差原因或措施");
+        }
+        println!(
+            "{} {} {} {} {}",
+            pad(&l.project, widths[0]),
+            pad_left(&pct(l.spending), widths[1]),
+            pad_left(&pct(l.outputs), widths[2]),
+            pad(
+                &format!("{}/{}/{}", l.likelihood.0, l.likelihood.1, l.likelihood.2),
+                widths[3]
+            ),
+            notes.join("；")
+        );
+    }
+    if let Some(out) = &a.out {
+        use std::io::Write;
+        let io = |e: std::io::Error| Failure {
+            code: 3,
+            message: format!("无法写出 {}：{e}", out.display()),
+        };
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out).map_err(io)?);
+        writeln!(w, "project_code,spending_rate,output_completion,indicators,reported,certain,possible,impossible,unexplained,divergent,red").map_err(io)?;
+        let dec = |d: Option<Decimal>| d.map_or_else(String::new, |d| format_decimal(d, 6, false));
+        for l in &lines {
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{},{},{},{},{}",
+                l.project,
+                dec(l.spending),
+                dec(l.outputs),
+                l.reported.1,
+                l.reported.0,
+                l.likelihood.0,
+                l.likelihood.1,
+                l.likelihood.2,
+                l.unexplained,
+                l.divergent,
+                l.red
+            )
+            .map_err(io)?;
+        }
+        w.flush().map_err(io)?;
         println!("已写出 {}", out.display());
     }
     Ok(())

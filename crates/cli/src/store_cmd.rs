@@ -127,7 +127,9 @@ pub fn import(
     println!("已导入到 {}：", store.location());
     if let Some(y) = report.year {
         if report.year_inferred {
-            println!("  预算年度 {y}（推定：取自第一笔支付的日期；可用 --year 指明）");
+            println!(
+                "  预算年度 {y}（推定：取自第一个可读的支付日期或监控日期；可用 --year 指明）"
+            );
         } else {
             println!("  预算年度 {y}");
         }
@@ -190,7 +192,7 @@ pub fn template(out: &Path) -> Result<(), Failure> {
         message: m,
     })?;
     println!(
-        "已写出导入模板：{}（工作表：说明、单位、项目、绩效指标、支付；表头批注说明每列应填什么）",
+        "已写出导入模板：{}（工作表：说明、单位、项目、绩效指标、支付、指标进度；表头批注说明每列应填什么）",
         out.display()
     );
     Ok(())

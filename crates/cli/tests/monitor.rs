@@ -430,3 +430,128 @@ fn forecasts_use_prior_years_and_say_when_they_cannot() {
         "{text}"
     );
 }
+
+#[test]
+fn dual_monitoring_checks_reports_and_flags_divergence() {
+    let scratch = Scratch::new("dual");
+    let db = scratch.path("d.db");
+    let dir = scratch.path("data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = root().join("crates/cli/tests/data/bad-inputs/base");
+    for f in ["units.csv", "projects.csv"] {
+        std::fs::copy(base.join(f), dir.join(f)).unwrap();
+    }
+    // A1 (budget 520,000.00) has spent 80% by the end of June.
+    std::fs::write(
+        dir.join("payments.csv"),
+        "payment_id,project_code,pay_date,amount\nD1,A1,2021-03-10,416000.00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("targets.csv"),
+        "project_code,indicator_code,level1,level2,name,direction,target,actual,weight\n\
+         A1,I1,产出指标,数量指标,完成事项数量,ge,100,,45\n\
+         A1,I2,产出指标,质量指标,验收合格率,ge,10,,45\n",
+    )
+    .unwrap();
+    assert_eq!(jixiao(&["--database-url", s(&db), "import", s(&dir)]).0, 0);
+    let before = jixiao_store::open(&jixiao_store::Location::Sqlite(db.clone()))
+        .unwrap()
+        .digest()
+        .unwrap();
+
+    // Reports that are not certain must say why and what will be done; indicators must exist.
+    let bad = scratch.path("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(
+        bad.join("indicator_progress.csv"),
+        "project_code,indicator_code,as_of,actual,likelihood,reason_category,reason,measures\n\
+         A1,I1,2021-06-30,30,有可能,,,\n\
+         A1,I9,2021-06-30,3,确定能,,,\n\
+         A1,I2,2021-06-30,3,大概能,天气,,\n",
+    )
+    .unwrap();
+    let (code, _, err) = jixiao(&[
+        "--database-url",
+        s(&db),
+        "import",
+        s(&bad),
+        "--year",
+        "2021",
+    ]);
+    assert_eq!(code, 1);
+    for expected in [
+        "第 2 行 F 列“reason_category”：完成目标可能性为“有可能”时，偏差原因类别必填",
+        "第 2 行 H 列“measures”：完成目标可能性为“有可能”时，纠偏措施必填",
+        "第 3 行 B 列“indicator_code”：项目“A1”没有编码为“I9”的绩效指标",
+        "第 4 行 E 列“likelihood”：“大概能”不是完成目标可能性",
+        "第 4 行 F 列“reason_category”：“天气”不是偏差原因类别",
+    ] {
+        assert!(err.contains(expected), "expected “{expected}” in\n{err}");
+    }
+    assert_eq!(
+        jixiao_store::open(&jixiao_store::Location::Sqlite(db.clone()))
+            .unwrap()
+            .digest()
+            .unwrap(),
+        before
+    );
+
+    let good = scratch.path("good");
+    std::fs::create_dir_all(&good).unwrap();
+    std::fs::write(
+        good.join("indicator_progress.csv"),
+        "project_code,indicator_code,as_of,actual,likelihood,reason_category,reason,measures\n\
+         A1,I1,2021-06-30,30,有可能,经费保障,资金未到位,加快拨付\n\
+         A1,I2,2021-06-30,3,不可能,人员保障,人手不足,调配人员\n",
+    )
+    .unwrap();
+    let (code, out, err) = jixiao(&["--database-url", s(&db), "import", s(&good)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("指标进度 2 行"), "{out}");
+    let csv = scratch.path("dual.csv");
+    let (code, out, err) = jixiao(&[
+        "--database-url",
+        s(&db),
+        "monitor",
+        "--as-of",
+        "2021-06-30",
+        "--indicators",
+        "--out",
+        s(&csv),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("支出与产出背离") && out.contains("有指标不可能完成"),
+        "{out}"
+    );
+    let rows = csv_rows(&csv);
+    let a1 = rows.iter().find(|r| r["project_code"] == "A1").unwrap();
+    assert_eq!(a1["spending_rate"], "0.800000");
+    assert_eq!(a1["output_completion"], "0.300000");
+    assert_eq!(
+        (a1["divergent"].as_str(), a1["red"].as_str()),
+        ("true", "true")
+    );
+    // A wider configured gap tolerates 50 points.
+    let cfg = scratch.path("m.toml");
+    std::fs::write(
+        &cfg,
+        "format = \"jixiao-monitoring/1\"\n[warnings]\ndivergence_gap = 0.6\n",
+    )
+    .unwrap();
+    let (code, _, err) = jixiao(&[
+        "--database-url",
+        s(&db),
+        "monitor",
+        "--as-of",
+        "2021-06-30",
+        "--indicators",
+        "--config",
+        s(&cfg),
+        "--out",
+        s(&csv),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(csv_rows(&csv)[0]["divergent"], "false");
+}

@@ -290,7 +290,10 @@ fn the_template_imports_once_filled_and_a_mapping_file_reads_other_headers() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("已写出导入模板"), "{out}");
     let sheets = jixiao_exchange::source::sheet_names(&book).unwrap();
-    assert_eq!(sheets, ["说明", "单位", "项目", "绩效指标", "支付"]);
+    assert_eq!(
+        sheets,
+        ["说明", "单位", "项目", "绩效指标", "支付", "指标进度"]
+    );
     let db = Location::Sqlite(scratch.path("t.db"));
     // Blank, it imports nothing and says so by its counts.
     let (code, out, err) = on(&db, &["import", s(&book), "--year", "2021"]);

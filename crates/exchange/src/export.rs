@@ -2,7 +2,7 @@
 //! interchange CSVs, an Excel workbook laid out as the template, and dataset folders.
 
 use crate::cell::{fund_source_id, yuan};
-use crate::tables::{PAYMENTS, PROJECTS, TARGETS, UNITS};
+use crate::tables::{PAYMENTS, PROGRESS, PROJECTS, TARGETS, UNITS};
 use crate::workbook::{self, Contents};
 use jixiao_store::{Store, StoreError};
 use std::io::Write;
@@ -180,6 +180,30 @@ pub fn export_csv(
         w.flush().map_err(io(&path))?;
         out.rows.push((PAYMENTS.label, n));
         out.files.push(path);
+
+        let progress = store.progress(y, None)?;
+        if !progress.is_empty() {
+            let path = dir.join(PROGRESS.file_name());
+            let mut w = csv_writer(&path)?;
+            w.write_record(PROGRESS.columns.iter().map(|c| c.id))
+                .map_err(csv_err(&path))?;
+            for p in &progress {
+                w.write_record([
+                    p.project_code.as_str(),
+                    &p.indicator_code,
+                    &p.as_of.to_string(),
+                    &p.actual.to_string(),
+                    p.likelihood.label(),
+                    &p.reason_category,
+                    &p.reason,
+                    &p.measures,
+                ])
+                .map_err(csv_err(&path))?;
+            }
+            w.flush().map_err(io(&path))?;
+            out.rows.push((PROGRESS.label, progress.len() as u64));
+            out.files.push(path);
+        }
     }
 
     for (dept, y) in store.datasets()? {
@@ -215,6 +239,7 @@ pub fn export_xlsx(
         c.projects = store.projects(Some(y))?;
         c.targets = store.targets(Some(y))?;
         store.for_each_payment(Some(y), &mut |p| c.payments.push(p))?;
+        c.progress = store.progress(y, None)?;
     }
     workbook::write(path, &c).map_err(ExportError::Write)?;
     Ok(Exported {
@@ -225,6 +250,7 @@ pub fn export_xlsx(
             (PROJECTS.label, c.projects.len() as u64),
             (TARGETS.label, c.targets.len() as u64),
             (PAYMENTS.label, c.payments.len() as u64),
+            (PROGRESS.label, c.progress.len() as u64),
         ],
     })
 }

@@ -5,13 +5,13 @@
 use crate::cell;
 use crate::mapping::{self, Mapping, TableMapping};
 use crate::source::{open_csv, open_sheet, sheet_names, Encoding, Rows};
-use crate::tables::{table_named, Table, PAYMENTS, PROJECTS, TABLES, TARGETS, UNITS};
+use crate::tables::{table_named, Table, PAYMENTS, PROGRESS, PROJECTS, TABLES, TARGETS, UNITS};
 use csv::StringRecord;
 use jixiao_formats::dataset::{self, DatasetFiles};
 use jixiao_formats::{Problem, Problems};
 use jixiao_store::{
-    DepartmentRecord, Direction, NewPayment, PaymentSummary, ProjectKind, ProjectRecord, Store,
-    StoreError, TargetRecord, UnitRecord,
+    DepartmentRecord, Direction, Likelihood, NewPayment, PaymentSummary, ProgressRecord,
+    ProjectKind, ProjectRecord, Store, StoreError, TargetRecord, UnitRecord, REASON_CATEGORIES,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -288,12 +288,18 @@ fn plan(path: &Path, mapping: &Mapping, found: &mut Found) -> Plan {
     plan
 }
 
-/// The year of the first payment with a readable date among the first rows, to default
-/// the fiscal year.
-fn first_payment_year(src: &Source, m: Option<&TableMapping>, enc: Encoding) -> Option<i32> {
-    let mut rows = src.open(PAYMENTS, m, enc).ok()?;
+/// The year of the first readable date in `column` among the first rows of `table`, to
+/// default the fiscal year.
+fn first_year(
+    src: &Source,
+    table: Table,
+    column: &str,
+    m: Option<&TableMapping>,
+    enc: Encoding,
+) -> Option<i32> {
+    let mut rows = src.open(table, m, enc).ok()?;
     let mut rec = StringRecord::new();
-    let col = PAYMENTS.column("pay_date");
+    let col = table.column(column);
     for _ in 0..1000 {
         rows.next(&mut rec).ok()??;
         if let Ok(d) = cell::date(rows.cell(&rec, col)) {
@@ -373,6 +379,18 @@ fn pair_key(a: &str, b: &str) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// The keys of the targets the store holds for `year`, as the open transaction sees them.
+fn store_targets(
+    tx: &mut Box<dyn jixiao_store::Transaction + '_>,
+    year: i32,
+) -> Result<std::collections::HashSet<u64>, StoreError> {
+    Ok(tx
+        .target_keys(year)?
+        .iter()
+        .map(|(p, c)| pair_key(p, c))
+        .collect())
 }
 
 /// Payments read and checked, on their way to the store.
@@ -543,12 +561,17 @@ pub fn import(
     }
 
     let year = if plan.tables.keys().any(|t| *t != UNITS.id) {
-        let y = opts.year.or_else(|| {
-            plan.tables
-                .get(PAYMENTS.id)
-                .and_then(|s| first_payment_year(s, mapping.table(PAYMENTS.id), enc))
-        });
-        y
+        opts.year
+            .or_else(|| {
+                plan.tables.get(PAYMENTS.id).and_then(|s| {
+                    first_year(s, PAYMENTS, "pay_date", mapping.table(PAYMENTS.id), enc)
+                })
+            })
+            .or_else(|| {
+                plan.tables
+                    .get(PROGRESS.id)
+                    .and_then(|s| first_year(s, PROGRESS, "as_of", mapping.table(PROGRESS.id), enc))
+            })
     } else {
         None
     };
@@ -580,18 +603,20 @@ pub fn import(
     let projects_rows = open(PROJECTS, &mut found);
     let targets_rows = open(TARGETS, &mut found);
     let payments_rows = open(PAYMENTS, &mut found);
+    let progress_rows = open(PROGRESS, &mut found);
     // Without a year the tables cannot be read; say so, unless the payments file, which
     // would have given it, has a problem of its own already listed.
     let needs_year = plan.tables.keys().any(|t| *t != UNITS.id);
-    if needs_year
-        && year.is_none()
-        && (payments_rows.is_some() || !plan.tables.contains_key(PAYMENTS.id))
-    {
-        found.push(Problem {
-            file: path.to_path_buf(),
-            location: String::new(),
-            message: "无法确定预算年度：请用 --year 指明，如 --year 2021".into(),
-        });
+    if needs_year && year.is_none() {
+        if payments_rows.is_some() || !plan.tables.contains_key(PAYMENTS.id) {
+            found.push(Problem {
+                file: path.to_path_buf(),
+                location: String::new(),
+                message: "无法确定预算年度：请用 --year 指明，如 --year 2021".into(),
+            });
+        }
+        // Rows cannot be checked against a year that is not known.
+        return Err(found.into_error());
     }
 
     let source = path.display().to_string();
@@ -758,10 +783,10 @@ pub fn import(
     let unknown_project =
         |code: &str| format!("项目编码“{code}”既不在“项目”表中，也不在库中 {fiscal} 年度的项目里");
 
-    // Targets, likewise.
+    // Targets, likewise; their keys are kept for the progress reports that name them.
+    let mut seen: HashMap<u64, u64> = HashMap::new();
     if let Some(mut rows) = targets_rows {
         let c = |id: &'static str| TARGETS.column(id);
-        let mut seen: HashMap<u64, u64> = HashMap::new();
         let mut chunk: Vec<(i64, TargetRecord)> = Vec::with_capacity(CHUNK);
         let mut written = 0u64;
         rows_loop(&mut rows, &mut found, |rows, n, rec, found| {
@@ -848,6 +873,148 @@ pub fn import(
         }
     }
 
+    // Indicator progress (双监控): each report names a known indicator, and one that is not
+    // certain to meet its target says why, under which category, and what will be done.
+    if let Some(mut rows) = progress_rows {
+        let stored_targets: std::collections::HashSet<u64> = match year {
+            Some(y) => store_targets(&mut tx, y)?,
+            None => Default::default(),
+        };
+        let c = |id: &'static str| PROGRESS.column(id);
+        let mut chunk: Vec<(i64, ProgressRecord)> = Vec::new();
+        let mut written = 0u64;
+        let mut reported: HashMap<(String, String, jixiao_domain::date::Date), u64> =
+            HashMap::new();
+        rows_loop(&mut rows, &mut found, |rows, n, rec, found| {
+            let project_code = text(rows, n, rec, c("project_code"), found);
+            let code = text(rows, n, rec, c("indicator_code"), found);
+            let date = parsed(
+                rows,
+                n,
+                c("as_of"),
+                found,
+                cell::date(rows.cell(rec, c("as_of"))),
+            );
+            if let Some(d) = date {
+                if d.year() != fiscal {
+                    found.push(rows.origin.problem(
+                        n,
+                        rows.at(c("as_of")),
+                        format!("监控日期 {d} 不在 {fiscal} 预算年度内"),
+                    ));
+                }
+            }
+            let actual = parsed(
+                rows,
+                n,
+                c("actual"),
+                found,
+                cell::number(rows.cell(rec, c("actual"))),
+            );
+            let l_text = rows.cell(rec, c("likelihood"));
+            let likelihood = parsed(
+                rows,
+                n,
+                c("likelihood"),
+                found,
+                Likelihood::parse(l_text).ok_or_else(|| {
+                    format!("“{l_text}”不是完成目标可能性：应为 确定能、有可能 或 不可能")
+                }),
+            );
+            let category = rows.cell(rec, c("reason_category")).to_string();
+            let reason = rows.cell(rec, c("reason")).to_string();
+            let measures = rows.cell(rec, c("measures")).to_string();
+            if likelihood.is_some_and(|l| l != Likelihood::Certain) {
+                if category.is_empty() {
+                    found.push(rows.origin.problem(
+                        n,
+                        rows.at(c("reason_category")).or(rows.at(c("likelihood"))),
+                        format!(
+                            "完成目标可能性为“{l_text}”时，偏差原因类别必填：应为 {}",
+                            REASON_CATEGORIES.join("、")
+                        ),
+                    ));
+                }
+                if measures.is_empty() {
+                    found.push(rows.origin.problem(
+                        n,
+                        rows.at(c("measures")).or(rows.at(c("likelihood"))),
+                        format!("完成目标可能性为“{l_text}”时，纠偏措施必填"),
+                    ));
+                }
+            }
+            if !category.is_empty() && !REASON_CATEGORIES.contains(&category.as_str()) {
+                found.push(rows.origin.problem(
+                    n,
+                    rows.at(c("reason_category")),
+                    format!(
+                        "“{category}”不是偏差原因类别：应为 {}",
+                        REASON_CATEGORIES.join("、")
+                    ),
+                ));
+            }
+            if !project_code.is_empty() && !project_known(&project_code) {
+                found.push(rows.origin.problem(
+                    n,
+                    rows.at(c("project_code")),
+                    unknown_project(&project_code),
+                ));
+            } else if !code.is_empty() {
+                let key = pair_key(&project_code, &code);
+                if !seen.contains_key(&key) && !stored_targets.contains(&key) {
+                    found.push(rows.origin.problem(
+                        n,
+                        rows.at(c("indicator_code")),
+                        format!("项目“{project_code}”没有编码为“{code}”的绩效指标（“绩效指标”表和库中都没有）"),
+                    ));
+                }
+            }
+            if let Some(d) = date {
+                if let Some(first) = reported.insert((project_code.clone(), code.clone(), d), n) {
+                    found.push(rows.origin.problem(
+                        n,
+                        rows.at(c("indicator_code")),
+                        format!(
+                            "项目“{project_code}”指标“{code}”在 {d} 的进度重复：第 {first} 行已有"
+                        ),
+                    ));
+                }
+            }
+            if let (Some(as_of), Some(actual), Some(likelihood), Some(&id), true) = (
+                date,
+                actual,
+                likelihood,
+                ids.get(&project_code),
+                found.is_empty(),
+            ) {
+                chunk.push((
+                    id,
+                    ProgressRecord {
+                        project_code,
+                        indicator_code: code,
+                        as_of,
+                        actual,
+                        likelihood,
+                        reason_category: category,
+                        reason,
+                        measures,
+                    },
+                ));
+                if chunk.len() == CHUNK {
+                    tx.put_progress(&chunk)?;
+                    written += chunk.len() as u64;
+                    chunk.clear();
+                }
+            }
+            Ok(())
+        })?;
+        if found.is_empty() {
+            tx.put_progress(&chunk)?;
+            written += chunk.len() as u64;
+        }
+        report.rows.push((PROGRESS.label, written));
+    }
+
     // Payments: one thread reads and checks, this one writes.
     if let Some(rows) = payments_rows {
         let check = PaymentCheck {
@@ -919,7 +1086,7 @@ pub fn import(
                     file: path.to_path_buf(),
                     location: String::new(),
                     message: format!(
-                        "（提示）预算年度按第一笔日期可读的支付推定为 {fiscal}；如不对，请用 --year 指明"
+                        "（提示）预算年度按第一个可读的支付日期（或监控日期）推定为 {fiscal}；如不对，请用 --year 指明"
                     ),
                 },
             );

@@ -322,8 +322,80 @@ pub const PAYMENTS: Table = Table {
     ],
 };
 
+/// Indicator progress during the year (双监控), as units report it.
+pub const PROGRESS: Table = Table {
+    id: "indicator_progress",
+    label: "指标进度",
+    columns: &[
+        Column {
+            id: "project_code",
+            label: "项目编码",
+            aliases: &["项目代码"],
+            required: true,
+            kind: Kind::Text,
+            note: "指标所属项目的编码。",
+        },
+        Column {
+            id: "indicator_code",
+            label: "指标编码",
+            aliases: &["指标代码"],
+            required: true,
+            kind: Kind::Text,
+            note: "指标编码，须在“绩效指标”表或库中已有。",
+        },
+        Column {
+            id: "as_of",
+            label: "监控日期",
+            aliases: &["截止日期"],
+            required: true,
+            kind: Kind::Date,
+            note: "本次监控截至的日期，如 2021-07-31。",
+        },
+        Column {
+            id: "actual",
+            label: "截至目前完成值",
+            aliases: &["实际完成值", "半年度执行情况"],
+            required: true,
+            kind: Kind::Number,
+            note: "截至监控日期的实际完成值，数字。",
+        },
+        Column {
+            id: "likelihood",
+            label: "完成目标可能性",
+            aliases: &[],
+            required: true,
+            kind: Kind::Choice(&["确定能", "有可能", "不可能"]),
+            note: "确定能、有可能 或 不可能。",
+        },
+        Column {
+            id: "reason_category",
+            label: "偏差原因类别",
+            aliases: &["偏差原因"],
+            required: false,
+            kind: Kind::Choice(&["经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"]),
+            note: "不是“确定能”时必填：经费保障、制度保障、人员保障、硬件条件保障 或 其他。",
+        },
+        Column {
+            id: "reason",
+            label: "偏差原因分析",
+            aliases: &[],
+            required: false,
+            kind: Kind::Text,
+            note: "偏差或不能完成目标的原因。",
+        },
+        Column {
+            id: "measures",
+            label: "纠偏措施",
+            aliases: &["相关建议或举措", "改进措施"],
+            required: false,
+            kind: Kind::Text,
+            note: "不是“确定能”时必填：将采取的纠偏措施。",
+        },
+    ],
+};
+
 /// The tables in the order an import writes them (each refers only to earlier ones).
-pub const TABLES: [Table; 4] = [UNITS, PROJECTS, TARGETS, PAYMENTS];
+pub const TABLES: [Table; 5] = [UNITS, PROJECTS, TARGETS, PAYMENTS, PROGRESS];
 
 /// The table whose English or Chinese name is `name` (a file stem or a sheet name).
 pub fn table_named(name: &str) -> Option<Table> {

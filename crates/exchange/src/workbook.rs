@@ -3,10 +3,10 @@
 //! choices, numbers for money, dates for dates). `jixiao template` writes them empty;
 //! `jixiao export --xlsx` writes them filled. Sheets are read back by `jixiao import`.
 
-use crate::tables::{Kind, Table, PAYMENTS, PROJECTS, TABLES, TARGETS, UNITS};
+use crate::tables::{Kind, Table, PAYMENTS, PROGRESS, PROJECTS, TABLES, TARGETS, UNITS};
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
-use jixiao_store::{PaymentRecord, ProjectRecord, TargetRecord, UnitRecord};
+use jixiao_store::{PaymentRecord, ProgressRecord, ProjectRecord, TargetRecord, UnitRecord};
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, Note, Workbook,
     Worksheet, XlsxError,
@@ -27,6 +27,8 @@ pub struct Contents {
     pub targets: Vec<TargetRecord>,
     /// Payments.
     pub payments: Vec<PaymentRecord>,
+    /// Indicator progress reports.
+    pub progress: Vec<ProgressRecord>,
 }
 
 /// The words the template's drop-down lists offer for each choice column.
@@ -41,6 +43,8 @@ fn choices(table: Table, column: &str) -> &'static [&'static str] {
             "单位资金/其他",
         ],
         ("targets", "direction") => &["正向", "反向", "定性"],
+        ("indicator_progress", "likelihood") => &["确定能", "有可能", "不可能"],
+        ("indicator_progress", "reason_category") => &jixiao_store::REASON_CATEGORIES,
         _ => &[],
     }
 }
@@ -116,7 +120,7 @@ fn guide(wb: &mut Workbook, bold: &Format) -> Result<(), XlsxError> {
     let lines = [
         "jixiao 数据导入模板".to_string(),
         String::new(),
-        "1. 每张工作表是一张表：单位、项目、绩效指标、支付。工作表名和第一行的表头请不要改动；用不到的表可以留空或删除。".into(),
+        "1. 每张工作表是一张表：单位、项目、绩效指标、支付、指标进度（双监控）。工作表名和第一行的表头请不要改动；用不到的表可以留空或删除。".into(),
         "2. 表头单元格带有批注，说明该列应填什么；选择题列有下拉列表，金额、日期列有格式校验。".into(),
         "3. 金额以元为单位，最多两位小数（到分）；退款、冲销填负数。日期写作 2021-03-04。".into(),
         "4. 导入：jixiao import 本文件.xlsx --year 2021。有任何问题时，jixiao 会逐条列出（文件、工作表、行、列、实际内容、应填什么），并且不写入任何数据。".into(),
@@ -219,6 +223,21 @@ fn write_inner(path: &Path, c: &Contents) -> Result<(), XlsxError> {
         ws.write_string(r, 1, &p.project_code)?;
         ws.write_datetime_with_format(r, 2, excel_date(p.pay_date)?, &date)?;
         ws.write_number_with_format(r, 3, excel_money(p.amount), &money)?;
+    }
+
+    let ws = wb.add_worksheet().set_name(PROGRESS.label)?;
+    header(ws, PROGRESS, &bold)?;
+    for (i, p) in c.progress.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, &p.project_code)?;
+        ws.write_string(r, 1, &p.indicator_code)?;
+        ws.write_datetime_with_format(r, 2, excel_date(p.as_of)?, &date)?;
+        // As indicator values: text, so that the digits stay as written.
+        ws.write_string(r, 3, p.actual.to_string())?;
+        ws.write_string(r, 4, p.likelihood.label())?;
+        ws.write_string(r, 5, &p.reason_category)?;
+        ws.write_string(r, 6, &p.reason)?;
+        ws.write_string(r, 7, &p.measures)?;
     }
     wb.save(path)
 }

@@ -15,6 +15,7 @@
 //! big_red_gap = 0.20           # a key project is red when behind by more than this
 //! floor = 0.40                 # the notice lists units whose rate is below this
 //! forecast_floor = 0.90        # a forecast year-end rate below this warns
+//! divergence_gap = 0.30        # 双监控: spending ahead of outputs by more than this (暂定)
 //! ```
 
 use crate::rules::{Fraction, Thresholds, TimeProgress};
@@ -53,6 +54,9 @@ pub struct Config {
     pub floor: Decimal,
     /// The forecast year-end rate below which a forecast warns (default 90%).
     pub forecast_floor: Decimal,
+    /// 双监控: spending ahead of output completion by more than this is flagged (default
+    /// 0.30; provisional — no source gives the number).
+    pub divergence_gap: Decimal,
 }
 
 impl Default for Config {
@@ -64,6 +68,7 @@ impl Default for Config {
             big_red_gap: Fraction { p: 1, q: 5 },
             floor: Decimal::new(40, 2),
             forecast_floor: Decimal::new(90, 2),
+            divergence_gap: Decimal::new(30, 2),
         }
     }
 }
@@ -131,6 +136,7 @@ impl Config {
             big_red_gap: Option<toml::Value>,
             floor: Option<toml::Value>,
             forecast_floor: Option<toml::Value>,
+            divergence_gap: Option<toml::Value>,
         }
         let file: File = toml::from_str(text).map_err(|e| vec![format!("文件格式不正确：{e}")])?;
         let mut problems = Vec::new();
@@ -243,6 +249,11 @@ impl Config {
         if let Some(v) = &w.floor {
             if let Some(f) = number(v, "warnings.floor", &mut problems) {
                 c.floor = f;
+            }
+        }
+        if let Some(v) = &w.divergence_gap {
+            if let Some(f) = number(v, "warnings.divergence_gap", &mut problems) {
+                c.divergence_gap = f;
             }
         }
         if let Some(v) = &w.forecast_floor {

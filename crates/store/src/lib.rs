@@ -156,6 +156,14 @@ pub trait Store {
         from: jixiao_domain::date::Date,
         to: jixiao_domain::date::Date,
     ) -> Result<HashMap<String, i64>>;
+    /// Progress reports on the indicators of `year`'s projects: with `as_of`, the latest on
+    /// each indicator dated no later than it; without, every report. By project, indicator
+    /// and date.
+    fn progress(
+        &mut self,
+        year: i32,
+        as_of: Option<jixiao_domain::date::Date>,
+    ) -> Result<Vec<ProgressRecord>>;
     /// The fiscal years that have projects or datasets.
     fn years(&mut self) -> Result<Vec<i32>>;
     /// The stored self-evaluation datasets: (department code, year).
@@ -185,6 +193,9 @@ pub trait Transaction {
     fn put_projects(&mut self, p: &[ProjectRecord]) -> Result<()>;
     /// Project ids by code for `year`, including those written in this transaction.
     fn project_ids(&mut self, year: i32) -> Result<HashMap<String, i64>>;
+    /// (project code, indicator code) of every target of `year`, including those written in
+    /// this transaction.
+    fn target_keys(&mut self, year: i32) -> Result<Vec<(String, String)>>;
     /// Inserts or updates performance targets, each with the id of its project.
     fn put_targets(&mut self, t: &[(i64, TargetRecord)]) -> Result<()>;
     /// Adds a payment read from row `row` of the import. A payment id already stored by an
@@ -193,6 +204,9 @@ pub trait Transaction {
     fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()>;
     /// Ends the payments of this import and says what happened to them.
     fn finish_payments(&mut self) -> Result<PaymentSummary>;
+    /// Inserts or updates indicator progress reports (by project, date and indicator), each
+    /// with the id of its project.
+    fn put_progress(&mut self, rows: &[(i64, ProgressRecord)]) -> Result<()>;
     /// Stores (replacing) a department's self-evaluation dataset files for `year`.
     fn put_dataset(
         &mut self,
@@ -270,7 +284,8 @@ const DIGEST_QUERIES: [(&str, &str); 9] = [
     (
         "monitoring_entries",
         "SELECT CAST(p.year AS TEXT), p.code, CAST(m.as_of AS TEXT), m.indicator_code, \
-         CAST(m.value AS TEXT), m.note FROM monitoring_entries m JOIN projects p ON p.id = m.project_id",
+         CAST(m.value AS TEXT), m.note, m.likelihood, m.reason_category, m.measures \
+         FROM monitoring_entries m JOIN projects p ON p.id = m.project_id",
     ),
     (
         "dataset_files",
@@ -310,6 +325,27 @@ pub(crate) fn execution_sql(param: &str, order: &str) -> String {
             .map(|m| format!("COALESCE(e.{m}, 0)"))
             .collect::<Vec<_>>()
             .join(", ")
+    )
+}
+
+/// The SQL reading the latest progress report per indicator up to a date (both backends;
+/// the year and the date are parameters 1 and 2, written `p1`, `p2`).
+pub(crate) fn progress_sql(p1: &str, p2: Option<&str>, cast: &str, collate: &str) -> String {
+    let latest = match p2 {
+        Some(p2) => format!(
+            "AND m.as_of <= {p2}{cast}
+             AND m.as_of = (SELECT MAX(n.as_of) FROM monitoring_entries n
+                            WHERE n.project_id = m.project_id
+                              AND n.indicator_code = m.indicator_code AND n.as_of <= {p2}{cast})"
+        ),
+        None => String::new(),
+    };
+    format!(
+        "SELECT p.code, m.indicator_code, CAST(m.as_of AS TEXT), CAST(m.value AS TEXT),
+                m.likelihood, m.reason_category, m.note, m.measures
+         FROM monitoring_entries m JOIN projects p ON p.id = m.project_id
+         WHERE p.year = {p1} AND m.indicator_code <> '' {latest}
+         ORDER BY p.code{collate}, m.indicator_code{collate}, m.as_of"
     )
 }
 

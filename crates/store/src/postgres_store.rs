@@ -10,8 +10,8 @@
 use crate::migrations::{too_new, LEDGER, MIGRATIONS};
 use crate::records::{self, *};
 use crate::{
-    add_to_month, digest_with, execution_sql, now_utc, Location, Result, Store, StoreError,
-    Transaction, MONTH_COLUMNS,
+    add_to_month, digest_with, execution_sql, now_utc, progress_sql, Location, Result, Store,
+    StoreError, Transaction, MONTH_COLUMNS,
 };
 use jixiao_domain::money::Fen;
 use postgres::error::SqlState;
@@ -288,6 +288,33 @@ impl Store for PostgresStore {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect())
+    }
+
+    fn progress(
+        &mut self,
+        year: i32,
+        as_of: Option<jixiao_domain::date::Date>,
+    ) -> Result<Vec<ProgressRecord>> {
+        let sql = progress_sql("$1", as_of.map(|_| "$2"), "::text::date", " COLLATE \"C\"");
+        let date = as_of.map(|d| d.to_string());
+        let rows = match &date {
+            Some(d) => self.client.query(&sql, &[&year, d])?,
+            None => self.client.query(&sql, &[&year])?,
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(ProgressRecord {
+                    project_code: r.get(0),
+                    indicator_code: r.get(1),
+                    as_of: records::date(r.get(2))?,
+                    actual: records::decimal(r.get(3))?,
+                    likelihood: records::likelihood(r.get(4))?,
+                    reason_category: r.get(5),
+                    reason: r.get(6),
+                    measures: r.get(7),
+                })
+            })
+            .collect()
     }
 
     fn years(&mut self) -> Result<Vec<i32>> {
@@ -673,6 +700,19 @@ impl Transaction for PostgresTx<'_> {
             .collect())
     }
 
+    fn target_keys(&mut self, year: i32) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .t()?
+            .query(
+                "SELECT p.code, i.code FROM indicators i JOIN projects p ON p.id = i.project_id
+                 WHERE p.year = $1",
+                &[&year],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
     fn put_targets(&mut self, ts: &[(i64, TargetRecord)]) -> Result<()> {
         let mut b = Vec::new();
         for (project_id, t) in ts {
@@ -733,6 +773,43 @@ impl Transaction for PostgresTx<'_> {
             self.flush()?;
         }
         Ok(())
+    }
+
+    fn put_progress(&mut self, rows: &[(i64, ProgressRecord)]) -> Result<()> {
+        let mut b = Vec::new();
+        for (project_id, r) in rows {
+            let (id, date, value) = (
+                project_id.to_string(),
+                r.as_of.to_string(),
+                r.actual.to_string(),
+            );
+            row(
+                &mut b,
+                &[
+                    Some(&id),
+                    Some(&date),
+                    Some(&r.indicator_code),
+                    Some(&value),
+                    Some(&r.reason),
+                    Some(r.likelihood.label()),
+                    Some(&r.reason_category),
+                    Some(&r.measures),
+                ],
+            );
+        }
+        self.stage_upsert(
+            "jixiao_stage_progress (project_id BIGINT, as_of DATE, indicator_code TEXT,
+                                    value NUMERIC, note TEXT, likelihood TEXT,
+                                    reason_category TEXT, measures TEXT)",
+            &b,
+            "INSERT INTO monitoring_entries (project_id, as_of, indicator_code, value, note,
+                                             likelihood, reason_category, measures)
+             SELECT project_id, as_of, indicator_code, value, note, likelihood, reason_category,
+                    measures FROM jixiao_stage_progress
+             ON CONFLICT (project_id, as_of, indicator_code) DO UPDATE SET value = excluded.value,
+               note = excluded.note, likelihood = excluded.likelihood,
+               reason_category = excluded.reason_category, measures = excluded.measures",
+        )
     }
 
     fn put_dataset(

@@ -198,6 +198,63 @@ pub struct ExecutionRow {
     pub months: [i64; 12],
 }
 
+/// How likely an indicator's target is met, as a unit judges it during the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Likelihood {
+    /// 确定能.
+    Certain,
+    /// 有可能.
+    Possible,
+    /// 不可能.
+    Impossible,
+}
+
+impl Likelihood {
+    /// The Chinese words, as the monitoring tables write them.
+    pub fn label(self) -> &'static str {
+        match self {
+            Likelihood::Certain => "确定能",
+            Likelihood::Possible => "有可能",
+            Likelihood::Impossible => "不可能",
+        }
+    }
+
+    /// Parses the Chinese words (or `certain`, `possible`, `impossible`).
+    pub fn parse(text: &str) -> Option<Likelihood> {
+        match text.trim() {
+            "确定能" | "certain" => Some(Likelihood::Certain),
+            "有可能" | "possible" => Some(Likelihood::Possible),
+            "不可能" | "impossible" => Some(Likelihood::Impossible),
+            _ => None,
+        }
+    }
+}
+
+/// The categories of a deviation's cause in the monitoring tables (财预〔2019〕136号).
+pub const REASON_CATEGORIES: [&str; 5] =
+    ["经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"];
+
+/// One indicator's progress reported during the year (双监控).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressRecord {
+    /// The project's code.
+    pub project_code: String,
+    /// The indicator's code.
+    pub indicator_code: String,
+    /// The date the report speaks of.
+    pub as_of: Date,
+    /// The actual value so far, exact.
+    pub actual: Decimal,
+    /// How likely the target is met.
+    pub likelihood: Likelihood,
+    /// The deviation's cause category ('' when certain).
+    pub reason_category: String,
+    /// The cause in words.
+    pub reason: String,
+    /// The corrective measures.
+    pub measures: String,
+}
+
 /// Shares equal strings: one allocation per distinct code, however many rows repeat it.
 #[derive(Default)]
 pub(crate) struct Interner(std::collections::HashMap<Box<str>, std::sync::Arc<str>>);
@@ -335,6 +392,12 @@ pub(crate) fn kind(text: &str) -> crate::Result<ProjectKind> {
 /// A date stored in a row.
 pub(crate) fn date(text: &str) -> crate::Result<Date> {
     Date::parse(text).ok_or_else(|| crate::StoreError(format!("库中日期“{text}”无法识别")))
+}
+
+/// A likelihood stored in a row.
+pub(crate) fn likelihood(text: &str) -> crate::Result<Likelihood> {
+    Likelihood::parse(text)
+        .ok_or_else(|| crate::StoreError(format!("库中完成目标可能性“{text}”无法识别")))
 }
 
 /// A decimal stored in a row.

@@ -7,8 +7,8 @@
 use crate::migrations::{too_new, LEDGER, MIGRATIONS};
 use crate::records::{self, *};
 use crate::{
-    add_to_month, digest_with, execution_sql, now_utc, Location, Result, Store, StoreError,
-    Transaction, MONTH_COLUMNS,
+    add_to_month, digest_with, execution_sql, now_utc, progress_sql, Location, Result, Store,
+    StoreError, Transaction, MONTH_COLUMNS,
 };
 use jixiao_domain::money::Fen;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -293,6 +293,34 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn progress(
+        &mut self,
+        year: i32,
+        as_of: Option<jixiao_domain::date::Date>,
+    ) -> Result<Vec<ProgressRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare(&progress_sql("?1", as_of.map(|_| "?2"), "", ""))?;
+        let mut rows = match as_of {
+            Some(d) => stmt.query(params![year, d.to_string()])?,
+            None => stmt.query(params![year])?,
+        };
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(ProgressRecord {
+                project_code: r.get(0)?,
+                indicator_code: r.get(1)?,
+                as_of: records::date(&r.get::<_, String>(2)?)?,
+                actual: records::decimal(&r.get::<_, String>(3)?)?,
+                likelihood: records::likelihood(&r.get::<_, String>(4)?)?,
+                reason_category: r.get(5)?,
+                reason: r.get(6)?,
+                measures: r.get(7)?,
+            });
+        }
+        Ok(out)
+    }
+
     fn years(&mut self) -> Result<Vec<i32>> {
         let mut stmt = self
             .conn
@@ -466,6 +494,15 @@ impl Transaction for SqliteTx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    fn target_keys(&mut self, year: i32) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.code, i.code FROM indicators i JOIN projects p ON p.id = i.project_id
+             WHERE p.year = ?1",
+        )?;
+        let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn put_targets(&mut self, ts: &[(i64, TargetRecord)]) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO indicators (project_id, code, level1, level2, name, direction,
@@ -567,6 +604,30 @@ impl Transaction for SqliteTx<'_> {
             ])?;
         }
         Ok(std::mem::take(&mut self.summary))
+    }
+
+    fn put_progress(&mut self, rows: &[(i64, ProgressRecord)]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO monitoring_entries (project_id, as_of, indicator_code, value, note,
+                                             likelihood, reason_category, measures)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (project_id, as_of, indicator_code) DO UPDATE SET value = excluded.value,
+               note = excluded.note, likelihood = excluded.likelihood,
+               reason_category = excluded.reason_category, measures = excluded.measures",
+        )?;
+        for (project_id, r) in rows {
+            stmt.execute(params![
+                project_id,
+                r.as_of.to_string(),
+                r.indicator_code,
+                r.actual.to_string(),
+                r.reason,
+                r.likelihood.label(),
+                r.reason_category,
+                r.measures
+            ])?;
+        }
+        Ok(())
     }
 
     fn put_dataset(

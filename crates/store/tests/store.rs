@@ -402,3 +402,51 @@ fn writing_again_updates_projects_and_targets_in_place() {
         );
     });
 }
+
+#[test]
+fn indicator_progress_keeps_the_latest_report_up_to_a_date() {
+    each_backend(|loc, backend| {
+        let mut store = open(loc).unwrap();
+        write_core(store.as_mut());
+        let report = |day: u32, actual: &str, likelihood| ProgressRecord {
+            project_code: "A1".into(),
+            indicator_code: "I1".into(),
+            as_of: Date::new(2021, 6, day).unwrap(),
+            actual: actual.parse().unwrap(),
+            likelihood,
+            reason_category: if likelihood == Likelihood::Certain {
+                String::new()
+            } else {
+                "经费保障".into()
+            },
+            reason: "资金未及时到位".into(),
+            measures: "加快拨付".into(),
+        };
+        let mut tx = store.begin("progress").unwrap();
+        let ids = tx.project_ids(2021).unwrap();
+        tx.put_progress(&[
+            (ids["A1"], report(15, "30", Likelihood::Possible)),
+            (ids["A1"], report(30, "45.50", Likelihood::Certain)),
+        ])
+        .unwrap();
+        tx.commit().unwrap();
+        let at = |day| store_progress(loc, Date::new(2021, 6, day).unwrap());
+        assert_eq!(
+            at(20),
+            vec![report(15, "30", Likelihood::Possible)],
+            "{backend}"
+        );
+        assert_eq!(
+            at(30),
+            vec![report(30, "45.50", Likelihood::Certain)],
+            "{backend}"
+        );
+        assert!(at(1).is_empty(), "{backend}");
+        let all = open(loc).unwrap().progress(2021, None).unwrap();
+        assert_eq!(all.len(), 2, "{backend}");
+    });
+}
+
+fn store_progress(loc: &Location, d: Date) -> Vec<ProgressRecord> {
+    open(loc).unwrap().progress(2021, Some(d)).unwrap()
+}
