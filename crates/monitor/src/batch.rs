@@ -303,27 +303,35 @@ fn sum_slice(
         left -= got as u64;
         let filled = carry + got;
         let at_end = got == 0 || left == 0;
-        let mut pos = 0usize;
-        while pos < filled {
-            let Some(nl) = memchr::memchr(b'\n', &buf[pos..filled]) else {
-                break;
-            };
-            let mut line = &buf[pos..pos + nl];
-            pos += nl + 1;
-            if let Some(l) = line.strip_suffix(b"\r") {
-                line = l;
+        // One vectorised pass finds every comma and line end of the buffer; each line's
+        // fields are the spans between them.
+        let mut pos = 0usize; // where the current line starts
+        let chunk = &buf[..filled];
+        let mut fields = [(0usize, 0usize); 8];
+        let mut count = 0usize;
+        let mut start = 0usize;
+        for i in memchr::memchr2_iter(b',', b'\n', chunk) {
+            if count < fields.len() {
+                fields[count] = (start, i);
             }
+            count += 1;
+            start = i + 1;
+            if chunk[i] != b'\n' {
+                continue;
+            }
+            let line = &chunk[pos..i];
+            pos = i + 1;
+            let n = std::mem::take(&mut count);
             lines += 1;
-            let mut fields = [&[][..]; 8];
-            let mut count = 0;
-            for f in line.splitn(last + 2, |&b| b == b',') {
-                if count < fields.len() {
-                    fields[count] = f;
+            let field = |k: usize| {
+                let (a, mut b) = fields[k];
+                if k + 1 == n && b > a && chunk[b - 1] == b'\r' {
+                    b -= 1;
                 }
-                count += 1;
-            }
-            if count <= last {
-                if line.is_empty() {
+                &chunk[a..b]
+            };
+            if n <= last {
+                if line.is_empty() || line == b"\r" {
                     continue;
                 }
                 return Err(BatchError(format!(
@@ -332,7 +340,7 @@ fn sum_slice(
                     String::from_utf8_lossy(line)
                 )));
             }
-            let date = fields[c_date];
+            let date = field(c_date);
             if date.len() != 10 || date > &as_of[..] {
                 if date.len() != 10 {
                     return Err(BatchError(format!(
@@ -343,14 +351,16 @@ fn sum_slice(
                 }
                 continue;
             }
-            let amount = fen(fields[c_amount]).ok_or_else(|| {
+            let amount_text = field(c_amount);
+            let amount = fen(amount_text).ok_or_else(|| {
                 BatchError(format!(
                     "{}：金额“{}”不是以元为单位、最多两位小数的数",
                     path.display(),
-                    String::from_utf8_lossy(fields[c_amount])
+                    String::from_utf8_lossy(amount_text)
                 ))
             })?;
-            match pack(fields[c_project]) {
+            let project = field(c_project);
+            match pack(project) {
                 Some(key) => {
                     let home = table.home(key);
                     // Ask for the slot now; it is read when the batch is full.
@@ -367,7 +377,7 @@ fn sum_slice(
                     }
                 }
                 None => {
-                    if let Some(&p) = table.long.get(fields[c_project]) {
+                    if let Some(&p) = table.long.get(project) {
                         executed[p as usize] += amount;
                     }
                 }
