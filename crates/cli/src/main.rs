@@ -108,7 +108,7 @@ enum Command {
         /// 项目指标体系（附表用）/ the project framework, for the appended project tables.
         #[arg(long, default_value = "cn-project-2020")]
         project_framework: String,
-        /// 输出文件（.md）/ the output file.
+        /// 输出文件：.docx（Word，GB/T 9704 公文格式）或 .md / the output file, .docx or .md.
         #[arg(long, short)]
         out: PathBuf,
     },
@@ -311,12 +311,14 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
 评分结果已存入 {}",
                 store.location()
             );
-            let file = out.join(format!(
-                "{}-{}-自评报告.md",
-                data.department.code, data.year
-            ));
-            write_report(&data, &eval, "cn-project-2020", &file)?;
-            println!("\n报告已写出：{}", file.display());
+            for ext in ["md", "docx"] {
+                let file = out.join(format!(
+                    "{}-{}-自评报告.{ext}",
+                    data.department.code, data.year
+                ));
+                write_report(&data, &eval, "cn-project-2020", &file)?;
+                println!("\n报告已写出：{}", file.display());
+            }
             Ok(())
         }
         Command::Evaluate {
@@ -491,7 +493,20 @@ fn write_report(
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    std::fs::write(file, doc.to_markdown()).map_err(io)
+    let docx = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+    if docx {
+        let f = std::fs::File::create(file).map_err(io)?;
+        jixiao_report::docx::write(&doc, std::io::BufWriter::new(f)).map_err(|e| Failure {
+            code: 3,
+            message: format!("无法写出 {}：{e}", file.display()),
+        })?;
+        Ok(())
+    } else {
+        std::fs::write(file, doc.to_markdown()).map_err(io)
+    }
 }
 
 /// The bundled example: next to the binary's source tree when run from a checkout.

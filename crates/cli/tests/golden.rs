@@ -193,6 +193,19 @@ fn the_full_year_budget_is_inferred_within_the_range_rules_md_derives() {
     );
 }
 
+/// Sentences of the seed, each with figures jixiao computes, that its report must state.
+pub const REPORT_PHRASES: [&str; 9] = [
+    "收支比率为99.97%",
+    "绩效自评得分为99.45分",
+    "预算完成率得分1.98分，预算完成率达到99.21%",
+    "财政拨款收入预决算差异率得分1.5分",
+    "一般公共预算支出年度平均执行率得分1.97分",
+    "预算执行率达到99.99%",
+    "完成预算的99.99%",
+    "部门整体财政资金收入8,024.86万元",
+    "部门整体财政资金支出8,022.31万元",
+];
+
 #[test]
 fn the_report_states_the_seed_figures() {
     let seed = crate::seed_text();
@@ -206,17 +219,7 @@ fn the_report_states_the_seed_figures() {
     ]);
     assert_eq!(code, 0, "{err}");
     let md = std::fs::read_to_string(&out).unwrap();
-    for phrase in [
-        "收支比率为99.97%",
-        "绩效自评得分为99.45分",
-        "预算完成率得分1.98分，预算完成率达到99.21%",
-        "财政拨款收入预决算差异率得分1.5分",
-        "一般公共预算支出年度平均执行率得分1.97分",
-        "预算执行率达到99.99%",
-        "完成预算的99.99%",
-        "部门整体财政资金收入8,024.86万元",
-        "部门整体财政资金支出8,022.31万元",
-    ] {
+    for phrase in REPORT_PHRASES {
         assert!(seed.contains(phrase), "not in the seed: {phrase}");
         assert!(md.contains(phrase), "not in the report: {phrase}");
     }

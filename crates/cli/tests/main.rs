@@ -6,7 +6,7 @@
 //! - `monitor`: the monitoring refresh against the DuckDB anchor, and its thresholds.
 
 mod cli;
-mod golden;
+pub mod golden;
 mod monitor;
 mod report;
 mod store;

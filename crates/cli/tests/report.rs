@@ -12,11 +12,9 @@ fn build() -> (jixiao_report::document::Document, String) {
     (doc, md)
 }
 
-#[test]
-fn heading_tree() {
-    // The seed's outline (RULES.md §2.1) with its numbering repaired: 二、 and 三、 present,
-    // （二） not printed as （2）.
-    let expect = "\
+/// The seed's outline (RULES.md §2.1) with its numbering repaired: 二、 and 三、 present,
+/// （二） not printed as （2）.
+const HEADING_TREE: &str = "\
 广州市白云区人民政府办公室2021年部门整体支出绩效自评报告
   一、基本情况
     （一）部门概况
@@ -39,7 +37,10 @@ fn heading_tree() {
   四、下一步改进措施
   附表 部门整体支出绩效自评得分表
 ";
-    assert_eq!(build().0.heading_tree(), expect);
+
+#[test]
+fn heading_tree() {
+    assert_eq!(build().0.heading_tree(), HEADING_TREE);
 }
 
 #[test]
@@ -69,4 +70,165 @@ fn provisional_and_inferred_are_labelled_in_the_report() {
     assert!(md.contains("财政拨款收入预决算差异率（暂定）"));
     assert!(md.contains("推定数"));
     assert!(md.contains("8,086.19万元"));
+}
+
+/// The paragraphs of a .docx's main part: (style, text).
+fn docx_paragraphs(xml: &str) -> Vec<(String, String)> {
+    let unescape = |t: &str| {
+        t.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    };
+    xml.split("<w:p>")
+        .skip(1)
+        .map(|p| {
+            let p = p.split("</w:p>").next().unwrap_or("");
+            let style = p
+                .split("<w:pStyle w:val=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("")
+                .to_string();
+            let text: String = p
+                .split("<w:t")
+                .skip(1)
+                .filter_map(|r| r.split_once('>').map(|(_, rest)| rest))
+                .map(|r| unescape(r.split("</w:t>").next().unwrap_or("")))
+                .collect();
+            (style, text)
+        })
+        .collect()
+}
+
+fn docx_part(path: &std::path::Path, name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut f = z.by_name(name).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+    s
+}
+
+fn seed_docx(dir: &std::path::Path) -> std::path::PathBuf {
+    let out = dir.join("自评报告.docx");
+    let (code, _, err) = crate::jixiao(&[
+        "report",
+        "examples/baiyun-2021",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn the_word_document_is_in_the_official_format() {
+    let scratch = jixiao_store::testing::Scratch::new("docx");
+    let docx = seed_docx(scratch.dir());
+    let doc = docx_part(&docx, "word/document.xml");
+    // A4 and GB/T 9704's margins: 37/35/28/26 mm (top/bottom/left/right), in twips.
+    assert!(
+        doc.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#),
+        "{doc}"
+    );
+    assert!(doc.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1587""#));
+    // 22 lines to the 225 mm text block.
+    assert!(doc.contains(r#"w:linePitch="579""#));
+    let styles = docx_part(&docx, "word/styles.xml");
+    for (style, font, size) in [
+        ("Title", "方正小标宋简体", 44),
+        ("Normal", "仿宋_GB2312", 32),
+        ("Heading1", "黑体", 32),
+        ("Heading2", "楷体_GB2312", 32),
+        ("Heading3", "仿宋_GB2312", 32),
+    ] {
+        let def = styles
+            .split(&format!(r#"w:styleId="{style}""#))
+            .nth(1)
+            .and_then(|r| r.split("</w:style>").next())
+            .unwrap_or_else(|| panic!("no style {style}"));
+        assert!(
+            def.contains(&format!(r#"w:eastAsia="{font}""#)),
+            "{style}: {def}"
+        );
+        assert!(
+            def.contains(&format!(r#"<w:sz w:val="{size}"/>"#)),
+            "{style}: {def}"
+        );
+    }
+    // Body paragraphs indent their first line by two characters.
+    assert!(styles.contains(r#"w:firstLineChars="200""#));
+    // Page numbers “— 1 —”: odd pages right, even pages left.
+    let odd = docx_part(&docx, "word/footer1.xml");
+    let even = docx_part(&docx, "word/footer2.xml");
+    assert!(odd.contains(r#"<w:jc w:val="right"/>"#) && odd.contains("— </w:t>"));
+    assert!(even.contains(r#"<w:jc w:val="left"/>"#) && even.contains(" PAGE "));
+    assert!(docx_part(&docx, "word/settings.xml").contains("<w:evenAndOddHeaders/>"));
+}
+
+#[test]
+fn the_word_document_states_the_seed_figures_under_the_seed_outline() {
+    let scratch = jixiao_store::testing::Scratch::new("docx-text");
+    let docx = seed_docx(scratch.dir());
+    let paragraphs = docx_paragraphs(&docx_part(&docx, "word/document.xml"));
+    let text: String = paragraphs.iter().map(|(_, t)| format!("{t}\n")).collect();
+    for phrase in crate::golden::REPORT_PHRASES {
+        assert!(text.contains(phrase), "not in the .docx: {phrase}");
+    }
+    // The heading tree, read back from the heading styles, is the snapshot's.
+    let mut tree = String::new();
+    for (style, t) in &paragraphs {
+        match style.as_str() {
+            "Title" => tree.push_str(&format!("{t}\n")),
+            s if s.starts_with("Heading") => {
+                let level: usize = s["Heading".len()..].parse().unwrap();
+                let indent = if t.starts_with("附表") { 1 } else { level };
+                tree.push_str(&format!("{}{t}\n", "  ".repeat(indent)));
+            }
+            _ => {}
+        }
+    }
+    // The seed's outline, then one appended table per scored project.
+    let rest = tree
+        .strip_prefix(HEADING_TREE)
+        .unwrap_or_else(|| panic!("{tree}"));
+    assert!(rest.lines().count() >= 1);
+    assert!(
+        rest.lines()
+            .all(|l| l.starts_with("  附表 项目支出绩效自评表（")),
+        "{rest}"
+    );
+    // The score table is a real table.
+    assert!(docx_part(&docx, "word/document.xml").contains("<w:tbl>"));
+}
+
+#[test]
+fn the_word_document_converts_to_pdf_in_libreoffice() {
+    let scratch = jixiao_store::testing::Scratch::new("docx-pdf");
+    let docx = seed_docx(scratch.dir());
+    let converted = std::process::Command::new("soffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(scratch.dir())
+        .arg(&docx)
+        .env("HOME", scratch.dir())
+        .output()
+        .expect(
+            "LibreOffice (soffice) must be installed: .ci/run installs libreoffice-writer-nogui",
+        );
+    assert!(
+        converted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let pdf = docx.with_extension("pdf");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let text = squeeze(&String::from_utf8_lossy(&text.stdout));
+    for phrase in crate::golden::REPORT_PHRASES {
+        assert!(text.contains(&squeeze(phrase)), "not in the PDF: {phrase}");
+    }
 }

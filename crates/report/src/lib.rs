@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod document;
+pub mod docx;
 pub mod template;
 
 use document::{Block, Document, Table};
