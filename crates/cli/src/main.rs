@@ -260,6 +260,13 @@ fn eval_failure(errors: Vec<EvalError>) -> Failure {
 }
 
 fn main() -> ExitCode {
+    // Piped into `head` or `less` and closed early, a command line program stops quietly
+    // rather than panicking on a write to the closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restores the default action for one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli.command, cli.database_url.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
