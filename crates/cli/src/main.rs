@@ -108,7 +108,8 @@ enum Command {
         /// 项目指标体系（附表用）/ the project framework, for the appended project tables.
         #[arg(long, default_value = "cn-project-2020")]
         project_framework: String,
-        /// 输出文件：.docx（Word，GB/T 9704 公文格式）或 .md / the output file, .docx or .md.
+        /// 输出文件：.docx（Word，GB/T 9704 公文格式）、.pdf（内嵌中文字体）或 .md
+        /// / the output file: .docx, .pdf or .md.
         #[arg(long, short)]
         out: PathBuf,
     },
@@ -318,13 +319,19 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
 评分结果已存入 {}",
                 store.location()
             );
-            for ext in ["md", "docx"] {
+            for ext in ["md", "docx", "pdf"] {
                 let file = out.join(format!(
                     "{}-{}-自评报告.{ext}",
                     data.department.code, data.year
                 ));
-                write_report(&data, &eval, "cn-project-2020", &file)?;
-                println!("\n报告已写出：{}", file.display());
+                match write_report(&data, &eval, "cn-project-2020", &file) {
+                    Ok(()) => println!("\n报告已写出：{}", file.display()),
+                    // Without CJK fonts the PDF alone is skipped, and the reason given.
+                    Err(f) if ext == "pdf" && f.code == 1 => {
+                        println!("\n未写出 PDF：{}", f.message)
+                    }
+                    Err(f) => return Err(f),
+                }
             }
             Ok(())
         }
@@ -504,6 +511,21 @@ fn write_report(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+    let pdf = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if pdf {
+        let fonts = jixiao_report::pdf::find_fonts().map_err(|m| Failure {
+            code: 1,
+            message: m,
+        })?;
+        let bytes = jixiao_report::pdf::write(&doc, &fonts).map_err(|m| Failure {
+            code: 1,
+            message: m,
+        })?;
+        return std::fs::write(file, bytes).map_err(io);
+    }
     if docx {
         let f = std::fs::File::create(file).map_err(io)?;
         jixiao_report::docx::write(&doc, std::io::BufWriter::new(f)).map_err(|e| Failure {

@@ -232,3 +232,73 @@ fn the_word_document_converts_to_pdf_in_libreoffice() {
         assert!(text.contains(&squeeze(phrase)), "not in the PDF: {phrase}");
     }
 }
+
+#[test]
+fn the_pdf_embeds_its_fonts_and_states_the_seed_figures() {
+    let scratch = jixiao_store::testing::Scratch::new("pdf");
+    let pdf = scratch.path("自评报告.pdf");
+    let (code, _, err) = crate::jixiao(&[
+        "report",
+        "examples/baiyun-2021",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let run = |tool: &str| {
+        let o = std::process::Command::new(tool)
+            .arg(&pdf)
+            .args(if tool == "pdftotext" {
+                &["-"][..]
+            } else {
+                &[][..]
+            })
+            .output()
+            .unwrap_or_else(|e| panic!("{tool} (poppler-utils) must be installed: {e}"));
+        assert!(
+            o.status.success(),
+            "{tool}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let info = run("pdfinfo");
+    assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
+    // Every font is embedded, as a subset, with a Unicode map (so text can be copied).
+    let fonts = run("pdffonts");
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert!(r.contains("yes yes yes"), "not embedded: {r}");
+    }
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let text = squeeze(&run("pdftotext"));
+    for phrase in crate::golden::REPORT_PHRASES {
+        assert!(text.contains(&squeeze(phrase)), "not in the PDF: {phrase}");
+    }
+    // Page numbers as GB/T 9704 prints them.
+    assert!(text.contains("—1—") && text.contains("—2—"));
+}
+
+#[test]
+fn without_cjk_fonts_no_pdf_is_written_and_the_reason_is_given() {
+    let scratch = jixiao_store::testing::Scratch::new("nofont");
+    let pdf = scratch.path("r.pdf");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "report",
+            "examples/baiyun-2021",
+            "--out",
+            pdf.to_str().unwrap(),
+        ])
+        .current_dir(crate::root())
+        .env("JIXIAO_FONT_DIR", scratch.dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("找不到写 PDF 所需的中文字体") && err.contains("fonts-noto-cjk"),
+        "{err}"
+    );
+    assert!(!pdf.exists());
+}

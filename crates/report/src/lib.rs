@@ -8,6 +8,7 @@
 
 pub mod document;
 pub mod docx;
+pub mod pdf;
 pub mod template;
 
 use document::{Block, Document, Table};
