@@ -198,8 +198,15 @@ fn the_word_document_states_the_seed_figures_under_the_seed_outline() {
             .all(|l| l.starts_with("  附表 项目支出绩效自评表（")),
         "{rest}"
     );
-    // The score table is a real table.
+    // The score table is a real table; the charts are native Word charts with their data.
     assert!(docx_part(&docx, "word/document.xml").contains("<w:tbl>"));
+    let curve = docx_part(&docx, "word/charts/chart1.xml");
+    assert!(curve.contains("<c:lineChart>") && curve.contains("<c:v>累计执行率</c:v>"));
+    assert_eq!(curve.matches("<c:pt idx=").count(), 2 * 12 + 2 * 12);
+    let scores = docx_part(&docx, "word/charts/chart2.xml");
+    assert!(scores.contains(r#"<c:barDir val="bar"/>"#) && scores.contains("<c:v>1.98</c:v>"));
+    assert!(text.contains("图1 一般公共预算支出月度累计执行率与序时进度"));
+    assert!(text.contains("月度累计支出或全年预算含推定数"));
 }
 
 #[test]
@@ -275,8 +282,10 @@ fn the_pdf_embeds_its_fonts_and_states_the_seed_figures() {
     for phrase in crate::golden::REPORT_PHRASES {
         assert!(text.contains(&squeeze(phrase)), "not in the PDF: {phrase}");
     }
-    // Page numbers as GB/T 9704 prints them.
+    // Page numbers as GB/T 9704 prints them; the charts with their captions and labels.
     assert!(text.contains("—1—") && text.contains("—2—"));
+    assert!(text.contains("图1一般公共预算支出月度累计执行率与序时进度"));
+    assert!(text.contains("图2各项指标得分与分值") && text.contains("12月"));
 }
 
 #[test]

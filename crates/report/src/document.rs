@@ -30,6 +30,45 @@ pub enum Block {
     },
     /// A table.
     Table(Table),
+    /// A chart, with its data (a reader who cannot see it gets the figures as a table).
+    Chart(Chart),
+}
+
+/// The kind of a chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Lines over the categories, e.g. months.
+    Line,
+    /// Bars side by side for each category.
+    Bar,
+}
+
+/// One series of a chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    /// Its name, for the legend.
+    pub name: String,
+    /// One value per category, exact.
+    pub values: Vec<rust_decimal::Decimal>,
+}
+
+/// A chart: categories along the horizontal axis, series of values up the vertical one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// The caption, e.g. 图1 ….
+    pub caption: String,
+    /// Lines or bars.
+    pub kind: ChartKind,
+    /// The categories, e.g. 1月 … 12月.
+    pub categories: Vec<String>,
+    /// The series.
+    pub series: Vec<Series>,
+    /// The values' unit, e.g. % or 分.
+    pub unit: String,
+    /// The top of the vertical axis.
+    pub max: rust_decimal::Decimal,
+    /// A note printed below, e.g. that values are inferred.
+    pub note: Option<String>,
 }
 
 /// A table with an optional unit note above it (单位：万元) and notes below.
@@ -144,6 +183,26 @@ impl Document {
                 Block::Paragraph(p) => out.push_str(&format!("{p}\n\n")),
                 Block::NumberedParagraph { text, .. } => {
                     out.push_str(&format!("{label}{text}\n\n"))
+                }
+                Block::Chart(c) => {
+                    out.push_str(&format!("**{}**\n\n", c.caption));
+                    let mut header = vec![String::new()];
+                    header.extend(c.series.iter().map(|s| format!("{}（{}）", s.name, c.unit)));
+                    out.push_str(&format!("| {} |\n", header.join(" | ")));
+                    out.push_str(&format!("|{}\n", " --- |".repeat(header.len())));
+                    for (i, cat) in c.categories.iter().enumerate() {
+                        let mut row = vec![cat.clone()];
+                        row.extend(c.series.iter().map(|s| {
+                            s.values.get(i).map_or(String::new(), |v| {
+                                jixiao_domain::number::format_decimal(*v, 2, true)
+                            })
+                        }));
+                        out.push_str(&format!("| {} |\n", row.join(" | ")));
+                    }
+                    out.push('\n');
+                    if let Some(n) = &c.note {
+                        out.push_str(&format!("{n}\n\n"));
+                    }
                 }
                 Block::Table(t) => {
                     if !t.caption.is_empty() {

@@ -11,7 +11,7 @@ pub mod docx;
 pub mod pdf;
 pub mod template;
 
-use document::{Block, Document, Table};
+use document::{Block, Chart, ChartKind, Document, Series, Table};
 use jixiao_domain::dataset::DepartmentYear;
 use jixiao_domain::evaluate::{inferred_inputs, Evaluation};
 use jixiao_domain::framework::Status;
@@ -165,6 +165,9 @@ pub fn build(
         s.push_str(t);
     }
     doc.push(Block::Paragraph(s));
+    if let Some(c) = execution_chart(data) {
+        doc.push(Block::Chart(c));
+    }
     if let Some(t) = text(data, "performance_management") {
         doc.push(h(2, "部门整体绩效管理情况"));
         paragraphs(&mut doc, t, data)?;
@@ -203,6 +206,7 @@ pub fn build(
         let _ = write!(s, "其中，{}。", lost.join("；"));
     }
     doc.push(Block::Paragraph(s));
+    doc.push(Block::Chart(score_chart(eval)));
     if eval.provisional || eval.items.iter().any(|i| i.uses_inferred()) {
         let provisional: Vec<&str> = eval
             .items
@@ -332,6 +336,87 @@ pub fn build(
 
 /// The score table of an evaluation: each indicator with its value, weight, score, points
 /// lost and the working; notes list provisional rules and inferred inputs.
+/// The monthly execution curve of the first funding source with monthly figures, against
+/// time progress by day at each month's end; `None` without monthly figures.
+pub fn execution_chart(data: &DepartmentYear) -> Option<Chart> {
+    let e = data
+        .finances
+        .expenditure
+        .iter()
+        .find(|e| e.monthly_cumulative.len() == 12 && e.budget.is_some())?;
+    let budget = e.budget.as_ref()?.full_year();
+    let hundred = Decimal::ONE_HUNDRED;
+    let rates: Vec<Decimal> = e
+        .monthly_cumulative
+        .iter()
+        .map(|m| m.value.ratio_to(budget.value).unwrap_or_default() * hundred)
+        .collect();
+    let year = data.year;
+    let days_in_year = if jixiao_domain::date::is_leap_year(year) {
+        366
+    } else {
+        365
+    };
+    let mut elapsed = 0;
+    let time: Vec<Decimal> = (1..=12)
+        .map(|m| {
+            elapsed += jixiao_domain::date::days_in_month(year, m);
+            Decimal::from(elapsed) * hundred / Decimal::from(days_in_year)
+        })
+        .collect();
+    let inferred =
+        budget.origin.is_inferred() || e.monthly_cumulative.iter().any(|m| m.origin.is_inferred());
+    Some(Chart {
+        caption: format!("图1 {}支出月度累计执行率与序时进度", e.source.label()),
+        kind: ChartKind::Line,
+        categories: (1..=12).map(|m| format!("{m}月")).collect(),
+        series: vec![
+            Series {
+                name: "累计执行率".into(),
+                values: rates,
+            },
+            Series {
+                name: "序时进度".into(),
+                values: time,
+            },
+        ],
+        unit: "%".into(),
+        max: hundred,
+        note: inferred.then(|| {
+            "注：月度累计支出或全年预算含推定数（见数据集说明），执行率随之为推定值。".to_string()
+        }),
+    })
+}
+
+/// Each indicator's score against its points.
+pub fn score_chart(eval: &Evaluation) -> Chart {
+    let max = eval
+        .items
+        .iter()
+        .map(|i| i.weight)
+        .max()
+        .unwrap_or(Decimal::ONE_HUNDRED);
+    Chart {
+        caption: "图2 各项指标得分与分值".into(),
+        kind: ChartKind::Bar,
+        categories: eval.items.iter().map(|i| i.name.clone()).collect(),
+        series: vec![
+            Series {
+                name: "分值".into(),
+                values: eval.items.iter().map(|i| i.weight).collect(),
+            },
+            Series {
+                name: "得分".into(),
+                values: eval.items.iter().map(|i| i.score).collect(),
+            },
+        ],
+        unit: "分".into(),
+        max,
+        note: None,
+    }
+}
+
+/// The score table of an evaluation.
 pub fn score_table(eval: &Evaluation) -> Table {
     let mut rows = Vec::new();
     for item in &eval.items {

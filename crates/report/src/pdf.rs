@@ -10,7 +10,7 @@
 //! fonts-noto-cjk`; elsewhere: `JIXIAO_FONT_DIR`); without them jixiao says so and writes no
 //! PDF, rather than one with missing glyphs. Coordinates are points, as `f32`: layout, not money.
 
-use crate::document::{Block, Document, Table};
+use crate::document::{Block, Chart, ChartKind, Document, Table};
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 use std::collections::BTreeMap;
@@ -146,9 +146,27 @@ struct Run {
     glyphs: Vec<u16>,
 }
 
+/// A chart line: points, width, grey level (0 black), dashed.
+type Stroke = (Vec<(f32, f32)>, f32, f32, bool);
+
 struct Page {
     runs: Vec<Run>,
     lines: Vec<(f32, f32, f32, f32)>,
+    /// Chart lines.
+    paths: Vec<Stroke>,
+    /// Filled boxes: x, y, width, height, grey level.
+    boxes: Vec<(f32, f32, f32, f32, f32)>,
+}
+
+impl Page {
+    fn new() -> Page {
+        Page {
+            runs: Vec::new(),
+            lines: Vec::new(),
+            paths: Vec::new(),
+            boxes: Vec::new(),
+        }
+    }
 }
 
 /// Lays text out with one font's metrics, remembering every glyph used.
@@ -186,10 +204,7 @@ impl<'a> Typesetter<'a> {
             faces,
             used: BTreeMap::new(),
             missing: Default::default(),
-            pages: vec![Page {
-                runs: Vec::new(),
-                lines: Vec::new(),
-            }],
+            pages: vec![Page::new()],
             y: 0.0,
         })
     }
@@ -257,10 +272,7 @@ impl<'a> Typesetter<'a> {
     }
 
     fn new_page(&mut self) {
-        self.pages.push(Page {
-            runs: Vec::new(),
-            lines: Vec::new(),
-        });
+        self.pages.push(Page::new());
         self.y = 0.0;
     }
 
@@ -375,6 +387,144 @@ impl<'a> Typesetter<'a> {
         self.y += LINE * 0.5;
     }
 
+    /// A chart drawn in the text block: a caption, the plot, a legend, and its note.
+    fn chart(&mut self, c: &Chart) {
+        let to_f = |d: &rust_decimal::Decimal| d.to_string().parse::<f32>().unwrap_or(0.0);
+        let max = to_f(&c.max).max(f32::EPSILON);
+        let label_size = 10.0;
+        let height = match c.kind {
+            ChartKind::Line => 220.0,
+            ChartKind::Bar => c.categories.len() as f32 * 16.0 + 40.0,
+        };
+        self.room(LINE * 2.0 + height);
+        self.paragraph(Face::Sans, BODY, LINE, &c.caption, 0.0, Align::Center);
+        let top = self.y;
+        // The legend, above the plot.
+        let mut lx = BLOCK_W / 2.0 - 90.0;
+        for (k, s) in c.series.iter().enumerate() {
+            let y = PAGE_H - TOP - top - 8.0;
+            let grey = if k == 0 { 0.0 } else { 0.55 };
+            match c.kind {
+                ChartKind::Line => self.page().paths.push((
+                    vec![(LEFT + lx, y + 3.0), (LEFT + lx + 20.0, y + 3.0)],
+                    1.5,
+                    grey,
+                    k == 1,
+                )),
+                ChartKind::Bar => self.page().boxes.push((
+                    LEFT + lx,
+                    y,
+                    14.0,
+                    7.0,
+                    if k == 0 { 0.8 } else { 0.3 },
+                )),
+            }
+            self.place(Face::Serif, label_size, lx + 24.0, top + 9.0, &s.name);
+            lx += 24.0 + self.width(Face::Serif, label_size, &s.name) + 20.0;
+        }
+        let plot_top = top + 20.0;
+        match c.kind {
+            ChartKind::Line => {
+                let (x0, x1) = (36.0, BLOCK_W - 8.0);
+                let (y_top, y_bottom) = (plot_top, top + height - 20.0);
+                let at_y = |v: f32| PAGE_H - TOP - (y_bottom - (y_bottom - y_top) * v / max);
+                // Grid and vertical labels: five steps.
+                for k in 0..=5 {
+                    let v = max * k as f32 / 5.0;
+                    let y = at_y(v);
+                    self.page()
+                        .paths
+                        .push((vec![(LEFT + x0, y), (LEFT + x1, y)], 0.3, 0.8, false));
+                    let label = format!("{}{}", v.round(), c.unit);
+                    let w = self.width(Face::Serif, label_size, &label);
+                    self.place(
+                        Face::Serif,
+                        label_size,
+                        x0 - 4.0 - w,
+                        PAGE_H - TOP - y + 3.5,
+                        &label,
+                    );
+                }
+                let n = c.categories.len().max(1);
+                let step = (x1 - x0) / n as f32;
+                for (i, cat) in c.categories.iter().enumerate() {
+                    let w = self.width(Face::Serif, label_size, cat);
+                    let x = x0 + step * (i as f32 + 0.5);
+                    self.place(Face::Serif, label_size, x - w / 2.0, y_bottom + 14.0, cat);
+                }
+                for (k, s) in c.series.iter().enumerate() {
+                    let points: Vec<(f32, f32)> = s
+                        .values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (LEFT + x0 + step * (i as f32 + 0.5), at_y(to_f(v))))
+                        .collect();
+                    self.page()
+                        .paths
+                        .push((points, 1.5, if k == 0 { 0.0 } else { 0.55 }, k == 1));
+                }
+            }
+            ChartKind::Bar => {
+                // Horizontal bars: names on the left, so that long names stay whole.
+                let names_w = c
+                    .categories
+                    .iter()
+                    .map(|n| self.width(Face::Serif, label_size, n))
+                    .fold(0.0, f32::max)
+                    .min(BLOCK_W * 0.45);
+                let (x0, x1) = (names_w + 8.0, BLOCK_W - 30.0);
+                let row = 16.0;
+                for (i, cat) in c.categories.iter().enumerate() {
+                    let y_row = plot_top + row * i as f32;
+                    let shown: String = {
+                        let mut t = String::new();
+                        for ch in cat.chars() {
+                            if self.width(Face::Serif, label_size, &format!("{t}{ch}…")) > names_w
+                            {
+                                t.push('…');
+                                break;
+                            }
+                            t.push(ch);
+                        }
+                        t
+                    };
+                    let w = self.width(Face::Serif, label_size, &shown);
+                    self.place(Face::Serif, label_size, names_w - w, y_row + 11.0, &shown);
+                    for (k, s) in c.series.iter().enumerate() {
+                        let v = s.values.get(i).map_or(0.0, to_f);
+                        let len = (x1 - x0) * v / max;
+                        let y = PAGE_H - TOP - y_row - 4.0 - 6.0 * k as f32 - 5.0;
+                        self.page().boxes.push((
+                            LEFT + x0,
+                            y,
+                            len,
+                            5.0,
+                            if k == 0 { 0.8 } else { 0.3 },
+                        ));
+                        if k + 1 == c.series.len() {
+                            let t = jixiao_domain::number::format_decimal(
+                                s.values.get(i).copied().unwrap_or_default(),
+                                2,
+                                true,
+                            );
+                            self.place(Face::Serif, 8.0, x0 + len + 3.0, y_row + 15.0, &t);
+                        }
+                    }
+                }
+                let y0 = PAGE_H - TOP - plot_top;
+                let y1 = PAGE_H - TOP - (plot_top + row * c.categories.len() as f32);
+                self.page()
+                    .paths
+                    .push((vec![(LEFT + x0, y0), (LEFT + x0, y1)], 0.5, 0.0, false));
+            }
+        }
+        self.y = top + height;
+        if let Some(note) = &c.note {
+            self.paragraph(Face::Serif, TABLE, TABLE_LINE, note, 0.0, Align::Left);
+        }
+        self.y += LINE * 0.5;
+    }
+
     fn cell_lines(&mut self, face: Face, cell: &str, width: f32) -> Vec<String> {
         self.break_lines(face, TABLE, cell, width - 2.0 * CELL_PAD, 0.0)
     }
@@ -471,6 +621,7 @@ pub fn write(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, String> {
                 Align::Left,
             ),
             Block::Table(t) => ts.table(t),
+            Block::Chart(c) => ts.chart(c),
         }
     }
     // Page numbers: 四号, 7 mm below the block, odd pages right and even pages left, one
@@ -615,6 +766,31 @@ fn emit(ts: &Typesetter<'_>, fonts: &Fonts, doc: &Document) -> Vec<u8> {
         if !page.lines.is_empty() {
             content.stroke();
         }
+        for (x, y, w, h, grey) in &page.boxes {
+            content
+                .set_fill_gray(*grey)
+                .rect(*x, *y, *w, *h)
+                .fill_nonzero();
+        }
+        content.set_fill_gray(0.0);
+        for (points, width, grey, dashed) in &page.paths {
+            content.set_line_width(*width).set_stroke_gray(*grey);
+            if *dashed {
+                content.set_dash_pattern([4.0, 3.0], 0.0);
+            }
+            for (i, (x, y)) in points.iter().enumerate() {
+                if i == 0 {
+                    content.move_to(*x, *y);
+                } else {
+                    content.line_to(*x, *y);
+                }
+            }
+            content.stroke();
+            if *dashed {
+                content.set_dash_pattern([], 0.0);
+            }
+        }
+        content.set_stroke_gray(0.0).set_line_width(0.5);
         for run in &page.runs {
             let slot = face_slot(run.face);
             let name = FACES[slot as usize].2;
