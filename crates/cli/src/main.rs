@@ -22,7 +22,7 @@ const AFTER_HELP: &str = "\
   jixiao evaluate examples/baiyun-2021          打印部门整体支出绩效自评得分表
   jixiao evaluate examples/baiyun-2021 --json   同上，JSON 输出
   jixiao evaluate examples/baiyun-2021 --projects   逐个项目按 cn-project-2020 评分
-  jixiao report examples/baiyun-2021 --out 自评报告.md
+  jixiao report examples/baiyun-2021 --out 自评报告.docx   写出自评报告（.docx/.pdf/.html/.md）
   jixiao framework check my-framework.toml      检查自定义指标体系文件
   jixiao import examples/baiyun-2021            把数据集存入库（默认 ./jixiao.db，SQLite）
   jixiao evaluate --department baiyun-zfb --year 2021   从库中读取数据集并评分
@@ -100,16 +100,27 @@ enum Command {
     },
     /// 报告：写出部门整体支出绩效自评报告 — write the narrative self-evaluation report.
     Report {
-        /// 数据集文件夹 / the dataset folder.
-        dataset: PathBuf,
+        /// 数据集文件夹；省略时用 --department 与 --year 从库中读取 / the dataset folder, or
+        /// the store.
+        #[arg(required_unless_present = "department")]
+        dataset: Option<PathBuf>,
+        /// 从库中读取该部门的数据集 / read this department's dataset from the store.
+        #[arg(long, requires = "year", conflicts_with = "dataset")]
+        department: Option<String>,
+        /// 预算年度 / the fiscal year (with --department).
+        #[arg(long)]
+        year: Option<i32>,
+        /// 格式：docx、pdf、html、md（默认按 --out 的扩展名）/ the format (default: from --out).
+        #[arg(long, value_parser = ["docx", "pdf", "html", "md"])]
+        format: Option<String>,
         /// 部门整体指标体系 / the department framework.
         #[arg(long, default_value = "gz-dept-2021")]
         framework: String,
         /// 项目指标体系（附表用）/ the project framework, for the appended project tables.
         #[arg(long, default_value = "cn-project-2020")]
         project_framework: String,
-        /// 输出文件：.docx（Word，GB/T 9704 公文格式）、.pdf（内嵌中文字体）或 .md
-        /// / the output file: .docx, .pdf or .md.
+        /// 输出文件：.docx（Word，GB/T 9704 公文格式）、.pdf（内嵌中文字体）、.html 或 .md
+        /// / the output file: .docx, .pdf, .html or .md.
         #[arg(long, short)]
         out: PathBuf,
     },
@@ -278,12 +289,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(dataset: &Path, framework: &str) -> Result<(DepartmentYear, Framework), Failure> {
-    let data = jixiao_formats::dataset::load(dataset)?;
-    let fw = jixiao_formats::framework::load(framework)?;
-    Ok((data, fw))
-}
-
 fn project_evaluations(data: &DepartmentYear, fw: &Framework) -> Result<Vec<Evaluation>, Failure> {
     data.projects
         .iter()
@@ -319,7 +324,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
 评分结果已存入 {}",
                 store.location()
             );
-            for ext in ["md", "docx", "pdf"] {
+            for ext in ["md", "docx", "pdf", "html"] {
                 let file = out.join(format!(
                     "{}-{}-自评报告.{ext}",
                     data.department.code, data.year
@@ -393,12 +398,29 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
         }
         Command::Report {
             dataset,
+            department,
+            year,
+            format,
             framework,
             project_framework,
             out,
         } => {
-            let (data, fw) = load(&dataset, &framework)?;
+            let data = match (&dataset, &department, year) {
+                (Some(dir), ..) => jixiao_formats::dataset::load(dir)?,
+                (None, Some(d), Some(y)) => {
+                    let mut store = store_cmd::open(database_url)?;
+                    store_cmd::load_dataset(store.as_mut(), d, y)?
+                }
+                _ => unreachable!("clap requires a dataset or --department with --year"),
+            };
+            let fw = jixiao_formats::framework::load(&framework)?;
             let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
+            let out = match format {
+                Some(f) if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case(&f)) => {
+                    out.with_extension(&f)
+                }
+                _ => out,
+            };
             write_report(&data, &eval, &project_framework, &out)?;
             println!(
                 "报告已写出：{}（得分 {}，{}）",
@@ -511,10 +533,15 @@ fn write_report(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
-    let pdf = file
+    let ext = file
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let pdf = ext == "pdf";
+    if ext == "html" {
+        return std::fs::write(file, jixiao_report::html::to_html(&doc)).map_err(io);
+    }
     if pdf {
         let fonts = jixiao_report::pdf::find_fonts().map_err(|m| Failure {
             code: 1,

@@ -311,3 +311,49 @@ fn without_cjk_fonts_no_pdf_is_written_and_the_reason_is_given() {
     );
     assert!(!pdf.exists());
 }
+
+#[test]
+fn the_html_page_and_the_store_give_the_same_report() {
+    let scratch = jixiao_store::testing::Scratch::new("html");
+    let html = scratch.path("r.html");
+    let (code, _, err) = crate::jixiao(&[
+        "report",
+        "examples/baiyun-2021",
+        "--out",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for phrase in crate::golden::REPORT_PHRASES {
+        assert!(page.contains(phrase), "not in the page: {phrase}");
+    }
+    assert_eq!(page.matches("<svg").count(), 2, "two charts");
+    assert!(page.contains("<h2>一、基本情况</h2>") && page.contains("<h3>（一）部门概况</h3>"));
+    // From the store, by department and year, with the format named: the same page.
+    let db = scratch.path("s.db");
+    let db = db.to_str().unwrap();
+    assert_eq!(
+        crate::jixiao(&["--database-url", db, "import", "examples/baiyun-2021"]).0,
+        0
+    );
+    let again = scratch.path("again");
+    let (code, _, err) = crate::jixiao(&[
+        "--database-url",
+        db,
+        "report",
+        "--department",
+        "baiyun-zfb",
+        "--year",
+        "2021",
+        "--format",
+        "html",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(again.with_extension("html")).unwrap(),
+        page
+    );
+}

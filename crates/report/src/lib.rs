@@ -8,6 +8,7 @@
 
 pub mod document;
 pub mod docx;
+pub mod html;
 pub mod pdf;
 pub mod template;
 
