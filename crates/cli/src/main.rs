@@ -113,6 +113,10 @@ enum Command {
         /// 格式：docx、pdf、html、md（默认按 --out 的扩展名）/ the format (default: from --out).
         #[arg(long, value_parser = ["docx", "pdf", "html", "md"])]
         format: Option<String>,
+        /// 措辞模板文件夹：其中 report.toml 的句式替换默认措辞（见 templates/report.toml）
+        /// / a folder whose report.toml rewords the report.
+        #[arg(long)]
+        template_dir: Option<PathBuf>,
         /// 部门整体指标体系 / the department framework.
         #[arg(long, default_value = "gz-dept-2021")]
         framework: String,
@@ -329,7 +333,8 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     "{}-{}-自评报告.{ext}",
                     data.department.code, data.year
                 ));
-                match write_report(&data, &eval, "cn-project-2020", &file) {
+                let wording = jixiao_report::wording::Wording::default();
+                match write_report(&data, &eval, "cn-project-2020", &file, &wording) {
                     Ok(()) => println!("\n报告已写出：{}", file.display()),
                     // Without CJK fonts the PDF alone is skipped, and the reason given.
                     Err(f) if ext == "pdf" && f.code == 1 => {
@@ -401,10 +406,18 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             department,
             year,
             format,
+            template_dir,
             framework,
             project_framework,
             out,
         } => {
+            let wording = match &template_dir {
+                Some(dir) => jixiao_report::wording::Wording::load(dir).map_err(|p| Failure {
+                    code: 1,
+                    message: format!("措辞模板有 {} 个问题：\n{}", p.len(), p.join("\n")),
+                })?,
+                None => jixiao_report::wording::Wording::default(),
+            };
             let data = match (&dataset, &department, year) {
                 (Some(dir), ..) => jixiao_formats::dataset::load(dir)?,
                 (None, Some(d), Some(y)) => {
@@ -421,7 +434,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 }
                 _ => out,
             };
-            write_report(&data, &eval, &project_framework, &out)?;
+            write_report(&data, &eval, &project_framework, &out, &wording)?;
             println!(
                 "报告已写出：{}（得分 {}，{}）",
                 out.display(),
@@ -515,10 +528,11 @@ fn write_report(
     eval: &Evaluation,
     project_framework: &str,
     file: &Path,
+    wording: &jixiao_report::wording::Wording,
 ) -> Result<(), Failure> {
     let pfw = jixiao_formats::framework::load(project_framework)?;
     let projects = project_evaluations(data, &pfw)?;
-    let doc = jixiao_report::build(data, eval, &projects).map_err(|e| Failure {
+    let doc = jixiao_report::build_with(data, eval, &projects, wording).map_err(|e| Failure {
         code: 1,
         message: format!("无法生成报告：{e}"),
     })?;

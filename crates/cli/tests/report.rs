@@ -357,3 +357,50 @@ fn the_html_page_and_the_store_give_the_same_report() {
         page
     );
 }
+
+#[test]
+fn a_template_folder_rewords_the_report_without_recompiling() {
+    let scratch = jixiao_store::testing::Scratch::new("wording");
+    std::fs::write(
+        scratch.path("report.toml"),
+        "format = \"jixiao-report-wording/1\"\n\
+         result = \"经自评，本部门得分{score}分，评价等级为“{grade}”。\"\n",
+    )
+    .unwrap();
+    let out = scratch.path("r.md");
+    let (code, _, err) = crate::jixiao(&[
+        "report",
+        "examples/baiyun-2021",
+        "--template-dir",
+        scratch.dir().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        md.contains("经自评，本部门得分99.45分，评价等级为“优”。"),
+        "{md}"
+    );
+    // Keys left out keep the default wording.
+    assert!(md.contains("部门整体财政资金收入8,024.86万元"));
+    // A placeholder the sentence cannot have, or a key jixiao does not know, is reported.
+    std::fs::write(
+        scratch.path("report.toml"),
+        "format = \"jixiao-report-wording/1\"\nresult = \"得分{points}\"\nmotto = \"x\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = crate::jixiao(&[
+        "report",
+        "examples/baiyun-2021",
+        "--template-dir",
+        scratch.dir().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("“result”中的 {points} 无法填写") && err.contains("不认识的句式“motto”"),
+        "{err}"
+    );
+}

@@ -11,6 +11,7 @@ pub mod docx;
 pub mod html;
 pub mod pdf;
 pub mod template;
+pub mod wording;
 
 use document::{Block, Chart, ChartKind, Document, Series, Table};
 use jixiao_domain::dataset::DepartmentYear;
@@ -67,6 +68,16 @@ pub fn build(
     eval: &Evaluation,
     projects: &[Evaluation],
 ) -> Result<Document, ReportError> {
+    build_with(data, eval, projects, &wording::Wording::default())
+}
+
+/// Builds the report with the sentence patterns of `w` (see [`wording`]).
+pub fn build_with(
+    data: &DepartmentYear,
+    eval: &Evaluation,
+    projects: &[Evaluation],
+    w: &wording::Wording,
+) -> Result<Document, ReportError> {
     let dept = &data.department;
     let year = data.year;
     let mut doc = Document::default();
@@ -74,9 +85,9 @@ pub fn build(
         level,
         text: t.to_string(),
     };
-    doc.push(Block::Title(format!(
-        "{}{year}年部门整体支出绩效自评报告",
-        dept.name
+    doc.push(Block::Title(w.fill(
+        "title",
+        &[("department", &dept.name), ("year", &year.to_string())],
     )));
     if let Some(t) = text(data, "opening") {
         paragraphs(&mut doc, t, data)?;
@@ -91,10 +102,13 @@ pub fn build(
         .iter()
         .find(|u| u.kind == UnitKind::OwnLevel)
         .map_or_else(|| format!("{}（本级）", dept.name), |u| u.name.clone());
-    let mut s = format!(
-        "{own}设{}个内设机构：{}。",
-        dept.organs.len(),
-        dept.organs.join("、")
+    let mut s = w.fill(
+        "organs",
+        &[
+            ("unit", &own),
+            ("count", &dept.organs.len().to_string()),
+            ("organs", &dept.organs.join("、")),
+        ],
     );
     for kind in [UnitKind::Administrative, UnitKind::Institution] {
         let subs: Vec<&str> = dept
@@ -103,13 +117,14 @@ pub fn build(
             .map(|u| u.name.as_str())
             .collect();
         if !subs.is_empty() {
-            let _ = write!(
-                s,
-                "下属{}{}个：{}。",
-                kind.label(),
-                subs.len(),
-                subs.join("、")
-            );
+            s.push_str(&w.fill(
+                "subordinates",
+                &[
+                    ("kind", kind.label()),
+                    ("count", &subs.len().to_string()),
+                    ("units", &subs.join("、")),
+                ],
+            ));
         }
     }
     doc.push(Block::Paragraph(s));
@@ -126,41 +141,48 @@ pub fn build(
     }
     doc.push(h(2, "部门整体收支情况"));
     let fin = &data.finances;
-    let mut s = format!(
-        "部门整体财政资金收入{}",
-        fin.total_income().format_wan_unit()
-    );
     let parts: Vec<String> = fin
         .income
         .iter()
         .map(|i| {
-            format!(
-                "{}收入{}",
-                i.source.label(),
-                i.actual.value.format_wan_unit()
+            w.fill(
+                "income_part",
+                &[
+                    ("source", i.source.label()),
+                    ("amount", &i.actual.value.format_wan_unit()),
+                ],
             )
         })
         .collect();
-    let _ = write!(s, "，其中{}。", parts.join("，"));
-    let _ = write!(
-        s,
-        "部门整体财政资金支出{}",
-        fin.total_expenditure().format_wan_unit()
+    let mut s = w.fill(
+        "income",
+        &[
+            ("total", &fin.total_income().format_wan_unit()),
+            ("parts", &parts.join("，")),
+        ],
     );
     let parts: Vec<String> = fin
         .expenditure
         .iter()
         .map(|e| {
-            format!(
-                "{}支出{}",
-                e.source.label(),
-                e.total.value.format_wan_unit()
+            w.fill(
+                "expenditure_part",
+                &[
+                    ("source", e.source.label()),
+                    ("amount", &e.total.value.format_wan_unit()),
+                ],
             )
         })
         .collect();
-    let _ = write!(s, "，其中{}。", parts.join("，"));
+    s.push_str(&w.fill(
+        "expenditure",
+        &[
+            ("total", &fin.total_expenditure().format_wan_unit()),
+            ("parts", &parts.join("，")),
+        ],
+    ));
     if let Some(r) = fin.total_expenditure().ratio_to(fin.total_income()) {
-        let _ = write!(s, "收支比率为{}。", format_percent(r));
+        s.push_str(&w.fill("ratio", &[("ratio", &format_percent(r))]));
     }
     if let Some(t) = text(data, "income_expenditure_comment") {
         s.push_str(t);
@@ -180,21 +202,28 @@ pub fn build(
     let mut s = text(data, "evaluation_opening")
         .unwrap_or_default()
         .to_string();
-    let _ = write!(
-        s,
-        "本部门整体支出绩效自评结果为“{}”，绩效自评得分为{}分。",
-        eval.grade_label,
-        format_score_prose(eval.total)
-    );
+    s.push_str(&w.fill(
+        "result",
+        &[
+            ("grade", &eval.grade_label),
+            ("score", &format_score_prose(eval.total)),
+        ],
+    ));
     let lost: Vec<String> = eval
         .items
         .iter()
         .filter(|i| i.score < i.weight)
         .map(|i| {
-            let mut p = format!("{}得分{}分", i.name, format_score_prose(i.score));
+            let mut p = w.fill(
+                "lost_item",
+                &[("name", &i.name), ("score", &format_score_prose(i.score))],
+            );
             if i.status != Status::Provisional {
                 if let Some(v) = &i.value {
-                    let _ = write!(p, "，{}达到{}", i.name, v);
+                    p.push_str(&w.fill(
+                        "lost_value",
+                        &[("name", &i.name), ("value", &v.to_string())],
+                    ));
                 }
             }
             if let Some(c) = text(data, &format!("comment.{}", i.id)) {
@@ -204,7 +233,7 @@ pub fn build(
         })
         .collect();
     if !lost.is_empty() {
-        let _ = write!(s, "其中，{}。", lost.join("；"));
+        s.push_str(&w.fill("lost", &[("items", &lost.join("；"))]));
     }
     doc.push(Block::Paragraph(s));
     doc.push(Block::Chart(score_chart(eval)));
@@ -215,17 +244,20 @@ pub fn build(
             .filter(|i| i.status == Status::Provisional && i.score < i.weight)
             .map(|i| i.name.as_str())
             .collect();
-        let mut note = format!(
-            "说明：本次评分采用指标体系“{}”（{}）",
-            eval.framework_title, eval.framework_id
+        let mut note = w.fill(
+            "note",
+            &[("title", &eval.framework_title), ("id", &eval.framework_id)],
         );
         if eval.provisional {
-            note.push_str("，该体系为暂定");
+            note.push_str(&w.fill("note_provisional", &[]));
         }
         if !provisional.is_empty() {
-            let _ = write!(note, "，其中{}的评分规则为暂定", provisional.join("、"));
+            note.push_str(&w.fill(
+                "note_provisional_rules",
+                &[("names", &provisional.join("、"))],
+            ));
         }
-        note.push_str("；部分输入为推定数，逐项依据见附表。");
+        note.push_str(&w.fill("note_inferred", &[]));
         doc.push(Block::Paragraph(note));
     }
     let completion = eval
@@ -246,21 +278,32 @@ pub fn build(
         if !p.summary.is_empty() {
             s.push_str(&template::fill(&p.summary, data, Some(p)).map_err(ReportError)?);
         }
-        let _ = write!(
-            s,
-            "{year}年该项目预算数{}{}，实际执行数{}{}",
-            budget.value.format_wan_unit(),
-            budget.origin.mark(),
-            p.executed.value.format_wan_unit(),
-            p.executed.origin.mark()
-        );
+        s.push_str(&w.fill(
+            "project",
+            &[
+                ("year", &year.to_string()),
+                (
+                    "budget",
+                    &format!("{}{}", budget.value.format_wan_unit(), budget.origin.mark()),
+                ),
+                (
+                    "executed",
+                    &format!(
+                        "{}{}",
+                        p.executed.value.format_wan_unit(),
+                        p.executed.origin.mark()
+                    ),
+                ),
+            ],
+        ));
         if let Some(rate) = p.execution_rate() {
-            let _ = write!(
-                s,
-                "，预算执行率达到{}，{}。",
-                format_percent_prose(rate),
-                completion_phrase(rate)
-            );
+            s.push_str(&w.fill(
+                "project_rate",
+                &[
+                    ("rate", &format_percent_prose(rate)),
+                    ("completion", completion_phrase(rate)),
+                ],
+            ));
         } else {
             s.push('。');
         }
@@ -278,15 +321,27 @@ pub fn build(
             } else {
                 ""
             };
-            let mut s = format!(
-                "{year}年该项目预算数{adjusted}为{}{}，实际执行数为{}{}",
-                budget.value.format_wan_unit(),
-                budget.origin.mark(),
-                p.executed.value.format_wan_unit(),
-                p.executed.origin.mark()
+            let mut s = w.fill(
+                "key_project",
+                &[
+                    ("year", &year.to_string()),
+                    ("adjusted", adjusted),
+                    (
+                        "budget",
+                        &format!("{}{}", budget.value.format_wan_unit(), budget.origin.mark()),
+                    ),
+                    (
+                        "executed",
+                        &format!(
+                            "{}{}",
+                            p.executed.value.format_wan_unit(),
+                            p.executed.origin.mark()
+                        ),
+                    ),
+                ],
             );
             if let Some(rate) = p.execution_rate() {
-                let _ = write!(s, "，完成预算的{}", format_percent_prose(rate));
+                s.push_str(&w.fill("key_project_rate", &[("rate", &format_percent_prose(rate))]));
             }
             s.push('。');
             doc.push(Block::Paragraph(s));
@@ -335,8 +390,6 @@ pub fn build(
     Ok(doc)
 }
 
-/// The score table of an evaluation: each indicator with its value, weight, score, points
-/// lost and the working; notes list provisional rules and inferred inputs.
 /// The monthly execution curve of the first funding source with monthly figures, against
 /// time progress by day at each month's end; `None` without monthly figures.
 pub fn execution_chart(data: &DepartmentYear) -> Option<Chart> {
@@ -417,7 +470,8 @@ pub fn score_chart(eval: &Evaluation) -> Chart {
     }
 }
 
-/// The score table of an evaluation.
+/// The score table of an evaluation: each indicator with its value, weight, score, points
+/// lost and the working; notes list provisional rules and inferred inputs.
 pub fn score_table(eval: &Evaluation) -> Table {
     let mut rows = Vec::new();
     for item in &eval.items {
