@@ -404,3 +404,30 @@ fn a_template_folder_rewords_the_report_without_recompiling() {
         "{err}"
     );
 }
+
+#[test]
+fn project_tables_follow_the_ministry_template() {
+    let scratch = jixiao_store::testing::Scratch::new("mof");
+    let docx = seed_docx(scratch.dir());
+    let doc = docx_part(&docx, "word/document.xml");
+    // RULES.md §1.8: merged label cells, the funds block, goal, indicators, total.
+    assert!(
+        doc.contains(r#"<w:gridSpan w:val="8"/>"#),
+        "项目名称 spans the table"
+    );
+    let text: String = docx_paragraphs(&doc)
+        .into_iter()
+        .map(|(_, t)| format!("{t}\n"))
+        .collect();
+    for label in [
+        "项目支出绩效自评表（2021年度）",
+        "项目名称\n文书档案规范化处理入馆\n",
+        "年度资金总额",
+        "年度总体目标",
+        "偏差原因分析及改进措施",
+        "≥4529件（推定）",
+        "总分",
+    ] {
+        assert!(text.contains(label), "missing {label}");
+    }
+}

@@ -82,8 +82,31 @@ pub struct Table {
     pub header: Vec<String>,
     /// Rows of cells.
     pub rows: Vec<Vec<String>>,
+    /// For each row, how many grid columns each cell covers (empty: one each). The grid has
+    /// as many columns as the header, or as the widest row when there is no header.
+    pub spans: Vec<Vec<usize>>,
     /// Notes printed below.
     pub notes: Vec<String>,
+}
+
+impl Table {
+    /// How many grid columns the table has.
+    pub fn columns(&self) -> usize {
+        self.header.len().max(
+            (0..self.rows.len())
+                .map(|r| self.spans_of(r).iter().sum())
+                .max()
+                .unwrap_or(0),
+        )
+    }
+
+    /// The spans of row `r`: one per cell.
+    pub fn spans_of(&self, r: usize) -> Vec<usize> {
+        match self.spans.get(r) {
+            Some(s) if s.len() == self.rows[r].len() => s.clone(),
+            _ => vec![1; self.rows[r].len()],
+        }
+    }
 }
 
 /// A document: a sequence of blocks.
@@ -212,20 +235,23 @@ impl Document {
                         out.push_str(&format!("{unit}\n\n"));
                     }
                     let cell = |c: &str| c.replace('|', "\\|").replace('\n', " ");
-                    out.push_str(&format!(
-                        "| {} |\n",
-                        t.header
-                            .iter()
-                            .map(|h| cell(h))
-                            .collect::<Vec<_>>()
-                            .join(" | ")
-                    ));
-                    out.push_str(&format!("|{}\n", " --- |".repeat(t.header.len())));
-                    for row in &t.rows {
-                        out.push_str(&format!(
-                            "| {} |\n",
-                            row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
-                        ));
+                    let columns = t.columns();
+                    let header: Vec<String> = if t.header.is_empty() {
+                        vec![String::new(); columns]
+                    } else {
+                        t.header.iter().map(|h| cell(h)).collect()
+                    };
+                    out.push_str(&format!("| {} |\n", header.join(" | ")));
+                    out.push_str(&format!("|{}\n", " --- |".repeat(columns)));
+                    for (r, row) in t.rows.iter().enumerate() {
+                        // Markdown has no merged cells: a wide cell is followed by empty ones.
+                        let mut cells = Vec::new();
+                        for (c, span) in row.iter().zip(t.spans_of(r)) {
+                            cells.push(cell(c));
+                            cells
+                                .extend(std::iter::repeat_n(String::new(), span.saturating_sub(1)));
+                        }
+                        out.push_str(&format!("| {} |\n", cells.join(" | ")));
                     }
                     out.push('\n');
                     for n in &t.notes {

@@ -85,7 +85,7 @@ fn table(t: &Table) -> String {
     if let Some(unit) = &t.unit_note {
         x.push_str(&paragraph("UnitNote", unit));
     }
-    let columns = t.header.len().max(1);
+    let columns = t.columns().max(1);
     // The text block is 156 mm wide; columns share it evenly.
     let width = mm(156) / columns as u32;
     x.push_str(
@@ -95,23 +95,31 @@ fn table(t: &Table) -> String {
         x.push_str(&format!(r#"<w:gridCol w:w="{width}"/>"#));
     }
     x.push_str("</w:tblGrid>");
-    let row = |cells: &[String], header: bool| {
+    let row = |cells: &[String], spans: &[usize], header: bool| {
         let mut r = String::from("<w:tr>");
         if header {
             r = String::from(r#"<w:tr><w:trPr><w:tblHeader/></w:trPr>"#);
         }
-        for c in cells {
+        for (c, span) in cells.iter().zip(spans) {
+            let merge = if *span > 1 {
+                format!(r#"<w:gridSpan w:val="{span}"/>"#)
+            } else {
+                String::new()
+            };
             r.push_str(&format!(
-                r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{}</w:tc>"#,
+                r#"<w:tc><w:tcPr><w:tcW w:w="{}" w:type="dxa"/>{merge}<w:vAlign w:val="center"/></w:tcPr>{}</w:tc>"#,
+                width * *span as u32,
                 paragraph(if header { "TableHeader" } else { "TableText" }, c)
             ));
         }
         r.push_str("</w:tr>");
         r
     };
-    x.push_str(&row(&t.header, true));
-    for r in &t.rows {
-        x.push_str(&row(r, false));
+    if !t.header.is_empty() {
+        x.push_str(&row(&t.header, &vec![1; t.header.len()], true));
+    }
+    for (i, r) in t.rows.iter().enumerate() {
+        x.push_str(&row(r, &t.spans_of(i), false));
     }
     x.push_str("</w:tbl>");
     for n in &t.notes {

@@ -41,15 +41,22 @@ fn table(t: &Table) -> String {
     if !t.caption.is_empty() {
         x.push_str(&format!("<caption>{}</caption>", esc(&t.caption)));
     }
-    x.push_str("<thead><tr>");
-    for h in &t.header {
-        x.push_str(&format!("<th>{}</th>", esc(h)));
+    if !t.header.is_empty() {
+        x.push_str("<thead><tr>");
+        for h in &t.header {
+            x.push_str(&format!("<th>{}</th>", esc(h)));
+        }
+        x.push_str("</tr></thead>");
     }
-    x.push_str("</tr></thead><tbody>");
-    for r in &t.rows {
+    x.push_str("<tbody>");
+    for (i, r) in t.rows.iter().enumerate() {
         x.push_str("<tr>");
-        for c in r {
-            x.push_str(&format!("<td>{}</td>", esc(c)));
+        for (c, span) in r.iter().zip(t.spans_of(i)) {
+            if span > 1 {
+                x.push_str(&format!(r#"<td colspan="{span}">{}</td>"#, esc(c)));
+            } else {
+                x.push_str(&format!("<td>{}</td>", esc(c)));
+            }
         }
         x.push_str("</tr>");
     }

@@ -385,7 +385,11 @@ pub fn build_with(
             "附表 项目支出绩效自评表（{}）",
             pe.subject
         )));
-        doc.push(Block::Table(score_table(pe)));
+        let table = match data.projects.iter().find(|p| pe.subject.contains(&p.name)) {
+            Some(p) => project_table(pe, p, data)?,
+            None => score_table(pe),
+        };
+        doc.push(Block::Table(table));
     }
     Ok(doc)
 }
@@ -470,6 +474,166 @@ pub fn score_chart(eval: &Evaluation) -> Chart {
     }
 }
 
+/// A project's self-evaluation table in the layout of the MoF template attached to
+/// 财预〔2020〕10号 (RULES.md §1.8): project, department and unit; funds with the execution
+/// rate and its score; the annual goal and what was achieved; each three-level indicator with
+/// its target, actual value, points, score and the deviation note; the total. How each score
+/// was reached follows as notes, so that every number explains itself.
+pub fn project_table(
+    pe: &Evaluation,
+    p: &jixiao_domain::project::Project,
+    data: &DepartmentYear,
+) -> Result<Table, ReportError> {
+    let item = |name: &str| pe.items.iter().find(|i| i.id == name || i.name == name);
+    let unit = p
+        .unit
+        .as_ref()
+        .and_then(|u| data.department.unit(u))
+        .map_or_else(|| data.department.name.clone(), |u| u.name.clone());
+    let wan = |f: &jixiao_domain::provenance::Sourced<jixiao_domain::money::Fen>| {
+        format!("{}{}", f.value.format_wan(), f.origin.mark())
+    };
+    let budget = p.budget.full_year();
+    let initial = p.budget.initial().map_or_else(|| "—".to_string(), wan);
+    let exec = item("execution_rate");
+    let rate = p
+        .execution_rate()
+        .map_or_else(|| "—".to_string(), format_percent);
+    let achieved = if p.summary.is_empty() {
+        "见下列绩效指标完成情况".to_string()
+    } else {
+        template::fill(&p.summary, data, Some(p)).map_err(ReportError)?
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut spans: Vec<Vec<usize>> = Vec::new();
+    let mut push = |cells: Vec<String>, s: Vec<usize>| {
+        rows.push(cells);
+        spans.push(s);
+    };
+    push(vec!["项目名称".into(), p.name.clone()], vec![1, 8]);
+    push(
+        vec![
+            "主管部门".into(),
+            data.department.name.clone(),
+            "实施单位".into(),
+            unit,
+        ],
+        vec![1, 4, 1, 3],
+    );
+    push(
+        [
+            "项目资金（万元）",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ]
+        .map(String::from)
+        .to_vec(),
+        vec![3, 1, 1, 1, 1, 1, 1],
+    );
+    push(
+        vec![
+            "年度资金总额".into(),
+            initial,
+            wan(budget),
+            wan(&p.executed),
+            exec.map_or_else(|| "—".into(), |i| format_score(i.weight)),
+            rate,
+            exec.map_or_else(|| "—".into(), |i| format_score(i.score)),
+        ],
+        vec![3, 1, 1, 1, 1, 1, 1],
+    );
+    push(
+        ["年度总体目标", "预期目标", "实际完成情况"]
+            .map(String::from)
+            .to_vec(),
+        vec![1, 4, 4],
+    );
+    push(vec![String::new(), p.goal.clone(), achieved], vec![1, 4, 4]);
+    push(
+        [
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ]
+        .map(String::from)
+        .to_vec(),
+        vec![1; 9],
+    );
+    // A value with its unit, then its inferred mark: ≥4529件（推定）.
+    let number = |v: &jixiao_domain::provenance::Sourced<Decimal>, unit: &str| {
+        format!("{}{unit}{}", v.value.normalize(), v.origin.mark())
+    };
+    for ind in &p.indicators {
+        let scored = item(&ind.name);
+        let target = ind.target.as_ref().map_or_else(
+            || "定性".to_string(),
+            |t| format!("{}{}", ind.operator.symbol(), number(t, &ind.unit)),
+        );
+        let actual = match (&ind.actual, &ind.judgement) {
+            (Some(a), _) => number(a, &ind.unit),
+            (None, Some(j)) => j.level.label().to_string(),
+            _ => "—".into(),
+        };
+        push(
+            vec![
+                String::new(),
+                ind.level1.label().to_string(),
+                ind.level2.clone(),
+                ind.name.clone(),
+                target,
+                actual,
+                format!(
+                    "{}{}",
+                    format_score(ind.weight.value),
+                    ind.weight.origin.mark()
+                ),
+                scored.map_or_else(|| "—".into(), |i| format_score(i.score)),
+                ind.deviation_note.clone().unwrap_or_default(),
+            ],
+            vec![1; 9],
+        );
+    }
+    push(
+        vec![
+            "总分".into(),
+            format_score(pe.max_total),
+            format_score(pe.total),
+            format!("评价等级：{}", pe.grade_label),
+        ],
+        vec![6, 1, 1, 1],
+    );
+    let mut notes: Vec<String> = pe
+        .items
+        .iter()
+        .map(|i| {
+            let mut n = format!("{}：{}", i.name, i.working);
+            if let Some(r) = &i.loss_reason {
+                let _ = write!(n, "；扣分原因：{r}");
+            }
+            n
+        })
+        .collect();
+    notes.extend(score_table(pe).notes);
+    Ok(Table {
+        caption: format!("项目支出绩效自评表（{}年度）", data.year),
+        unit_note: None,
+        header: Vec::new(),
+        rows,
+        spans,
+        notes,
+    })
+}
+
 /// The score table of an evaluation: each indicator with its value, weight, score, points
 /// lost and the working; notes list provisional rules and inferred inputs.
 pub fn score_table(eval: &Evaluation) -> Table {
@@ -525,6 +689,7 @@ pub fn score_table(eval: &Evaluation) -> Table {
     }
     notes.extend(eval.warnings.iter().cloned());
     Table {
+        spans: Vec::new(),
         caption: format!("{}（{}）", eval.subject, eval.framework_title),
         unit_note: None,
         header: [

@@ -335,14 +335,30 @@ impl<'a> Typesetter<'a> {
         if let Some(unit) = &t.unit_note {
             self.paragraph(Face::Serif, 14.0, LINE * 0.8, unit, 0.0, Align::Right);
         }
-        let n = t.header.len().max(1);
+        let n = t.columns().max(1);
         // Column widths: never narrower than a column's longest unbreakable word (a figure
         // such as 10.00 must not be split), otherwise as wide as its widest cell allows,
         // shared out so that the table fills the text block.
         let mut least = vec![TABLE * 2.0; n];
         let mut natural = vec![TABLE * 2.0; n];
-        for row in std::iter::once(&t.header).chain(&t.rows) {
-            for (i, cell) in row.iter().enumerate().take(n) {
+        let spanned: Vec<(Vec<String>, Vec<usize>)> =
+            std::iter::once((t.header.clone(), vec![1; t.header.len()]))
+                .chain(
+                    t.rows
+                        .iter()
+                        .enumerate()
+                        .map(|(r, row)| (row.clone(), t.spans_of(r))),
+                )
+                .collect();
+        for (row, spans) in &spanned {
+            // Only cells of one column say how wide that column must be.
+            let mut col = 0;
+            for (cell, span) in row.iter().zip(spans) {
+                let i = col;
+                col += span;
+                if *span != 1 || i >= n {
+                    continue;
+                }
                 let words: Vec<String> = cell
                     .split(|c: char| !is_word(c))
                     .filter(|w| !w.is_empty())
@@ -373,13 +389,19 @@ impl<'a> Typesetter<'a> {
             least.iter().map(|w| w * BLOCK_W / sum_least).collect()
         };
         let header = t.header.clone();
-        self.row(&header, &widths, Face::Sans);
-        for r in &t.rows {
-            if self.row_height(r, &widths) + self.y > BLOCK_H {
+        let header_spans = vec![1; header.len()];
+        if !header.is_empty() {
+            self.row(&header, &header_spans, &widths, Face::Sans);
+        }
+        for (i, r) in t.rows.iter().enumerate() {
+            let spans = t.spans_of(i);
+            if self.row_height(r, &spans, &widths) + self.y > BLOCK_H {
                 self.new_page();
-                self.row(&header, &widths, Face::Sans);
+                if !header.is_empty() {
+                    self.row(&header, &header_spans, &widths, Face::Sans);
+                }
             }
-            self.row(r, &widths, Face::Serif);
+            self.row(r, &spans, &widths, Face::Serif);
         }
         for note in &t.notes {
             self.paragraph(Face::Serif, TABLE, TABLE_LINE, note, 0.0, Align::Left);
@@ -529,22 +551,39 @@ impl<'a> Typesetter<'a> {
         self.break_lines(face, TABLE, cell, width - 2.0 * CELL_PAD, 0.0)
     }
 
-    fn row_height(&mut self, cells: &[String], widths: &[f32]) -> f32 {
+    /// The width of each cell of a row: the columns it spans, added.
+    fn cell_widths(spans: &[usize], widths: &[f32]) -> Vec<f32> {
+        let mut col = 0;
+        spans
+            .iter()
+            .map(|s| {
+                let w = widths[col.min(widths.len())..(col + s).min(widths.len())]
+                    .iter()
+                    .sum();
+                col += s;
+                w
+            })
+            .collect()
+    }
+
+    fn row_height(&mut self, cells: &[String], spans: &[usize], widths: &[f32]) -> f32 {
+        let cell_w = Self::cell_widths(spans, widths);
         let lines = cells
             .iter()
-            .zip(widths)
+            .zip(&cell_w)
             .map(|(c, w)| self.cell_lines(Face::Serif, c, *w).len())
             .max()
             .unwrap_or(1);
         lines as f32 * TABLE_LINE + 2.0 * CELL_PAD
     }
 
-    fn row(&mut self, cells: &[String], widths: &[f32], face: Face) {
-        let h = self.row_height(cells, widths);
+    fn row(&mut self, cells: &[String], spans: &[usize], widths: &[f32], face: Face) {
+        let h = self.row_height(cells, spans, widths);
         self.room(h);
         let top = self.y;
         let mut x = 0.0;
-        for (cell, w) in cells.iter().zip(widths) {
+        let cell_w = Self::cell_widths(spans, widths);
+        for (cell, w) in cells.iter().zip(&cell_w) {
             let lines = self.cell_lines(face, cell, *w);
             let block = lines.len() as f32 * TABLE_LINE;
             let mut y = top + (h - block) / 2.0;
@@ -563,7 +602,7 @@ impl<'a> Typesetter<'a> {
         page.lines.push((LEFT, y1, LEFT + BLOCK_W, y1));
         let mut x = LEFT;
         page.lines.push((x, y0, x, y1));
-        for w in widths {
+        for w in &cell_w {
             x += w;
             page.lines.push((x, y0, x, y1));
         }
