@@ -140,7 +140,11 @@ fn body(doc: &Document) -> (String, Vec<&Chart>) {
                 &format!("Heading{}", (*level).clamp(1, 4)),
                 &format!("{label}{text}"),
             )),
-            Block::PlainHeading(t) => x.push_str(&paragraph("Heading1", t)),
+            // An appended table starts on a page of its own.
+            Block::PlainHeading(t) => x.push_str(&format!(
+                r#"<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pageBreakBefore/><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr>{}</w:p>"#,
+                run(t)
+            )),
             Block::Paragraph(t) => x.push_str(&paragraph("Normal", t)),
             Block::NumberedParagraph { text, .. } => {
                 x.push_str(&paragraph("Normal", &format!("{label}{text}")))
