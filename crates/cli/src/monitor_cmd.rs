@@ -372,11 +372,40 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
                     message: m,
                 })?;
             }
+            Some(ext @ ("docx" | "pdf")) => {
+                let title = format!("{year}年预算执行情况通报（截至 {as_of}）");
+                let doc = jixiao_exchange::notice::document(&t, c, &title);
+                let io = |m: String| Failure {
+                    code: 3,
+                    message: m,
+                };
+                if ext == "docx" {
+                    let f = std::fs::File::create(out)
+                        .map_err(|e| io(format!("无法写出 {}：{e}", out.display())))?;
+                    jixiao_report::docx::write(&doc, std::io::BufWriter::new(f))
+                        .map_err(|e| io(format!("无法写出 {}：{e}", out.display())))?;
+                } else {
+                    let fonts = jixiao_report::pdf::find_fonts().map_err(|m| Failure {
+                        code: 1,
+                        message: m,
+                    })?;
+                    let bytes = jixiao_report::pdf::write(&doc, &fonts).map_err(|m| Failure {
+                        code: 1,
+                        message: m,
+                    })?;
+                    std::fs::write(out, bytes)
+                        .map_err(|e| io(format!("无法写出 {}：{e}", out.display())))?;
+                }
+            }
             Some("csv") => write_csv(out, &t).map_err(|e| Failure {
                 code: 3,
                 message: format!("无法写出 {}：{e}", out.display()),
             })?,
-            _ => return Err(usage("--out 应以 .xlsx（通报）或 .csv（明细）结尾".into())),
+            _ => {
+                return Err(usage(
+                    "--out 应以 .xlsx、.docx 或 .pdf（通报）或 .csv（明细）结尾".into(),
+                ))
+            }
         }
         println!("已写出 {}", out.display());
     }

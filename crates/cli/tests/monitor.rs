@@ -270,6 +270,23 @@ fn monitoring_over_the_store_agrees_with_the_batch_at_every_date() {
             jixiao_exchange::source::sheet_names(&book).unwrap(),
             ["通报", "低于下限", "月度曲线"]
         );
+        // And as a Word document, in the official format.
+        let word = scratch.path(&format!("通报-{backend}.docx"));
+        let (code, _, err) = jixiao(&[
+            "--database-url",
+            &url,
+            "monitor",
+            "--as-of",
+            "2021-09-30",
+            "--out",
+            s(&word),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&word).unwrap()).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert!(xml.contains("各部门执行进度排名") && xml.contains("单位：万元"));
     });
 }
 

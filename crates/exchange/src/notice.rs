@@ -41,6 +41,119 @@ pub fn light(w: Warning) -> &'static str {
     }
 }
 
+/// The notice's opening sentence: the overall position, and how many lines are ahead of time
+/// progress and below the floor.
+pub fn summary(t: &Table, config: &Config) -> String {
+    let time = t.time.fraction();
+    let total_budget: i128 = t.lines.iter().map(|l| l.budget).sum();
+    let total_exec: i128 = t.lines.iter().map(|l| l.executed).sum();
+    let overall_rate = (total_budget != 0).then(|| {
+        Decimal::from_i128_with_scale(total_exec, 0)
+            / Decimal::from_i128_with_scale(total_budget, 0)
+    });
+    let below = t
+        .lines
+        .iter()
+        .filter(|l| l.rate().is_some_and(|r| r < config.floor))
+        .count();
+    let ahead = t
+        .lines
+        .iter()
+        .filter(|l| l.rate().is_some_and(|r| r >= time))
+        .count();
+    format!(
+        "截至 {}，预算 {} 万元，已支出 {} 万元，执行率 {}，序时进度 {}，{}序时进度 {} 个百分点。{}个{}中，{} 个达到序时进度，{} 个执行率低于 {}。",
+        t.as_of,
+        wan(total_budget),
+        wan(total_exec),
+        pct(overall_rate),
+        format_percent(time),
+        if overall_rate.is_some_and(|r| r >= time) { "超过" } else { "低于" },
+        overall_rate
+            .map(|r| format_decimal(((r - time) * Decimal::ONE_HUNDRED).abs(), 2, true))
+            .unwrap_or_else(|| "—".into()),
+        t.lines.len(),
+        t.level.label(),
+        ahead,
+        below,
+        format_percent(config.floor)
+    )
+}
+
+/// The notice as a document (for Word and PDF): the opening sentence, the ranking with each
+/// line's light, and the lines below the floor.
+pub fn document(t: &Table, config: &Config, title: &str) -> jixiao_report::document::Document {
+    use jixiao_report::document::{Block, Document, Table as DocTable};
+    let time = t.time.fraction();
+    let mut doc = Document::default();
+    doc.push(Block::Title(title.to_string()));
+    doc.push(Block::Paragraph(summary(t, config)));
+    let row = |i: usize, l: &Line| {
+        vec![
+            (i + 1).to_string(),
+            l.key.clone(),
+            wan(l.budget),
+            wan(l.executed),
+            pct(l.rate()),
+            gap(l, time),
+            light(l.warning).to_string(),
+            format!("{}/{}", l.red, l.yellow),
+        ]
+    };
+    let header = [
+        "排名",
+        t.level.label(),
+        "预算",
+        "已支出",
+        "执行率",
+        "差距（百分点）",
+        "预警",
+        "红/黄项目",
+    ]
+    .map(String::from)
+    .to_vec();
+    doc.push(Block::Heading {
+        level: 1,
+        text: format!("各{}执行进度排名", t.level.label()),
+    });
+    doc.push(Block::Table(DocTable {
+        caption: String::new(),
+        unit_note: Some("单位：万元".into()),
+        header: header.clone(),
+        rows: t.lines.iter().enumerate().map(|(i, l)| row(i, l)).collect(),
+        spans: Vec::new(),
+        notes: vec![format!("序时进度 {}。", format_percent(time))],
+    }));
+    let below: Vec<Vec<String>> = t
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.rate().is_some_and(|r| r < config.floor))
+        .map(|(i, l)| row(i, l))
+        .collect();
+    doc.push(Block::Heading {
+        level: 1,
+        text: format!(
+            "执行率低于{}的{}",
+            format_percent(config.floor),
+            t.level.label()
+        ),
+    });
+    if below.is_empty() {
+        doc.push(Block::Paragraph("无。".into()));
+    } else {
+        doc.push(Block::Table(DocTable {
+            caption: String::new(),
+            unit_note: Some("单位：万元".into()),
+            header,
+            rows: below,
+            spans: Vec::new(),
+            notes: Vec::new(),
+        }));
+    }
+    doc
+}
+
 /// Writes the notice for `table` (usually at department or unit level).
 pub fn write(path: &Path, table: &Table, config: &Config, title: &str) -> Result<(), String> {
     write_inner(path, table, config, title).map_err(|e| format!("无法写出 {}：{e}", path.display()))
@@ -65,12 +178,6 @@ fn write_inner(path: &Path, t: &Table, config: &Config, title: &str) -> Result<(
         Warning::NoBudget => None,
     };
     let time = t.time.fraction();
-    let total_budget: i128 = t.lines.iter().map(|l| l.budget).sum();
-    let total_exec: i128 = t.lines.iter().map(|l| l.executed).sum();
-    let overall_rate = (total_budget != 0).then(|| {
-        Decimal::from_i128_with_scale(total_exec, 0)
-            / Decimal::from_i128_with_scale(total_budget, 0)
-    });
 
     let ws = wb.add_worksheet().set_name("通报")?;
     ws.set_column_width(0, 8)?;
@@ -79,33 +186,7 @@ fn write_inner(path: &Path, t: &Table, config: &Config, title: &str) -> Result<(
         ws.set_column_width(c, 14)?;
     }
     ws.write_string_with_format(0, 0, title, &bold)?;
-    let below = t
-        .lines
-        .iter()
-        .filter(|l| l.rate().is_some_and(|r| r < config.floor))
-        .count();
-    let ahead = t
-        .lines
-        .iter()
-        .filter(|l| l.rate().is_some_and(|r| r >= time))
-        .count();
-    let summary = format!(
-        "截至 {}，预算 {} 万元，已支出 {} 万元，执行率 {}，序时进度 {}，{}序时进度 {} 个百分点。{}个{}中，{} 个达到序时进度，{} 个执行率低于 {}。",
-        t.as_of,
-        wan(total_budget),
-        wan(total_exec),
-        pct(overall_rate),
-        format_percent(time),
-        if overall_rate.is_some_and(|r| r >= time) { "超过" } else { "低于" },
-        overall_rate
-            .map(|r| format_decimal(((r - time) * Decimal::ONE_HUNDRED).abs(), 2, true))
-            .unwrap_or_else(|| "—".into()),
-        t.lines.len(),
-        t.level.label(),
-        ahead,
-        below,
-        format_percent(config.floor)
-    );
+    let summary = summary(t, config);
     ws.write_string(1, 0, &summary)?;
     ws.write_string(2, 0, "单位：万元")?;
     let headers = [
