@@ -72,16 +72,8 @@ enum Command {
     },
     /// 评分：打印得分表 — score a dataset and print the score table.
     Evaluate {
-        /// 数据集文件夹（含 department.toml 等）；省略时用 --department 与 --year 从库中读取。
-        /// The dataset folder; omit it to read the dataset from the store.
-        #[arg(required_unless_present = "department")]
-        dataset: Option<PathBuf>,
-        /// 从库中读取该部门的数据集 / read this department's dataset from the store.
-        #[arg(long, requires = "year", conflicts_with = "dataset")]
-        department: Option<String>,
-        /// 预算年度 / the fiscal year (with --department).
-        #[arg(long)]
-        year: Option<i32>,
+        #[command(flatten)]
+        source: DatasetSource,
         /// 把评分结果（每项的值、得分、扣分原因）存入库 / save the result in the store.
         #[arg(long)]
         save: bool,
@@ -100,16 +92,8 @@ enum Command {
     },
     /// 报告：写出部门整体支出绩效自评报告 — write the narrative self-evaluation report.
     Report {
-        /// 数据集文件夹；省略时用 --department 与 --year 从库中读取 / the dataset folder, or
-        /// the store.
-        #[arg(required_unless_present = "department")]
-        dataset: Option<PathBuf>,
-        /// 从库中读取该部门的数据集 / read this department's dataset from the store.
-        #[arg(long, requires = "year", conflicts_with = "dataset")]
-        department: Option<String>,
-        /// 预算年度 / the fiscal year (with --department).
-        #[arg(long)]
-        year: Option<i32>,
+        #[command(flatten)]
+        source: DatasetSource,
         /// 格式：docx、pdf、html、md（默认按 --out 的扩展名）/ the format (default: from --out).
         #[arg(long, value_parser = ["docx", "pdf", "html", "md"])]
         format: Option<String>,
@@ -234,6 +218,35 @@ enum Command {
     },
 }
 
+/// Where a department's year comes from: a dataset folder, or the store.
+#[derive(clap::Args)]
+struct DatasetSource {
+    /// 数据集文件夹（含 department.toml 等）；省略时用 --department 与 --year 从库中读取。
+    /// The dataset folder; omit it to read the dataset from the store.
+    #[arg(required_unless_present = "department")]
+    dataset: Option<PathBuf>,
+    /// 从库中读取该部门的数据集 / read this department's dataset from the store.
+    #[arg(long, requires = "year", conflicts_with = "dataset")]
+    department: Option<String>,
+    /// 预算年度 / the fiscal year (with --department).
+    #[arg(long)]
+    year: Option<i32>,
+}
+
+impl DatasetSource {
+    /// Reads the department's year from the folder, or from the store at `database_url`.
+    fn load(&self, database_url: Option<&str>) -> Result<DepartmentYear, Failure> {
+        match (&self.dataset, &self.department, self.year) {
+            (Some(dir), ..) => Ok(jixiao_formats::dataset::load(dir)?),
+            (None, Some(d), Some(y)) => {
+                let mut store = store_cmd::open(database_url)?;
+                store_cmd::load_dataset(store.as_mut(), d, y)
+            }
+            _ => unreachable!("clap requires a dataset or --department with --year"),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum FrameworkAction {
     /// 列出内置指标体系 / list the shipped frameworks.
@@ -346,23 +359,18 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             Ok(())
         }
         Command::Evaluate {
-            dataset,
-            department,
-            year,
+            source,
             save,
             framework,
             json,
             projects,
             project_framework,
         } => {
-            let mut store = match (&department, save) {
-                (Some(_), _) | (None, true) => Some(store_cmd::open(database_url)?),
-                _ => None,
-            };
-            let data = match (&dataset, &department, year, store.as_mut()) {
-                (Some(dir), ..) => jixiao_formats::dataset::load(dir)?,
-                (None, Some(d), Some(y), Some(s)) => store_cmd::load_dataset(s.as_mut(), d, y)?,
-                _ => unreachable!("clap requires a dataset or --department with --year"),
+            let data = source.load(database_url)?;
+            let mut store = if save {
+                Some(store_cmd::open(database_url)?)
+            } else {
+                None
             };
             if projects {
                 let fw = jixiao_formats::framework::load(&project_framework)?;
@@ -402,9 +410,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             Ok(())
         }
         Command::Report {
-            dataset,
-            department,
-            year,
+            source,
             format,
             template_dir,
             framework,
@@ -418,14 +424,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 })?,
                 None => jixiao_report::wording::Wording::default(),
             };
-            let data = match (&dataset, &department, year) {
-                (Some(dir), ..) => jixiao_formats::dataset::load(dir)?,
-                (None, Some(d), Some(y)) => {
-                    let mut store = store_cmd::open(database_url)?;
-                    store_cmd::load_dataset(store.as_mut(), d, y)?
-                }
-                _ => unreachable!("clap requires a dataset or --department with --year"),
-            };
+            let data = source.load(database_url)?;
             let fw = jixiao_formats::framework::load(&framework)?;
             let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
             let out = match format {
@@ -536,46 +535,44 @@ fn write_report(
         code: 1,
         message: format!("无法生成报告：{e}"),
     })?;
-    let io = |e: std::io::Error| Failure {
+    write_document(&doc, file)
+}
+
+/// Writes a document in the format its file name says: .docx, .pdf, .html, else Markdown.
+pub(crate) fn write_document(
+    doc: &jixiao_report::document::Document,
+    file: &Path,
+) -> Result<(), Failure> {
+    let io = |e: &dyn std::fmt::Display| Failure {
         code: 3,
         message: format!("无法写出 {}：{e}", file.display()),
     };
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        std::fs::create_dir_all(dir).map_err(|e| io(&e))?;
     }
-    let docx = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
     let ext = file
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    let pdf = ext == "pdf";
-    if ext == "html" {
-        return std::fs::write(file, jixiao_report::html::to_html(&doc)).map_err(io);
-    }
-    if pdf {
-        let fonts = jixiao_report::pdf::find_fonts().map_err(|m| Failure {
-            code: 1,
-            message: m,
-        })?;
-        let bytes = jixiao_report::pdf::write(&doc, &fonts).map_err(|m| Failure {
-            code: 1,
-            message: m,
-        })?;
-        return std::fs::write(file, bytes).map_err(io);
-    }
-    if docx {
-        let f = std::fs::File::create(file).map_err(io)?;
-        jixiao_report::docx::write(&doc, std::io::BufWriter::new(f)).map_err(|e| Failure {
-            code: 3,
-            message: format!("无法写出 {}：{e}", file.display()),
-        })?;
-        Ok(())
-    } else {
-        std::fs::write(file, doc.to_markdown()).map_err(io)
+    match ext.as_str() {
+        "html" => std::fs::write(file, jixiao_report::html::to_html(doc)).map_err(|e| io(&e)),
+        "pdf" => {
+            let fail = |m: String| Failure {
+                code: 1,
+                message: m,
+            };
+            let fonts = jixiao_report::pdf::find_fonts().map_err(fail)?;
+            let bytes = jixiao_report::pdf::write(doc, &fonts).map_err(fail)?;
+            std::fs::write(file, bytes).map_err(|e| io(&e))
+        }
+        "docx" => {
+            let f = std::fs::File::create(file).map_err(|e| io(&e))?;
+            jixiao_report::docx::write(doc, std::io::BufWriter::new(f))
+                .map(|_| ())
+                .map_err(|e| io(&e))
+        }
+        _ => std::fs::write(file, doc.to_markdown()).map_err(|e| io(&e)),
     }
 }
 

@@ -372,30 +372,9 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
                     message: m,
                 })?;
             }
-            Some(ext @ ("docx" | "pdf")) => {
+            Some("docx" | "pdf") => {
                 let title = format!("{year}年预算执行情况通报（截至 {as_of}）");
-                let doc = jixiao_exchange::notice::document(&t, c, &title);
-                let io = |m: String| Failure {
-                    code: 3,
-                    message: m,
-                };
-                if ext == "docx" {
-                    let f = std::fs::File::create(out)
-                        .map_err(|e| io(format!("无法写出 {}：{e}", out.display())))?;
-                    jixiao_report::docx::write(&doc, std::io::BufWriter::new(f))
-                        .map_err(|e| io(format!("无法写出 {}：{e}", out.display())))?;
-                } else {
-                    let fonts = jixiao_report::pdf::find_fonts().map_err(|m| Failure {
-                        code: 1,
-                        message: m,
-                    })?;
-                    let bytes = jixiao_report::pdf::write(&doc, &fonts).map_err(|m| Failure {
-                        code: 1,
-                        message: m,
-                    })?;
-                    std::fs::write(out, bytes)
-                        .map_err(|e| io(format!("无法写出 {}：{e}", out.display())))?;
-                }
+                crate::write_document(&jixiao_exchange::notice::document(&t, c, &title), out)?;
             }
             Some("csv") => write_csv(out, &t).map_err(|e| Failure {
                 code: 3,

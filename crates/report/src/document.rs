@@ -146,6 +146,17 @@ pub fn chinese_numeral(n: usize) -> String {
 }
 
 impl Document {
+    /// The title, or '' when there is none.
+    pub fn title(&self) -> &str {
+        self.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Title(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .unwrap_or("")
+    }
+
     /// Appends a block.
     pub fn push(&mut self, block: Block) {
         self.blocks.push(block);

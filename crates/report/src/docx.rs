@@ -395,14 +395,7 @@ fn core_xml(title: &str) -> String {
 
 /// Writes `doc` as a .docx into `out`.
 pub fn write<W: Write + Seek>(doc: &Document, out: W) -> zip::result::ZipResult<W> {
-    let title = doc
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Title(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .unwrap_or("");
+    let title = doc.title();
     let (body_xml, charts) = body(doc);
     let mut types = CONTENT_TYPES_HEAD.to_string();
     let mut rels = DOCUMENT_RELS_HEAD.to_string();

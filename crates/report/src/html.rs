@@ -167,14 +167,7 @@ pub fn svg(c: &Chart) -> String {
 
 /// Renders `doc` as a complete HTML page.
 pub fn to_html(doc: &Document) -> String {
-    let title = doc
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Title(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .unwrap_or("");
+    let title = doc.title();
     let mut x = format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
         esc(title)

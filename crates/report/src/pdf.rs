@@ -862,14 +862,7 @@ fn emit(ts: &Typesetter<'_>, fonts: &Fonts, doc: &Document) -> Vec<u8> {
         .kids(page_refs.iter().copied())
         .count(page_refs.len() as i32);
     pdf.catalog(catalog).pages(tree);
-    let title = doc
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Title(t) => Some(t.clone()),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let title = doc.title().to_string();
     pdf.document_info(info)
         .title(pdf_writer::TextStr(&title))
         .creator(pdf_writer::TextStr("jixiao"));
