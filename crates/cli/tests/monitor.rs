@@ -290,22 +290,32 @@ fn monitoring_over_the_store_agrees_with_the_batch_at_every_date() {
     });
 }
 
-#[test]
-fn conventions_and_key_projects_change_the_warnings_as_documented() {
-    let scratch = Scratch::new("conventions");
-    let db = scratch.path("c.db");
+/// A folder with the two units and two projects of the bad-input fixtures, and these files.
+fn small_data(scratch: &Scratch, files: &[(&str, &str)]) -> PathBuf {
     let dir = scratch.path("data");
     std::fs::create_dir_all(&dir).unwrap();
     let base = root().join("crates/cli/tests/data/bad-inputs/base");
     for f in ["units.csv", "projects.csv"] {
         std::fs::copy(base.join(f), dir.join(f)).unwrap();
     }
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn conventions_and_key_projects_change_the_warnings_as_documented() {
+    let scratch = Scratch::new("conventions");
+    let db = scratch.path("c.db");
     // A1: budget 520,000.00; by the end of June 156,000.00 spent: exactly 30%.
-    std::fs::write(
-        dir.join("payments.csv"),
-        "payment_id,project_code,pay_date,amount\nC1,A1,2021-02-10,100000.00\nC2,A1,2021-06-30,56000.00\nC3,A2,2021-03-01,40000.00\n",
-    )
-    .unwrap();
+    let dir = small_data(
+        &scratch,
+        &[(
+            "payments.csv",
+            "payment_id,project_code,pay_date,amount\nC1,A1,2021-02-10,100000.00\nC2,A1,2021-06-30,56000.00\nC3,A2,2021-03-01,40000.00\n",
+        )],
+    );
     assert_eq!(jixiao(&["--database-url", s(&db), "import", s(&dir)]).0, 0);
     let warning_of_a1 = |config: &str| -> String {
         let cfg = scratch.path("m.toml");
@@ -452,25 +462,22 @@ fn forecasts_use_prior_years_and_say_when_they_cannot() {
 fn dual_monitoring_checks_reports_and_flags_divergence() {
     let scratch = Scratch::new("dual");
     let db = scratch.path("d.db");
-    let dir = scratch.path("data");
-    std::fs::create_dir_all(&dir).unwrap();
-    let base = root().join("crates/cli/tests/data/bad-inputs/base");
-    for f in ["units.csv", "projects.csv"] {
-        std::fs::copy(base.join(f), dir.join(f)).unwrap();
-    }
     // A1 (budget 520,000.00) has spent 80% by the end of June.
-    std::fs::write(
-        dir.join("payments.csv"),
-        "payment_id,project_code,pay_date,amount\nD1,A1,2021-03-10,416000.00\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("targets.csv"),
-        "project_code,indicator_code,level1,level2,name,direction,target,actual,weight\n\
-         A1,I1,产出指标,数量指标,完成事项数量,ge,100,,45\n\
-         A1,I2,产出指标,质量指标,验收合格率,ge,10,,45\n",
-    )
-    .unwrap();
+    let dir = small_data(
+        &scratch,
+        &[
+            (
+                "payments.csv",
+                "payment_id,project_code,pay_date,amount\nD1,A1,2021-03-10,416000.00\n",
+            ),
+            (
+                "targets.csv",
+                "project_code,indicator_code,level1,level2,name,direction,target,actual,weight\n\
+                 A1,I1,产出指标,数量指标,完成事项数量,ge,100,,45\n\
+                 A1,I2,产出指标,质量指标,验收合格率,ge,10,,45\n",
+            ),
+        ],
+    );
     assert_eq!(jixiao(&["--database-url", s(&db), "import", s(&dir)]).0, 0);
     let before = jixiao_store::open(&jixiao_store::Location::Sqlite(db.clone()))
         .unwrap()
