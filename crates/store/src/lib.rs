@@ -302,9 +302,33 @@ const DIGEST_QUERIES: [(&str, &str); 9] = [
 /// The monthly sums as written back: `project_execution (project_id, m01, …, m12)`.
 pub(crate) const MONTH_COLUMNS: &str = "m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12";
 
+/// A fast hash for project ids: the map is private and its keys are the store's own ids,
+/// so no resistance to crafted collisions is needed; this runs once per payment.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHash(u64);
+
+impl std::hash::Hasher for IdHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7cc1_b727_220a_95);
+        }
+    }
+
+    fn write_i64(&mut self, v: i64) {
+        self.0 = (v as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(26);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Each project's new payments by month, by project id.
+pub(crate) type MonthSums = HashMap<i64, [i64; 12], std::hash::BuildHasherDefault<IdHash>>;
+
 /// Adds a payment to a project's monthly sums.
 pub(crate) fn add_to_month(
-    months: &mut HashMap<i64, [i64; 12]>,
+    months: &mut MonthSums,
     project_id: i64,
     date: jixiao_domain::date::Date,
     amount: i64,

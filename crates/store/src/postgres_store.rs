@@ -10,7 +10,7 @@
 use crate::migrations::{too_new, LEDGER, MIGRATIONS};
 use crate::records::{self, *};
 use crate::{
-    add_to_month, digest_with, execution_sql, now_utc, progress_sql, Location, Result, Store,
+    add_to_month, digest_with, MonthSums, execution_sql, now_utc, progress_sql, Location, Result, Store,
     StoreError, Transaction, MONTH_COLUMNS,
 };
 use jixiao_domain::money::Fen;
@@ -130,9 +130,10 @@ impl Store for PostgresStore {
             direct: true,
             direct_rows: 0,
             fresh: [true; 2],
-            months: HashMap::new(),
-            chunk_months: HashMap::new(),
+            months: MonthSums::default(),
+
             keeps_months: self.level >= 3,
+            chunk_rows: Vec::new(),
         }))
     }
 
@@ -420,12 +421,14 @@ struct PostgresTx<'a> {
     direct_rows: u64,
     /// Whether projects, and indicators, still go straight in (none met a stored key yet).
     fresh: [bool; 2],
-    /// New payments summed by project and month: those written, and those of the chunk on
-    /// its way (counted only once the chunk is in).
-    months: HashMap<i64, [i64; 12]>,
-    chunk_months: HashMap<i64, [i64; 12]>,
+    /// New payments summed by project and month: those written directly, and those of the
+    /// chunk on its way (taken back should it fail).
+    months: MonthSums,
+
     /// Whether the store has monthly sums (migration 3) to keep.
     keeps_months: bool,
+    /// The payments of the chunk on its way: project, month, amount.
+    chunk_rows: Vec<(i64, u8, i64)>,
 }
 
 /// Appends one row in `COPY … FROM STDIN` text format; `None` is SQL NULL.
@@ -529,22 +532,22 @@ impl<'a> PostgresTx<'a> {
                 Ok(n) => {
                     chunk.commit()?;
                     self.direct_rows += n;
-                    for (project, m) in self.chunk_months.drain() {
-                        let total = self.months.entry(project).or_insert([0; 12]);
-                        for (t, x) in total.iter_mut().zip(m) {
-                            *t += x;
-                        }
-                    }
                 }
                 Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
                     chunk.rollback()?;
                     self.direct = false;
+                    // The chunk's payments were counted as they came; they are not in.
+                    for &(project, month, amount) in &self.chunk_rows {
+                        if let Some(m) = self.months.get_mut(&project) {
+                            m[usize::from(month) - 1] -= amount;
+                        }
+                    }
                 }
                 Err(e) => return Err(e.into()),
             }
         }
         // Staged payments are summed by the database once it knows which are new.
-        self.chunk_months.clear();
+        self.chunk_rows.clear();
         if !self.direct {
             if !self.staging {
                 self.t()?.batch_execute(
@@ -753,7 +756,12 @@ impl Transaction for PostgresTx<'_> {
     }
 
     fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()> {
-        add_to_month(&mut self.chunk_months, p.project_id, p.pay_date, p.amount.0);
+        if self.direct {
+            // Counted now, in the one map; taken back if the chunk cannot go in directly.
+            add_to_month(&mut self.months, p.project_id, p.pay_date, p.amount.0);
+            self.chunk_rows
+                .push((p.project_id, p.pay_date.month() as u8, p.amount.0));
+        }
         // COPY's binary format: the server converts nothing, which is most of its work.
         let b = &mut self.staged;
         b.extend_from_slice(&6i16.to_be_bytes());

@@ -7,7 +7,7 @@
 use crate::migrations::{too_new, LEDGER, MIGRATIONS};
 use crate::records::{self, *};
 use crate::{
-    add_to_month, digest_with, execution_sql, now_utc, progress_sql, Location, Result, Store,
+    add_to_month, digest_with, MonthSums, execution_sql, now_utc, progress_sql, Location, Result, Store,
     StoreError, Transaction, MONTH_COLUMNS,
 };
 use jixiao_domain::money::Fen;
@@ -129,7 +129,7 @@ impl Store for SqliteStore {
             conn: &self.conn,
             insert_payment: None,
             find_payment: None,
-            months: HashMap::new(),
+            months: MonthSums::default(),
             keeps_months: self.level >= 3,
             batch,
             summary: PaymentSummary::default(),
@@ -407,7 +407,7 @@ struct SqliteTx<'a> {
     insert_payment: Option<rusqlite::Statement<'a>>,
     find_payment: Option<rusqlite::Statement<'a>>,
     /// This import's new payments summed by project and month.
-    months: HashMap<i64, [i64; 12]>,
+    months: MonthSums,
     /// Whether the store has monthly sums (migration 3) to keep.
     keeps_months: bool,
     batch: i64,
