@@ -7,8 +7,8 @@
 use crate::migrations::{too_new, LEDGER, MIGRATIONS};
 use crate::records::{self, *};
 use crate::{
-    add_to_month, digest_with, MonthSums, execution_sql, now_utc, progress_sql, Location, Result, Store,
-    StoreError, Transaction, MONTH_COLUMNS,
+    add_to_month, digest_with, execution_sql, now_utc, progress_sql, Location, MonthSums, Result,
+    Store, StoreError, Transaction, MONTH_COLUMNS,
 };
 use jixiao_domain::money::Fen;
 use rusqlite::{params, Connection, OptionalExtension};
