@@ -302,31 +302,51 @@ const DIGEST_QUERIES: [(&str, &str); 9] = [
 /// The monthly sums as written back: `project_execution (project_id, m01, …, m12)`.
 pub(crate) const MONTH_COLUMNS: &str = "m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12";
 
-/// A fast hash for project ids: the map is private and its keys are the store's own ids,
-/// so no resistance to crafted collisions is needed; this runs once per payment.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct IdHash(u64);
+/// Each project's new payments by month, by project id: a dense table for the ids a store
+/// hands out (small integers), so that adding a payment touches one place in memory, and a
+/// map for any other.
+#[derive(Default)]
+pub(crate) struct MonthSums {
+    dense: Vec<[i64; 12]>,
+    used: Vec<bool>,
+    sparse: HashMap<i64, [i64; 12]>,
+}
 
-impl std::hash::Hasher for IdHash {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+/// Ids below this are kept in the dense table (at most 96 MB of sums).
+const DENSE_IDS: i64 = 1 << 20;
+
+impl MonthSums {
+    /// The sums of `project_id`, created at zero.
+    pub(crate) fn entry(&mut self, project_id: i64) -> &mut [i64; 12] {
+        if (0..DENSE_IDS).contains(&project_id) {
+            let i = project_id as usize;
+            if i >= self.dense.len() {
+                let len = (i + 1).next_power_of_two();
+                self.dense.resize(len, [0; 12]);
+                self.used.resize(len, false);
+            }
+            self.used[i] = true;
+            &mut self.dense[i]
+        } else {
+            self.sparse.entry(project_id).or_insert([0; 12])
         }
     }
 
-    fn write_i64(&mut self, v: i64) {
-        self.0 = (v as u64)
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(26);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+    /// Every project with sums, and its sums.
+    pub(crate) fn drain(&mut self) -> Vec<(i64, [i64; 12])> {
+        let mut out: Vec<(i64, [i64; 12])> = self
+            .dense
+            .iter()
+            .zip(&self.used)
+            .enumerate()
+            .filter(|(_, (_, used))| **used)
+            .map(|(i, (m, _))| (i as i64, *m))
+            .collect();
+        out.extend(self.sparse.drain());
+        *self = MonthSums::default();
+        out
     }
 }
-
-/// Each project's new payments by month, by project id.
-pub(crate) type MonthSums = HashMap<i64, [i64; 12], std::hash::BuildHasherDefault<IdHash>>;
 
 /// Adds a payment to a project's monthly sums.
 pub(crate) fn add_to_month(
@@ -335,7 +355,7 @@ pub(crate) fn add_to_month(
     date: jixiao_domain::date::Date,
     amount: i64,
 ) {
-    months.entry(project_id).or_insert([0; 12])[date.month() as usize - 1] += amount;
+    months.entry(project_id)[date.month() as usize - 1] += amount;
 }
 
 /// The SQL that reads execution rows for a year (`?1`/`$1` is the year); both backends.

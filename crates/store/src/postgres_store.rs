@@ -538,9 +538,7 @@ impl<'a> PostgresTx<'a> {
                     self.direct = false;
                     // The chunk's payments were counted as they came; they are not in.
                     for &(project, month, amount) in &self.chunk_rows {
-                        if let Some(m) = self.months.get_mut(&project) {
-                            m[usize::from(month) - 1] -= amount;
-                        }
+                        self.months.entry(project)[usize::from(month) - 1] -= amount;
                     }
                 }
                 Err(e) => return Err(e.into()),
@@ -895,7 +893,7 @@ impl Transaction for PostgresTx<'_> {
             return Ok(summary);
         }
         let mut b = Vec::new();
-        for (project, m) in std::mem::take(&mut self.months) {
+        for (project, m) in self.months.drain() {
             let mut fields = vec![project.to_string()];
             fields.extend(m.iter().map(i64::to_string));
             row(
@@ -996,8 +994,7 @@ impl PostgresTx<'_> {
             )?;
             for r in new_by_month {
                 let month: i32 = r.get(1);
-                self.months.entry(r.get(0)).or_insert([0; 12])[month as usize - 1] +=
-                    r.get::<_, i64>(2);
+                self.months.entry(r.get(0))[month as usize - 1] += r.get::<_, i64>(2);
             }
             summary.inserted += self.t()?.execute(
                 "INSERT INTO payments (payment_id, project_id, pay_date, amount, batch_id, source_row)

@@ -598,7 +598,7 @@ impl Transaction for SqliteTx<'_> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ))?;
-        for (project, m) in std::mem::take(&mut self.months) {
+        for (project, m) in self.months.drain() {
             stmt.execute(params![
                 project, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11]
             ])?;
