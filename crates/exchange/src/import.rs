@@ -393,6 +393,28 @@ fn store_targets(
         .collect())
 }
 
+/// A fast hash for project codes looked up once per payment: the map is private and its keys
+/// come from the store, so no resistance to crafted collisions is needed.
+#[derive(Default, Clone, Copy)]
+struct CodeHash(u64);
+
+impl std::hash::Hasher for CodeHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(23) ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+type CodeMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<CodeHash>>;
+
 /// Payments read and checked, on their way to the store.
 struct Batch {
     ids: String,
@@ -411,7 +433,7 @@ struct Batch {
 /// What the payment reader needs to check a row.
 struct PaymentCheck<'a> {
     fiscal: i32,
-    ids: &'a HashMap<String, i64>,
+    ids: &'a CodeMap<i64>,
     in_file: &'a HashMap<String, u64>,
     in_store: &'a HashSet<String>,
 }
@@ -455,7 +477,6 @@ fn read_payments(
         let project = rows.cell(&rec, c_project);
         let date = cell::date(rows.cell(&rec, c_date));
         let amount = cell::money(rows.cell(&rec, c_amount));
-        let known = check.in_file.contains_key(project) || check.in_store.contains(project);
         match (check.ids.get(project), date, amount) {
             (Some(&project_id), Ok(d), Ok(a)) if !id.is_empty() && d.year() == fiscal => {
                 if clean {
@@ -479,7 +500,8 @@ fn read_payments(
                         rows.at(c_project),
                         "项目编码不能为空".into(),
                     ));
-                } else if !known {
+                } else if !check.in_file.contains_key(project) && !check.in_store.contains(project)
+                {
                     found.push(rows.origin.problem(
                         n,
                         rows.at(c_project),
@@ -773,10 +795,10 @@ pub fn import(
         }
         report.rows.push((PROJECTS.label, written));
     }
-    let ids = if year.is_some() && found.is_empty() {
-        tx.project_ids(fiscal)?
+    let ids: CodeMap<i64> = if year.is_some() && found.is_empty() {
+        tx.project_ids(fiscal)?.into_iter().collect()
     } else {
-        HashMap::new()
+        CodeMap::default()
     };
     let project_known =
         |code: &str| project_rows.contains_key(code) || known_projects.contains(code);

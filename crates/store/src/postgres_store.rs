@@ -129,7 +129,7 @@ impl Store for PostgresStore {
             staging: false,
             direct: true,
             direct_rows: 0,
-            fresh: [true; 2],
+            fresh: [true; 3],
             months: MonthSums::default(),
 
             keeps_months: self.level >= 3,
@@ -419,8 +419,9 @@ struct PostgresTx<'a> {
     direct: bool,
     /// Payments written straight into `payments`.
     direct_rows: u64,
-    /// Whether projects, and indicators, still go straight in (none met a stored key yet).
-    fresh: [bool; 2],
+    /// Whether projects, indicators and monthly sums still go straight in (none met a stored
+    /// key yet).
+    fresh: [bool; 3],
     /// New payments summed by project and month: those written directly, and those of the
     /// chunk on its way (taken back should it fail).
     months: MonthSums,
@@ -911,7 +912,11 @@ impl Transaction for PostgresTx<'_> {
             .map(|m| format!("{m} = project_execution.{m} + excluded.{m}"))
             .collect::<Vec<_>>()
             .join(", ");
-        self.stage_upsert(
+        // Straight in when none of these projects has sums yet (a first import); added to
+        // the stored sums otherwise.
+        self.direct_or_upsert(
+            2,
+            &format!("project_execution (project_id, {MONTH_COLUMNS})"),
             &format!("jixiao_stage_execution (project_id BIGINT, {columns})"),
             &b,
             &format!(
