@@ -579,3 +579,68 @@ fn dual_monitoring_checks_reports_and_flags_divergence() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(csv_rows(&csv)[0]["divergent"], "false");
 }
+
+#[test]
+fn floors_change_what_the_notice_lists_and_what_the_forecast_warns() {
+    let scratch = Scratch::new("floors");
+    let db = scratch.path("f.db");
+    // A1 (520,000.00) has spent 30% by the end of June; A2 (80,000.00) 50%.
+    let dir = small_data(
+        &scratch,
+        &[(
+            "payments.csv",
+            "payment_id,project_code,pay_date,amount\nF1,A1,2021-03-10,156000.00\nF2,A2,2021-04-01,40000.00\n",
+        )],
+    );
+    assert_eq!(jixiao(&["--database-url", s(&db), "import", s(&dir)]).0, 0);
+    let run = |config: &str, args: &[&str]| -> String {
+        let cfg = scratch.path("m.toml");
+        std::fs::write(
+            &cfg,
+            format!("format = \"jixiao-monitoring/1\"\n[warnings]\n{config}"),
+        )
+        .unwrap();
+        let mut all = vec!["--database-url", s(&db)];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--config", s(&cfg)]);
+        let (code, out, err) = jixiao(&all);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    // The notice's sentence counts the lines below the floor: none at 25%, one at 40%, both at 60%.
+    for (floor, below) in [("0.25", 0), ("0.40", 1), ("0.60", 2)] {
+        let book = scratch.path("n.docx");
+        run(
+            &format!("floor = {floor}"),
+            &[
+                "monitor",
+                "--as-of",
+                "2021-06-30",
+                "--level",
+                "project",
+                "--out",
+                s(&book),
+            ],
+        );
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert!(
+            xml.contains(&format!("{below} 个执行率低于")),
+            "floor {floor}: {xml}"
+        );
+    }
+    // The forecast (even pattern, six months: spent × 2) warns below its floor: A1's 60% is
+    // below 90% but not below 50%.
+    let out = run(
+        "forecast_floor = 0.90",
+        &["forecast", "--as-of", "2021-06-30", "--level", "project"],
+    );
+    assert!(out.contains("低于 90.00% 的项目：1 个"), "{out}");
+    let out = run(
+        "forecast_floor = 0.50",
+        &["forecast", "--as-of", "2021-06-30", "--level", "project"],
+    );
+    assert!(out.contains("低于 50.00% 的项目：0 个"), "{out}");
+}
