@@ -312,14 +312,13 @@ pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
 
 /// Reads the store's execution rows for the year and monitors them.
 pub fn table_from_store(
-    database_url: Option<&str>,
+    store: &mut dyn jixiao_store::Store,
     year: i32,
     as_of: Date,
     level: Level,
     c: &Config,
 ) -> Result<Table, Failure> {
-    let mut store = store_cmd::open(database_url)?;
-    let projects = projects_of(store.as_mut(), year)?;
+    let projects = projects_of(store, year)?;
     if projects.is_empty() {
         return Err(Failure {
             code: 1,
@@ -353,7 +352,8 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
     })?;
     let year = a.year.unwrap_or(as_of.year());
     let started = std::time::Instant::now();
-    let t = table_from_store(a.database_url, year, as_of, level, c)?;
+    let mut store = store_cmd::open(a.database_url)?;
+    let t = table_from_store(store.as_mut(), year, as_of, level, c)?;
     print_table(&t);
     eprintln!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
     if let Some(out) = &a.out {
@@ -395,13 +395,13 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
 fn dual(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
     use jixiao_monitor::dual::{watch, Report, Target};
     let year = a.year.unwrap_or(as_of.year());
-    let t = table_from_store(a.database_url, year, as_of, Level::Project, c)?;
+    let mut store = store_cmd::open(a.database_url)?;
+    let t = table_from_store(store.as_mut(), year, as_of, Level::Project, c)?;
     let spending = t
         .lines
         .iter()
         .map(|l| (l.key.clone(), (l.executed, l.budget)))
         .collect();
-    let mut store = store_cmd::open(a.database_url)?;
     let targets: Vec<Target> = store
         .targets(Some(year))?
         .into_iter()

@@ -282,10 +282,7 @@ fn monitoring_over_the_store_agrees_with_the_batch_at_every_date() {
             s(&word),
         ]);
         assert_eq!(code, 0, "{err}");
-        let mut z = zip::ZipArchive::new(std::fs::File::open(&word).unwrap()).unwrap();
-        let mut xml = String::new();
-        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml)
-            .unwrap();
+        let xml = crate::zip_part(&word, "word/document.xml");
         assert!(xml.contains("各部门执行进度排名") && xml.contains("单位：万元"));
     });
 }
@@ -622,10 +619,7 @@ fn floors_change_what_the_notice_lists_and_what_the_forecast_warns() {
                 s(&book),
             ],
         );
-        let mut z = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
-        let mut xml = String::new();
-        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml)
-            .unwrap();
+        let xml = crate::zip_part(&book, "word/document.xml");
         assert!(
             xml.contains(&format!("{below} 个执行率低于")),
             "floor {floor}: {xml}"

@@ -101,16 +101,13 @@ fn docx_paragraphs(xml: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn docx_part(path: &std::path::Path, name: &str) -> String {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut f = z.by_name(name).unwrap();
-    let mut s = String::new();
-    std::io::Read::read_to_string(&mut f, &mut s).unwrap();
-    s
+fn seed_docx(dir: &std::path::Path) -> std::path::PathBuf {
+    seed_report(dir, "自评报告.docx")
 }
 
-fn seed_docx(dir: &std::path::Path) -> std::path::PathBuf {
-    let out = dir.join("自评报告.docx");
+/// Writes the seed's report into `dir` under `name`, in the format its extension names.
+fn seed_report(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let out = dir.join(name);
     let (code, _, err) = crate::jixiao(&[
         "report",
         "examples/baiyun-2021",
@@ -125,7 +122,7 @@ fn seed_docx(dir: &std::path::Path) -> std::path::PathBuf {
 fn the_word_document_is_in_the_official_format() {
     let scratch = jixiao_store::testing::Scratch::new("docx");
     let docx = seed_docx(scratch.dir());
-    let doc = docx_part(&docx, "word/document.xml");
+    let doc = crate::zip_part(&docx, "word/document.xml");
     // A4 and GB/T 9704's margins: 37/35/28/26 mm (top/bottom/left/right), in twips.
     assert!(
         doc.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#),
@@ -134,7 +131,7 @@ fn the_word_document_is_in_the_official_format() {
     assert!(doc.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1587""#));
     // 22 lines to the 225 mm text block.
     assert!(doc.contains(r#"w:linePitch="579""#));
-    let styles = docx_part(&docx, "word/styles.xml");
+    let styles = crate::zip_part(&docx, "word/styles.xml");
     for (style, font, size) in [
         ("Title", "方正小标宋简体", 44),
         ("Normal", "仿宋_GB2312", 32),
@@ -159,18 +156,18 @@ fn the_word_document_is_in_the_official_format() {
     // Body paragraphs indent their first line by two characters.
     assert!(styles.contains(r#"w:firstLineChars="200""#));
     // Page numbers “— 1 —”: odd pages right, even pages left.
-    let odd = docx_part(&docx, "word/footer1.xml");
-    let even = docx_part(&docx, "word/footer2.xml");
+    let odd = crate::zip_part(&docx, "word/footer1.xml");
+    let even = crate::zip_part(&docx, "word/footer2.xml");
     assert!(odd.contains(r#"<w:jc w:val="right"/>"#) && odd.contains("— </w:t>"));
     assert!(even.contains(r#"<w:jc w:val="left"/>"#) && even.contains(" PAGE "));
-    assert!(docx_part(&docx, "word/settings.xml").contains("<w:evenAndOddHeaders/>"));
+    assert!(crate::zip_part(&docx, "word/settings.xml").contains("<w:evenAndOddHeaders/>"));
 }
 
 #[test]
 fn the_word_document_states_the_seed_figures_under_the_seed_outline() {
     let scratch = jixiao_store::testing::Scratch::new("docx-text");
     let docx = seed_docx(scratch.dir());
-    let paragraphs = docx_paragraphs(&docx_part(&docx, "word/document.xml"));
+    let paragraphs = docx_paragraphs(&crate::zip_part(&docx, "word/document.xml"));
     let text: String = paragraphs.iter().map(|(_, t)| format!("{t}\n")).collect();
     for phrase in crate::golden::REPORT_PHRASES {
         assert!(text.contains(phrase), "not in the .docx: {phrase}");
@@ -199,11 +196,11 @@ fn the_word_document_states_the_seed_figures_under_the_seed_outline() {
         "{rest}"
     );
     // The score table is a real table; the charts are native Word charts with their data.
-    assert!(docx_part(&docx, "word/document.xml").contains("<w:tbl>"));
-    let curve = docx_part(&docx, "word/charts/chart1.xml");
+    assert!(crate::zip_part(&docx, "word/document.xml").contains("<w:tbl>"));
+    let curve = crate::zip_part(&docx, "word/charts/chart1.xml");
     assert!(curve.contains("<c:lineChart>") && curve.contains("<c:v>累计执行率</c:v>"));
     assert_eq!(curve.matches("<c:pt idx=").count(), 2 * 12 + 2 * 12);
-    let scores = docx_part(&docx, "word/charts/chart2.xml");
+    let scores = crate::zip_part(&docx, "word/charts/chart2.xml");
     assert!(scores.contains(r#"<c:barDir val="bar"/>"#) && scores.contains("<c:v>1.98</c:v>"));
     assert!(text.contains("图1 一般公共预算支出月度累计执行率与序时进度"));
     assert!(text.contains("月度累计支出或全年预算含推定数"));
@@ -243,14 +240,7 @@ fn the_word_document_converts_to_pdf_in_libreoffice() {
 #[test]
 fn the_pdf_embeds_its_fonts_and_states_the_seed_figures() {
     let scratch = jixiao_store::testing::Scratch::new("pdf");
-    let pdf = scratch.path("自评报告.pdf");
-    let (code, _, err) = crate::jixiao(&[
-        "report",
-        "examples/baiyun-2021",
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let pdf = seed_report(scratch.dir(), "自评报告.pdf");
     let run = |tool: &str| {
         let o = std::process::Command::new(tool)
             .arg(&pdf)
@@ -315,14 +305,7 @@ fn without_cjk_fonts_no_pdf_is_written_and_the_reason_is_given() {
 #[test]
 fn the_html_page_and_the_store_give_the_same_report() {
     let scratch = jixiao_store::testing::Scratch::new("html");
-    let html = scratch.path("r.html");
-    let (code, _, err) = crate::jixiao(&[
-        "report",
-        "examples/baiyun-2021",
-        "--out",
-        html.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let html = seed_report(scratch.dir(), "r.html");
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
     for phrase in crate::golden::REPORT_PHRASES {
@@ -409,7 +392,7 @@ fn a_template_folder_rewords_the_report_without_recompiling() {
 fn project_tables_follow_the_ministry_template() {
     let scratch = jixiao_store::testing::Scratch::new("mof");
     let docx = seed_docx(scratch.dir());
-    let doc = docx_part(&docx, "word/document.xml");
+    let doc = crate::zip_part(&docx, "word/document.xml");
     // RULES.md §1.8: merged label cells, the funds block, goal, indicators, total.
     assert!(
         doc.contains(r#"<w:gridSpan w:val="8"/>"#),

@@ -52,20 +52,16 @@ impl Table {
 
     /// The English column names joined by `sep`.
     pub fn ids(&self, sep: &str) -> String {
-        self.columns
-            .iter()
-            .map(|c| c.id)
-            .collect::<Vec<_>>()
-            .join(sep)
+        self.joined(sep, |c| c.id)
     }
 
     /// The Chinese column names joined by `sep`.
     pub fn labels(&self, sep: &str) -> String {
-        self.columns
-            .iter()
-            .map(|c| c.label)
-            .collect::<Vec<_>>()
-            .join(sep)
+        self.joined(sep, |c| c.label)
+    }
+
+    fn joined(&self, sep: &str, name: impl Fn(&Column) -> &'static str) -> String {
+        self.columns.iter().map(name).collect::<Vec<_>>().join(sep)
     }
 
     /// The column with `id`.

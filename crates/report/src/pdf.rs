@@ -388,20 +388,21 @@ impl<'a> Typesetter<'a> {
         } else {
             least.iter().map(|w| w * BLOCK_W / sum_least).collect()
         };
-        let header = t.header.clone();
-        let header_spans = vec![1; header.len()];
-        if !header.is_empty() {
-            self.row(&header, &header_spans, &widths, Face::Sans);
+        // Each row is broken into lines once; the header, laid out once, repeats on every page.
+        let header = (!t.header.is_empty())
+            .then(|| self.lay_row(&t.header, &vec![1; t.header.len()], &widths, Face::Sans));
+        if let Some(h) = &header {
+            self.draw_row(h);
         }
         for (i, r) in t.rows.iter().enumerate() {
-            let spans = t.spans_of(i);
-            if self.row_height(r, &spans, &widths) + self.y > BLOCK_H {
+            let row = self.lay_row(r, &t.spans_of(i), &widths, Face::Serif);
+            if row.height + self.y > BLOCK_H {
                 self.new_page();
-                if !header.is_empty() {
-                    self.row(&header, &header_spans, &widths, Face::Sans);
+                if let Some(h) = &header {
+                    self.draw_row(h);
                 }
             }
-            self.row(r, &spans, &widths, Face::Serif);
+            self.draw_row(&row);
         }
         for note in &t.notes {
             self.paragraph(Face::Serif, TABLE, TABLE_LINE, note, 0.0, Align::Left);
@@ -566,31 +567,41 @@ impl<'a> Typesetter<'a> {
             .collect()
     }
 
-    fn row_height(&mut self, cells: &[String], spans: &[usize], widths: &[f32]) -> f32 {
-        let cell_w = Self::cell_widths(spans, widths);
-        let lines = cells
+    /// Breaks each cell of a row into lines in its width.
+    fn lay_row(
+        &mut self,
+        cells: &[String],
+        spans: &[usize],
+        widths: &[f32],
+        face: Face,
+    ) -> LaidRow {
+        let widths = Self::cell_widths(spans, widths);
+        let lines: Vec<Vec<String>> = cells
             .iter()
-            .zip(&cell_w)
-            .map(|(c, w)| self.cell_lines(Face::Serif, c, *w).len())
-            .max()
-            .unwrap_or(1);
-        lines as f32 * TABLE_LINE + 2.0 * CELL_PAD
+            .zip(&widths)
+            .map(|(c, w)| self.cell_lines(face, c, *w))
+            .collect();
+        let most = lines.iter().map(Vec::len).max().unwrap_or(1);
+        LaidRow {
+            face,
+            widths,
+            lines,
+            height: most as f32 * TABLE_LINE + 2.0 * CELL_PAD,
+        }
     }
 
-    fn row(&mut self, cells: &[String], spans: &[usize], widths: &[f32], face: Face) {
-        let h = self.row_height(cells, spans, widths);
+    fn draw_row(&mut self, row: &LaidRow) {
+        let h = row.height;
         self.room(h);
         let top = self.y;
         let mut x = 0.0;
-        let cell_w = Self::cell_widths(spans, widths);
-        for (cell, w) in cells.iter().zip(&cell_w) {
-            let lines = self.cell_lines(face, cell, *w);
+        for (lines, w) in row.lines.iter().zip(&row.widths) {
             let block = lines.len() as f32 * TABLE_LINE;
             let mut y = top + (h - block) / 2.0;
-            for l in &lines {
-                let lw = self.width(face, TABLE, l);
+            for l in lines {
+                let lw = self.width(row.face, TABLE, l);
                 let base = y + TABLE_LINE / 2.0 + TABLE * 0.35;
-                self.place(face, TABLE, x + (w - lw) / 2.0, base, l);
+                self.place(row.face, TABLE, x + (w - lw) / 2.0, base, l);
                 y += TABLE_LINE;
             }
             x += w;
@@ -602,12 +613,20 @@ impl<'a> Typesetter<'a> {
         page.lines.push((LEFT, y1, LEFT + BLOCK_W, y1));
         let mut x = LEFT;
         page.lines.push((x, y0, x, y1));
-        for w in &cell_w {
+        for w in &row.widths {
             x += w;
             page.lines.push((x, y0, x, y1));
         }
         self.y += h;
     }
+}
+
+/// A table row broken into lines: each cell's width and lines, and the row's height.
+struct LaidRow {
+    face: Face,
+    widths: Vec<f32>,
+    lines: Vec<Vec<String>>,
+    height: f32,
 }
 
 #[derive(Clone, Copy)]
