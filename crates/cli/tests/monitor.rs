@@ -74,6 +74,47 @@ fn batch_monitor_is_byte_identical_to_the_duckdb_anchor() {
     }
 }
 
+#[test]
+fn batch_monitor_agrees_with_the_anchor_on_awkward_codes_and_line_ends() {
+    // Codes that differ only by leading zeros, codes with letters, codes longer than the
+    // 18 digits kept inline, a payment of an unknown project, CRLF line ends and a last line without one: still byte for byte what DuckDB writes.
+    let scratch = Scratch::new("monitor-awkward");
+    let long = "1234567890123456789012";
+    let projects = format!(
+        "project_code,unit_code,project_name,kind,fund_source,initial_budget,adjusted_budget\n\
+         007,440001000000,甲,project,general,100.00,100.00\n\
+         7,440001000000,乙,project,general,200.00,200.00\n\
+         P-7,440001000001,丙,project,general,300.00,300.00\n\
+         {long},440001000001,丁,project,general,400.00,400.00\n"
+    );
+    let payments = format!(
+        "payment_id,project_code,pay_date,amount\r\n\
+         P1,007,2021-01-05,10.00\r\n\
+         P2,7,2021-02-05,20.50\r\n\
+         P3,P-7,2021-03-05,-3.00\r\n\
+         P4,{long},2021-04-05,40.01\r\n\
+         P5,0007,2021-04-06,99.99\r\n\
+         P6,7,2021-10-05,50.00\r\n\
+         P7,{long},2021-06-30,60.00"
+    );
+    let data = small_data(
+        &scratch,
+        &[("projects.csv", &projects), ("payments.csv", &payments)],
+    );
+    for as_of in ["2021-03-31", "2021-06-30", "2021-12-31"] {
+        let ours = scratch.path(&format!("{as_of}-jixiao"));
+        let theirs = scratch.path(&format!("{as_of}-duckdb"));
+        let (code, _, err) = jixiao(&["monitor", s(&data), "--as-of", as_of, "--out", s(&ours)]);
+        assert_eq!(code, 0, "{err}");
+        anchor(&data, &theirs, as_of);
+        same_files(&ours, &theirs);
+    }
+    let text = std::fs::read_to_string(scratch.path("2021-06-30-jixiao/projects_out.csv")).unwrap();
+    assert!(text.contains("\n007,10.00,"), "{text}");
+    assert!(text.contains("\n7,20.50,"), "{text}");
+    assert!(text.contains(&format!("\n{long},100.01,")), "{text}");
+}
+
 /// An independent reading of MONITOR.md for one project: (executed fen, budget fen).
 fn figures(data: &Path, as_of: &str) -> std::collections::BTreeMap<String, (i128, i128)> {
     let fen = |t: &str| -> i128 { t.replace('.', "").parse().unwrap() };
