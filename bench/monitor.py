@@ -7,6 +7,12 @@ anchor's and prints wall time (median of --runs) and peak resident memory.
 
   python3 bench/monitor.py                          # province scale, as of 2021-09-30
   python3 bench/monitor.py --scale district --runs 5
+  python3 bench/monitor.py --store                  # also the store-backed refresh
+
+With --store it also times the monthly cycle over an embedded SQLite store: import the year up
+to the as-of date's month end, import the next month's payments alone (the incremental
+import), then refresh every project's warning from the store as of that month's end (median of
+--runs); the goal is within 1 s at province scale.
 
 Needs `pip install duckdb polars`. Goal (issue 4): jixiao at most 0.25x DuckDB's wall time
 and at most half its peak memory.
@@ -45,6 +51,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jixiao", default=os.path.join(ROOT, "target", "release", "jixiao"))
     ap.add_argument("--engines", default="duckdb,polars")
+    ap.add_argument("--store", action="store_true", help="also time the incremental import and the store refresh")
     a = ap.parse_args()
 
     data = a.data or os.path.join(tempfile.gettempdir(), f"jixiao-bench-{a.scale}")
@@ -83,6 +90,57 @@ def main():
         print(f"jixiao output {'identical to' if ok else 'DIFFERS from'} {name}")
     if not all(same.values()):
         sys.exit(1)
+    if a.store:
+        store_cycle(a, data)
+
+
+def month_end(year, month):
+    import calendar
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def store_cycle(a, data):
+    """The monthly cycle over a SQLite store: base import, next month's import, refresh."""
+    year, month = int(a.as_of[:4]), int(a.as_of[5:7])
+    if month == 12:
+        sys.exit("--store needs an as-of date before December (the next month is imported)")
+    base_end, next_end = month_end(year, month), month_end(year, month + 1)
+    work = tempfile.mkdtemp(prefix="jixiao-store-")
+    try:
+        base, incr = os.path.join(work, "base"), os.path.join(work, "next")
+        os.makedirs(base)
+        os.makedirs(incr)
+        for f in ("units.csv", "projects.csv"):
+            shutil.copy(os.path.join(data, f), base)
+        with open(os.path.join(data, "payments.csv"), encoding="utf-8") as src, \
+                open(os.path.join(base, "payments.csv"), "w", encoding="utf-8") as b, \
+                open(os.path.join(incr, "payments.csv"), "w", encoding="utf-8") as n:
+            header = src.readline()
+            b.write(header)
+            n.write(header)
+            for line in src:
+                day = line.split(",", 3)[2]
+                if day <= base_end:
+                    b.write(line)
+                elif day <= next_end:
+                    n.write(line)
+        db = os.path.join(work, "jixiao.db")
+        url = ["--database-url", db]
+        t_base, m_base = measure([a.jixiao, "import", base] + url)
+        t_next, m_next = measure([a.jixiao, "import", incr] + url)
+        out = os.path.join(work, "warnings.csv")
+        refresh = [measure([a.jixiao, "monitor", "--as-of", next_end, "--level", "project", "--out", out] + url)
+                   for _ in range(a.runs)]
+        with open(out, encoding="utf-8") as f:
+            rows = sum(1 for _ in f) - 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"store cycle (SQLite), {a.scale}:")
+    print(f"  import to {base_end:10}      {t_base:8.2f} s  {m_base:6.0f} MB")
+    print(f"  import {next_end[:7]} alone     {t_next:8.2f} s  {m_next:6.0f} MB")
+    secs = statistics.median(r[0] for r in refresh)
+    print(f"  refresh as of {next_end}  {secs:8.2f} s  {max(r[1] for r in refresh):6.0f} MB"
+          f"  ({rows:,} project rows; goal within 1 s)")
 
 
 if __name__ == "__main__":

@@ -127,19 +127,28 @@ fn batch(
 
 /// Projects of `year` as monitoring sees them, from the store.
 fn projects_of(store: &mut dyn jixiao_store::Store, year: i32) -> Result<Vec<Project>, Failure> {
-    Ok(store
-        .execution(year)?
-        .into_iter()
-        .map(|r| Project {
-            code: r.project_code,
-            unit: r.unit_code,
-            department: r.department_code,
-            region: r.region_code,
-            fund: r.fund_source.label().into(),
-            budget: r.budget.0,
-            months: r.months,
-        })
-        .collect())
+    let rows = store.execution(year)?;
+    // The few funding-source names, shared rather than allocated for each project.
+    let mut funds: Vec<(jixiao_domain::budget::FundingSource, std::sync::Arc<str>)> = Vec::new();
+    let mut fund = |f: jixiao_domain::budget::FundingSource| {
+        if let Some((_, name)) = funds.iter().find(|(g, _)| *g == f) {
+            return name.clone();
+        }
+        let name: std::sync::Arc<str> = f.label().into();
+        funds.push((f, name.clone()));
+        name
+    };
+    let mut projects = Vec::with_capacity(rows.len());
+    projects.extend(rows.into_iter().map(|r| Project {
+        code: r.project_code,
+        unit: r.unit_code,
+        department: r.department_code,
+        region: r.region_code,
+        fund: fund(r.fund_source),
+        budget: r.budget.0,
+        months: r.months,
+    }));
+    Ok(projects)
 }
 
 /// The seasonal pattern of the years before `year` that the store holds, or the even one.
@@ -337,7 +346,8 @@ pub fn table_from_store(
         store.payment_sums(year, first, as_of)?
     };
     let part = |i: usize| partial.get(&projects[i].code).copied().unwrap_or(0);
-    Ok(monitor(&projects, &part, as_of, level, c))
+    let t = monitor(&projects, &part, as_of, level, c);
+    Ok(t)
 }
 
 fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
