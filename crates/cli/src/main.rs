@@ -1,5 +1,6 @@
 //! `jixiao` — budget performance management (预算绩效管理) from the command line.
 
+mod check_cmd;
 mod monitor_cmd;
 mod store_cmd;
 mod table;
@@ -41,7 +42,8 @@ const AFTER_HELP: &str = "\
   1  输入有误（数据集或指标体系文件的问题已逐条列出，未做任何改动）
   2  命令用法有误
   3  无法写出结果文件
-  4  数据库出错（连接、迁移或写入失败）";
+  4  数据库出错（连接、迁移或写入失败）
+  5  jixiao check 发现错误";
 
 /// jixiao（绩效）：预算绩效管理。读取部门一年的数据，按指标体系评分，写出自评报告。
 ///
@@ -210,6 +212,33 @@ enum Command {
         /// 输出文件（.xlsx）/ the output file.
         #[arg(long, short)]
         out: PathBuf,
+    },
+    /// 核查：重算自评表与自评报告中的每个数 — review submitted tables and reports.
+    ///
+    /// 读取 .xlsx、.docx、.pdf（含文字层）与 .txt：找出文中的金额、比率、得分和数量，
+    /// 重算执行率（执行数 ÷ 预算数）、分项与合计、同一数额前后是否一致、得分与等级是否相符、
+    /// 标题编号是否连续；自评表还重算执行得分、各指标得分（正向、反向两种公式）、得分封顶、
+    /// 分值合计、小计与总分。每条结果写明位置、原文、文中数值、重算数值和所用规则，
+    /// 可直接贴进退回修改意见。四舍五入以外的舍入方式（四舍六入五成双、截尾）能解释的差异只作提示。
+    /// 读不了的文件给出原因，其余照常核查。退出码：0 未发现错误；5 发现错误；1 有文件无法读取。
+    #[command(after_help = "示例 Examples:
+  jixiao check 自评报告.docx
+  jixiao check 报送/*.xlsx --format xlsx --out 核查结果.xlsx
+  jixiao check 自评表.xlsx --framework cn-project-2020 --format json")]
+    Check {
+        /// 要核查的文件（可多个）/ the files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 指标体系（内置 id 或文件）：决定等级标准、总分与预算执行分值；
+        /// 省略时按全国通行等级标准与总分 100 核查 / the framework to check under.
+        #[arg(long)]
+        framework: Option<String>,
+        /// 输出格式：text（默认）、json、xlsx / the output format.
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "xlsx"])]
+        format: String,
+        /// 输出文件（xlsx 必填；其余省略时写到屏幕）/ where to write.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
     /// 指标体系：列出或检查 — list shipped frameworks or check a framework file.
     Framework {
@@ -450,6 +479,12 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
         } => store_cmd::import(database_url, &path, year, mapping, encoding == "gbk"),
         Command::Export { out, year } => store_cmd::export(database_url, &out, year),
         Command::Template { out } => store_cmd::template(&out),
+        Command::Check {
+            files,
+            framework,
+            format,
+            out,
+        } => check_cmd::run(&files, framework.as_deref(), &format, out.as_deref()),
         Command::Monitor {
             folder,
             as_of,

@@ -1,0 +1,620 @@
+//! Checks of a narrative report: the arithmetic its sentences state or imply, the grade it
+//! names against the score it gives, and its heading numbering.
+
+use crate::numbers::{figures, judge, show, Figure, Judgement, Unit};
+use crate::read::Paragraph;
+use crate::{Finding, Rules, Severity};
+use rust_decimal::Decimal;
+
+/// A rate the text states for a pair of amounts: which words label the rate, the numerator
+/// and the denominator.
+struct RateRule {
+    rate: &'static [&'static str],
+    numerator: &'static [&'static str],
+    denominator: &'static [&'static str],
+    name: &'static str,
+}
+
+const RATE_RULES: &[RateRule] = &[
+    RateRule {
+        rate: &["执行率", "完成预算的"],
+        numerator: &["执行数", "支出数"],
+        denominator: &["预算数", "调整后预算", "全年预算"],
+        name: "预算执行率 = 执行数 ÷ 预算数（RULES.md §1.3）",
+    },
+    RateRule {
+        rate: &["收支比率"],
+        numerator: &["支出"],
+        denominator: &["收入"],
+        name: "收支比率 = 支出 ÷ 收入（RULES.md §6 第1行）",
+    },
+];
+
+/// Clause boundaries: a figure's label is the text after the last of these before it.
+fn is_boundary(c: char) -> bool {
+    matches!(c, '，' | '。' | '；' | '：' | ',' | ';' | ':' | '、' | '\n')
+}
+
+/// Where a figure's clause begins.
+fn clause_start(chars: &[char], f: &Figure) -> usize {
+    let mut s = f.start;
+    while s > 0 && !is_boundary(chars[s - 1]) {
+        s -= 1;
+    }
+    s
+}
+
+/// The label of a figure: the words of its clause before it.
+fn label(chars: &[char], f: &Figure) -> String {
+    chars[clause_start(chars, f)..f.start].iter().collect()
+}
+
+/// Sentences of a paragraph as character ranges, ended by 。；! ? or the end.
+fn sentences(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = 0;
+    for (i, c) in chars.iter().enumerate() {
+        if matches!(c, '。' | '；' | ';' | '！' | '？') {
+            out.push((s, i + 1));
+            s = i + 1;
+        }
+    }
+    if s < chars.len() {
+        out.push((s, chars.len()));
+    }
+    out
+}
+
+fn excerpt(chars: &[char], from: usize, to: usize) -> String {
+    let from = from.min(chars.len());
+    let to = to.min(chars.len()).max(from);
+    let s: String = chars[from..to].iter().collect();
+    let s = s.trim().trim_end_matches(['。', '，', '；']).to_string();
+    if s.chars().count() > 60 {
+        let head: String = s.chars().take(58).collect();
+        format!("{head}…")
+    } else {
+        s
+    }
+}
+
+/// A budget and execution stated for one subject, for the check that a quantity stated twice
+/// is stated the same.
+struct Statement {
+    subject: String,
+    what: &'static str,
+    figure: Figure,
+    location: String,
+    excerpt: String,
+}
+
+/// The subject a paragraph speaks of: the words before its first colon, or the latest
+/// heading; with numbering and the words 工作/项目/支出/专项 taken off.
+fn normalise_subject(text: &str) -> String {
+    let mut s = strip_numbering(text.trim()).trim().to_string();
+    loop {
+        let before = s.clone();
+        for suffix in ["工作", "项目", "支出", "专项", "情况"] {
+            if let Some(t) = s.strip_suffix(suffix) {
+                s = t.to_string();
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// Checks the paragraphs of one document.
+pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut statements: Vec<Statement> = Vec::new();
+    let mut heading_subject = String::new();
+    for p in paragraphs {
+        let chars: Vec<char> = p.text.chars().collect();
+        let figs = figures(&p.text);
+        let finding =
+            |severity, check, excerpt: String, stated, recomputed, rule: String| Finding {
+                severity,
+                check,
+                file: file.to_string(),
+                location: p.location.clone(),
+                excerpt,
+                stated,
+                recomputed,
+                rule,
+            };
+        if heading(&p.text).is_some() && chars.len() <= 40 {
+            heading_subject = p.text.clone();
+        }
+        let subject = match p.text.split_once('：') {
+            Some((head, _)) if head.chars().count() <= 30 && !head.chars().any(is_digit_char) => {
+                normalise_subject(head)
+            }
+            _ => normalise_subject(&heading_subject),
+        };
+
+        // Rates stated for an amount pair: the nearest labelled amounts before the rate.
+        for (i, rate) in figs.iter().enumerate() {
+            if rate.unit != Unit::Percent {
+                continue;
+            }
+            let rate_label = label(&chars, rate);
+            let Some(rule) = RATE_RULES
+                .iter()
+                .find(|r| r.rate.iter().any(|w| rate_label.contains(w)))
+            else {
+                continue;
+            };
+            let find = |words: &[&str], other: &[&str]| -> Option<&Figure> {
+                figs[..i].iter().rev().find(|f| {
+                    let l = label(&chars, f);
+                    f.yuan().is_some()
+                        && !l.contains("其中")
+                        && words.iter().any(|w| l.contains(w))
+                        && !other.iter().any(|w| l.contains(w) && !words.contains(w))
+                })
+            };
+            let (Some(num), Some(den)) = (
+                find(rule.numerator, &[]),
+                find(rule.denominator, rule.numerator),
+            ) else {
+                continue;
+            };
+            let (Some(n), Some(d)) = (num.yuan(), den.yuan()) else {
+                continue;
+            };
+            if d.is_zero() {
+                continue;
+            }
+            let exact = n / d * Decimal::from(100);
+            let first = if num.start <= den.start { num } else { den };
+            let text = excerpt(&chars, clause_start(&chars, first), rate.end);
+            match judge(exact, rate.value, rate.dp) {
+                Judgement::Agrees => {}
+                Judgement::OnlyBy(modes) => out.push(finding(
+                    Severity::Note,
+                    "rate",
+                    text,
+                    rate.text.clone(),
+                    format!(
+                        "{}%",
+                        show(
+                            jixiao_domain::number::Rounding::HalfAwayFromZero.round(exact, rate.dp),
+                            rate.dp
+                        )
+                    ),
+                    format!(
+                        "{}：{} ÷ {} = {}%，写作的数只有按{}才能得到",
+                        rule.name,
+                        num.text,
+                        den.text,
+                        show(exact.round_dp(4), 4),
+                        modes
+                            .iter()
+                            .map(|m| m.label())
+                            .collect::<Vec<_>>()
+                            .join("或")
+                    ),
+                )),
+                Judgement::Wrong(expected) => out.push(finding(
+                    Severity::Error,
+                    "rate",
+                    text,
+                    rate.text.clone(),
+                    format!("{}%", show(expected, rate.dp)),
+                    format!(
+                        "{}：{} ÷ {} = {}%",
+                        rule.name,
+                        num.text,
+                        den.text,
+                        show(exact.round_dp(4), 4)
+                    ),
+                )),
+            }
+            if rule.rate.contains(&"执行率") && !subject.is_empty() {
+                for (what, f) in [("预算数", den), ("执行数", num)] {
+                    statements.push(Statement {
+                        subject: subject.clone(),
+                        what,
+                        figure: f.clone(),
+                        location: p.location.clone(),
+                        excerpt: excerpt(&chars, clause_start(&chars, f), f.end),
+                    });
+                }
+            }
+        }
+
+        for (s, e) in sentences(&chars) {
+            let in_sentence: Vec<&Figure> =
+                figs.iter().filter(|f| f.start >= s && f.end <= e).collect();
+            // Parts against a stated total: 46套…7套…共52套.
+            for (k, total) in in_sentence.iter().enumerate() {
+                let before: String = chars[s..total.start].iter().collect();
+                let marker = before.trim_end();
+                if !["共", "合计", "总计", "共计"]
+                    .iter()
+                    .any(|m| marker.ends_with(m))
+                {
+                    continue;
+                }
+                let parts: Vec<&&Figure> = in_sentence[..k]
+                    .iter()
+                    .filter(|f| f.unit == total.unit && !label(&chars, f).contains("其中"))
+                    .filter(|f| {
+                        let b: String = chars[s..f.start].iter().collect();
+                        let b = b.trim_end();
+                        !["共", "合计", "总计", "共计"]
+                            .iter()
+                            .any(|m| b.ends_with(m))
+                    })
+                    .collect();
+                if parts.len() < 2 || parts.iter().any(|f| f.more || f.near) || total.more {
+                    continue;
+                }
+                let sum: Decimal = parts.iter().map(|f| f.value).sum();
+                if sum != total.value {
+                    let dp = parts
+                        .iter()
+                        .map(|f| f.dp)
+                        .chain([total.dp])
+                        .max()
+                        .unwrap_or(0);
+                    out.push(finding(
+                        Severity::Error,
+                        "sum",
+                        excerpt(&chars, s, e),
+                        total.text.clone(),
+                        show(sum, dp),
+                        format!(
+                            "分项之和应等于合计：{} = {}",
+                            parts
+                                .iter()
+                                .map(|f| show(f.value, dp))
+                                .collect::<Vec<_>>()
+                                .join(" + "),
+                            show(sum, dp)
+                        ),
+                    ));
+                }
+            }
+        }
+
+        // The grade named against the total score given.
+        if let (Some((grade, grade_at)), Some(score)) =
+            (grade_word(&p.text), total_score(&p.text, &figs))
+        {
+            let expected = rules.grading.grade(score.value);
+            if !same_grade(grade, &expected.code) {
+                out.push(finding(
+                    Severity::Warning,
+                    "grade",
+                    excerpt(&chars, grade_at.saturating_sub(8), score.end),
+                    grade.to_string(),
+                    expected.label.clone(),
+                    format!(
+                        "{}分对应的等级；{}",
+                        score.text.trim_end_matches('分'),
+                        rules.grading_source
+                    ),
+                ));
+            }
+        }
+
+        // An exact-looking number with 多/余, or 近 and 余 together.
+        for f in &figs {
+            if f.near && f.more {
+                out.push(finding(
+                    Severity::Note,
+                    "approximation",
+                    f.text.clone(),
+                    format!("近{}", f.text),
+                    String::new(),
+                    "“近”（不到）与“余/多”（超过）同时修饰一个数，意思相反，应只留一个或写出确数（RULES.md §6 第17行）".into(),
+                ));
+            } else if f.more
+                && !f.value.is_zero()
+                && f.value.fract().is_zero()
+                && f.value % Decimal::from(10) != Decimal::ZERO
+                && f.value > Decimal::from(100)
+            {
+                out.push(finding(
+                    Severity::Note,
+                    "approximation",
+                    f.text.clone(),
+                    f.text.clone(),
+                    String::new(),
+                    "确数后又加“多/余”：写确数就不用“多/余”，用约数则取整（RULES.md §6 第17行）"
+                        .into(),
+                ));
+            }
+        }
+    }
+
+    // The same quantity stated twice with different values.
+    for (i, a) in statements.iter().enumerate() {
+        if let Some(b) = statements[..i].iter().find(|b| {
+            b.subject == a.subject && b.what == a.what && b.figure.yuan() != a.figure.yuan()
+        }) {
+            out.push(Finding {
+                severity: Severity::Error,
+                check: "same-quantity",
+                file: file.to_string(),
+                location: a.location.clone(),
+                excerpt: a.excerpt.clone(),
+                stated: a.figure.text.clone(),
+                recomputed: b.figure.text.clone(),
+                rule: format!(
+                    "同一数额前后应一致：“{}”的{}在{}写作 {}（“{}”）",
+                    a.subject, a.what, b.location, b.figure.text, b.excerpt
+                ),
+            });
+        }
+    }
+
+    out.extend(headings(file, paragraphs));
+    out
+}
+
+fn is_digit_char(c: char) -> bool {
+    c.is_ascii_digit()
+}
+
+/// The grade a sentence names (自评结果良好, 评价等级为优), and where.
+fn grade_word(text: &str) -> Option<(&'static str, usize)> {
+    const LEADS: [&str; 6] = [
+        "自评结果",
+        "评价结果",
+        "评价等级",
+        "自评等级",
+        "等级为",
+        "评定为",
+    ];
+    const GRADES: [&str; 9] = [
+        "优秀", "良好", "中等", "合格", "较差", "优", "良", "中", "差",
+    ];
+    for lead in LEADS {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(lead) {
+            let after = &text[from + at + lead.len()..];
+            let after = after.trim_start_matches(['为', '是', '：', ':', '“', ' ']);
+            if let Some(g) = GRADES.iter().find(|g| after.starts_with(**g)) {
+                return Some((g, text[..from + at].chars().count()));
+            }
+            from += at + lead.len();
+        }
+    }
+    None
+}
+
+/// The overall score a paragraph gives: 自评得分为99.45分, 总得分, 综合得分, 总分.
+fn total_score<'a>(text: &str, figs: &'a [Figure]) -> Option<&'a Figure> {
+    let chars: Vec<char> = text.chars().collect();
+    figs.iter().find(|f| {
+        f.unit == Unit::Score && {
+            let l = label(&chars, f);
+            ["自评得分", "总得分", "综合得分", "总分", "评价得分"]
+                .iter()
+                .any(|w| l.contains(w))
+        }
+    })
+}
+
+fn same_grade(word: &str, code: &str) -> bool {
+    let of = match word {
+        "优秀" | "优" => "excellent",
+        "良好" | "良" => "good",
+        "中等" | "中" | "合格" => "fair",
+        _ => "poor",
+    };
+    of == code
+}
+
+const CN_DIGITS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+fn cn_number(s: &str) -> Option<u32> {
+    let v: Vec<u32> = s
+        .chars()
+        .map(|c| CN_DIGITS.iter().position(|d| *d == c).map(|p| p as u32 + 1))
+        .collect::<Option<_>>()?;
+    match v.as_slice() {
+        [n] => Some(*n),
+        [10, n] => Some(10 + n),
+        [n, 10] => Some(n * 10),
+        [n, 10, m] => Some(n * 10 + m),
+        _ => None,
+    }
+}
+
+fn cn_name(n: u32) -> String {
+    let d = |k: u32| CN_DIGITS[(k - 1) as usize];
+    match n {
+        1..=10 => d(n).to_string(),
+        11..=19 => format!("十{}", d(n - 10)),
+        _ if n % 10 == 0 => format!("{}十", d(n / 10)),
+        _ => format!("{}十{}", d(n / 10), d(n % 10)),
+    }
+}
+
+/// The numbering styles of GB/T 9704 headings: 一、 （一） 1. （1）.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Chinese,
+    ParenChinese,
+    Arabic,
+    ParenArabic,
+}
+
+impl Style {
+    fn show(self, n: u32) -> String {
+        match self {
+            Style::Chinese => format!("{}、", cn_name(n)),
+            Style::ParenChinese => format!("（{}）", cn_name(n)),
+            Style::Arabic => format!("{n}."),
+            Style::ParenArabic => format!("（{n}）"),
+        }
+    }
+}
+
+/// `text` without its heading numbering.
+fn strip_numbering(text: &str) -> &str {
+    heading(text).map_or(text, |(.., rest)| rest)
+}
+
+/// Whether a line begins with heading numbering (一、 （一） 1. （1）).
+pub fn starts_heading(line: &str) -> bool {
+    heading(line).is_some()
+}
+
+/// A paragraph's numbering, its style and number, and the rest of its text.
+fn heading(text: &str) -> Option<(Style, u32, &str)> {
+    let t = text.trim_start();
+    let paren = |t: &str| -> Option<(String, usize)> {
+        let open = t.chars().next().filter(|c| *c == '（' || *c == '(')?;
+        let body = &t[open.len_utf8()..];
+        let close = body.find(['）', ')'])?;
+        let closer = body[close..].chars().next()?;
+        Some((
+            body[..close].trim().to_string(),
+            open.len_utf8() + close + closer.len_utf8(),
+        ))
+    };
+    if let Some((inner, len)) = paren(t) {
+        if let Some(n) = cn_number(&inner) {
+            return Some((Style::ParenChinese, n, &t[len..]));
+        }
+        if let Ok(n) = inner.parse::<u32>() {
+            return Some((Style::ParenArabic, n, &t[len..]));
+        }
+        return None;
+    }
+    if let Some(at) = t.find('、') {
+        if let Some(n) = cn_number(&t[..at]) {
+            return Some((Style::Chinese, n, &t[at + '、'.len_utf8()..]));
+        }
+    }
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    if !digits.is_empty() && digits.len() <= 2 {
+        let rest = &t[digits.len()..];
+        if let Some(c) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '.' | '．' | '、'))
+        {
+            let after = &rest[c.len_utf8()..];
+            if !after.starts_with(|c: char| c.is_ascii_digit()) {
+                return Some((Style::Arabic, digits.parse().ok()?, after));
+            }
+        }
+    }
+    None
+}
+
+/// Heading numbering: each style counts on from where it last stood under the same parent;
+/// a repeat, a gap or a restart is reported. Numbered list items (long sentences numbered
+/// 1. 2. …) are not headings.
+fn headings(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(Style, u32, String)> = Vec::new();
+    for p in paragraphs {
+        let Some((style, n, rest)) = heading(&p.text) else {
+            continue;
+        };
+        if style == Style::Arabic {
+            let rest = rest.trim();
+            if rest.chars().count() > 30 || rest.ends_with(['。', '；', ';']) {
+                continue;
+            }
+        }
+        let shown = p.text.trim().chars().take(24).collect::<String>();
+        let mut report = |stated: String, expected: String, rule: String| {
+            out.push(Finding {
+                severity: Severity::Warning,
+                check: "heading",
+                file: file.to_string(),
+                location: p.location.clone(),
+                excerpt: shown.clone(),
+                stated,
+                recomputed: expected,
+                rule,
+            });
+        };
+        match stack.iter().position(|(s, ..)| *s == style) {
+            Some(at) => {
+                stack.truncate(at + 1);
+                let (_, last, last_text) = stack[at].clone();
+                if n == last {
+                    report(
+                        style.show(n),
+                        style.show(n + 1),
+                        format!("标题编号重复：上一个同级标题已是“{last_text}”"),
+                    );
+                } else if n < last {
+                    report(
+                        style.show(n),
+                        style.show(last + 1),
+                        format!(
+                            "标题编号倒退：同级上一个是“{last_text}”，此处重新从{}起，可能缺少上一级标题",
+                            style.show(n)
+                        ),
+                    );
+                } else if n > last + 1 {
+                    let missing: Vec<String> = (last + 1..n).map(|k| style.show(k)).collect();
+                    report(
+                        style.show(n),
+                        style.show(last + 1),
+                        format!(
+                            "标题编号跳号：缺少{}（GB/T 9704：各级标题应连续编号）",
+                            missing.join("")
+                        ),
+                    );
+                }
+                stack[at] = (style, n, shown.clone());
+            }
+            None => {
+                if n != 1 {
+                    let missing: Vec<String> = (1..n).map(|k| style.show(k)).collect();
+                    report(
+                        style.show(n),
+                        style.show(1),
+                        format!(
+                            "标题编号跳号：本级第一个标题应从{}起，缺少{}",
+                            style.show(1),
+                            missing.join("")
+                        ),
+                    );
+                }
+                stack.push((style, n, shown.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_is_read_in_every_style() {
+        assert_eq!(
+            heading("一、基本情况").map(|h| (h.0, h.1)),
+            Some((Style::Chinese, 1))
+        );
+        assert_eq!(
+            heading(" （2） 年度").map(|h| (h.0, h.1)),
+            Some((Style::ParenArabic, 2))
+        );
+        assert_eq!(
+            heading("（十二）x").map(|h| (h.0, h.1)),
+            Some((Style::ParenChinese, 12))
+        );
+        assert_eq!(
+            heading("1．文书").map(|h| (h.0, h.1)),
+            Some((Style::Arabic, 1))
+        );
+        assert_eq!(heading("2021年"), None);
+        assert_eq!(heading("2.2万笔"), None);
+        assert_eq!(cn_name(14), "十四");
+    }
+}
