@@ -127,11 +127,23 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
         if heading(&p.text).is_some() && chars.len() <= 40 {
             heading_subject = p.text.clone();
         }
+        // What the paragraph speaks of: the words before its colon, or its heading — the
+        // latter only when the paragraph states one rate (a paragraph of several projects
+        // cannot be told apart by its heading).
+        let rates_stated = figs
+            .iter()
+            .filter(|f| {
+                f.unit == Unit::Percent
+                    && (label(&chars, f).contains("执行率")
+                        || label(&chars, f).contains("完成预算的"))
+            })
+            .count();
         let subject = match p.text.split_once('：') {
             Some((head, _)) if head.chars().count() <= 30 && !head.chars().any(is_digit_char) => {
                 normalise_subject(head)
             }
-            _ => normalise_subject(&heading_subject),
+            _ if rates_stated == 1 => normalise_subject(&heading_subject),
+            _ => String::new(),
         };
 
         // Rates stated for an amount pair: the nearest labelled amounts before the rate.
@@ -431,7 +443,7 @@ fn cn_name(n: u32) -> String {
     match n {
         1..=10 => d(n).to_string(),
         11..=19 => format!("十{}", d(n - 10)),
-        _ if n % 10 == 0 => format!("{}十", d(n / 10)),
+        _ if n.is_multiple_of(10) => format!("{}十", d(n / 10)),
         _ => format!("{}十{}", d(n / 10), d(n % 10)),
     }
 }

@@ -82,18 +82,16 @@ pub fn figures(text: &str) -> Vec<Figure> {
         let mut seen_point = false;
         while j < chars.len() {
             let c = chars[j];
-            if is_digit(c) {
-                j += 1;
-            } else if c == ','
-                && j + 3 < chars.len() + 1
+            // A thousands comma is followed by three digits, before any decimal point.
+            let grouping = c == ','
+                && !seen_point
                 && chars[j + 1..]
                     .iter()
                     .take(3)
                     .filter(|c| is_digit(**c))
                     .count()
-                    == 3
-                && !seen_point
-            {
+                    == 3;
+            if is_digit(c) || grouping {
                 j += 1;
             } else if c == '.' && !seen_point && j + 1 < chars.len() && is_digit(chars[j + 1]) {
                 seen_point = true;

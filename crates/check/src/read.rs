@@ -277,7 +277,7 @@ fn workbook(path: &Path) -> Result<Document, String> {
 
 fn pdf(path: &Path) -> Result<Document, String> {
     let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
+        .args(["-layout", "-enc", "UTF-8"])
         .arg(path)
         .arg("-")
         .output()
@@ -292,35 +292,54 @@ fn pdf(path: &Path) -> Result<Document, String> {
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut doc = Document::default();
+    // pdftotext (keeping the layout) breaks lines where the page did; a paragraph starts at
+    // an indented line or a numbered heading and runs on across a page break. It is named by
+    // the page it starts on.
+    let mut para = String::new();
+    let mut start = 1usize;
+    let flush = |para: &mut String, start: usize, doc: &mut Document| {
+        if !para.trim().is_empty() {
+            doc.paragraphs.push(Paragraph {
+                location: format!("第{start}页"),
+                text: para.trim().to_string(),
+            });
+        }
+        para.clear();
+    };
     for (page, body) in text.split('\u{c}').enumerate() {
-        // pdftotext breaks lines where the page did; a paragraph ends at a blank line, at a
-        // line ending a sentence, or before a numbered heading.
-        let mut para = String::new();
-        let flush = |para: &mut String, doc: &mut Document| {
-            if !para.trim().is_empty() {
-                doc.paragraphs.push(Paragraph {
-                    location: format!("第{}页", page + 1),
-                    text: std::mem::take(para).trim().to_string(),
-                });
-            }
-            para.clear();
-        };
-        for line in body.lines() {
-            let line = line.trim();
-            if line.is_empty() {
-                flush(&mut para, &mut doc);
+        for raw in body.lines() {
+            let line = raw.trim();
+            // Page numbers (— 6 —) sit between the lines of a paragraph that runs across a
+            // page break; a blank line ends a paragraph only after a sentence's end.
+            let digits = line.trim_matches(['—', '-', '–', ' ']);
+            if !digits.is_empty()
+                && digits.len() < line.len()
+                && digits.chars().all(|c| c.is_ascii_digit())
+            {
                 continue;
             }
-            if crate::narrative::starts_heading(line) {
-                flush(&mut para, &mut doc);
+            if line.is_empty() {
+                if para.ends_with(['。', '！', '？', '；', '：']) {
+                    flush(&mut para, start, &mut doc);
+                }
+                continue;
+            }
+            // A paragraph starts indented (GB/T 9704: two characters) or with a heading.
+            let heading = crate::narrative::starts_heading(line);
+            if heading || raw.starts_with("  ") || raw.starts_with('\u{3000}') {
+                flush(&mut para, start, &mut doc);
+            }
+            if para.is_empty() {
+                start = page + 1;
             }
             para.push_str(line);
-            if line.ends_with(['。', '：']) {
-                flush(&mut para, &mut doc);
+            // A short numbered line is a heading on a line of its own.
+            if heading && line.chars().count() <= 30 {
+                flush(&mut para, start, &mut doc);
             }
         }
-        flush(&mut para, &mut doc);
     }
+    flush(&mut para, start, &mut doc);
     if doc.paragraphs.is_empty() {
         return Err("PDF 中没有文字层（可能是扫描件）：请提供可复制文字的 PDF 或 Word 文件".into());
     }

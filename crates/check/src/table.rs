@@ -56,9 +56,15 @@ fn header(row: &[String]) -> Option<Columns> {
     })
 }
 
+/// A cell's number, with a trailing note in brackets such as （推定） or （暂定） left aside.
 fn number(text: &str) -> Option<(Decimal, u32)> {
-    let t = text.trim().trim_end_matches(['%', '％']).trim();
-    parse_number(t)
+    let mut t = text.trim();
+    if let Some(at) = t.find(['（', '(']) {
+        if t.ends_with(['）', ')']) {
+            t = t[..at].trim();
+        }
+    }
+    parse_number(t.trim_end_matches(['%', '％']).trim())
 }
 
 /// An indicator's comparison: ≥ (more is better), ≤ (less is better), = .
@@ -97,6 +103,20 @@ fn leading_number(text: &str) -> Option<Decimal> {
         .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
         .collect();
     parse_number(&n).map(|(v, _)| v)
+}
+
+/// The level of a qualitative actual and its band as shares of the weight (RULES.md §1.5).
+fn qualitative(actual: &str) -> Option<(&'static str, Decimal, Decimal)> {
+    let (low, high) = (Decimal::new(6, 1), Decimal::new(8, 1));
+    if actual.contains("未达成") {
+        Some(("未达成年度指标且效果较差", Decimal::ZERO, low))
+    } else if actual.contains("部分达成") {
+        Some(("部分达成年度指标并具有一定效果", low, high))
+    } else if actual.contains("达成年度指标") || actual.trim() == "达成" {
+        Some(("达成年度指标", high, Decimal::ONE))
+    } else {
+        None
+    }
 }
 
 /// The scores an indicator may have under the rule variants of RULES.md §1.4.2, each with
@@ -171,7 +191,9 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
     let mut score_sum = Decimal::ZERO;
     let mut leaves = 0usize;
     let mut blocks: Vec<Block> = Vec::new();
-    let mut total: Option<(usize, Option<Decimal>, Option<(Decimal, u32)>)> = None;
+    // The total row: its row, its stated weight and its stated score.
+    type TotalRow = (usize, Option<Decimal>, Option<(Decimal, u32)>);
+    let mut total: Option<TotalRow> = None;
     let mut grade: Option<(usize, usize, String)> = None;
     let cell = |r: usize, c: Option<usize>| -> &str {
         c.and_then(|c| grid.rows[r].get(c))
@@ -303,6 +325,23 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
                         ),
                     );
                 }
+            }
+            continue;
+        }
+        // A qualitative indicator: the score must lie in its level's band (RULES.md §1.5).
+        if let Some((level, low, high)) = qualitative(cell(r, c.actual)) {
+            let (low, high) = (low * w, high * w);
+            let inside = s >= low && (s < high || (high == w && s <= w));
+            if !inside {
+                push(
+                    Severity::Error,
+                    "score-rule",
+                    grid.cell(r, c.score.unwrap_or(0)),
+                    row_text(row),
+                    show(s, 2),
+                    format!("{}–{}", show(low, 2), show(high, 2)),
+                    format!("定性指标“{level}”的得分应在其档次内（RULES.md §1.5）"),
+                );
             }
             continue;
         }

@@ -3,8 +3,10 @@
 //! - `cli`: the `jixiao` command: JSON shape, exit codes, messages for bad input;
 //! - `report`: the narrative report: structure, and the seed's slips not repeated;
 //! - `store`: import, export and evaluation through the store, on SQLite and PostgreSQL;
-//! - `monitor`: the monitoring refresh against the DuckDB anchor, and its thresholds.
+//! - `monitor`: the monitoring refresh against the DuckDB anchor, and its thresholds;
+//! - `check`: `jixiao check` over a batch of files in every format, and its outputs.
 
+mod check;
 mod cli;
 pub mod golden;
 mod monitor;

@@ -106,7 +106,7 @@ fn seed_docx(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// Writes the seed's report into `dir` under `name`, in the format its extension names.
-fn seed_report(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+pub(crate) fn seed_report(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
     let out = dir.join(name);
     let (code, _, err) = crate::jixiao(&[
         "report",
