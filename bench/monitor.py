@@ -128,8 +128,14 @@ def store_cycle(a, data):
         url = ["--database-url", db]
         t_base, m_base = measure([a.jixiao, "import", base] + url)
         t_next, m_next = measure([a.jixiao, "import", incr] + url)
+        # The refresh: every project's warning judged from the store, counted by department
+        # (red, yellow, over, no budget) and the departments ranked; then the same with every
+        # project's line written out as CSV.
+        out = os.path.join(work, "departments.csv")
+        refresh = [measure([a.jixiao, "monitor", "--as-of", next_end, "--level", "department", "--out", out] + url)
+                   for _ in range(a.runs)]
         out = os.path.join(work, "warnings.csv")
-        refresh = [measure([a.jixiao, "monitor", "--as-of", next_end, "--level", "project", "--out", out] + url)
+        listing = [measure([a.jixiao, "monitor", "--as-of", next_end, "--level", "project", "--out", out] + url)
                    for _ in range(a.runs)]
         with open(out, encoding="utf-8") as f:
             rows = sum(1 for _ in f) - 1
@@ -140,7 +146,10 @@ def store_cycle(a, data):
     print(f"  import {next_end[:7]} alone     {t_next:8.2f} s  {m_next:6.0f} MB")
     secs = statistics.median(r[0] for r in refresh)
     print(f"  refresh as of {next_end}  {secs:8.2f} s  {max(r[1] for r in refresh):6.0f} MB"
-          f"  ({rows:,} project rows; goal within 1 s)")
+          f"  (every project's warning, by department; goal within 1 s)")
+    secs = statistics.median(r[0] for r in listing)
+    print(f"  listing as of {next_end}  {secs:8.2f} s  {max(r[1] for r in listing):6.0f} MB"
+          f"  ({rows:,} project lines written as CSV)")
 
 
 if __name__ == "__main__":
