@@ -139,7 +139,9 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
             })
             .count();
         let subject = match p.text.split_once('：') {
-            Some((head, _)) if head.chars().count() <= 30 && !head.chars().any(is_digit_char) => {
+            Some((head, _))
+                if head.chars().count() <= 30 && !head.chars().any(|c| c.is_ascii_digit()) =>
+            {
                 normalise_subject(head)
             }
             _ if rates_stated == 1 => normalise_subject(&heading_subject),
@@ -366,10 +368,6 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
 
     out.extend(headings(file, paragraphs));
     out
-}
-
-fn is_digit_char(c: char) -> bool {
-    c.is_ascii_digit()
 }
 
 /// The grade a sentence names (自评结果良好, 评价等级为优), and where.
