@@ -7,7 +7,7 @@ use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
 use jixiao_domain::number::{format_count, format_decimal, format_percent};
 use jixiao_monitor::config::Config;
-use jixiao_monitor::levels::{is_month_end, monitor, Level, Project, Table};
+use jixiao_monitor::levels::{monitor, Level, Project, Table};
 use jixiao_monitor::rules::Fraction;
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
@@ -125,30 +125,8 @@ fn batch(
     Ok(())
 }
 
-/// Projects of `year` as monitoring sees them, from the store.
 fn projects_of(store: &mut dyn jixiao_store::Store, year: i32) -> Result<Vec<Project>, Failure> {
-    let rows = store.execution(year)?;
-    // The few funding-source names, shared rather than allocated for each project.
-    let mut funds: Vec<(jixiao_domain::budget::FundingSource, std::sync::Arc<str>)> = Vec::new();
-    let mut fund = |f: jixiao_domain::budget::FundingSource| {
-        if let Some((_, name)) = funds.iter().find(|(g, _)| *g == f) {
-            return name.clone();
-        }
-        let name: std::sync::Arc<str> = f.label().into();
-        funds.push((f, name.clone()));
-        name
-    };
-    let mut projects = Vec::with_capacity(rows.len());
-    projects.extend(rows.into_iter().map(|r| Project {
-        code: r.project_code,
-        unit: r.unit_code,
-        department: r.department_code,
-        region: r.region_code,
-        fund: fund(r.fund_source),
-        budget: r.budget.0,
-        months: r.months,
-    }));
-    Ok(projects)
+    Ok(jixiao_app::monitored_projects(store, year)?)
 }
 
 /// The seasonal pattern of the years before `year` that the store holds, or the even one.
@@ -327,27 +305,7 @@ pub fn table_from_store(
     level: Level,
     c: &Config,
 ) -> Result<Table, Failure> {
-    let projects = projects_of(store, year)?;
-    if projects.is_empty() {
-        return Err(Failure {
-            code: 1,
-            message: format!(
-                "库 {} 中没有 {year} 年度的项目：请先导入（jixiao import）",
-                store.location()
-            ),
-        });
-    }
-    // Within a month, the monthly sums give the months before it; the rest is read from
-    // the payments of that month up to the date.
-    let partial = if is_month_end(as_of) {
-        Default::default()
-    } else {
-        let first = Date::new(as_of.year(), as_of.month(), 1).expect("the first exists");
-        store.payment_sums(year, first, as_of)?
-    };
-    let part = |i: usize| partial.get(&projects[i].code).copied().unwrap_or(0);
-    let t = monitor(&projects, &part, as_of, level, c);
-    Ok(t)
+    Ok(jixiao_app::monitor_store(store, year, as_of, level, c)?)
 }
 
 fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {

@@ -3,15 +3,24 @@
 use crate::Failure;
 use jixiao_domain::dataset::DepartmentYear;
 use jixiao_domain::evaluate::Evaluation;
-use jixiao_domain::number::{format_count, format_score};
+use jixiao_domain::number::format_count;
 use jixiao_exchange::export::{self, ExportError, Exported};
 use jixiao_exchange::import::{self, ImportError, Options, Progress};
 use jixiao_exchange::source::Encoding;
-use jixiao_formats::dataset::DatasetFiles;
-use jixiao_store::{EvaluationItemRecord, EvaluationRecord, Location, Store, StoreError};
+use jixiao_store::{Location, Store, StoreError};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+impl From<jixiao_app::Error> for Failure {
+    fn from(e: jixiao_app::Error) -> Failure {
+        match e {
+            jixiao_app::Error::Missing(message) => Failure { code: 1, message },
+            jixiao_app::Error::Input(p) => p.into(),
+            jixiao_app::Error::Store(e) => e.into(),
+        }
+    }
+}
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
@@ -98,6 +107,7 @@ pub fn import(
 ) -> Result<(), Failure> {
     let mut store = open(url)?;
     let opts = Options {
+        dry_run: false,
         year,
         mapping,
         encoding: if gbk { Encoding::Gbk } else { Encoding::Utf8 },
@@ -198,75 +208,19 @@ pub fn template(out: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A department's year as stored by an import.
 pub fn load_dataset(
     store: &mut dyn Store,
     department: &str,
     year: i32,
 ) -> Result<DepartmentYear, Failure> {
-    let files = store.dataset_files(department, year)?.ok_or_else(|| {
-        let known = store
-            .datasets()
-            .map(|d| {
-                d.iter()
-                    .map(|(c, y)| format!("{c}（{y}）"))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            })
-            .unwrap_or_default();
-        Failure {
-            code: 1,
-            message: format!(
-                "库 {} 中没有部门“{department}”{year} 年度的数据集；库中有：{}",
-                store.location(),
-                if known.is_empty() {
-                    "（无）".into()
-                } else {
-                    known
-                }
-            ),
-        }
-    })?;
-    let set = DatasetFiles {
-        origin: PathBuf::from(format!("库:{department}/{year}")),
-        files,
-    };
-    Ok(jixiao_formats::dataset::parse(&set)?)
+    Ok(jixiao_app::load_dataset(store, department, year)?)
 }
 
-/// Saves an evaluation with every item's figures and explanation.
+/// Saves an evaluation with every item's figures.
 pub fn save_evaluation(
     store: &mut dyn Store,
     data: &DepartmentYear,
     eval: &Evaluation,
 ) -> Result<(), Failure> {
-    let record = EvaluationRecord {
-        department_code: data.department.code.clone(),
-        year: data.year,
-        framework: eval.framework_id.clone(),
-        total: format_score(eval.total),
-        max_total: format_score(eval.max_total),
-        grade: eval.grade_label.clone(),
-        evaluated_at: jixiao_store::now_utc(),
-        items: eval
-            .items
-            .iter()
-            .map(|i| EvaluationItemRecord {
-                item_id: i.id.clone(),
-                name: i.name.clone(),
-                weight: format_score(i.weight),
-                value: i.value_text(),
-                score: format_score(i.score),
-                loss_reason: i.loss_reason.clone().unwrap_or_default(),
-                derivation: i.derivation.clone(),
-            })
-            .collect(),
-    };
-    let mut tx = store.begin(&format!(
-        "评价 {} {} {}",
-        record.department_code, record.year, record.framework
-    ))?;
-    tx.save_evaluation(&record)?;
-    tx.commit()?;
-    Ok(())
+    Ok(jixiao_app::save_evaluation(store, data, eval)?)
 }

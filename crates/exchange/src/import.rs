@@ -25,6 +25,9 @@ pub struct Options {
     pub mapping: Option<PathBuf>,
     /// How CSV files are encoded.
     pub encoding: Encoding,
+    /// Check everything and count what would be written, then write nothing: the preview a
+    /// clerk confirms before the real import.
+    pub dry_run: bool,
 }
 
 /// Where a long import has got to.
@@ -1115,6 +1118,10 @@ pub fn import(
         }
         // Dropping the transaction rolls every write back.
         return Err(found.into_error());
+    }
+    if opts.dry_run {
+        // Every row was written and checked inside the transaction; dropping it undoes them.
+        return Ok(report);
     }
     tx.commit()?;
     Ok(report)

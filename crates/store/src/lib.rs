@@ -16,6 +16,7 @@
 mod migrations;
 mod postgres_store;
 mod records;
+pub mod sql;
 mod sqlite_store;
 #[doc(hidden)]
 pub mod testing;
@@ -123,10 +124,13 @@ pub fn open_at_level(location: &Location, level: u32) -> Result<Box<dyn Store>> 
     }
 }
 
-/// One store, whichever backend holds it.
-pub trait Store {
+/// One store, whichever backend holds it. A store is one connection: a server keeps a pool
+/// of them, each used by one request at a time.
+pub trait Store: Send {
     /// Where it lives.
     fn location(&self) -> &Location;
+    /// The same connection for plain statements ([`sql::Sql`]): the web application's tables.
+    fn sql(&mut self) -> &mut dyn sql::Sql;
     /// The number of migrations applied.
     fn migration_level(&mut self) -> Result<u32>;
     /// Starts the one transaction an import writes through; `source` names what is imported.

@@ -28,12 +28,13 @@ macro_rules! migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 5] = [
+pub const MIGRATIONS: [Migration; 6] = [
     migration!(1, "0001_core"),
     migration!(2, "0002_targets_evaluations"),
     migration!(3, "0003_project_execution"),
     migration!(4, "0004_indicator_progress"),
     migration!(5, "0005_projects_by_year"),
+    migration!(6, "0006_web"),
 ];
 
 /// How many migrations this build knows.

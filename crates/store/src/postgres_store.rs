@@ -32,6 +32,8 @@ pub(crate) struct PostgresStore {
     client: Client,
     /// The migrations this store is used at (fewer only in tests of upgrades).
     level: u32,
+    /// Statements prepared on this connection by [`crate::sql::Sql`], by their text.
+    statements: HashMap<String, postgres::Statement>,
 }
 
 impl PostgresStore {
@@ -46,6 +48,7 @@ impl PostgresStore {
             location: Location::Postgres(url.to_string()),
             client,
             level,
+            statements: HashMap::new(),
         };
         store.migrate(level)?;
         Ok(store)
@@ -101,6 +104,10 @@ impl PostgresStore {
 impl Store for PostgresStore {
     fn location(&self) -> &Location {
         &self.location
+    }
+
+    fn sql(&mut self) -> &mut dyn crate::sql::Sql {
+        self
     }
 
     fn migration_level(&mut self) -> Result<u32> {
@@ -1029,4 +1036,96 @@ mod tests {
         assert_eq!(d(1999, 12, 31), -1);
         assert_eq!(d(2021, 9, 30), 7943);
     }
+}
+
+impl crate::sql::Sql for PostgresStore {
+    fn backend(&self) -> crate::sql::Backend {
+        crate::sql::Backend::Postgres
+    }
+
+    fn query(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<Vec<Vec<crate::sql::Value>>> {
+        use postgres::types::Type;
+        use crate::sql::Value;
+        let stmt = self.prepared(sql)?;
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        let rows = self.client.query(&stmt, &refs)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut values = Vec::with_capacity(row.len());
+            for (i, col) in row.columns().iter().enumerate() {
+                let t = col.type_();
+                values.push(if *t == Type::INT8 {
+                    row.get::<_, Option<i64>>(i).map_or(Value::Null, Value::Int)
+                } else if *t == Type::INT4 {
+                    row.get::<_, Option<i32>>(i).map_or(Value::Null, |v| Value::Int(v.into()))
+                } else if *t == Type::INT2 {
+                    row.get::<_, Option<i16>>(i).map_or(Value::Null, |v| Value::Int(v.into()))
+                } else if *t == Type::BOOL {
+                    row.get::<_, Option<bool>>(i).map_or(Value::Null, |v| Value::Int(v.into()))
+                } else if *t == Type::BYTEA {
+                    row.get::<_, Option<Vec<u8>>>(i).map_or(Value::Null, Value::Bytes)
+                } else {
+                    row.get::<_, Option<String>>(i).map_or(Value::Null, Value::Text)
+                });
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<u64> {
+        let stmt = self.prepared(sql)?;
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        Ok(self.client.execute(&stmt, &refs)?)
+    }
+
+    fn begin_write(&mut self) -> Result<()> {
+        Ok(self.client.batch_execute("BEGIN")?)
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        Ok(self.client.batch_execute("COMMIT")?)
+    }
+
+    fn rollback(&mut self) -> Result<()> {
+        Ok(self.client.batch_execute("ROLLBACK")?)
+    }
+}
+
+impl PostgresStore {
+    /// A prepared statement, from this connection's cache.
+    fn prepared(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        self.statements.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+impl ToSql for crate::sql::Value {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use crate::sql::Value;
+        use postgres::types::Type;
+        match self {
+            Value::Null => Ok(postgres::types::IsNull::Yes),
+            Value::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+            Value::Int(i) if *ty == Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+            Value::Int(i) if *ty == Type::BOOL => (*i != 0).to_sql(ty, out),
+            Value::Int(i) => i.to_sql(ty, out),
+            Value::Text(s) => s.to_sql(ty, out),
+            Value::Bytes(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
 }

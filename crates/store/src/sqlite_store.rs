@@ -103,6 +103,10 @@ impl Store for SqliteStore {
         &self.location
     }
 
+    fn sql(&mut self) -> &mut dyn crate::sql::Sql {
+        self
+    }
+
     fn migration_level(&mut self) -> Result<u32> {
         Ok(self.conn.query_row(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
@@ -829,5 +833,65 @@ mod tests {
         let d = jixiao_domain::date::Date::new(2021, 9, 3).unwrap();
         let mut buf = [0u8; 10];
         assert_eq!(super::format_date(d, &mut buf), "2021-09-03");
+    }
+}
+
+impl crate::sql::Sql for SqliteStore {
+    fn backend(&self) -> crate::sql::Backend {
+        crate::sql::Backend::Sqlite
+    }
+
+    fn query(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<Vec<Vec<crate::sql::Value>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&crate::sql::sqlite_placeholders(sql))?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(to_sqlite)))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut values = Vec::with_capacity(n);
+            for i in 0..n {
+                values.push(match row.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => crate::sql::Value::Null,
+                    rusqlite::types::ValueRef::Integer(v) => crate::sql::Value::Int(v),
+                    rusqlite::types::ValueRef::Real(v) => crate::sql::Value::Text(v.to_string()),
+                    rusqlite::types::ValueRef::Text(t) => {
+                        crate::sql::Value::Text(String::from_utf8_lossy(t).into_owned())
+                    }
+                    rusqlite::types::ValueRef::Blob(b) => crate::sql::Value::Bytes(b.to_vec()),
+                });
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<u64> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&crate::sql::sqlite_placeholders(sql))?;
+        Ok(stmt.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))? as u64)
+    }
+
+    fn begin_write(&mut self) -> Result<()> {
+        Ok(self.conn.execute_batch("BEGIN IMMEDIATE")?)
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        Ok(self.conn.execute_batch("COMMIT")?)
+    }
+
+    fn rollback(&mut self) -> Result<()> {
+        Ok(self.conn.execute_batch("ROLLBACK")?)
+    }
+}
+
+fn to_sqlite(v: &crate::sql::Value) -> rusqlite::types::Value {
+    use crate::sql::Value;
+    match v {
+        Value::Null => rusqlite::types::Value::Null,
+        Value::Int(i) => rusqlite::types::Value::Integer(*i),
+        Value::Text(s) => rusqlite::types::Value::Text(s.clone()),
+        Value::Bytes(b) => rusqlite::types::Value::Blob(b.clone()),
     }
 }

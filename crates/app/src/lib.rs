@@ -1,0 +1,179 @@
+//! Application services: the steps that the command line and the web server both take
+//! between the store and the domain. Each reads or writes through a [`Store`] and returns
+//! domain types; neither front end repeats them.
+
+use jixiao_domain::dataset::DepartmentYear;
+use jixiao_domain::date::Date;
+use jixiao_domain::evaluate::Evaluation;
+use jixiao_domain::number::format_score;
+use jixiao_formats::dataset::DatasetFiles;
+use jixiao_formats::Problems;
+use jixiao_monitor::config::Config;
+use jixiao_monitor::levels::{is_month_end, monitor, Level, Project, Table};
+use jixiao_store::{EvaluationItemRecord, EvaluationRecord, Store, StoreError};
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Why a service could not do what was asked.
+#[derive(Debug)]
+pub enum Error {
+    /// What was asked for is not in the store; the message says what is.
+    Missing(String),
+    /// Stored data that does not read (a dataset with problems).
+    Input(Problems),
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Missing(m) => f.write_str(m),
+            Error::Input(p) => write!(f, "发现 {} 个问题：\n{p}", p.0.len()),
+            Error::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        Error::Store(e)
+    }
+}
+
+/// A department's self-evaluation dataset for `year`, read from the store.
+pub fn load_dataset(
+    store: &mut dyn Store,
+    department: &str,
+    year: i32,
+) -> Result<DepartmentYear, Error> {
+    let Some(files) = store.dataset_files(department, year)? else {
+        let known = store
+            .datasets()?
+            .iter()
+            .map(|(c, y)| format!("{c}（{y}）"))
+            .collect::<Vec<_>>()
+            .join("、");
+        return Err(Error::Missing(format!(
+            "库 {} 中没有部门“{department}”{year} 年度的数据集；库中有：{}",
+            store.location(),
+            if known.is_empty() { "（无）" } else { &known }
+        )));
+    };
+    let set = DatasetFiles {
+        origin: PathBuf::from(format!("库:{department}/{year}")),
+        files,
+    };
+    jixiao_formats::dataset::parse(&set).map_err(Error::Input)
+}
+
+/// An evaluation as the store keeps it: every item's weight, value, score, the points lost
+/// and why, and the working.
+pub fn evaluation_record(data: &DepartmentYear, eval: &Evaluation) -> EvaluationRecord {
+    EvaluationRecord {
+        department_code: data.department.code.clone(),
+        year: data.year,
+        framework: eval.framework_id.clone(),
+        total: format_score(eval.total),
+        max_total: format_score(eval.max_total),
+        grade: eval.grade_label.clone(),
+        evaluated_at: jixiao_store::now_utc(),
+        items: eval
+            .items
+            .iter()
+            .map(|i| EvaluationItemRecord {
+                item_id: i.id.clone(),
+                name: i.name.clone(),
+                weight: format_score(i.weight),
+                value: i.value_text(),
+                score: format_score(i.score),
+                loss_reason: i.loss_reason.clone().unwrap_or_default(),
+                derivation: i.derivation.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Saves an evaluation in one transaction.
+pub fn save_evaluation(
+    store: &mut dyn Store,
+    data: &DepartmentYear,
+    eval: &Evaluation,
+) -> Result<(), Error> {
+    let record = evaluation_record(data, eval);
+    let mut tx = store.begin(&format!(
+        "评价 {} {} {}",
+        record.department_code, record.year, record.framework
+    ))?;
+    tx.save_evaluation(&record)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Projects of `year` as monitoring sees them, from the store.
+pub fn monitored_projects(store: &mut dyn Store, year: i32) -> Result<Vec<Project>, Error> {
+    let rows = store.execution(year)?;
+    // The few funding-source names, shared rather than allocated for each project.
+    let mut funds: Vec<(jixiao_domain::budget::FundingSource, Arc<str>)> = Vec::new();
+    let mut fund = |f: jixiao_domain::budget::FundingSource| {
+        if let Some((_, name)) = funds.iter().find(|(g, _)| *g == f) {
+            return name.clone();
+        }
+        let name: Arc<str> = f.label().into();
+        funds.push((f, name.clone()));
+        name
+    };
+    let mut projects = Vec::with_capacity(rows.len());
+    projects.extend(rows.into_iter().map(|r| Project {
+        code: r.project_code,
+        unit: r.unit_code,
+        department: r.department_code,
+        region: r.region_code,
+        fund: fund(r.fund_source),
+        budget: r.budget.0,
+        months: r.months,
+    }));
+    Ok(projects)
+}
+
+/// Monitors `projects` (of `year`, from [`monitored_projects`]) as of a date at a level.
+/// Within a month, the monthly sums give the months before it; the rest is read from the
+/// payments of that month up to the date.
+pub fn monitor_projects(
+    store: &mut dyn Store,
+    projects: &[Project],
+    year: i32,
+    as_of: Date,
+    level: Level,
+    c: &Config,
+) -> Result<Table, Error> {
+    let partial = if is_month_end(as_of) {
+        Default::default()
+    } else {
+        let first = Date::new(as_of.year(), as_of.month(), 1).expect("the first exists");
+        store.payment_sums(year, first, as_of)?
+    };
+    let part = |i: usize| partial.get(&projects[i].code).copied().unwrap_or(0);
+    Ok(monitor(projects, &part, as_of, level, c))
+}
+
+/// Reads the store's execution rows for the year and monitors them.
+pub fn monitor_store(
+    store: &mut dyn Store,
+    year: i32,
+    as_of: Date,
+    level: Level,
+    c: &Config,
+) -> Result<Table, Error> {
+    let projects = monitored_projects(store, year)?;
+    if projects.is_empty() {
+        return Err(Error::Missing(format!(
+            "库 {} 中没有 {year} 年度的项目：请先导入（jixiao import）",
+            store.location()
+        )));
+    }
+    monitor_projects(store, &projects, year, as_of, level, c)
+}
