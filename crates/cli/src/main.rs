@@ -62,6 +62,32 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum AuditAction {
+    /// 校验哈希链：任何一条被改动或删除都会被发现（退出码 5）— verify the hash chain.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// 创建账号并分配角色；密码取自环境变量 JIXIAO_PASSWORD，否则从标准输入读一行 —
+    /// create an account with a role; the password comes from JIXIAO_PASSWORD or stdin.
+    Add {
+        /// 用户名 / the sign-in name.
+        username: String,
+        /// 姓名 / the name shown.
+        #[arg(long)]
+        name: String,
+        /// 角色：bureau_admin、dept_editor、dept_approver、evaluator、system_admin、
+        /// security_admin、audit_admin / the role.
+        #[arg(long)]
+        role: String,
+        /// 所属部门编码（部门填报人、审核人）/ the department (editors and approvers).
+        #[arg(long)]
+        department: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// 演示：把内置示例存入库、从库中评分、写出报告 — run the main job on the bundled example.
     ///
@@ -71,6 +97,37 @@ enum Command {
         /// 报告和演示库写到哪个文件夹 / where to write the report and the demo store.
         #[arg(long, default_value = "out")]
         out: PathBuf,
+        /// 演示完成后启动网页服务，并建好各角色的演示账号 / then serve the web application
+        /// with a demo account for each role.
+        #[arg(long)]
+        serve: bool,
+        /// 网页服务监听的地址 / where the web application listens (with --serve).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// 网页服务：多用户、角色、审核流程、审计日志 — serve the web application.
+    ///
+    /// 所有状态（会话、流程、审计）都在库中，多台服务器可共用一个 PostgreSQL 库。
+    /// 首个账号用 `jixiao user add` 创建。
+    /// All state lives in the store, so several servers can share one PostgreSQL database.
+    /// Create the first account with `jixiao user add`.
+    Serve {
+        /// 监听地址 / where to listen.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// 最多同时使用的数据库连接数 / store connections kept at most.
+        #[arg(long, default_value_t = 8)]
+        connections: usize,
+    },
+    /// 审计日志 — the audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// 账号（命令行）：创建首个管理员 — accounts from the command line.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
     },
     /// 评分：打印得分表 — score a dataset and print the score table.
     Evaluate {
@@ -345,7 +402,7 @@ fn project_evaluations(data: &DepartmentYear, fw: &Framework) -> Result<Vec<Eval
 
 fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
     match command {
-        Command::Demo { out } => {
+        Command::Demo { out, serve, bind } => {
             // The main job, end to end on the embedded store: import, evaluate, save, report.
             std::fs::create_dir_all(&out).map_err(|e| Failure {
                 code: 3,
@@ -384,6 +441,12 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     }
                     Err(f) => return Err(f),
                 }
+            }
+            if serve {
+                let accounts = jixiao_web::create_demo_accounts(store.as_mut(), &data.department.code)
+                    .map_err(web_failure)?;
+                drop(store);
+                return serve_web(&url, &bind, 8, &accounts, &data.department.code, data.year);
             }
             Ok(())
         }
@@ -525,6 +588,80 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             backtest,
             out,
         }),
+        Command::Serve { bind, connections } => {
+            let url = database_url.unwrap_or(jixiao_store::DEFAULT_SQLITE_FILE);
+            serve_web(url, &bind, connections, &[], "", 0)
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            let mut store = store_cmd::open(database_url)?;
+            match jixiao_web::audit::verify(store.sql())? {
+                Ok(n) => {
+                    println!("审计日志完整：共 {n} 条，哈希链无断裂。");
+                    Ok(())
+                }
+                Err(breaks) => {
+                    for b in &breaks {
+                        eprintln!("第 {} 条：{}", b.seq, b.reason);
+                    }
+                    Err(Failure {
+                        code: 5,
+                        message: format!(
+                            "审计日志被改动：发现 {} 处断裂（见上）。",
+                            breaks.len()
+                        ),
+                    })
+                }
+            }
+        }
+        Command::User {
+            action:
+                UserAction::Add {
+                    username,
+                    name,
+                    role,
+                    department,
+                },
+        } => {
+            let role = jixiao_web::auth::Role::parse(&role).ok_or_else(|| Failure {
+                code: 2,
+                message: format!(
+                    "角色“{role}”不认识：应为 {}",
+                    jixiao_web::auth::Role::ALL.map(|r| r.id()).join("、")
+                ),
+            })?;
+            let password = match std::env::var("JIXIAO_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("请输入密码（至少 10 位，含三类字符）：");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).map_err(|e| Failure {
+                        code: 2,
+                        message: format!("无法读取密码：{e}"),
+                    })?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let mut store = store_cmd::open(database_url)?;
+            let sql = store.sql();
+            sql.write(|sql| {
+                let id = jixiao_web::auth::create_user(sql, &username, &name, &password)?;
+                jixiao_web::auth::set_role(sql, id, Some(role), department.as_deref(), &[])?;
+                jixiao_web::audit::append(
+                    sql,
+                    "jixiao user add（命令行）",
+                    "创建账号",
+                    &format!("user:{id}"),
+                    "",
+                    &format!("{username} {}", role.id()),
+                )?;
+                Ok::<_, jixiao_web::error::WebError>(())
+            })
+            .map_err(web_failure)?;
+            println!("已创建账号 {username}（{}）", role.label().0);
+            Ok(())
+        }
         Command::Framework { action } => match action {
             FrameworkAction::List => {
                 for (id, file, _) in jixiao_formats::framework::SHIPPED {
@@ -609,6 +746,45 @@ pub(crate) fn write_document(
         }
         _ => std::fs::write(file, doc.to_markdown()).map_err(|e| io(&e)),
     }
+}
+
+fn web_failure(e: jixiao_web::error::WebError) -> Failure {
+    let code = match e {
+        jixiao_web::error::WebError::Internal(_) => 4,
+        _ => 1,
+    };
+    Failure {
+        code,
+        message: e.message().0,
+    }
+}
+
+/// Serves the web application until interrupted.
+fn serve_web(
+    url: &str,
+    bind: &str,
+    connections: usize,
+    accounts: &[(String, String, jixiao_web::auth::Role)],
+    department: &str,
+    year: i32,
+) -> Result<(), Failure> {
+    let config = jixiao_web::Config {
+        location: jixiao_store::Location::parse(url),
+        bind: bind.to_string(),
+        connections,
+    };
+    let location = config.location.to_string();
+    jixiao_web::serve(config, |addr| {
+        println!("\n网页服务已启动：http://{addr}/ （库：{location}；Ctrl-C 停止）");
+        if !accounts.is_empty() {
+            println!("演示账号（用户名 / 密码 / 角色）：");
+            for (name, password, role) in accounts {
+                println!("  {name:<10} {password:<22} {}", role.label().0);
+            }
+            println!("自评页面：http://{addr}/evaluations/{department}/{year}");
+        }
+    })
+    .map_err(|message| Failure { code: 4, message })
 }
 
 /// The bundled example: next to the binary's source tree when run from a checkout.

@@ -1,0 +1,313 @@
+//! The JSON API: the same operations as the pages, under `/api`, described by the OpenAPI
+//! document at `/api/openapi.json`. Sign in with `POST /api/login`; send the session cookie
+//! and, on every state-changing call, the `X-CSRF-Token` header from the sign-in answer.
+
+use crate::error::WebError;
+use crate::service;
+use crate::workflow::{self, Step};
+use crate::{AppState, Ctx};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use jixiao_domain::number::format_score;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+type Api = Result<Response, WebError>;
+
+fn csrf(headers: &HeaderMap) -> String {
+    headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn user_json(u: &crate::auth::User) -> Value {
+    json!({
+        "id": u.id,
+        "username": u.username,
+        "display_name": u.display_name,
+        "role": u.role.map(|r| r.id()),
+        "department": u.department,
+        "assigned": u.assigned,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Login {
+    username: String,
+    password: String,
+}
+
+/// `POST /api/login`: the session cookie, and the CSRF token to send back.
+pub async fn login(State(s): State<AppState>, Json(b): Json<Login>) -> Api {
+    let session = s
+        .pool
+        .run(move |store| crate::pages::sign_in_recorded(store.sql(), &b.username, &b.password))
+        .await??;
+    let mut res = Json(json!({ "csrf_token": session.csrf })).into_response();
+    if let Ok(v) = HeaderValue::from_str(&crate::session_cookie(&session.token)) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+pub async fn logout(State(s): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Api {
+    ctx.user_checked(&csrf(&headers))?;
+    if let Some(token) = ctx.token.clone() {
+        s.pool
+            .run(move |store| crate::auth::sign_out(store.sql(), &token))
+            .await?;
+    }
+    Ok(Json(json!({ "signed_out": true })).into_response())
+}
+
+pub async fn me(ctx: Ctx) -> Api {
+    let u = ctx.user()?;
+    Ok(Json(user_json(u)).into_response())
+}
+
+fn business(ctx: &Ctx) -> Result<crate::auth::User, WebError> {
+    let u = ctx.user()?;
+    if u.is_business() {
+        Ok(u.clone())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+pub async fn departments(State(s): State<AppState>, ctx: Ctx) -> Api {
+    let user = business(&ctx)?;
+    let list = s
+        .pool
+        .run(move |store| service::departments(store, &user))
+        .await?;
+    Ok(Json(json!({ "departments": list })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AsOf {
+    as_of: String,
+}
+
+pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsOf>) -> Api {
+    let user = business(&ctx)?;
+    let as_of = jixiao_domain::date::Date::parse(&q.as_of).ok_or_else(|| {
+        WebError::Invalid(format!("as_of “{}” 应为 2021-09-30 这样的日期。", q.as_of))
+    })?;
+    let cache = s.monitoring.clone();
+    let m = s
+        .pool
+        .run(move |store| Ok(cache.get(store, as_of.year(), as_of)?))
+        .await?;
+    let lines: Vec<Value> = m
+        .departments
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| user.reads(&d.key))
+        .map(|(i, d)| {
+            json!({
+                "rank": i + 1,
+                "department": d.key,
+                "name": m.names.get(&d.key),
+                "budget_fen": d.budget.to_string(),
+                "executed_fen": d.executed.to_string(),
+                "rate": d.rate().map(|r| r.round_dp(6).to_string()),
+                "warning": d.warning.id(),
+                "red_projects": d.red,
+                "yellow_projects": d.yellow,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "as_of": m.as_of.to_string(),
+        "time_progress": m.departments.time.fraction().round_dp(6).to_string(),
+        "departments": lines,
+    }))
+    .into_response())
+}
+
+pub async fn evaluation(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((dept, year)): Path<(String, i32)>,
+) -> Api {
+    let user = business(&ctx)?;
+    let se = s
+        .pool
+        .run(move |store| service::self_evaluation(store, &user, &dept, year))
+        .await?;
+    let items: Vec<Value> = se
+        .department
+        .items
+        .iter()
+        .map(|i| {
+            json!({
+                "id": i.id, "name": i.name, "weight": format_score(i.weight),
+                "value": i.value_text(), "score": format_score(i.score), "lost": format_score(i.lost()),
+                "rule": i.rule, "working": i.working, "loss_reason": i.loss_reason,
+                "inputs": i.inputs.iter().map(|x| json!({"label": x.label, "value": x.value, "inferred": x.origin.is_inferred()})).collect::<Vec<_>>(),
+                "inferred": i.uses_inferred(),
+            })
+        })
+        .collect();
+    let indicators: Vec<Value> = se
+        .data
+        .projects
+        .iter()
+        .flat_map(|p| p.indicators.iter().map(move |i| (p, i)))
+        .map(|(p, i)| {
+            let e = se
+                .entries
+                .get(&(p.code.clone(), i.name.clone()))
+                .cloned()
+                .unwrap_or_default();
+            json!({
+                "project": p.code, "indicator": i.name,
+                "target": i.target.as_ref().map(|t| t.value.to_string()),
+                "actual": i.actual.as_ref().map(|a| a.value.to_string()),
+                "unit": i.unit, "evidence": e.evidence, "version": e.version,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "department": se.data.department.code,
+        "year": se.data.year,
+        "total": format_score(se.department.total),
+        "max_total": format_score(se.department.max_total),
+        "grade": se.department.grade_label,
+        "items": items,
+        "projects": se.projects.iter().map(|p| json!({"name": p.subject, "total": format_score(p.total)})).collect::<Vec<_>>(),
+        "indicators": indicators,
+        "workflow": se.status,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Actual {
+    project: String,
+    indicator: String,
+    actual: String,
+    #[serde(default)]
+    evidence: String,
+    version: i64,
+}
+
+pub async fn save_actual(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((dept, year)): Path<(String, i32)>,
+    Json(b): Json<Actual>,
+) -> Api {
+    let user = ctx.user_checked(&csrf(&headers))?.clone();
+    let version = s
+        .pool
+        .run(move |store| {
+            service::set_actual(
+                store,
+                &user,
+                &dept,
+                year,
+                &b.project,
+                &b.indicator,
+                &b.actual,
+                &b.evidence,
+                b.version,
+            )
+        })
+        .await?;
+    Ok(Json(json!({ "version": version })).into_response())
+}
+
+pub async fn recompute(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((dept, year)): Path<(String, i32)>,
+) -> Api {
+    let user = ctx.user_checked(&csrf(&headers))?.clone();
+    let total = s
+        .pool
+        .run(move |store| service::recompute(store, &user, &dept, year))
+        .await?;
+    Ok(Json(json!({ "total": total })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Transition {
+    step: String,
+    version: i64,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn transition(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((dept, year)): Path<(String, i32)>,
+    Json(b): Json<Transition>,
+) -> Api {
+    let user = ctx.user_checked(&csrf(&headers))?.clone();
+    let step = Step::parse(&b.step)
+        .ok_or_else(|| WebError::Invalid(format!("未知的操作“{}”。", b.step)))?;
+    let status = s
+        .pool
+        .run(move |store| {
+            service::must_read(&user, &dept)?;
+            store
+                .sql()
+                .write(|sql| workflow::take(sql, &user, &dept, year, step, b.version, &b.comment))
+        })
+        .await?;
+    Ok(Json(json!(status)).into_response())
+}
+
+pub async fn audit(State(s): State<AppState>, ctx: Ctx) -> Api {
+    let u = ctx.user()?;
+    if u.role != Some(crate::auth::Role::AuditAdmin) {
+        return Err(WebError::Forbidden);
+    }
+    let (entries, verdict) = s
+        .pool
+        .run(|store| {
+            let sql = store.sql();
+            Ok((
+                crate::audit::recent(sql, 100, 0)?,
+                crate::audit::verify(sql)?,
+            ))
+        })
+        .await?;
+    Ok(Json(json!({
+        "intact": verdict.is_ok(),
+        "breaks": verdict.err().unwrap_or_default().iter().map(|b| json!({"seq": b.seq, "reason": b.reason})).collect::<Vec<_>>(),
+        "entries": entries,
+    }))
+    .into_response())
+}
+
+pub async fn public(State(s): State<AppState>) -> Api {
+    let list = s.pool.run(|store| service::published(store)).await?;
+    Ok(Json(json!({
+        "published": list.iter().map(|(code, name, year, at)| json!({
+            "department": code, "name": name, "year": year, "published_at": at,
+            "report_pdf": format!("/public/{code}/{year}/report/pdf"),
+            "report_docx": format!("/public/{code}/{year}/report/docx"),
+        })).collect::<Vec<_>>()
+    }))
+    .into_response())
+}
+
+/// `GET /api/openapi.json`: the API described (OpenAPI 3.1).
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("../openapi.json"),
+    )
+        .into_response()
+}

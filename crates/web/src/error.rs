@@ -1,0 +1,103 @@
+//! The web layer's one error type: each kind maps to a status; an unexpected failure is
+//! logged with a request id and shown only as a generic message carrying that id.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Why a request failed.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not signed in (pages redirect to the sign-in page; the API answers 401).
+    SignIn,
+    /// Signed in, but this role or department may not do this.
+    Forbidden,
+    /// Nothing there.
+    NotFound,
+    /// The form is wrong: what to fix, in the user's words.
+    Invalid(String),
+    /// Someone else saved this record first; nothing was changed.
+    Stale(String),
+    /// A missing or wrong CSRF token.
+    Csrf,
+    /// Too many failed sign-ins.
+    Locked(String),
+    /// Anything else: a bug or a store failure, logged, never shown.
+    Internal(String),
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl WebError {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::SignIn => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Stale(_) => StatusCode::CONFLICT,
+            WebError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the user is told (Chinese and English), and for internal errors the id logged.
+    pub fn message(&self) -> (String, String) {
+        match self {
+            WebError::SignIn => ("请先登录。".into(), "Please sign in.".into()),
+            WebError::Forbidden => (
+                "您无权访问此页面或执行此操作。".into(),
+                "You are not allowed to see this page or do this.".into(),
+            ),
+            WebError::NotFound => ("找不到该页面或记录。".into(), "Not found.".into()),
+            WebError::Invalid(m) | WebError::Stale(m) | WebError::Locked(m) => {
+                (m.clone(), m.clone())
+            }
+            WebError::Csrf => (
+                "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。".into(),
+                "The form expired or did not come from this site (CSRF check failed); reload and try again.".into(),
+            ),
+            WebError::Internal(detail) => {
+                let id = format!(
+                    "{:x}-{}",
+                    std::process::id(),
+                    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+                );
+                eprintln!("jixiao serve: 请求 {id} 出错：{detail}");
+                (
+                    format!("服务器出错，请联系管理员并告知编号 {id}。"),
+                    format!("Server error; tell your administrator the id {id}."),
+                )
+            }
+        }
+    }
+}
+
+impl From<jixiao_store::StoreError> for WebError {
+    fn from(e: jixiao_store::StoreError) -> WebError {
+        WebError::Internal(e.0)
+    }
+}
+
+impl From<jixiao_app::Error> for WebError {
+    fn from(e: jixiao_app::Error) -> WebError {
+        match e {
+            jixiao_app::Error::Missing(_) => WebError::NotFound,
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The API's rendering of an error: JSON with the status and message.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (zh, en) = self.message();
+        (
+            status,
+            axum::Json(serde_json::json!({ "error": zh, "error_en": en, "status": status.as_u16() })),
+        )
+            .into_response()
+    }
+}

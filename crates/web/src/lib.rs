@@ -1,0 +1,338 @@
+//! jixiao's web application (`jixiao serve`): server-rendered pages in Chinese with English
+//! switchable, a JSON API described at `/api/openapi.json`, roles with 三员分立, sessions and
+//! all other state in the store so several servers can share one PostgreSQL database, a
+//! review workflow and a hash-chained audit trail.
+//!
+//! Handlers are thin: they take the [`Ctx`] (who is asking, in which language), call one
+//! function of [`service`], [`workflow`] or [`auth`] that checks the user against the
+//! record's owner, and render. Routes are grouped by the permission they need in [`router`].
+
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod error;
+mod pages;
+pub mod pool;
+pub mod service;
+pub mod workflow;
+
+use auth::User;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use error::WebError;
+use pool::Pool;
+use std::sync::Arc;
+
+/// How a server is set up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The store.
+    pub location: jixiao_store::Location,
+    /// Where to listen, e.g. `127.0.0.1:8080`.
+    pub bind: String,
+    /// Store connections kept at most.
+    pub connections: usize,
+}
+
+/// What every request can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store's connections.
+    pub pool: Arc<Pool>,
+    /// Monitoring views, rebuilt when the data changes.
+    pub monitoring: Arc<service::MonitoringCache>,
+}
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// 中文, the default.
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The Chinese or the English text.
+    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Who is asking, and how to answer them.
+pub struct Ctx {
+    /// The signed-in user, if any.
+    pub user: Option<User>,
+    /// The session's CSRF token (empty without a session).
+    pub csrf: String,
+    /// The interface language.
+    pub lang: Lang,
+    /// The session cookie's token.
+    pub token: Option<String>,
+    /// The double-submit token of the sign-in form.
+    pub login_csrf: Option<String>,
+}
+
+impl Ctx {
+    /// The user, or a refusal that sends them to sign in.
+    pub fn user(&self) -> Result<&User, WebError> {
+        self.user.as_ref().ok_or(WebError::SignIn)
+    }
+
+    /// The user, when the CSRF token sent with a state-changing request is the session's.
+    pub fn user_checked(&self, sent: &str) -> Result<&User, WebError> {
+        let user = self.user()?;
+        if self.csrf.is_empty() || !constant_eq(sent.as_bytes(), self.csrf.as_bytes()) {
+            return Err(WebError::Csrf);
+        }
+        Ok(user)
+    }
+}
+
+/// Compares without stopping at the first difference.
+pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "jixiao_session";
+const LANG_COOKIE: &str = "jixiao_lang";
+pub(crate) const LOGIN_CSRF_COOKIE: &str = "jixiao_login_csrf";
+
+/// A cookie's value from the request's headers.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// `Set-Cookie` for a session: Secure, HttpOnly, SameSite=Strict, ending with the session.
+pub fn session_cookie(token: &str) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={}; HttpOnly; Secure; SameSite=Strict",
+        auth::SESSION_HOURS * 3600
+    )
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict")
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Ctx, WebError> {
+        let lang = match cookie(parts, LANG_COOKIE).as_deref() {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        };
+        let token = cookie(parts, SESSION_COOKIE).filter(|t| {
+            t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
+        });
+        let login_csrf = cookie(parts, LOGIN_CSRF_COOKIE);
+        let (user, csrf) = match &token {
+            Some(t) => {
+                let t = t.clone();
+                match state
+                    .pool
+                    .run(move |store| auth::session(store.sql(), &t))
+                    .await?
+                {
+                    Some((u, c)) => (Some(u), c),
+                    None => (None, String::new()),
+                }
+            }
+            None => (None, String::new()),
+        };
+        Ok(Ctx {
+            user,
+            csrf,
+            lang,
+            token,
+            login_csrf,
+        })
+    }
+}
+
+/// Headers every answer carries: no framing, no sniffing, a strict content policy, and no
+/// caching of anything that may be private.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let public = req.uri().path().starts_with("/assets/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    if !public {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Every route. Grouped by who may use them; each handler still checks the record's owner.
+pub fn router(state: AppState) -> Router {
+    // Anyone, signed in or not.
+    let open = Router::new()
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/lang/{lang}", get(pages::set_lang))
+        .route("/assets/app.css", get(pages::css))
+        .route("/public", get(pages::public_index))
+        .route("/public/{dept}/{year}", get(pages::public_evaluation))
+        .route("/public/{dept}/{year}/report/{format}", get(pages::public_report))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/login", post(api::login))
+        .route("/api/public", get(api::public));
+    // Business roles (财政局管理员, 部门填报人/审核人, 评价人员), each limited to their departments.
+    let business = Router::new()
+        .route("/", get(pages::home))
+        .route("/departments", get(pages::departments))
+        .route("/departments/{dept}", get(pages::department))
+        .route("/monitoring", get(pages::monitoring))
+        .route("/evaluations/{dept}/{year}", get(pages::evaluation))
+        .route("/evaluations/{dept}/{year}/actuals", post(pages::save_actual))
+        .route("/evaluations/{dept}/{year}/recompute", post(pages::recompute))
+        .route("/evaluations/{dept}/{year}/workflow", post(pages::transition))
+        .route("/evaluations/{dept}/{year}/report/{format}", get(pages::report))
+        .route("/rectifications", get(pages::rectifications))
+        .route("/imports", get(pages::imports).post(pages::upload))
+        .route("/imports/{id}/confirm", post(pages::confirm_import))
+        .route("/api/me", get(api::me))
+        .route("/api/logout", post(api::logout))
+        .route("/api/departments", get(api::departments))
+        .route("/api/monitoring", get(api::monitoring))
+        .route("/api/evaluations/{dept}/{year}", get(api::evaluation))
+        .route("/api/evaluations/{dept}/{year}/actuals", post(api::save_actual))
+        .route("/api/evaluations/{dept}/{year}/recompute", post(api::recompute))
+        .route("/api/evaluations/{dept}/{year}/workflow", post(api::transition));
+    // 三员: each group checks its one role.
+    let admins = Router::new()
+        .route("/admin/users", get(pages::users).post(pages::create_user))
+        .route("/admin/users/{id}/reset", post(pages::reset_user))
+        .route("/admin/roles", get(pages::roles))
+        .route("/admin/roles/{id}", post(pages::set_role))
+        .route("/audit", get(pages::audit_log))
+        .route("/api/audit", get(api::audit));
+    open.merge(business)
+        .merge(admins)
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Opens the store and its pool.
+pub fn state(config: &Config) -> Result<AppState, jixiao_store::StoreError> {
+    Ok(AppState {
+        pool: Pool::open(config.location.clone(), config.connections)?,
+        monitoring: Arc::new(service::MonitoringCache::default()),
+    })
+}
+
+/// Serves until interrupted (Ctrl-C or SIGTERM), finishing the requests under way.
+pub fn serve(config: Config, on_ready: impl FnOnce(std::net::SocketAddr)) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let state = state(&config).map_err(|e| e.0)?;
+        let listener = tokio::net::TcpListener::bind(&config.bind)
+            .await
+            .map_err(|e| format!("无法监听 {}：{e}", config.bind))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        on_ready(addr);
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// Accounts for trying jixiao: one per role, with the seed's department. Those missing are
+/// created; returns (username, password, role) of each.
+pub fn create_demo_accounts(
+    store: &mut dyn jixiao_store::Store,
+    department: &str,
+) -> Result<Vec<(String, String, auth::Role)>, WebError> {
+    let sql = store.sql();
+    let accounts = [
+        ("bureau", "财政局 王敏", auth::Role::BureauAdmin),
+        ("editor", "办公室 李娜", auth::Role::DeptEditor),
+        ("approver", "办公室 陈刚", auth::Role::DeptApprover),
+        ("evaluator", "第三方 赵磊", auth::Role::Evaluator),
+        ("sysadmin", "系统管理员", auth::Role::SysAdmin),
+        ("secadmin", "安全管理员", auth::Role::SecAdmin),
+        ("auditor", "审计管理员", auth::Role::AuditAdmin),
+    ];
+    let mut out = Vec::new();
+    for (name, display, role) in accounts {
+        let password = format!("Jx-{}-2021", name);
+        out.push((name.to_string(), password.clone(), role));
+        if sql
+            .row("SELECT 1 FROM web_users WHERE username = $1", &[name.into()])?
+            .is_some()
+        {
+            continue;
+        }
+        sql.write(|sql| {
+            let id = auth::create_user(sql, name, display, &password)?;
+            let dept = role.needs_department().then_some(department);
+            let assigned = if role == auth::Role::Evaluator {
+                vec![department.to_string()]
+            } else {
+                Vec::new()
+            };
+            auth::set_role(sql, id, Some(role), dept, &assigned)?;
+            audit::append(
+                sql,
+                "jixiao demo",
+                "创建演示账号",
+                &format!("user:{id}"),
+                "",
+                &format!("{name} {}", role.id()),
+            )?;
+            Ok::<_, WebError>(())
+        })?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,1280 @@
+//! The pages: server-rendered HTML (maud escapes every value), forms that work without
+//! script, a layout that reflows on a phone.
+
+use crate::auth::{self, Role, User};
+use crate::error::WebError;
+use crate::service::{self, Monitoring};
+use crate::workflow::{self, Step};
+use crate::{AppState, Ctx, Lang};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use jixiao_domain::date::Date;
+use jixiao_domain::money::Fen;
+use jixiao_domain::number::{format_count, format_percent, format_score};
+use maud::{html, Markup, DOCTYPE};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// A page's failure, rendered as a page (both languages) with its status; "sign in" becomes
+/// a redirect to the sign-in page.
+pub struct PageError(WebError);
+
+impl From<WebError> for PageError {
+    fn from(e: WebError) -> PageError {
+        PageError(e)
+    }
+}
+
+impl From<jixiao_store::StoreError> for PageError {
+    fn from(e: jixiao_store::StoreError) -> PageError {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let WebError::SignIn = self.0 {
+            return Redirect::to("/login").into_response();
+        }
+        let status = self.0.status();
+        let (zh, en) = self.0.message();
+        let body = html! {
+            (DOCTYPE)
+            html lang="zh-CN" {
+                head { meta charset="utf-8"; meta name="viewport" content="width=device-width, initial-scale=1";
+                       title { "jixiao · " (status.as_u16()) } link rel="stylesheet" href="/assets/app.css"; }
+                body { main class="narrow" {
+                    h1 { (status.as_u16()) }
+                    p class="error" role="alert" { (zh) }
+                    @if en != zh { p class="muted" { (en) } }
+                    p { a href="/" { "返回首页 / Home" } }
+                } }
+            }
+        };
+        (status, Html(body.into_string())).into_response()
+    }
+}
+
+type Page = Result<Response, PageError>;
+
+fn page(m: Markup) -> Response {
+    Html(m.into_string()).into_response()
+}
+
+fn ok(m: Markup) -> Page {
+    Ok(page(m))
+}
+
+/// 万元 with two decimals and thousands separators.
+fn wan(fen: i128) -> String {
+    Fen(fen as i64).format_wan()
+}
+
+fn pct(d: Option<Decimal>) -> String {
+    d.map(format_percent).unwrap_or_else(|| "—".into())
+}
+
+/// The page frame: navigation for the user's role, the language switch, sign-out.
+fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    let l = ctx.lang;
+    let links: Vec<(&str, &str)> = match ctx.user.as_ref().and_then(|u| u.role) {
+        Some(Role::SysAdmin) => vec![("/admin/users", l.t("用户管理", "Users"))],
+        Some(Role::SecAdmin) => vec![("/admin/roles", l.t("角色权限", "Roles"))],
+        Some(Role::AuditAdmin) => vec![("/audit", l.t("审计日志", "Audit log"))],
+        Some(role) => {
+            let mut v = vec![
+                ("/", l.t("首页", "Dashboard")),
+                ("/departments", l.t("部门与项目", "Departments")),
+                ("/monitoring", l.t("执行监控", "Monitoring")),
+                ("/rectifications", l.t("问题整改", "Rectifications")),
+            ];
+            if role == Role::BureauAdmin {
+                v.push(("/imports", l.t("数据导入", "Imports")));
+            }
+            v
+        }
+        None => vec![("/public", l.t("信息公开", "Public portal"))],
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(l.t("zh-CN", "en")) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · jixiao" }
+                link rel="stylesheet" href="/assets/app.css";
+            }
+            body {
+                header class="top" {
+                    a class="brand" href="/" { "jixiao " span { (l.t("预算绩效管理", "Budget performance")) } }
+                    nav { @for (href, label) in &links { a href=(href) { (label) } } }
+                    div class="who" {
+                        @if let Some(u) = &ctx.user {
+                            span { (u.display_name) " · " (u.role.map_or(l.t("未分配角色", "no role"), |r| l.t(r.label().0, r.label().1))) }
+                            form method="post" action="/logout" class="inline" {
+                                input type="hidden" name="_csrf" value=(ctx.csrf);
+                                button class="link" { (l.t("退出", "Sign out")) }
+                            }
+                        } @else {
+                            a href="/login" { (l.t("登录", "Sign in")) }
+                        }
+                        a href=(l.t("/lang/en", "/lang/zh")) { (l.t("English", "中文")) }
+                    }
+                }
+                main { h1 { (title) } (body) }
+            }
+        }
+    }
+}
+
+fn csrf_field(ctx: &Ctx) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(ctx.csrf); }
+}
+
+// ---------------------------------------------------------------- open pages
+
+pub async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../assets/app.css"),
+    )
+        .into_response()
+}
+
+pub async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {
+    let lang = if lang == "en" { "en" } else { "zh" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let mut res = Redirect::to(&back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "jixiao_lang={lang}; Path=/; Max-Age=31536000; SameSite=Lax"
+    )) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+fn login_page(ctx: &Ctx, token: &str, error: Option<String>) -> Markup {
+    let l = ctx.lang;
+    layout(
+        ctx,
+        l.t("登录", "Sign in"),
+        html! {
+            div class="narrow" {
+                @if let Some(e) = error { p class="error" role="alert" { (e) } }
+                form method="post" action="/login" class="stack" {
+                    input type="hidden" name="_csrf" value=(token);
+                    label { (l.t("用户名", "User name")) input name="username" autocomplete="username" required autofocus; }
+                    label { (l.t("密码", "Password")) input name="password" type="password" autocomplete="current-password" required; }
+                    button class="primary" { (l.t("登录", "Sign in")) }
+                }
+                p class="muted" { (l.t("连续 5 次密码错误将锁定账号 15 分钟。", "Five wrong passwords in a row lock the account for 15 minutes.")) }
+                p { a href="/public" { (l.t("不登录，查看已公开的绩效信息", "See published results without signing in")) } }
+            }
+        },
+    )
+}
+
+fn with_login_cookie(mut res: Response, token: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{}={token}; Path=/login; HttpOnly; Secure; SameSite=Strict",
+        crate::LOGIN_CSRF_COOKIE
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+pub async fn login_form(ctx: Ctx) -> Response {
+    if ctx.user.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let token = auth::random_hex(16);
+    with_login_cookie(page(login_page(&ctx, &token, None)), &token)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    _csrf: String,
+}
+
+pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Page {
+    // Double submit: the form's token must match the cookie set with the form.
+    let fresh = auth::random_hex(16);
+    let matches = ctx
+        .login_csrf
+        .as_deref()
+        .is_some_and(|c| crate::constant_eq(c.as_bytes(), f._csrf.as_bytes()));
+    if !matches {
+        let page = login_page(&ctx, &fresh, Some(WebError::Csrf.message().0));
+        return Ok(with_login_cookie((StatusCode::FORBIDDEN, Html(page.into_string())).into_response(), &fresh));
+    }
+    let (username, password) = (f.username.clone(), f.password.clone());
+    let result = s
+        .pool
+        .run(move |store| sign_in_recorded(store.sql(), &username, &password))
+        .await?;
+    match result {
+        Ok(session) => {
+            let mut res = Redirect::to("/").into_response();
+            if let Ok(v) = HeaderValue::from_str(&crate::session_cookie(&session.token)) {
+                res.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            Ok(res)
+        }
+        Err(e) => {
+            let status = e.status();
+            let page = login_page(&ctx, &fresh, Some(e.message().0));
+            Ok(with_login_cookie((status, Html(page.into_string())).into_response(), &fresh))
+        }
+    }
+}
+
+/// Signs in inside a write transaction that commits either way, so failures are counted;
+/// the outer error is the store's, the inner one the user's.
+pub(crate) fn sign_in_recorded(
+    sql: &mut dyn jixiao_store::sql::Sql,
+    username: &str,
+    password: &str,
+) -> Result<Result<auth::NewSession, WebError>, WebError> {
+    sql.begin_write()?;
+    match auth::sign_in(sql, username, password) {
+        Ok((user, session)) => {
+            crate::audit::append(sql, &user.actor(), "登录", &format!("user:{}", user.id), "", "")?;
+            sql.commit()?;
+            Ok(Ok(session))
+        }
+        Err(WebError::Internal(m)) => {
+            let _ = sql.rollback();
+            Err(WebError::Internal(m))
+        }
+        Err(refusal) => {
+            sql.commit()?;
+            Ok(Err(refusal))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    _csrf: String,
+}
+
+pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -> Page {
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    if let Some(token) = ctx.token.clone() {
+        s.pool
+            .run(move |store| {
+                store.sql().write(|sql| {
+                    auth::sign_out(sql, &token)?;
+                    crate::audit::append(sql, &user.actor(), "退出", &format!("user:{}", user.id), "", "")?;
+                    Ok::<_, WebError>(())
+                })
+            })
+            .await?;
+    }
+    let mut res = Redirect::to("/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&crate::clear_session_cookie()) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+// ---------------------------------------------------------------- the public portal
+
+pub async fn public_index(State(s): State<AppState>, ctx: Ctx) -> Page {
+    let l = ctx.lang;
+    let list = s.pool.run(|store| service::published(store)).await?;
+    ok(layout(
+        &ctx,
+        l.t("预算绩效信息公开", "Published performance information"),
+        html! {
+            p class="muted" { (l.t("此处仅列出经审核通过并已公开的部门整体支出绩效自评结果，无需登录。", "Only self-evaluations that were approved and published are listed; no sign-in needed.")) }
+            @if list.is_empty() { p { (l.t("暂无已公开的自评结果。", "Nothing has been published yet.")) } }
+            @else {
+                div class="scroll" { table {
+                    thead { tr { th { (l.t("部门", "Department")) } th { (l.t("年度", "Year")) } th { (l.t("公开时间", "Published")) } th { (l.t("下载", "Download")) } } }
+                    tbody { @for (code, name, year, at) in &list { tr {
+                        td { a href={ "/public/" (code) "/" (year) } { (name) } }
+                        td { (year) } td { (at) }
+                        td { a href={ "/public/" (code) "/" (year) "/report/pdf" } { "PDF" } " · " a href={ "/public/" (code) "/" (year) "/report/docx" } { "Word" } }
+                    } } }
+                } }
+            }
+        },
+    ))
+}
+
+pub async fn public_evaluation(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((dept, year)): Path<(String, i32)>,
+) -> Page {
+    let l = ctx.lang;
+    let (data, eval) = s
+        .pool
+        .run(move |store| {
+            let data = service::published_dataset(store, &dept, year)?;
+            let (eval, _) = service::score(&data)?;
+            Ok((data, eval))
+        })
+        .await?;
+    let title = format!("{} {}{}", data.department.name, data.year, l.t("年度部门整体支出绩效自评", " self-evaluation"));
+    ok(layout(&ctx, &title, html! {
+        p { (l.t("总分", "Total")) " " strong { (format_score(eval.total)) } " / " (format_score(eval.max_total)) " · " (eval.grade_label) }
+        p { a href={ "/public/" (data.department.code) "/" (data.year) "/report/pdf" } { (l.t("下载自评报告（PDF）", "Download the report (PDF)")) } " · "
+            a href={ "/public/" (data.department.code) "/" (data.year) "/report/docx" } { (l.t("下载自评报告（Word）", "Download the report (Word)")) } }
+        (score_table(l, &eval, false))
+    }))
+}
+
+pub async fn public_report(
+    State(s): State<AppState>,
+    Path((dept, year, format)): Path<(String, i32, String)>,
+) -> Page {
+    let name = format!("{dept}-{year}-自评报告.{format}");
+    let bytes = s
+        .pool
+        .run(move |store| {
+            let data = service::published_dataset(store, &dept, year)?;
+            service::report(&data, &format)
+        })
+        .await?;
+    Ok(download(&name, bytes))
+}
+
+fn download(name: &str, bytes: Vec<u8>) -> Response {
+    let kind = if name.ends_with(".pdf") {
+        "application/pdf"
+    } else if name.ends_with(".xlsx") {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    };
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"report.{}\"; filename*=UTF-8''{encoded}", name.rsplit('.').next().unwrap_or("bin")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+// ---------------------------------------------------------------- business pages
+
+fn business(ctx: &Ctx) -> Result<&User, WebError> {
+    let u = ctx.user()?;
+    if u.is_business() {
+        Ok(u)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+/// The year monitoring looks at (the latest with projects) and the default as-of date: today
+/// within that year, its last day once it is over.
+fn default_as_of(years: &[i32]) -> Option<Date> {
+    let year = *years.iter().max()?;
+    let today = today();
+    Some(if today.year() > year {
+        Date::new(year, 12, 31).expect("a year has its last day")
+    } else {
+        today
+    })
+}
+
+fn today() -> Date {
+    let days = auth::now().div_euclid(86_400);
+    // Civil date from days since 1970-01-01.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    Date::new(y, m, d).expect("a civil date")
+}
+
+async fn monitoring_view(
+    s: &AppState,
+    as_of: Option<Date>,
+) -> Result<Option<Arc<Monitoring>>, WebError> {
+    let cache = s.monitoring.clone();
+    s.pool
+        .run(move |store| {
+            let years = store.sql().query("SELECT DISTINCT year FROM projects", &[])?;
+            let years: Vec<i32> = years.iter().map(|r| r[0].int() as i32).collect();
+            let Some(as_of) = as_of.or_else(|| default_as_of(&years)) else {
+                return Ok(None);
+            };
+            if !years.contains(&as_of.year()) {
+                return Ok(None);
+            }
+            Ok(Some(cache.get(store, as_of.year(), as_of)?))
+        })
+        .await
+}
+
+pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Page {
+    let user = match ctx.user.as_ref() {
+        None => return Ok(Redirect::to("/login").into_response()),
+        Some(u) => u.clone(),
+    };
+    match user.role {
+        Some(Role::SysAdmin) => return Ok(Redirect::to("/admin/users").into_response()),
+        Some(Role::SecAdmin) => return Ok(Redirect::to("/admin/roles").into_response()),
+        Some(Role::AuditAdmin) => return Ok(Redirect::to("/audit").into_response()),
+        None => return Err(WebError::Forbidden.into()),
+        _ => {}
+    }
+    let l = ctx.lang;
+    let m = monitoring_view(&s, None).await?;
+    let u2 = user.clone();
+    let evaluations = s
+        .pool
+        .run(move |store| {
+            let depts = service::departments(store, &u2)?;
+            let mut out = Vec::new();
+            for d in depts {
+                for y in &d.datasets {
+                    let st = workflow::status(store.sql(), &d.code, *y)?;
+                    let saved = store.evaluations(&d.code, *y)?;
+                    out.push((d.code.clone(), d.name.clone(), *y, st.state, saved.first().map(|e| (e.total.clone(), e.grade.clone()))));
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    ok(layout(&ctx, l.t("首页", "Dashboard"), html! {
+        @if let Some(m) = &m {
+            (execution_cards(l, m, &user))
+        } @else {
+            p class="muted" { (l.t("库中还没有项目执行数据。", "No execution data in the store yet.")) }
+        }
+        h2 { (l.t("部门整体支出绩效自评", "Self-evaluations")) }
+        @if evaluations.is_empty() { p class="muted" { (l.t("暂无自评数据集。", "No self-evaluation datasets.")) } }
+        @else { div class="scroll" { table {
+            thead { tr { th { (l.t("部门", "Department")) } th { (l.t("年度", "Year")) } th { (l.t("状态", "Status")) } th { (l.t("已保存得分", "Saved score")) } } }
+            tbody { @for (code, name, year, state, saved) in &evaluations { tr {
+                td { a href={ "/evaluations/" (code) "/" (year) } { (name) } }
+                td { (year) }
+                td { span class={ "state " (state.id()) } { (l.t(state.label().0, state.label().1)) } }
+                td { @if let Some((t, g)) = saved { (t) " · " (g) } @else { "—" } }
+            } } }
+        } } }
+    }))
+}
+
+/// Execution against time progress for the user's departments, as cards and a warning list.
+fn execution_cards(l: Lang, m: &Monitoring, user: &User) -> Markup {
+    let time = m.departments.time.fraction();
+    let mine: Vec<&jixiao_monitor::levels::Line> = m
+        .departments
+        .lines
+        .iter()
+        .filter(|line| user.reads(&line.key))
+        .collect();
+    let (budget, executed, red, yellow) = mine.iter().fold((0i128, 0i128, 0u64, 0u64), |a, x| {
+        (a.0 + x.budget, a.1 + x.executed, a.2 + x.red, a.3 + x.yellow)
+    });
+    let rate = (budget != 0).then(|| Decimal::from_i128_with_scale(executed, 0) / Decimal::from_i128_with_scale(budget, 0));
+    let warnings: Vec<&jixiao_monitor::levels::Line> = m
+        .projects
+        .lines
+        .iter()
+        .filter(|p| matches!(p.warning, jixiao_monitor::rules::Warning::Red | jixiao_monitor::rules::Warning::Yellow))
+        .filter(|p| m.project_info.get(&p.key).is_some_and(|(d, _)| user.reads(d)))
+        .collect();
+    html! {
+        p class="muted" { (l.t("截至", "As of")) " " (m.as_of) }
+        div class="cards" {
+            div class="card" { div class="label" { (l.t("序时进度", "Time progress")) } div class="figure" { (format_percent(time)) } }
+            div class="card" { div class="label" { (l.t("预算执行率", "Execution rate")) } div class="figure" { (pct(rate)) } }
+            div class="card" { div class="label" { (l.t("预算（万元）", "Budget (10k yuan)")) } div class="figure" { (wan(budget)) } }
+            div class="card" { div class="label" { (l.t("已支出（万元）", "Spent (10k yuan)")) } div class="figure" { (wan(executed)) } }
+            div class="card warn-red" { div class="label" { (l.t("红色预警项目", "Red warnings")) } div class="figure" { (format_count(red as i64)) } }
+            div class="card warn-yellow" { div class="label" { (l.t("黄色预警项目", "Yellow warnings")) } div class="figure" { (format_count(yellow as i64)) } }
+        }
+        @if !warnings.is_empty() {
+            h2 { (l.t("预警项目（执行最慢的 10 个）", "Warnings (the 10 slowest)")) }
+            div class="scroll" { table {
+                thead { tr { th { (l.t("项目", "Project")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("执行率", "Rate")) } th { (l.t("预警", "Warning")) } } }
+                tbody { @for p in warnings.iter().rev().take(10) { tr {
+                    td { (p.key) " " (m.project_info.get(&p.key).map_or("", |(_, n)| n.as_str())) }
+                    td class="num" { (wan(p.budget)) }
+                    td class="num" { (pct(p.rate())) }
+                    td { span class={ "warn " (p.warning.id()) } { (p.warning.label()) } }
+                } } }
+            } }
+        }
+    }
+}
+
+pub async fn departments(State(s): State<AppState>, ctx: Ctx) -> Page {
+    let user = business(&ctx)?.clone();
+    let l = ctx.lang;
+    let list = s.pool.run(move |store| service::departments(store, &user)).await?;
+    ok(layout(&ctx, l.t("部门与项目", "Departments"), html! {
+        div class="scroll" { table {
+            thead { tr { th { (l.t("编码", "Code")) } th { (l.t("名称", "Name")) } th { (l.t("自评", "Self-evaluations")) } } }
+            tbody { @for d in &list { tr {
+                td { a href={ "/departments/" (d.code) } { (d.code) } }
+                td { (d.name) }
+                td { @for y in &d.datasets { a href={ "/evaluations/" (d.code) "/" (y) } { (y) } " " } }
+            } } }
+        } }
+    }))
+}
+
+pub async fn department(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<String>) -> Page {
+    let user = business(&ctx)?.clone();
+    service::must_read(&user, &dept)?;
+    let l = ctx.lang;
+    let m = monitoring_view(&s, None).await?;
+    let d2 = dept.clone();
+    let (units, datasets) = s
+        .pool
+        .run(move |store| {
+            let units: Vec<_> = store.units()?.into_iter().filter(|u| u.department_code == d2).collect();
+            let datasets: Vec<i32> = store.datasets()?.into_iter().filter(|(c, _)| *c == d2).map(|(_, y)| y).collect();
+            Ok((units, datasets))
+        })
+        .await?;
+    let name = m.as_ref().and_then(|m| m.names.get(&dept).cloned()).unwrap_or_else(|| dept.clone());
+    ok(layout(&ctx, &name, html! {
+        @if !datasets.is_empty() {
+            p { (l.t("自评：", "Self-evaluations: ")) @for y in &datasets { a href={ "/evaluations/" (dept) "/" (y) } { (y) (l.t("年度", "")) } " " } }
+        }
+        h2 { (l.t("单位", "Units")) " (" (units.len()) ")" }
+        @if !units.is_empty() { div class="scroll" { table {
+            thead { tr { th { (l.t("编码", "Code")) } th { (l.t("名称", "Name")) } } }
+            tbody { @for u in &units { tr { td { (u.code) } td { (u.name) } } } }
+        } } }
+        @if let Some(m) = &m {
+            h2 { (l.t("项目预算与执行", "Projects: budget and execution")) " · " (l.t("截至", "as of")) " " (m.as_of) }
+            div class="scroll" { table {
+                thead { tr { th { (l.t("项目", "Project")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("已支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th { (l.t("预警", "Warning")) } } }
+                tbody { @for p in m.projects.lines.iter().filter(|p| m.project_info.get(&p.key).is_some_and(|(d, _)| *d == dept)) { tr {
+                    td { (p.key) " " (m.project_info.get(&p.key).map_or("", |(_, n)| n.as_str())) }
+                    td class="num" { (wan(p.budget)) } td class="num" { (wan(p.executed)) }
+                    td class="num" { (pct(p.rate())) }
+                    td { span class={ "warn " (p.warning.id()) } { (p.warning.label()) } }
+                } } }
+            } }
+        }
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct AsOf {
+    as_of: Option<String>,
+}
+
+pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsOf>) -> Page {
+    let user = business(&ctx)?.clone();
+    let l = ctx.lang;
+    let as_of = match q.as_of.as_deref().filter(|t| !t.is_empty()) {
+        Some(t) => Some(Date::parse(t).ok_or_else(|| {
+            WebError::Invalid(format!("日期“{t}”无法识别：应为 2021-09-30 这样的日期。"))
+        })?),
+        None => None,
+    };
+    let m = monitoring_view(&s, as_of).await?;
+    let Some(m) = m else {
+        return ok(layout(&ctx, l.t("执行监控", "Monitoring"), html! { p { (l.t("该年度没有项目数据。", "No projects for that year.")) } }));
+    };
+    let whole = user.role == Some(Role::BureauAdmin) || user.role == Some(Role::Evaluator);
+    let total = m.departments.lines.len();
+    ok(layout(&ctx, l.t("预算执行监控", "Budget execution monitoring"), html! {
+        form method="get" action="/monitoring" class="inline-form" {
+            label { (l.t("截至日期", "As of")) input type="date" name="as_of" value=(m.as_of.to_string()); }
+            button { (l.t("查看", "Show")) }
+        }
+        (execution_cards(l, &m, &user))
+        h2 { (l.t("部门执行排名", "Departments ranked by execution")) }
+        p class="muted" { (l.t("序时进度", "Time progress")) " " (format_percent(m.departments.time.fraction())) "；" (l.t("按执行率从高到低排列，共", "highest rate first, of")) " " (total) (l.t(" 个部门。", " departments.")) }
+        (rate_chart(l, &m, &user, whole))
+        div class="scroll" { table {
+            thead { tr { th class="num" { (l.t("名次", "Rank")) } th { (l.t("部门", "Department")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("已支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th class="num" { (l.t("与序时进度差", "Gap to time")) } th { (l.t("预警", "Warning")) } } }
+            tbody { @for (i, d) in m.departments.lines.iter().enumerate().filter(|(_, d)| user.reads(&d.key)) { tr {
+                td class="num" { (i + 1) }
+                td { (m.names.get(&d.key).map_or(d.key.as_str(), |n| n.as_str())) }
+                td class="num" { (wan(d.budget)) } td class="num" { (wan(d.executed)) }
+                td class="num" { (pct(d.rate())) }
+                td class="num" { (d.rate().map(|r| format!("{:+.2}", ((r - m.departments.time.fraction()) * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))).unwrap_or_default()) }
+                td { span class={ "warn " (d.warning.id()) } { (d.warning.label()) } }
+            } } }
+        } }
+    }))
+}
+
+/// Each visible department's rate as a bar, with the time progress as a line: inline SVG.
+fn rate_chart(l: Lang, m: &Monitoring, user: &User, whole: bool) -> Markup {
+    let lines: Vec<_> = m.departments.lines.iter().filter(|d| whole || user.reads(&d.key)).take(40).collect();
+    if lines.is_empty() {
+        return html! {};
+    }
+    let (w, bar) = (640i64, 14i64);
+    let h = bar * lines.len() as i64 + 20;
+    let x = |r: Decimal| -> i64 {
+        let r = r.clamp(Decimal::ZERO, Decimal::new(12, 1));
+        (r * Decimal::from(w - 200) / Decimal::new(12, 1)).round().try_into().unwrap_or(0)
+    };
+    let time_x = 180 + x(m.departments.time.fraction());
+    html! {
+        svg class="chart" viewBox={ "0 0 " (w) " " (h) } role="img" aria-label=(l.t("各部门执行率与序时进度", "Execution rate by department against time progress")) {
+            @for (i, d) in lines.iter().enumerate() {
+                @let y = 10 + i as i64 * bar;
+                text x="175" y=(y + 10) text-anchor="end" font-size="10" { (m.names.get(&d.key).map_or(d.key.as_str(), |n| n.as_str()).chars().take(14).collect::<String>()) }
+                rect x="180" y=(y + 2) width=(x(d.rate().unwrap_or_default())) height=(bar - 4) class={ "bar " (d.warning.id()) } {}
+            }
+            line x1=(time_x) x2=(time_x) y1="4" y2=(h - 4) class="time" {}
+            text x=(time_x + 3) y="10" font-size="10" { (l.t("序时进度", "time")) }
+        }
+    }
+}
+
+fn score_table(l: Lang, e: &jixiao_domain::evaluate::Evaluation, details: bool) -> Markup {
+    html! {
+        div class="scroll" { table class="scores" {
+            thead { tr { th { (l.t("指标", "Indicator")) } th class="num" { (l.t("分值", "Weight")) } th { (l.t("实际值", "Value")) } th class="num" { (l.t("得分", "Score")) } th class="num" { (l.t("扣分", "Lost")) } } }
+            tbody {
+                @for i in &e.items { tr class=[(i.lost() > Decimal::ZERO).then_some("lost")] {
+                    td {
+                        (i.name)
+                        @if i.uses_inferred() { " " span class="inferred" title=(l.t("含推定的输入", "uses inferred inputs")) { (l.t("推定", "inferred")) } }
+                        @if details { details {
+                            summary { (l.t("得分依据", "How scored")) }
+                            p { strong { (l.t("规则：", "Rule: ")) } (i.rule) }
+                            @if !i.inputs.is_empty() { ul { @for inp in &i.inputs { li { (inp.label) "：" (inp.value)
+                                @if let jixiao_domain::provenance::Origin::Inferred { reason } = &inp.origin { " " span class="inferred" title=(reason) { (l.t("推定", "inferred")) } } } } } }
+                            @if !i.derivation.is_empty() { p { strong { (l.t("取数：", "Derivation: ")) } (i.derivation) } }
+                            p { strong { (l.t("计算：", "Working: ")) } (i.working) }
+                            @if let Some(r) = &i.loss_reason { p { strong { (l.t("扣分原因：", "Points lost because: ")) } (r) } }
+                        } }
+                    }
+                    td class="num" { (format_score(i.weight)) }
+                    td { (i.value_text()) }
+                    td class="num" { (format_score(i.score)) }
+                    td class="num" { @if i.lost() > Decimal::ZERO { (format_score(i.lost())) } }
+                } }
+                tr class="total" { td { (l.t("合计", "Total")) } td class="num" { (format_score(e.max_total)) } td { (e.grade_label) } td class="num" { (format_score(e.total)) } td class="num" { (format_score(e.lost())) } }
+            }
+        } }
+    }
+}
+
+pub async fn evaluation(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((dept, year)): Path<(String, i32)>,
+) -> Page {
+    let user = business(&ctx)?.clone();
+    let l = ctx.lang;
+    let u2 = user.clone();
+    let d2 = dept.clone();
+    let se = s
+        .pool
+        .run(move |store| service::self_evaluation(store, &u2, &d2, year))
+        .await?;
+    let editable = se.status.state.editable() && user.edits(&dept);
+    let title = format!("{} {}{}", se.data.department.name, year, l.t("年度部门整体支出绩效自评", " self-evaluation"));
+    let base = format!("/evaluations/{dept}/{year}");
+    ok(layout(&ctx, &title, html! {
+        div class="cards" {
+            div class="card" { div class="label" { (l.t("当前得分", "Current score")) } div class="figure" id="total" { (format_score(se.department.total)) } div class="muted" { "/ " (format_score(se.department.max_total)) " · " (se.department.grade_label) } }
+            div class="card" { div class="label" { (l.t("状态", "Status")) } div class="figure" { span id="state" class={ "state " (se.status.state.id()) } { (l.t(se.status.state.label().0, se.status.state.label().1)) } } @if !se.status.updated_by.is_empty() { div class="muted" { (se.status.updated_by) " · " (se.status.updated_at) } } }
+        }
+        @if se.department.provisional { p class="note" { (l.t("指标体系为暂定版本：", "Provisional framework: ")) (se.department.framework_note) } }
+        @if se.status.state == workflow::State::Returned && !se.status.comment.is_empty() { p class="error" { (l.t("退回意见：", "Returned: ")) (se.status.comment) } }
+        div class="actions" {
+            @for step in [Step::Submit, Step::Return, Step::Approve, Step::Publish] {
+                @if step.allowed(&user, &dept) {
+                    form method="post" action={ (base) "/workflow" } class="inline-form" {
+                        (csrf_field(&ctx))
+                        input type="hidden" name="step" value=(step.id());
+                        input type="hidden" name="version" value=(se.status.version);
+                        @if step == Step::Return { input name="comment" placeholder=(l.t("退回意见", "Comments")); }
+                        button class={ "step " (step.id()) } { (l.t(step.label().0, step.label().1)) }
+                    }
+                }
+            }
+            @if user.edits(&dept) {
+                form method="post" action={ (base) "/recompute" } class="inline-form" { (csrf_field(&ctx)) button { (l.t("重新评分并保存", "Recompute and save")) } }
+            }
+            a class="button" href={ (base) "/report/docx" } { (l.t("下载报告（Word）", "Report (Word)")) }
+            a class="button" href={ (base) "/report/pdf" } { (l.t("下载报告（PDF）", "Report (PDF)")) }
+        }
+        h2 { (l.t("部门整体支出绩效评分", "Department score")) " · " (se.department.framework_title) }
+        (score_table(l, &se.department, true))
+        h2 { (l.t("项目绩效指标：实际完成值与佐证", "Project indicators: actuals and evidence")) }
+        @for p in se.data.projects.iter().filter(|p| !p.indicators.is_empty()) {
+            @let pe = se.projects.iter().find(|e| e.subject == p.name);
+            h3 { (p.code) " " (p.name) @if let Some(pe) = pe { " · " (l.t("项目得分", "score")) " " span class="project-score" data-project=(p.code) { (format_score(pe.total)) } } }
+            div class="scroll" { table {
+                thead { tr { th { (l.t("指标", "Indicator")) } th { (l.t("目标", "Target")) } th { (l.t("实际完成值与佐证", "Actual and evidence")) } } }
+                tbody { @for i in &p.indicators {
+                    @let entry = se.entries.get(&(p.code.clone(), i.name.clone())).cloned().unwrap_or_default();
+                    tr {
+                        td { (i.level1.label()) " / " (i.level2) " / " (i.name) }
+                        td { (i.operator.symbol()) (i.target.as_ref().map(|t| t.value.to_string()).unwrap_or_default()) (i.unit)
+                             @if i.target.as_ref().is_some_and(|t| t.origin.is_inferred()) { " " span class="inferred" { (l.t("推定", "inferred")) } } }
+                        td {
+                            @if editable && i.target.is_some() {
+                                form method="post" action={ (base) "/actuals" } class="entry" {
+                                    (csrf_field(&ctx))
+                                    input type="hidden" name="project" value=(p.code);
+                                    input type="hidden" name="indicator" value=(i.name);
+                                    input type="hidden" name="version" value=(entry.version);
+                                    input name="actual" inputmode="decimal" aria-label=(l.t("实际完成值", "Actual")) value=(i.actual.as_ref().map(|a| a.value.to_string()).unwrap_or_default());
+                                    input name="evidence" aria-label=(l.t("佐证材料", "Evidence")) placeholder=(l.t("佐证材料（文件名、存放处）", "Evidence (documents, where kept)")) value=(entry.evidence);
+                                    button { (l.t("保存", "Save")) }
+                                }
+                            } @else {
+                                (i.actual.as_ref().map(|a| a.value.to_string()).unwrap_or_else(|| "—".into())) (i.unit)
+                                @if !entry.evidence.is_empty() { div class="muted" { (l.t("佐证：", "Evidence: ")) (entry.evidence) } }
+                            }
+                            @if !entry.updated_by.is_empty() { div class="muted" { (entry.updated_by) " · " (entry.updated_at) } }
+                        }
+                    }
+                } }
+            } }
+            @if let Some(pe) = pe { details { summary { (l.t("项目评分明细", "Project score details")) } (score_table(l, pe, true)) } }
+        }
+        @if !se.status.history.is_empty() {
+            h2 { (l.t("审核记录", "Review history")) }
+            ol class="history" { @for (from, to, who, at, comment) in &se.status.history {
+                li { (at) " · " (who) " · " (l.t(from.label().0, from.label().1)) " → " (l.t(to.label().0, to.label().1)) @if !comment.is_empty() { "：" (comment) } }
+            } }
+        }
+        @if !se.saved.is_empty() {
+            h2 { (l.t("已保存的评分", "Saved evaluations")) }
+            ul { @for (at, total, grade) in se.saved.iter().take(10) { li { (at) " · " (total) " · " (grade) } } }
+        }
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ActualForm {
+    #[serde(default)]
+    _csrf: String,
+    project: String,
+    indicator: String,
+    actual: String,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    version: i64,
+}
+
+pub async fn save_actual(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((dept, year)): Path<(String, i32)>,
+    Form(f): Form<ActualForm>,
+) -> Page {
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    let d2 = dept.clone();
+    s.pool
+        .run(move |store| {
+            service::set_actual(store, &user, &d2, year, &f.project, &f.indicator, &f.actual, &f.evidence, f.version)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
+}
+
+pub async fn recompute(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((dept, year)): Path<(String, i32)>,
+    Form(f): Form<CsrfForm>,
+) -> Page {
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    let d2 = dept.clone();
+    s.pool.run(move |store| service::recompute(store, &user, &d2, year)).await?;
+    Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    _csrf: String,
+    step: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn transition(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((dept, year)): Path<(String, i32)>,
+    Form(f): Form<StepForm>,
+) -> Page {
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    let step = Step::parse(&f.step).ok_or_else(|| WebError::Invalid(format!("未知的操作“{}”。", f.step)))?;
+    let d2 = dept.clone();
+    s.pool
+        .run(move |store| {
+            service::must_read(&user, &d2)?;
+            store.sql().write(|sql| workflow::take(sql, &user, &d2, year, step, f.version, &f.comment))
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
+}
+
+pub async fn report(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((dept, year, format)): Path<(String, i32, String)>,
+) -> Page {
+    let user = business(&ctx)?.clone();
+    let name = format!("{dept}-{year}-自评报告.{format}");
+    let bytes = s
+        .pool
+        .run(move |store| {
+            service::must_read(&user, &dept)?;
+            let data = jixiao_app::load_dataset(store, &dept, year)?;
+            service::report(&data, &format)
+        })
+        .await?;
+    Ok(download(&name, bytes))
+}
+
+pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
+    let user = business(&ctx)?.clone();
+    let l = ctx.lang;
+    let list = s
+        .pool
+        .run(move |store| {
+            let mut out = Vec::new();
+            for d in service::departments(store, &user)? {
+                for y in d.datasets {
+                    let data = jixiao_app::load_dataset(store, &d.code, y)?;
+                    out.push((d.name.clone(), y, data.problems, data.measures));
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    ok(layout(&ctx, l.t("问题与整改", "Problems and rectification"), html! {
+        p class="muted" { (l.t("自评发现的问题及改进措施。", "Problems found by self-evaluation, and the measures.")) }
+        @for (name, year, problems, measures) in &list {
+            h2 { (name) " · " (year) }
+            ol { @for p in problems { li { strong { (p.title) } "：" (p.detail) } } }
+            @if !measures.is_empty() { h3 { (l.t("改进措施", "Measures")) } ol { @for m in measures { li { (m.text) } } } }
+        }
+    }))
+}
+
+// ---------------------------------------------------------------- imports (财政局)
+
+fn bureau(ctx: &Ctx) -> Result<&User, WebError> {
+    let u = ctx.user()?;
+    if u.role == Some(Role::BureauAdmin) {
+        Ok(u)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn upload_form(ctx: &Ctx) -> Markup {
+    let l = ctx.lang;
+    html! {
+        form method="post" action="/imports" enctype="multipart/form-data" class="stack" {
+            (csrf_field(ctx))
+            label { (l.t("选择 .xlsx 工作簿（单位、项目、绩效目标、支付流水各一个工作表，表头同导入模板）", "An .xlsx workbook (one sheet per table, headers as in the template)"))
+                input type="file" name="file" accept=".xlsx,.csv" required; }
+            button class="primary" { (l.t("上传并检查", "Upload and check")) }
+        }
+        p class="muted" { (l.t("上传后先逐行检查，全部无误才可确认导入；有任何问题都不写入。", "Every row is checked first; nothing is written unless all rows are correct.")) }
+    }
+}
+
+pub async fn imports(ctx: Ctx) -> Page {
+    bureau(&ctx)?;
+    let l = ctx.lang;
+    ok(layout(&ctx, l.t("数据导入", "Imports"), upload_form(&ctx)))
+}
+
+pub async fn upload(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) -> Page {
+    bureau(&ctx)?;
+    let l = ctx.lang;
+    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| WebError::Invalid(format!("上传不完整：{e}")))?
+    {
+        match field.name() {
+            Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                name = field.file_name().unwrap_or("upload.xlsx").to_string();
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| WebError::Invalid(format!("上传不完整：{e}")))?
+                    .to_vec();
+            }
+            _ => {}
+        }
+    }
+    let user = ctx.user_checked(&csrf)?.clone();
+    let file_name = safe_name(&name)?;
+    let outcome = s
+        .pool
+        .run(move |store| {
+            let id = store.sql().write(|sql| {
+                sql.execute(
+                    "INSERT INTO web_uploads (user_id, file_name, content, created_at) VALUES ($1, $2, $3, $4)",
+                    &[user.id.into(), file_name.clone().into(), bytes.into(), jixiao_store::now_utc().into()],
+                )?;
+                let r = sql.row("SELECT MAX(id) FROM web_uploads WHERE user_id = $1", &[user.id.into()])?;
+                Ok::<_, WebError>(r.map_or(0, |r| r[0].int()))
+            })?;
+            let checked = run_import(store, id, &user, true)?;
+            Ok((id, checked))
+        })
+        .await?;
+    let (id, checked) = outcome;
+    let body = match checked {
+        Err(problems) => html! {
+            p class="error" role="alert" { (l.t("发现 ", "Found ")) (problems.len()) (l.t(" 个问题，未写入任何数据。请改正后重新上传。", " problems; nothing was written. Fix them and upload again.")) }
+            div class="scroll" { table class="problems" {
+                thead { tr { th { (l.t("文件", "File")) } th { (l.t("位置（工作表、行、列）", "Where (sheet, row, column)")) } th { (l.t("问题", "Problem")) } } }
+                tbody { @for (file, location, message) in &problems { tr { td { (file) } td { (location) } td { (message) } } } }
+            } }
+            h2 { (l.t("重新上传", "Upload again")) }
+            (upload_form(&ctx))
+        },
+        Ok(summary) => html! {
+            p class="ok" role="status" { (l.t("检查通过：以下数据将被导入。", "All rows are correct; this will be imported:")) }
+            ul class="summary" { @for line in &summary { li { (line) } } }
+            form method="post" action={ "/imports/" (id) "/confirm" } {
+                (csrf_field(&ctx))
+                button class="primary" { (l.t("确认导入", "Confirm the import")) }
+            }
+        },
+    };
+    ok(layout(&ctx, l.t("导入检查结果", "Import check"), body))
+}
+
+/// The uploaded file's name, if it is one jixiao can import.
+fn safe_name(name: &str) -> Result<String, WebError> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let lower = base.to_lowercase();
+    if base.is_empty() || base.starts_with('.') || !(lower.ends_with(".xlsx") || lower.ends_with(".csv")) {
+        return Err(WebError::Invalid(format!(
+            "文件“{name}”不能导入：请上传 .xlsx 工作簿或 .csv 文件。"
+        )));
+    }
+    Ok(base.to_string())
+}
+
+/// Runs an upload's import (checking only, or for real): the summary of what is (or would
+/// be) written, or every problem as (file, location, message).
+fn run_import(
+    store: &mut dyn jixiao_store::Store,
+    id: i64,
+    user: &User,
+    dry_run: bool,
+) -> Result<Result<Vec<String>, Vec<(String, String, String)>>, WebError> {
+    let row = store
+        .sql()
+        .row("SELECT user_id, file_name, content FROM web_uploads WHERE id = $1", &[id.into()])?
+        .ok_or(WebError::NotFound)?;
+    if row[0].int() != user.id {
+        return Err(WebError::Forbidden);
+    }
+    let name = row[1].text().to_string();
+    let dir = std::env::temp_dir().join(format!("jixiao-upload-{}-{}", std::process::id(), auth::random_hex(8)));
+    std::fs::create_dir_all(&dir).map_err(|e| WebError::Internal(e.to_string()))?;
+    let path = dir.join(&name);
+    std::fs::write(&path, row[2].bytes()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let opts = jixiao_exchange::import::Options {
+        dry_run,
+        ..Default::default()
+    };
+    let result = jixiao_exchange::import::import(store, &path, &opts, &mut |_| {});
+    let _ = std::fs::remove_dir_all(&dir);
+    match result {
+        Ok(report) => {
+            let mut lines = Vec::new();
+            if let Some(y) = report.year {
+                lines.push(format!("预算年度 {y}{}", if report.year_inferred { "（按支付日期推定）" } else { "" }));
+            }
+            for (table, n) in &report.rows {
+                lines.push(format!("{table} {} 行", format_count(*n as i64)));
+            }
+            if report.payments.already_stored > 0 {
+                lines.push(format!("其中支付 {} 笔此前已导入，按流水号跳过", format_count(report.payments.already_stored as i64)));
+            }
+            if !dry_run {
+                store.sql().write(|sql| {
+                    crate::audit::append(sql, &user.actor(), "导入数据", &format!("upload:{id}"), &name, &lines.join("；"))?;
+                    sql.execute("DELETE FROM web_uploads WHERE id = $1", &[id.into()])?;
+                    service::bump(sql)
+                })?;
+            }
+            Ok(Ok(lines))
+        }
+        Err(jixiao_exchange::import::ImportError::Input(problems, _)) => Ok(Err(problems
+            .0
+            .into_iter()
+            .map(|p| (name.clone(), p.location, p.message))
+            .collect())),
+        Err(jixiao_exchange::import::ImportError::Store(e)) => Err(e.into()),
+    }
+}
+
+pub async fn confirm_import(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Page {
+    bureau(&ctx)?;
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    let l = ctx.lang;
+    let done = s.pool.run(move |store| run_import(store, id, &user, false)).await?;
+    let body = match done {
+        Ok(lines) => html! {
+            p class="ok" role="status" { (l.t("已导入：", "Imported:")) }
+            ul class="summary" { @for line in &lines { li { (line) } } }
+            p { a href="/monitoring" { (l.t("查看执行监控", "See monitoring")) } }
+        },
+        Err(problems) => html! {
+            p class="error" { (l.t("数据在检查后发生变化，导入未执行：", "The data changed after the check; nothing was imported:")) }
+            ul { @for (_, loc, msg) in &problems { li { (loc) " " (msg) } } }
+        },
+    };
+    ok(layout(&ctx, l.t("导入结果", "Import result"), body))
+}
+
+// ---------------------------------------------------------------- 三员
+
+fn only(ctx: &Ctx, role: Role) -> Result<&User, WebError> {
+    let u = ctx.user()?;
+    if u.role == Some(role) {
+        Ok(u)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn user_rows(l: Lang, users: &[(User, bool, i64)], controls: impl Fn(&User) -> Markup) -> Markup {
+    let now = auth::now();
+    html! { div class="scroll" { table {
+        thead { tr { th { (l.t("用户名", "User")) } th { (l.t("姓名", "Name")) } th { (l.t("角色", "Role")) } th { (l.t("部门", "Department")) } th { (l.t("状态", "State")) } th {} } }
+        tbody { @for (u, active, locked) in users { tr {
+            td { (u.username) } td { (u.display_name) }
+            td { (u.role.map_or(l.t("未分配", "none"), |r| l.t(r.label().0, r.label().1))) }
+            td { (u.department.clone().unwrap_or_default()) @if !u.assigned.is_empty() { (u.assigned.join("、")) } }
+            td { @if !active { (l.t("停用", "disabled")) } @else if *locked > now { span class="warn red" { (l.t("已锁定", "locked")) } } @else { (l.t("正常", "active")) } }
+            td { (controls(u)) }
+        } } }
+    } } }
+}
+
+pub async fn users(State(s): State<AppState>, ctx: Ctx) -> Page {
+    only(&ctx, Role::SysAdmin)?;
+    let l = ctx.lang;
+    let list = s.pool.run(|store| auth::users(store.sql())).await?;
+    ok(layout(&ctx, l.t("用户管理", "Users"), html! {
+        p class="muted" { (l.t("系统管理员创建账号、重置密码、解锁；角色由安全管理员分配。", "The system administrator creates accounts, resets passwords and unlocks; the security administrator assigns roles.")) }
+        (user_rows(l, &list, |u| html! {
+            form method="post" action={ "/admin/users/" (u.id) "/reset" } class="inline-form" {
+                (csrf_field(&ctx))
+                input name="password" type="password" autocomplete="new-password" placeholder=(l.t("新密码（留空则只解锁）", "New password (empty: unlock only)"));
+                button { (l.t("重置/解锁", "Reset / unlock")) }
+            }
+        }))
+        h2 { (l.t("新建账号", "New account")) }
+        form method="post" action="/admin/users" class="stack" {
+            (csrf_field(&ctx))
+            label { (l.t("用户名", "User name")) input name="username" required; }
+            label { (l.t("姓名", "Name")) input name="display_name" required; }
+            label { (l.t("初始密码（至少 10 位，含三类字符）", "Initial password (10+ characters, three kinds)")) input name="password" type="password" autocomplete="new-password" required; }
+            button class="primary" { (l.t("创建", "Create")) }
+        }
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    _csrf: String,
+    username: String,
+    display_name: String,
+    password: String,
+}
+
+pub async fn create_user(State(s): State<AppState>, ctx: Ctx, Form(f): Form<NewUserForm>) -> Page {
+    only(&ctx, Role::SysAdmin)?;
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    s.pool
+        .run(move |store| {
+            store.sql().write(|sql| {
+                let id = auth::create_user(sql, &f.username, &f.display_name, &f.password)?;
+                crate::audit::append(sql, &user.actor(), "创建账号", &format!("user:{id}"), "", &f.username)?;
+                Ok::<_, WebError>(())
+            })
+        })
+        .await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset_user(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ResetForm>,
+) -> Page {
+    only(&ctx, Role::SysAdmin)?;
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    s.pool
+        .run(move |store| {
+            store.sql().write(|sql| {
+                let p = Some(f.password.as_str()).filter(|p| !p.is_empty());
+                auth::reset(sql, id, p)?;
+                crate::audit::append(sql, &user.actor(), if p.is_some() { "重置密码" } else { "解锁账号" }, &format!("user:{id}"), "", "")?;
+                Ok::<_, WebError>(())
+            })
+        })
+        .await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+pub async fn roles(State(s): State<AppState>, ctx: Ctx) -> Page {
+    only(&ctx, Role::SecAdmin)?;
+    let l = ctx.lang;
+    let list = s.pool.run(|store| auth::users(store.sql())).await?;
+    ok(layout(&ctx, l.t("角色与权限", "Roles and permissions"), html! {
+        p class="muted" { (l.t("安全管理员分配角色与所属部门；不能创建账号，也不能查看审计日志。三员角色互斥。", "The security administrator assigns roles and departments; it cannot create accounts or read the audit log.")) }
+        (user_rows(l, &list, |u| html! {
+            form method="post" action={ "/admin/roles/" (u.id) } class="inline-form" {
+                (csrf_field(&ctx))
+                select name="role" aria-label=(l.t("角色", "Role")) {
+                    option value="" { (l.t("无", "none")) }
+                    @for r in Role::ALL { option value=(r.id()) selected[u.role == Some(r)] { (l.t(r.label().0, r.label().1)) } }
+                }
+                input name="department" value=(u.department.clone().unwrap_or_default()) placeholder=(l.t("所属部门编码", "Department code"));
+                input name="assigned" value=(u.assigned.join(",")) placeholder=(l.t("评价部门（逗号分隔）", "Assigned departments"));
+                button { (l.t("保存", "Save")) }
+            }
+        }))
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    assigned: String,
+}
+
+pub async fn set_role(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RoleForm>,
+) -> Page {
+    only(&ctx, Role::SecAdmin)?;
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    if id == user.id {
+        return Err(WebError::Invalid("不能修改自己的角色。".into()).into());
+    }
+    let role = if f.role.is_empty() {
+        None
+    } else {
+        Some(Role::parse(&f.role).ok_or_else(|| WebError::Invalid(format!("未知角色“{}”。", f.role)))?)
+    };
+    s.pool
+        .run(move |store| {
+            store.sql().write(|sql| {
+                let assigned: Vec<String> = f.assigned.split([',', '，', ' ']).map(str::to_string).collect();
+                auth::set_role(sql, id, role, Some(&f.department), &assigned)?;
+                crate::audit::append(sql, &user.actor(), "分配角色", &format!("user:{id}"), "", &format!("{} {} {}", f.role, f.department, f.assigned))?;
+                Ok::<_, WebError>(())
+            })
+        })
+        .await?;
+    Ok(Redirect::to("/admin/roles").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: i64,
+}
+
+pub async fn audit_log(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Page {
+    only(&ctx, Role::AuditAdmin)?;
+    let l = ctx.lang;
+    let page = q.page.max(0);
+    let (entries, verdict) = s
+        .pool
+        .run(move |store| {
+            let sql = store.sql();
+            Ok((crate::audit::recent(sql, 100, page * 100)?, crate::audit::verify(sql)?))
+        })
+        .await?;
+    ok(layout(&ctx, l.t("审计日志", "Audit log"), html! {
+        @match &verdict {
+            Ok(n) => p class="ok" { (l.t("哈希链完整：共 ", "Hash chain intact: ")) (n) (l.t(" 条，未发现改动或删除。", " entries, none altered or removed.")) },
+            Err(breaks) => div class="error" role="alert" { p { (l.t("哈希链断裂：审计日志被改动或删除！", "The hash chain is broken: entries were altered or removed!")) } ul { @for b in breaks { li { "#" (b.seq) " " (b.reason) } } } },
+        }
+        div class="scroll" { table {
+            thead { tr { th class="num" { "#" } th { (l.t("时间", "When")) } th { (l.t("操作人", "Who")) } th { (l.t("操作", "Action")) } th { (l.t("对象", "Record")) } th { (l.t("修改前", "Before")) } th { (l.t("修改后", "After")) } } }
+            tbody { @for e in &entries { tr { td class="num" { (e.seq) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.entity) } td { (e.before) } td { (e.after) } } } }
+        } }
+        p { @if page > 0 { a href={ "/audit?page=" (page - 1) } { (l.t("较新", "Newer")) } " " } @if entries.len() == 100 { a href={ "/audit?page=" (page + 1) } { (l.t("较早", "Older")) } } }
+    }))
+}
+

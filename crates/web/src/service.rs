@@ -1,0 +1,524 @@
+//! What the pages and the API do: one function per operation, each taking the user and
+//! checking what that user may do to the record's owner before touching it.
+
+use crate::auth::User;
+use crate::error::WebError;
+use crate::workflow;
+use jixiao_domain::dataset::DepartmentYear;
+use jixiao_domain::evaluate::{evaluate_department, evaluate_project, Evaluation};
+use jixiao_monitor::config::Config;
+use jixiao_monitor::levels::{Level, Project, Table};
+use jixiao_store::sql::{Backend, Sql};
+use jixiao_store::Store;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// The framework departments are scored under, and the one for projects.
+pub const DEPARTMENT_FRAMEWORK: &str = "gz-dept-2021";
+/// The framework for projects.
+pub const PROJECT_FRAMEWORK: &str = "cn-project-2020";
+
+/// Marks the data changed, so every server's cached views are rebuilt.
+pub fn bump(sql: &mut dyn Sql) -> Result<(), WebError> {
+    sql.execute(
+        "UPDATE web_state SET value = value + 1 WHERE key = 'data_version'",
+        &[],
+    )?;
+    Ok(())
+}
+
+/// What the data looks like now: changes through the web and imports from anywhere.
+pub fn data_version(sql: &mut dyn Sql) -> Result<(i64, i64), WebError> {
+    let r = sql
+        .row(
+            "SELECT (SELECT value FROM web_state WHERE key = 'data_version'), \
+             (SELECT COALESCE(MAX(id), 0) FROM import_batches)",
+            &[],
+        )?
+        .unwrap_or_default();
+    Ok((
+        r.first().map_or(0, |v| v.int()),
+        r.get(1).map_or(0, |v| v.int()),
+    ))
+}
+
+/// A department the user may see.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Department {
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// The years it has a self-evaluation dataset for.
+    pub datasets: Vec<i32>,
+}
+
+/// The departments `user` may read: from the store's departments and the datasets' owners.
+pub fn departments(store: &mut dyn Store, user: &User) -> Result<Vec<Department>, WebError> {
+    let mut out: Vec<Department> = store
+        .departments()?
+        .into_iter()
+        .map(|d| Department {
+            code: d.code,
+            name: d.name,
+            datasets: Vec::new(),
+        })
+        .collect();
+    for (code, year) in store.datasets()? {
+        match out.iter_mut().find(|d| d.code == code) {
+            Some(d) => d.datasets.push(year),
+            None => {
+                let name = jixiao_app::load_dataset(store, &code, year)
+                    .map(|d| d.department.name)
+                    .unwrap_or_else(|_| code.clone());
+                out.push(Department {
+                    code,
+                    name,
+                    datasets: vec![year],
+                })
+            }
+        }
+    }
+    out.retain(|d| user.reads(&d.code));
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(out)
+}
+
+/// Refuses unless `user` may read `department`.
+pub fn must_read(user: &User, department: &str) -> Result<(), WebError> {
+    if user.reads(department) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+/// Refuses unless `user` may change `department`'s data.
+pub fn must_edit(user: &User, department: &str) -> Result<(), WebError> {
+    if user.edits(department) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+/// An indicator's entry made in the browser: its evidence and the version a form must carry.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Entry {
+    /// The evidence described (documents, where kept).
+    pub evidence: String,
+    /// 0 before the first entry; bumped by each save.
+    pub version: i64,
+    /// Who saved it last, and when.
+    pub updated_by: String,
+    /// When (UTC).
+    pub updated_at: String,
+}
+
+/// A self-evaluation with its live scores.
+pub struct SelfEvaluation {
+    /// The dataset.
+    pub data: DepartmentYear,
+    /// The department's evaluation.
+    pub department: Evaluation,
+    /// Each project's evaluation (projects with indicators).
+    pub projects: Vec<Evaluation>,
+    /// Entries by (project code, indicator name).
+    pub entries: std::collections::HashMap<(String, String), Entry>,
+    /// The workflow.
+    pub status: workflow::Status,
+    /// The saved evaluations' totals, newest first: (when, total, grade).
+    pub saved: Vec<(String, String, String)>,
+}
+
+fn evaluation_failure(errors: Vec<jixiao_domain::evaluate::EvalError>) -> WebError {
+    WebError::Invalid(
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("；"),
+    )
+}
+
+/// Scores a dataset under the department and project frameworks.
+pub fn score(data: &DepartmentYear) -> Result<(Evaluation, Vec<Evaluation>), WebError> {
+    let fw = jixiao_formats::framework::load(DEPARTMENT_FRAMEWORK)
+        .map_err(|p| WebError::Internal(p.to_string()))?;
+    let pfw = jixiao_formats::framework::load(PROJECT_FRAMEWORK)
+        .map_err(|p| WebError::Internal(p.to_string()))?;
+    let department = evaluate_department(&fw, data).map_err(evaluation_failure)?;
+    let projects = data
+        .projects
+        .iter()
+        .filter(|p| !p.indicators.is_empty())
+        .map(|p| evaluate_project(&pfw, p).map_err(evaluation_failure))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((department, projects))
+}
+
+/// A department's self-evaluation for `year`, scored now.
+pub fn self_evaluation(
+    store: &mut dyn Store,
+    user: &User,
+    department: &str,
+    year: i32,
+) -> Result<SelfEvaluation, WebError> {
+    must_read(user, department)?;
+    let data = jixiao_app::load_dataset(store, department, year)?;
+    let (evaluation, projects) = score(&data)?;
+    let sql = store.sql();
+    let entries = sql
+        .query(
+            "SELECT project_code, indicator, evidence, version, updated_by, updated_at \
+             FROM indicator_entries WHERE department_code = $1 AND year = $2",
+            &[department.into(), year.into()],
+        )?
+        .into_iter()
+        .map(|r| {
+            (
+                (r[0].text().to_string(), r[1].text().to_string()),
+                Entry {
+                    evidence: r[2].text().into(),
+                    version: r[3].int(),
+                    updated_by: r[4].text().into(),
+                    updated_at: r[5].text().into(),
+                },
+            )
+        })
+        .collect();
+    let status = workflow::status(sql, department, year)?;
+    let saved = store
+        .evaluations(department, year)?
+        .into_iter()
+        .map(|e| (e.evaluated_at, e.total, e.grade))
+        .collect();
+    Ok(SelfEvaluation {
+        data,
+        department: evaluation,
+        projects,
+        entries,
+        status,
+        saved,
+    })
+}
+
+/// Saves an indicator's actual value and evidence: refused when the self-evaluation is no
+/// longer editable, when the value is not an exact number, or when someone saved the same
+/// indicator since the user's form was drawn (`seen_version`). The value is written into the
+/// stored dataset, so reports, exports and the command line see it.
+#[allow(clippy::too_many_arguments)]
+pub fn set_actual(
+    store: &mut dyn Store,
+    user: &User,
+    department: &str,
+    year: i32,
+    project: &str,
+    indicator: &str,
+    value: &str,
+    evidence: &str,
+    seen_version: i64,
+) -> Result<i64, WebError> {
+    must_edit(user, department)?;
+    let value = value.trim().replace([',', '，'], "");
+    let exact = Decimal::from_str(&value).map_err(|_| {
+        WebError::Invalid(format!(
+            "指标“{indicator}”的实际完成值“{value}”不是数字：应填写如 4529 或 97.5 的数（不带单位）。"
+        ))
+    })?;
+    let sql = store.sql();
+    sql.write(|sql| {
+        let status = workflow::status(sql, department, year)?;
+        if !status.state.editable() {
+            return Err(WebError::Invalid(format!(
+                "自评当前为“{}”，不能修改；如需修改，请审核人先退回。",
+                status.state.label().0
+            )));
+        }
+        let lock = if sql.backend() == Backend::Postgres {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let file = sql
+            .row(
+                &format!(
+                    "SELECT content FROM dataset_files WHERE department_code = $1 AND year = $2 AND file_name = 'projects.toml'{lock}"
+                ),
+                &[department.into(), year.into()],
+            )?
+            .ok_or(WebError::NotFound)?;
+        let old = sql.row(
+            "SELECT actual, evidence, version, updated_by, updated_at FROM indicator_entries \
+             WHERE department_code = $1 AND year = $2 AND project_code = $3 AND indicator = $4",
+            &[department.into(), year.into(), project.into(), indicator.into()],
+        )?;
+        let current = old.as_ref().map_or(0, |r| r[2].int());
+        if current != seen_version {
+            let r = old.as_ref().expect("a version above 0 has a row");
+            return Err(WebError::Stale(format!(
+                "指标“{indicator}”已被 {} 于 {} 改为 {}，您的修改未保存。请刷新页面，核对后再填。",
+                r[3].text(),
+                r[4].text(),
+                r[0].text()
+            )));
+        }
+        let (text, before) = rewrite_actual(file[0].text(), project, indicator, &exact.to_string())?;
+        // The dataset must still read, whole, before it is stored.
+        let mut files = store_files(sql, department, year)?;
+        files.insert("projects.toml".into(), text.clone());
+        jixiao_formats::dataset::parse(&jixiao_formats::dataset::DatasetFiles {
+            origin: format!("库:{department}/{year}").into(),
+            files,
+        })
+        .map_err(|p| WebError::Invalid(p.to_string()))?;
+        sql.execute(
+            "UPDATE dataset_files SET content = $1 WHERE department_code = $2 AND year = $3 AND file_name = 'projects.toml'",
+            &[text.into(), department.into(), year.into()],
+        )?;
+        let at = jixiao_store::now_utc();
+        let actor = user.actor();
+        let version = current + 1;
+        let changed = if current == 0 {
+            sql.execute(
+                "INSERT INTO indicator_entries (department_code, year, project_code, indicator, actual, evidence, version, updated_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) ON CONFLICT DO NOTHING",
+                &[department.into(), year.into(), project.into(), indicator.into(), exact.to_string().into(), evidence.into(), actor.clone().into(), at.into()],
+            )?
+        } else {
+            sql.execute(
+                "UPDATE indicator_entries SET actual = $1, evidence = $2, version = version + 1, updated_by = $3, updated_at = $4 \
+                 WHERE department_code = $5 AND year = $6 AND project_code = $7 AND indicator = $8 AND version = $9",
+                &[exact.to_string().into(), evidence.into(), actor.clone().into(), at.into(), department.into(), year.into(), project.into(), indicator.into(), current.into()],
+            )?
+        };
+        if changed != 1 {
+            return Err(WebError::Stale(format!(
+                "指标“{indicator}”刚被他人修改，您的修改未保存。请刷新页面，核对后再填。"
+            )));
+        }
+        let before_evidence = old.as_ref().map_or("", |r| r[1].text());
+        crate::audit::append(
+            sql,
+            &actor,
+            "录入实际完成值",
+            &format!("indicator:{department}/{year}/{project}/{indicator}"),
+            &serde_json::json!({ "actual": before, "evidence": before_evidence }).to_string(),
+            &serde_json::json!({ "actual": exact.to_string(), "evidence": evidence }).to_string(),
+        )?;
+        bump(sql)?;
+        Ok(version)
+    })
+}
+
+fn store_files(
+    sql: &mut dyn Sql,
+    department: &str,
+    year: i32,
+) -> Result<std::collections::BTreeMap<String, String>, WebError> {
+    Ok(sql
+        .query(
+            "SELECT file_name, content FROM dataset_files WHERE department_code = $1 AND year = $2",
+            &[department.into(), year.into()],
+        )?
+        .into_iter()
+        .map(|r| (r[0].text().to_string(), r[1].text().to_string()))
+        .collect())
+}
+
+/// `projects.toml` with one indicator's `actual` replaced (comments and layout kept), and the
+/// value it had.
+fn rewrite_actual(
+    text: &str,
+    project: &str,
+    indicator: &str,
+    value: &str,
+) -> Result<(String, String), WebError> {
+    let mut doc = text
+        .parse::<toml_edit::DocumentMut>()
+        .map_err(|e| WebError::Internal(format!("projects.toml 无法读取：{e}")))?;
+    let projects = doc
+        .get_mut("projects")
+        .and_then(|p| p.as_array_of_tables_mut())
+        .ok_or(WebError::NotFound)?;
+    let p = projects
+        .iter_mut()
+        .find(|p| p.get("code").and_then(|c| c.as_str()) == Some(project))
+        .ok_or(WebError::NotFound)?;
+    let indicators = p
+        .get_mut("indicators")
+        .and_then(|i| i.as_array_of_tables_mut())
+        .ok_or(WebError::NotFound)?;
+    let i = indicators
+        .iter_mut()
+        .find(|i| i.get("name").and_then(|n| n.as_str()) == Some(indicator))
+        .ok_or(WebError::NotFound)?;
+    let before = match i.get("actual") {
+        Some(item) => match item.as_str() {
+            Some(s) => s.to_string(),
+            None => item.to_string().trim().to_string(),
+        },
+        None => String::new(),
+    };
+    // Entered by the department: a stated value, no longer inferred.
+    i.insert("actual", toml_edit::value(value));
+    Ok((doc.to_string(), before))
+}
+
+/// Saves the current scores as the department's evaluation of record.
+pub fn recompute(
+    store: &mut dyn Store,
+    user: &User,
+    department: &str,
+    year: i32,
+) -> Result<String, WebError> {
+    must_edit(user, department)?;
+    let data = jixiao_app::load_dataset(store, department, year)?;
+    let (evaluation, _) = score(&data)?;
+    jixiao_app::save_evaluation(store, &data, &evaluation)?;
+    let total = jixiao_domain::number::format_score(evaluation.total);
+    store.sql().write(|sql| {
+        crate::audit::append(
+            sql,
+            &user.actor(),
+            "重新评分并保存",
+            &format!("evaluation:{department}/{year}"),
+            "",
+            &format!("{total}（{}）", evaluation.grade_label),
+        )?;
+        bump(sql)
+    })?;
+    Ok(total)
+}
+
+/// The narrative report as .docx or .pdf bytes.
+pub fn report(data: &DepartmentYear, format: &str) -> Result<Vec<u8>, WebError> {
+    let (evaluation, projects) = score(data)?;
+    let wording = jixiao_report::wording::Wording::default();
+    let doc = jixiao_report::build_with(data, &evaluation, &projects, &wording)
+        .map_err(|e| WebError::Internal(format!("无法生成报告：{e}")))?;
+    match format {
+        "pdf" => {
+            let fonts = jixiao_report::pdf::find_fonts().map_err(WebError::Internal)?;
+            jixiao_report::pdf::write(&doc, &fonts).map_err(WebError::Internal)
+        }
+        "docx" => jixiao_report::docx::write(&doc, std::io::Cursor::new(Vec::new()))
+            .map(|c| c.into_inner())
+            .map_err(|e| WebError::Internal(e.to_string())),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+/// What the public may see: the published self-evaluations, (department, name, year, when).
+pub fn published(store: &mut dyn Store) -> Result<Vec<(String, String, i32, String)>, WebError> {
+    let rows = store.sql().query(
+        "SELECT department_code, year, updated_at FROM workflow WHERE state = 'published' ORDER BY department_code, year",
+        &[],
+    )?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (code, year) = (r[0].text().to_string(), r[1].int() as i32);
+        let name = jixiao_app::load_dataset(store, &code, year)
+            .map(|d| d.department.name)
+            .unwrap_or_else(|_| code.clone());
+        out.push((code, name, year, r[2].text().to_string()));
+    }
+    Ok(out)
+}
+
+/// A published self-evaluation's dataset; anything unpublished is "not found" to the public.
+pub fn published_dataset(
+    store: &mut dyn Store,
+    department: &str,
+    year: i32,
+) -> Result<DepartmentYear, WebError> {
+    let status = workflow::status(store.sql(), department, year)?;
+    if status.state != workflow::State::Published {
+        return Err(WebError::NotFound);
+    }
+    Ok(jixiao_app::load_dataset(store, department, year)?)
+}
+
+/// The monitoring of a year as of a date, computed once per data version and shared.
+pub struct Monitoring {
+    /// The as-of date.
+    pub as_of: jixiao_domain::date::Date,
+    /// Departments ranked by execution rate.
+    pub departments: Table,
+    /// Every project with its own warning.
+    pub projects: Table,
+    /// Department code → name.
+    pub names: std::collections::HashMap<String, String>,
+    /// Project code → (department, name).
+    pub project_info: std::collections::HashMap<String, (String, String)>,
+}
+
+/// The cache of the latest monitoring views, by (year, as-of, data version).
+#[derive(Default)]
+pub struct MonitoringCache {
+    entries: std::sync::Mutex<Vec<((i32, String, (i64, i64)), Arc<Monitoring>)>>,
+}
+
+impl MonitoringCache {
+    /// The view for `year` as of `as_of`, computed when the data changed since last time.
+    pub fn get(
+        &self,
+        store: &mut dyn Store,
+        year: i32,
+        as_of: jixiao_domain::date::Date,
+    ) -> Result<Arc<Monitoring>, WebError> {
+        let version = data_version(store.sql())?;
+        let key = (year, as_of.to_string(), version);
+        if let Some((_, m)) = self
+            .entries
+            .lock()
+            .ok()
+            .and_then(|e| e.iter().find(|(k, _)| *k == key).cloned())
+        {
+            return Ok(m);
+        }
+        let projects: Vec<Project> = jixiao_app::monitored_projects(store, year)?;
+        let c = Config::default();
+        let departments =
+            jixiao_app::monitor_projects(store, &projects, year, as_of, Level::Department, &c)?;
+        let by_project =
+            jixiao_app::monitor_projects(store, &projects, year, as_of, Level::Project, &c)?;
+        let names = store
+            .departments()?
+            .into_iter()
+            .map(|d| (d.code, d.name))
+            .collect();
+        let project_info = store
+            .projects(Some(year))?
+            .into_iter()
+            .map(|p| (p.code, (p.unit_code, p.name)))
+            .collect::<std::collections::HashMap<_, _>>();
+        let dept_of: std::collections::HashMap<&str, &str> = projects
+            .iter()
+            .map(|p| (p.code.as_str(), &*p.department))
+            .collect();
+        let project_info = project_info
+            .into_iter()
+            .map(|(code, (_, name))| {
+                let d = dept_of.get(code.as_str()).copied().unwrap_or("").to_string();
+                (code, (d, name))
+            })
+            .collect();
+        let m = Arc::new(Monitoring {
+            as_of,
+            departments,
+            projects: by_project,
+            names,
+            project_info,
+        });
+        if let Ok(mut e) = self.entries.lock() {
+            e.retain(|(k, _)| k.2 == version);
+            e.push((key, m.clone()));
+            if e.len() > 16 {
+                e.remove(0);
+            }
+        }
+        Ok(m)
+    }
+}
