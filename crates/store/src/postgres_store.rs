@@ -1065,7 +1065,11 @@ impl crate::sql::Sql for PostgresStore {
                 } else if *t == Type::BYTEA {
                     row.get::<_, Option<Vec<u8>>>(i).map_or(Value::Null, Value::Bytes)
                 } else {
-                    row.get::<_, Option<String>>(i).map_or(Value::Null, Value::Text)
+                    // Text, or a type without a text reading (void): NULL.
+                    row.try_get::<_, Option<String>>(i)
+                        .ok()
+                        .flatten()
+                        .map_or(Value::Null, Value::Text)
                 });
             }
             out.push(values);

@@ -254,6 +254,7 @@ pub async fn transition(
     Json(b): Json<Transition>,
 ) -> Api {
     let user = ctx.user_checked(&csrf(&headers))?.clone();
+    service::must_read(&user, &dept)?;
     let step = Step::parse(&b.step)
         .ok_or_else(|| WebError::Invalid(format!("未知的操作“{}”。", b.step)))?;
     let status = s

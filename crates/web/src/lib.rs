@@ -14,6 +14,8 @@ pub mod error;
 mod pages;
 pub mod pool;
 pub mod service;
+#[doc(hidden)]
+pub mod testing;
 pub mod workflow;
 
 use auth::User;
@@ -254,8 +256,10 @@ pub fn serve(config: Config, on_ready: impl FnOnce(std::net::SocketAddr)) -> Res
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    // The store's first connection is opened outside the runtime: the synchronous PostgreSQL
+    // client runs one of its own.
+    let state = state(&config).map_err(|e| e.0)?;
     runtime.block_on(async move {
-        let state = state(&config).map_err(|e| e.0)?;
         let listener = tokio::net::TcpListener::bind(&config.bind)
             .await
             .map_err(|e| format!("无法监听 {}：{e}", config.bind))?;

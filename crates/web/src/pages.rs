@@ -845,6 +845,7 @@ pub async fn transition(
     Form(f): Form<StepForm>,
 ) -> Page {
     let user = ctx.user_checked(&f._csrf)?.clone();
+    service::must_read(&user, &dept)?;
     let step = Step::parse(&f.step).ok_or_else(|| WebError::Invalid(format!("未知的操作“{}”。", f.step)))?;
     let d2 = dept.clone();
     s.pool

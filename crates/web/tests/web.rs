@@ -1,0 +1,462 @@
+//! The web application over HTTP, against real servers on free ports.
+//!
+//! Index: `matrix` (every route × every role), `workflow` (review steps, the public portal,
+//! sign-in lockout), `two_servers` (two servers on one PostgreSQL database, concurrent and
+//! stale saves), `audit` (tampering found on PostgreSQL). The browser test is
+//! `tests/browser/flow.mjs`, run by `browser` here.
+
+use jixiao_store::testing::{PgSchema, Scratch};
+use jixiao_store::Location;
+use jixiao_web::testing::{spawn_server, Client};
+use std::path::{Path, PathBuf};
+
+mod browser;
+
+const DEPT: &str = "baiyun-zfb";
+const OTHER: &str = "other-dept";
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/baiyun-2021")
+}
+
+/// A store holding the seed's dataset and a second department's copy of it, with the demo
+/// accounts (and an editor of the second department).
+fn seeded(location: &Location, scratch: &Scratch) {
+    let mut store = jixiao_store::open(location).expect("open store");
+    let opts = jixiao_exchange::import::Options::default();
+    jixiao_exchange::import::import(store.as_mut(), &example(), &opts, &mut |_| {})
+        .expect("import the seed");
+    let other = scratch.path("other");
+    std::fs::create_dir_all(&other).unwrap();
+    for f in std::fs::read_dir(example()).unwrap() {
+        let f = f.unwrap().path();
+        let text = std::fs::read_to_string(&f).unwrap();
+        let text = text
+            .replace("code = \"baiyun-zfb\"", &format!("code = \"{OTHER}\""))
+            .replace("广州市白云区人民政府办公室", "广州市白云区另一部门");
+        std::fs::write(other.join(f.file_name().unwrap()), text).unwrap();
+    }
+    jixiao_exchange::import::import(store.as_mut(), &other, &opts, &mut |_| {})
+        .expect("import the second department");
+    jixiao_web::create_demo_accounts(store.as_mut(), DEPT).expect("demo accounts");
+    let sql = store.sql();
+    sql.write(|sql| {
+        let id = jixiao_web::auth::create_user(sql, "editor2", "另一部门 填报人", "Jx-editor2-2021")?;
+        jixiao_web::auth::set_role(
+            sql,
+            id,
+            Some(jixiao_web::auth::Role::DeptEditor),
+            Some(DEPT),
+            &[],
+        )?;
+        let id = jixiao_web::auth::create_user(sql, "other", "另一部门 填报人", "Jx-other-2021")?;
+        jixiao_web::auth::set_role(
+            sql,
+            id,
+            Some(jixiao_web::auth::Role::DeptEditor),
+            Some(OTHER),
+            &[],
+        )?;
+        Ok::<_, jixiao_web::error::WebError>(())
+    })
+    .expect("more accounts");
+}
+
+fn password(user: &str) -> String {
+    format!("Jx-{user}-2021")
+}
+
+fn signed_in(addr: std::net::SocketAddr, user: &str) -> Client {
+    let mut c = Client::new(addr);
+    c.sign_in(user, &password(user));
+    c
+}
+
+mod matrix {
+    use super::*;
+
+    const ROLES: [&str; 8] = [
+        "anonymous", "bureau", "editor", "approver", "evaluator", "sysadmin", "secadmin", "auditor",
+    ];
+
+    /// (method, path, roles allowed). Allowed means neither refused (401/403) nor sent to
+    /// sign in; what an allowed request then does (a page, a redirect, a validation error
+    /// for the deliberately incomplete form) is the route's own business.
+    fn routes() -> Vec<(&'static str, String, Vec<&'static str>)> {
+        let biz = vec!["bureau", "editor", "approver", "evaluator"];
+        let all = ROLES.to_vec();
+        let own = format!("/evaluations/{DEPT}/2021");
+        let other = format!("/evaluations/{OTHER}/2021");
+        vec![
+            ("GET", "/login".into(), all.clone()),
+            ("GET", "/public".into(), all.clone()),
+            ("GET", "/api/public".into(), all.clone()),
+            ("GET", "/api/openapi.json".into(), all.clone()),
+            // The three administrators are sent on to their own page.
+            ("GET", "/".into(), ROLES[1..].to_vec()),
+            ("GET", "/departments".into(), biz.clone()),
+            ("GET", format!("/departments/{DEPT}"), biz.clone()),
+            ("GET", format!("/departments/{OTHER}"), vec!["bureau"]),
+            ("GET", "/monitoring".into(), biz.clone()),
+            ("GET", "/rectifications".into(), biz.clone()),
+            ("GET", own.clone(), biz.clone()),
+            ("GET", other.clone(), vec!["bureau"]),
+            ("GET", format!("{own}/report/docx"), biz.clone()),
+            ("GET", format!("{other}/report/docx"), vec!["bureau"]),
+            ("POST", format!("{own}/actuals"), vec!["bureau", "editor"]),
+            ("POST", format!("{other}/actuals"), vec!["bureau"]),
+            ("POST", format!("{own}/workflow?submit"), vec!["bureau", "editor"]),
+            ("POST", format!("{own}/workflow?approve"), vec!["bureau", "approver"]),
+            ("POST", format!("{own}/workflow?publish"), vec!["bureau", "approver"]),
+            ("POST", format!("{other}/workflow?approve"), vec!["bureau"]),
+            ("POST", format!("{own}/recompute"), vec!["bureau", "editor"]),
+            ("POST", format!("{other}/recompute"), vec!["bureau"]),
+            ("GET", "/imports".into(), vec!["bureau"]),
+            ("POST", "/imports".into(), vec!["bureau"]),
+            ("POST", "/imports/999999/confirm".into(), vec!["bureau"]),
+            ("GET", "/admin/users".into(), vec!["sysadmin"]),
+            ("POST", "/admin/users".into(), vec!["sysadmin"]),
+            ("POST", "/admin/users/999999/reset".into(), vec!["sysadmin"]),
+            ("GET", "/admin/roles".into(), vec!["secadmin"]),
+            ("POST", "/admin/roles/999999".into(), vec!["secadmin"]),
+            ("GET", "/audit".into(), vec!["auditor"]),
+            ("GET", "/api/audit".into(), vec!["auditor"]),
+            ("GET", "/api/me".into(), ROLES[1..].to_vec()),
+            ("GET", "/api/departments".into(), biz.clone()),
+            ("GET", "/api/monitoring?as_of=2021-12-31".into(), biz.clone()),
+            ("GET", format!("/api{own}"), biz.clone()),
+            ("GET", format!("/api{other}"), vec!["bureau"]),
+            ("POST", format!("/api{own}/actuals"), vec!["bureau", "editor"]),
+            ("POST", format!("/api{other}/actuals"), vec!["bureau"]),
+            ("POST", format!("/api{own}/workflow?approve"), vec!["bureau", "approver"]),
+        ]
+    }
+
+    fn send(c: &mut Client, method: &str, path: &str) -> jixiao_web::testing::Answer {
+        let (path, step) = match path.split_once('?') {
+            Some((p, s)) if p.ends_with("/workflow") => (p.to_string(), s),
+            _ => (path.to_string(), ""),
+        };
+        if method == "GET" {
+            return c.get(&path);
+        }
+        if path.starts_with("/api/") {
+            // A stale version: allowed roles get 409, refused ones 403, before anything changes.
+            let body = if step.is_empty() {
+                serde_json::json!({"project": "P02", "indicator": "移交进馆文书档案", "actual": "不是数字", "version": 0})
+            } else {
+                serde_json::json!({"step": step, "version": 999})
+            };
+            return c.post_json(&path, &body);
+        }
+        if path == "/imports" {
+            let boundary = "jixiaoBoundary";
+            let body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}--\r\n",
+                c.csrf
+            );
+            return c
+                .request("POST", &path, Some(&format!("multipart/form-data; boundary={boundary}")), body.as_bytes(), &[])
+                .unwrap();
+        }
+        let fields: Vec<(&str, &str)> = if !step.is_empty() {
+            vec![("step", step), ("version", "999")]
+        } else if path.ends_with("/actuals") {
+            vec![("project", "P02"), ("indicator", "移交进馆文书档案"), ("actual", "不是数字"), ("version", "0")]
+        } else if path == "/admin/users" {
+            vec![("username", "x"), ("display_name", "x"), ("password", "short")]
+        } else {
+            vec![]
+        };
+        c.post_form(&path, &fields)
+    }
+
+    #[test]
+    fn every_route_with_every_role() {
+        let scratch = Scratch::new("web-matrix");
+        let location = Location::Sqlite(scratch.path("m.db"));
+        seeded(&location, &scratch);
+        let addr = spawn_server(location);
+        let mut wrong = Vec::new();
+        let mut cells = 0;
+        for role in ROLES {
+            let mut c = Client::new(addr);
+            if role != "anonymous" {
+                c.sign_in(role, &password(role));
+            }
+            for (method, path, allowed) in routes() {
+                // Refresh the CSRF token from a page this role may see.
+                if method == "POST" && role != "anonymous" {
+                    c.get("/login");
+                    let home = match role {
+                        "sysadmin" => "/admin/users",
+                        "secadmin" => "/admin/roles",
+                        "auditor" => "/audit",
+                        _ => "/departments",
+                    };
+                    c.get(home);
+                }
+                let a = send(&mut c, method, &path);
+                let refused = a.status == 401
+                    || a.status == 403
+                    || (a.status == 303 && a.header("location") == Some("/login"));
+                let should = allowed.contains(&role);
+                cells += 1;
+                if refused == should || (should && a.status >= 500) {
+                    wrong.push(format!(
+                        "{role:<10} {method} {path}: {} (expected {})",
+                        a.status,
+                        if should { "allowed" } else { "refused" }
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{} of {cells} cells wrong:\n{}", wrong.len(), wrong.join("\n"));
+        assert_eq!(cells, ROLES.len() * routes().len());
+    }
+
+    #[test]
+    fn a_state_change_without_the_csrf_token_is_refused() {
+        let scratch = Scratch::new("web-csrf");
+        let location = Location::Sqlite(scratch.path("c.db"));
+        seeded(&location, &scratch);
+        let addr = spawn_server(location);
+        let mut c = signed_in(addr, "editor");
+        c.get(&format!("/evaluations/{DEPT}/2021"));
+        c.csrf = "0".repeat(64);
+        let a = c.post_form(
+            &format!("/evaluations/{DEPT}/2021/actuals"),
+            &[("project", "P02"), ("indicator", "移交进馆文书档案"), ("actual", "1"), ("version", "0")],
+        );
+        assert_eq!(a.status, 403);
+        assert!(a.text().contains("CSRF"), "{}", a.text());
+        // And the session cookie carries the attributes a browser needs to protect it.
+        let mut d = Client::new(addr);
+        d.get("/login");
+        let login = d.post_form("/login", &[("username", "editor"), ("password", "Jx-editor-2021")]);
+        let cookie = login.header("set-cookie").unwrap_or_default().to_string();
+        for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Max-Age="] {
+            assert!(cookie.contains(attr), "{cookie}");
+        }
+    }
+}
+
+mod workflow {
+    use super::*;
+
+    #[test]
+    fn draft_submit_return_approve_publish_and_the_portal() {
+        let scratch = Scratch::new("web-flow");
+        let location = Location::Sqlite(scratch.path("f.db"));
+        seeded(&location, &scratch);
+        let addr = spawn_server(location);
+        let page = format!("/evaluations/{DEPT}/2021");
+        let mut editor = signed_in(addr, "editor");
+        let mut approver = signed_in(addr, "approver");
+        let mut public = Client::new(addr);
+        let state = |c: &mut Client| -> (String, String) {
+            let v: serde_json::Value = serde_json::from_slice(&c.get(&format!("/api{page}")).body).unwrap();
+            (v["workflow"]["state"].as_str().unwrap().to_string(), v["workflow"]["version"].to_string())
+        };
+        // Not published: the public sees nothing, and the report is "not found".
+        assert_eq!(public.get(&format!("/public/{DEPT}/2021/report/pdf")).status, 404);
+        // Publishing a draft is refused: only approved results can be published.
+        editor.get(&page);
+        let (_, v) = state(&mut approver);
+        approver.get(&page);
+        let a = approver.post_form(&format!("{page}/workflow"), &[("step", "publish"), ("version", &v)]);
+        assert_eq!(a.status, 422, "{}", a.text());
+        assert!(a.text().contains("只有审核通过的结果才能公开"));
+        // Submit, return without comment (refused), return with comment, resubmit, approve, publish.
+        let a = editor.post_form(&format!("{page}/workflow"), &[("step", "submit"), ("version", &v)]);
+        assert_eq!(a.status, 303, "{}", a.text());
+        let (s, v) = state(&mut approver);
+        assert_eq!(s, "submitted");
+        approver.get(&page);
+        let a = approver.post_form(&format!("{page}/workflow"), &[("step", "return"), ("version", &v)]);
+        assert_eq!(a.status, 422);
+        let a = approver.post_form(&format!("{page}/workflow"), &[("step", "return"), ("version", &v), ("comment", "请补充佐证材料")]);
+        assert_eq!(a.status, 303);
+        let (s, v) = state(&mut editor);
+        assert_eq!(s, "returned");
+        editor.get(&page);
+        editor.post_form(&format!("{page}/workflow"), &[("step", "submit"), ("version", &v)]);
+        let (_, v) = state(&mut approver);
+        approver.get(&page);
+        // While submitted, entries are closed.
+        let mut e2 = signed_in(addr, "editor");
+        e2.get(&page);
+        let a = e2.post_form(&format!("{page}/actuals"), &[("project", "P02"), ("indicator", "移交进馆文书档案"), ("actual", "1"), ("version", "0")]);
+        assert_eq!(a.status, 422, "{}", a.text());
+        approver.post_form(&format!("{page}/workflow"), &[("step", "approve"), ("version", &v)]);
+        let (s, v) = state(&mut approver);
+        assert_eq!(s, "approved");
+        approver.get(&page);
+        approver.post_form(&format!("{page}/workflow"), &[("step", "publish"), ("version", &v)]);
+        let body = approver.get(&page).text();
+        assert!(body.contains("已公开"));
+        // Who and when at each step.
+        for who in ["办公室 李娜（editor）", "办公室 陈刚（approver）", "请补充佐证材料"] {
+            assert!(body.contains(who), "{who}");
+        }
+        // The public portal now lists it, and the report downloads as a real PDF.
+        let list = public.get("/public").text();
+        assert!(list.contains("广州市白云区人民政府办公室"));
+        assert!(!list.contains("另一部门"), "unpublished departments stay hidden");
+        let pdf = public.get(&format!("/public/{DEPT}/2021/report/pdf"));
+        assert_eq!(pdf.status, 200);
+        assert!(pdf.body.starts_with(b"%PDF"));
+        // Internal pages and the other department's drafts stay closed without signing in.
+        assert_eq!(public.get(&format!("/public/{OTHER}/2021")).status, 404);
+        assert_eq!(public.get(&format!("/evaluations/{OTHER}/2021")).status, 303);
+        assert_eq!(public.get(&format!("/api/evaluations/{OTHER}/2021")).status, 401);
+    }
+
+    #[test]
+    fn five_wrong_passwords_lock_the_account() {
+        let scratch = Scratch::new("web-lock");
+        let location = Location::Sqlite(scratch.path("l.db"));
+        seeded(&location, &scratch);
+        let addr = spawn_server(location);
+        let mut c = Client::new(addr);
+        for i in 1..=5 {
+            c.get("/login");
+            let a = c.post_form("/login", &[("username", "editor"), ("password", "wrong-password")]);
+            let expected = if i < 5 { 422 } else { 429 };
+            assert_eq!(a.status, expected, "attempt {i}: {}", a.text());
+        }
+        c.get("/login");
+        let a = c.post_form("/login", &[("username", "editor"), ("password", "Jx-editor-2021")]);
+        assert_eq!(a.status, 429, "locked even with the right password");
+        assert!(a.text().contains("已锁定"));
+        // An unknown name gets the same answer as a wrong password.
+        c.get("/login");
+        let a = c.post_form("/login", &[("username", "nobody"), ("password", "x")]);
+        assert_eq!(a.status, 422);
+        assert!(a.text().contains("用户名或密码不正确"));
+    }
+}
+
+mod two_servers {
+    use super::*;
+    use std::sync::{Arc, Barrier};
+
+    #[test]
+    fn edits_through_both_are_stored_and_stale_ones_refused() {
+        let scratch = Scratch::new("web-two");
+        let schema = PgSchema::new("web_two");
+        let location = Location::Postgres(schema.url());
+        seeded(&location, &scratch);
+        let first = spawn_server(location.clone());
+        let second = spawn_server(location.clone());
+        assert_ne!(first, second);
+        // A session made on one server works on the other: sessions live in the database.
+        let mut a = signed_in(first, "editor");
+        let mut b = Client::new(second);
+        b.cookies = a.cookies.clone();
+        assert_eq!(b.get("/api/me").status, 200);
+        let mut b = signed_in(second, "editor2");
+        let page = format!("/api/evaluations/{DEPT}/2021");
+        let v: serde_json::Value = serde_json::from_slice(&a.get(&page).body).unwrap();
+        let indicators: Vec<(String, String)> = v["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["target"].is_string())
+            .map(|i| (i["project"].as_str().unwrap().to_string(), i["indicator"].as_str().unwrap().to_string()))
+            .collect();
+        assert!(indicators.len() >= 8, "{indicators:?}");
+        a.get(&format!("/evaluations/{DEPT}/2021"));
+        b.get(&format!("/evaluations/{DEPT}/2021"));
+        a.sign_in_api("editor", "Jx-editor-2021");
+        b.sign_in_api("editor2", "Jx-editor2-2021");
+        // Each client edits its own half in turn, at once with the other; then both save the
+        // same indicator from the same version.
+        let (half_a, half_b) = indicators.split_at(indicators.len() / 2);
+        let barrier = Arc::new(Barrier::new(2));
+        let run = |mut c: Client, mine: Vec<(String, String)>, tag: u32, barrier: Arc<Barrier>| {
+            let page = page.clone();
+            std::thread::spawn(move || {
+                let mut accepted = Vec::new();
+                for round in 1..=3u32 {
+                    for (p, i) in &mine {
+                        let value = format!("{}{round}", tag);
+                        let version = round as i64 - 1;
+                        let r = c.post_json(&format!("{page}/actuals"), &serde_json::json!({"project": p, "indicator": i, "actual": value, "version": version}));
+                        assert_eq!(r.status, 200, "{p}/{i} round {round}: {}", r.text());
+                        accepted.push((p.clone(), i.clone(), value));
+                    }
+                }
+                barrier.wait();
+                let r = c.post_json(&format!("{page}/actuals"), &serde_json::json!({"project": "P02", "indicator": "移交进馆文书档案", "actual": format!("{tag}000"), "version": 3}));
+                (accepted, r.status, r.text(), tag)
+            })
+        };
+        let mut same = half_a.to_vec();
+        same.retain(|(p, i)| !(p == "P02" && i == "移交进馆文书档案"));
+        let mut other = half_b.to_vec();
+        other.retain(|(p, i)| !(p == "P02" && i == "移交进馆文书档案"));
+        // Both halves exclude the contested indicator; one of them takes it to version 3 first.
+        let contested = ("P02".to_string(), "移交进馆文书档案".to_string());
+        same.push(contested.clone());
+        let ta = run(a, same, 7, barrier.clone());
+        let tb = run(b, other, 8, barrier.clone());
+        let (acc_a, st_a, text_a, _) = ta.join().unwrap();
+        let (acc_b, st_b, text_b, _) = tb.join().unwrap();
+        // The contested save: editor A holds version 3 of it; B's save from version 3 is
+        // also valid only if A's landed first. Exactly one of the two final saves is accepted.
+        let statuses = [st_a, st_b];
+        assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{text_a} | {text_b}");
+        assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 1, "{text_a} | {text_b}");
+        let refusal = if st_a == 409 { &text_a } else { &text_b };
+        assert!(refusal.contains("您的修改未保存"), "{refusal}");
+        // Every accepted value is what the store holds.
+        let mut store = jixiao_store::open(&location).unwrap();
+        let data = jixiao_app::load_dataset(store.as_mut(), DEPT, 2021).unwrap();
+        let winner = if st_a == 200 { "7000" } else { "8000" };
+        let mut expected: std::collections::HashMap<(String, String), String> = std::collections::HashMap::new();
+        for (p, i, v) in acc_a.iter().chain(&acc_b) {
+            expected.insert((p.clone(), i.clone()), v.clone());
+        }
+        expected.insert(contested, winner.to_string());
+        for ((p, i), v) in &expected {
+            let stored = data.projects.iter().find(|x| &x.code == p).and_then(|x| x.indicator(i)).and_then(|x| x.actual.as_ref()).map(|a| a.value.to_string());
+            assert_eq!(stored.as_deref(), Some(v.as_str()), "{p}/{i}");
+        }
+        // And the audit trail has one entry per accepted save, chained.
+        let n = jixiao_web::audit::verify(store.sql()).unwrap().expect("intact chain");
+        let saves = store.sql().query("SELECT COUNT(*) FROM audit_log WHERE action = '录入实际完成值'", &[]).unwrap()[0][0].int();
+        assert_eq!(saves as usize, acc_a.len() + acc_b.len() + 1);
+        assert!(n as i64 > saves);
+    }
+}
+
+mod audit {
+    use super::*;
+
+    #[test]
+    fn verify_finds_an_altered_and_a_removed_entry_on_postgres() {
+        let scratch = Scratch::new("web-audit");
+        let schema = PgSchema::new("web_audit");
+        let location = Location::Postgres(schema.url());
+        seeded(&location, &scratch);
+        let mut store = jixiao_store::open(&location).unwrap();
+        let sql = store.sql();
+        let n = jixiao_web::audit::verify(sql).unwrap().expect("intact");
+        assert_eq!(n, 7, "one entry per demo account");
+        // The database refuses changes through ordinary statements.
+        let e = sql.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2", &[]);
+        assert!(e.unwrap_err().0.contains("只可追加"));
+        // Someone with the owner's rights turns the trigger off and edits a row.
+        sql.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", &[]).unwrap();
+        sql.execute("UPDATE audit_log SET after_json = 'bureau system_admin' WHERE seq = 2", &[]).unwrap();
+        let breaks = jixiao_web::audit::verify(sql).unwrap().unwrap_err();
+        assert_eq!(breaks.len(), 2, "{breaks:?}"); // its own hash, and the next one's link
+        assert_eq!(breaks[0].seq, 2);
+        assert!(breaks[0].reason.contains("被改动"));
+        // A removed row is found too.
+        sql.execute("DELETE FROM audit_log WHERE seq = 5", &[]).unwrap();
+        let breaks = jixiao_web::audit::verify(sql).unwrap().unwrap_err();
+        assert!(breaks.iter().any(|b| b.seq == 6 && b.reason.contains("缺失")), "{breaks:?}");
+    }
+}
