@@ -60,7 +60,11 @@ pub fn load_dataset(
         return Err(Error::Missing(format!(
             "库 {} 中没有部门“{department}”{year} 年度的数据集；库中有：{}",
             store.location(),
-            if known.is_empty() { "（无）" } else { &known }
+            if known.is_empty() {
+                "（无）"
+            } else {
+                &known
+            }
         )));
     };
     let set = DatasetFiles {

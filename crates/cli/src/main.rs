@@ -443,8 +443,9 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 }
             }
             if serve {
-                let accounts = jixiao_web::create_demo_accounts(store.as_mut(), &data.department.code)
-                    .map_err(web_failure)?;
+                let accounts =
+                    jixiao_web::create_demo_accounts(store.as_mut(), &data.department.code)
+                        .map_err(web_failure)?;
                 drop(store);
                 return serve_web(&url, &bind, 8, &accounts, &data.department.code, data.year);
             }
@@ -607,10 +608,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     }
                     Err(Failure {
                         code: 5,
-                        message: format!(
-                            "审计日志被改动：发现 {} 处断裂（见上）。",
-                            breaks.len()
-                        ),
+                        message: format!("审计日志被改动：发现 {} 处断裂（见上）。", breaks.len()),
                     })
                 }
             }

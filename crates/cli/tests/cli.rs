@@ -162,3 +162,57 @@ fn help_teaches() {
     let (code, _, _) = jixiao(&["evaluate"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn audit_verify_fails_after_a_row_is_altered_in_the_database() {
+    let scratch = jixiao_store::testing::Scratch::new("cli-audit");
+    let db = scratch.path("audit.db");
+    let db = db.to_str().unwrap();
+    // Three accounts made from the command line: three audit entries.
+    for (name, role) in [
+        ("admin", "system_admin"),
+        ("sec", "security_admin"),
+        ("aud", "audit_admin"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args([
+                "--database-url",
+                db,
+                "user",
+                "add",
+                name,
+                "--name",
+                name,
+                "--role",
+                role,
+            ])
+            .env("JIXIAO_PASSWORD", "Long-enough-1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (code, out, _) = crate::jixiao(&["--database-url", db, "audit", "verify"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("共 3 条"), "{out}");
+    // Altered directly in the database, past the append-only trigger.
+    let mut store = jixiao_store::open(&jixiao_store::Location::Sqlite(db.into())).unwrap();
+    let sql = store.sql();
+    assert!(sql
+        .execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2", &[])
+        .is_err());
+    sql.execute("DROP TRIGGER audit_log_no_update", &[])
+        .unwrap();
+    sql.execute(
+        "UPDATE audit_log SET after_json = 'sec bureau_admin' WHERE seq = 2",
+        &[],
+    )
+    .unwrap();
+    drop(store);
+    let (code, _, err) = crate::jixiao(&["--database-url", db, "audit", "verify"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("第 2 条") && err.contains("被改动"), "{err}");
+}

@@ -1024,28 +1024,18 @@ impl PostgresTx<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use jixiao_domain::date::Date;
-
-    #[test]
-    fn days_since_2000() {
-        let d = |y, m, day| super::days_since_2000(Date::new(y, m, day).unwrap());
-        assert_eq!(d(2000, 1, 1), 0);
-        assert_eq!(d(2000, 3, 1), 60);
-        assert_eq!(d(1999, 12, 31), -1);
-        assert_eq!(d(2021, 9, 30), 7943);
-    }
-}
-
 impl crate::sql::Sql for PostgresStore {
     fn backend(&self) -> crate::sql::Backend {
         crate::sql::Backend::Postgres
     }
 
-    fn query(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<Vec<Vec<crate::sql::Value>>> {
-        use postgres::types::Type;
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[crate::sql::Value],
+    ) -> Result<Vec<Vec<crate::sql::Value>>> {
         use crate::sql::Value;
+        use postgres::types::Type;
         let stmt = self.prepared(sql)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         let rows = self.client.query(&stmt, &refs)?;
@@ -1057,13 +1047,17 @@ impl crate::sql::Sql for PostgresStore {
                 values.push(if *t == Type::INT8 {
                     row.get::<_, Option<i64>>(i).map_or(Value::Null, Value::Int)
                 } else if *t == Type::INT4 {
-                    row.get::<_, Option<i32>>(i).map_or(Value::Null, |v| Value::Int(v.into()))
+                    row.get::<_, Option<i32>>(i)
+                        .map_or(Value::Null, |v| Value::Int(v.into()))
                 } else if *t == Type::INT2 {
-                    row.get::<_, Option<i16>>(i).map_or(Value::Null, |v| Value::Int(v.into()))
+                    row.get::<_, Option<i16>>(i)
+                        .map_or(Value::Null, |v| Value::Int(v.into()))
                 } else if *t == Type::BOOL {
-                    row.get::<_, Option<bool>>(i).map_or(Value::Null, |v| Value::Int(v.into()))
+                    row.get::<_, Option<bool>>(i)
+                        .map_or(Value::Null, |v| Value::Int(v.into()))
                 } else if *t == Type::BYTEA {
-                    row.get::<_, Option<Vec<u8>>>(i).map_or(Value::Null, Value::Bytes)
+                    row.get::<_, Option<Vec<u8>>>(i)
+                        .map_or(Value::Null, Value::Bytes)
                 } else {
                     // Text, or a type without a text reading (void): NULL.
                     row.try_get::<_, Option<String>>(i)
@@ -1113,7 +1107,8 @@ impl ToSql for crate::sql::Value {
         &self,
         ty: &postgres::types::Type,
         out: &mut postgres::types::private::BytesMut,
-    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>>
+    {
         use crate::sql::Value;
         use postgres::types::Type;
         match self {
@@ -1132,4 +1127,18 @@ impl ToSql for crate::sql::Value {
     }
 
     postgres::types::to_sql_checked!();
+}
+
+#[cfg(test)]
+mod tests {
+    use jixiao_domain::date::Date;
+
+    #[test]
+    fn days_since_2000() {
+        let d = |y, m, day| super::days_since_2000(Date::new(y, m, day).unwrap());
+        assert_eq!(d(2000, 1, 1), 0);
+        assert_eq!(d(2000, 3, 1), 60);
+        assert_eq!(d(1999, 12, 31), -1);
+        assert_eq!(d(2021, 9, 30), 7943);
+    }
 }

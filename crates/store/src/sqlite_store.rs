@@ -826,22 +826,16 @@ fn execution_between(
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn formats_dates() {
-        let d = jixiao_domain::date::Date::new(2021, 9, 3).unwrap();
-        let mut buf = [0u8; 10];
-        assert_eq!(super::format_date(d, &mut buf), "2021-09-03");
-    }
-}
-
 impl crate::sql::Sql for SqliteStore {
     fn backend(&self) -> crate::sql::Backend {
         crate::sql::Backend::Sqlite
     }
 
-    fn query(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<Vec<Vec<crate::sql::Value>>> {
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[crate::sql::Value],
+    ) -> Result<Vec<Vec<crate::sql::Value>>> {
         let mut stmt = self
             .conn
             .prepare_cached(&crate::sql::sqlite_placeholders(sql))?;
@@ -893,5 +887,15 @@ fn to_sqlite(v: &crate::sql::Value) -> rusqlite::types::Value {
         Value::Int(i) => rusqlite::types::Value::Integer(*i),
         Value::Text(s) => rusqlite::types::Value::Text(s.clone()),
         Value::Bytes(b) => rusqlite::types::Value::Blob(b.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_dates() {
+        let d = jixiao_domain::date::Date::new(2021, 9, 3).unwrap();
+        let mut buf = [0u8; 10];
+        assert_eq!(super::format_date(d, &mut buf), "2021-09-03");
     }
 }

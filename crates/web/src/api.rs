@@ -100,7 +100,7 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
     let cache = s.monitoring.clone();
     let m = s
         .pool
-        .run(move |store| Ok(cache.get(store, as_of.year(), as_of)?))
+        .run(move |store| cache.get(store, as_of.year(), as_of))
         .await?;
     let lines: Vec<Value> = m
         .departments

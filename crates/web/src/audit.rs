@@ -146,7 +146,10 @@ pub struct Break {
 
 /// Walks the whole chain: the number of entries when it holds, or every break found.
 pub fn verify(sql: &mut dyn Sql) -> Result<Result<u64, Vec<Break>>, StoreError> {
-    let rows = sql.query(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"), &[])?;
+    let rows = sql.query(
+        &format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"),
+        &[],
+    )?;
     let mut breaks = Vec::new();
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1;
@@ -155,10 +158,7 @@ pub fn verify(sql: &mut dyn Sql) -> Result<Result<u64, Vec<Break>>, StoreError> 
         if e.seq != expected_seq {
             breaks.push(Break {
                 seq: e.seq,
-                reason: format!(
-                    "第 {expected_seq} 至 {} 条缺失（已被删除）",
-                    e.seq - 1
-                ),
+                reason: format!("第 {expected_seq} 至 {} 条缺失（已被删除）", e.seq - 1),
             });
         }
         if e.prev_hash != prev {

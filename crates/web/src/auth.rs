@@ -191,7 +191,11 @@ pub fn hash_password(password: &str) -> Result<String, WebError> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -399,7 +403,10 @@ pub fn create_user(
     }
     check_password_rule(password)?;
     if sql
-        .row("SELECT 1 FROM web_users WHERE username = $1", &[username.into()])?
+        .row(
+            "SELECT 1 FROM web_users WHERE username = $1",
+            &[username.into()],
+        )?
         .is_some()
     {
         return Err(WebError::Invalid(format!("用户名“{username}”已存在。")));
@@ -415,7 +422,10 @@ pub fn create_user(
         ],
     )?;
     let row = sql
-        .row("SELECT id FROM web_users WHERE username = $1", &[username.into()])?
+        .row(
+            "SELECT id FROM web_users WHERE username = $1",
+            &[username.into()],
+        )?
         .ok_or_else(|| WebError::Internal("新建的用户找不到".into()))?;
     Ok(row[0].int())
 }
@@ -430,20 +440,27 @@ pub fn set_role(
 ) -> Result<(), WebError> {
     let department = department.map(str::trim).filter(|d| !d.is_empty());
     if role.is_some_and(Role::needs_department) && department.is_none() {
-        return Err(WebError::Invalid("部门填报人和部门审核人须指定所属部门。".into()));
+        return Err(WebError::Invalid(
+            "部门填报人和部门审核人须指定所属部门。".into(),
+        ));
     }
     let n = sql.execute(
         "UPDATE web_users SET role = $1, department_code = $2, version = version + 1 WHERE id = $3",
         &[
             role.map_or("", Role::id).into(),
-            department.filter(|_| role.is_some_and(Role::needs_department)).into(),
+            department
+                .filter(|_| role.is_some_and(Role::needs_department))
+                .into(),
             user_id.into(),
         ],
     )?;
     if n == 0 {
         return Err(WebError::NotFound);
     }
-    sql.execute("DELETE FROM web_assignments WHERE user_id = $1", &[user_id.into()])?;
+    sql.execute(
+        "DELETE FROM web_assignments WHERE user_id = $1",
+        &[user_id.into()],
+    )?;
     if role == Some(Role::Evaluator) {
         for d in assigned.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
             sql.execute(
@@ -453,7 +470,10 @@ pub fn set_role(
         }
     }
     // A changed role takes effect at once: the user's sessions end.
-    sql.execute("DELETE FROM web_sessions WHERE user_id = $1", &[user_id.into()])?;
+    sql.execute(
+        "DELETE FROM web_sessions WHERE user_id = $1",
+        &[user_id.into()],
+    )?;
     Ok(())
 }
 
@@ -466,7 +486,10 @@ pub fn reset(sql: &mut dyn Sql, user_id: i64, password: Option<&str>) -> Result<
             "UPDATE web_users SET password_hash = $1 WHERE id = $2",
             &[hash.into(), user_id.into()],
         )?;
-        sql.execute("DELETE FROM web_sessions WHERE user_id = $1", &[user_id.into()])?;
+        sql.execute(
+            "DELETE FROM web_sessions WHERE user_id = $1",
+            &[user_id.into()],
+        )?;
     }
     let n = sql.execute(
         "UPDATE web_users SET failed_logins = 0, locked_until = 0 WHERE id = $1",

@@ -96,7 +96,9 @@ impl IntoResponse for WebError {
         let (zh, en) = self.message();
         (
             status,
-            axum::Json(serde_json::json!({ "error": zh, "error_en": en, "status": status.as_u16() })),
+            axum::Json(
+                serde_json::json!({ "error": zh, "error_en": en, "status": status.as_u16() }),
+            ),
         )
             .into_response()
     }

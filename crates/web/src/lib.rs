@@ -143,9 +143,8 @@ impl FromRequestParts<AppState> for Ctx {
             Some("en") => Lang::En,
             _ => Lang::Zh,
         };
-        let token = cookie(parts, SESSION_COOKIE).filter(|t| {
-            t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
-        });
+        let token = cookie(parts, SESSION_COOKIE)
+            .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
         let login_csrf = cookie(parts, LOGIN_CSRF_COOKIE);
         let (user, csrf) = match &token {
             Some(t) => {
@@ -178,7 +177,10 @@ async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
         "content-security-policy",
@@ -202,7 +204,10 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/app.css", get(pages::css))
         .route("/public", get(pages::public_index))
         .route("/public/{dept}/{year}", get(pages::public_evaluation))
-        .route("/public/{dept}/{year}/report/{format}", get(pages::public_report))
+        .route(
+            "/public/{dept}/{year}/report/{format}",
+            get(pages::public_report),
+        )
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/login", post(api::login))
         .route("/api/public", get(api::public));
@@ -213,10 +218,22 @@ pub fn router(state: AppState) -> Router {
         .route("/departments/{dept}", get(pages::department))
         .route("/monitoring", get(pages::monitoring))
         .route("/evaluations/{dept}/{year}", get(pages::evaluation))
-        .route("/evaluations/{dept}/{year}/actuals", post(pages::save_actual))
-        .route("/evaluations/{dept}/{year}/recompute", post(pages::recompute))
-        .route("/evaluations/{dept}/{year}/workflow", post(pages::transition))
-        .route("/evaluations/{dept}/{year}/report/{format}", get(pages::report))
+        .route(
+            "/evaluations/{dept}/{year}/actuals",
+            post(pages::save_actual),
+        )
+        .route(
+            "/evaluations/{dept}/{year}/recompute",
+            post(pages::recompute),
+        )
+        .route(
+            "/evaluations/{dept}/{year}/workflow",
+            post(pages::transition),
+        )
+        .route(
+            "/evaluations/{dept}/{year}/report/{format}",
+            get(pages::report),
+        )
         .route("/rectifications", get(pages::rectifications))
         .route("/imports", get(pages::imports).post(pages::upload))
         .route("/imports/{id}/confirm", post(pages::confirm_import))
@@ -225,9 +242,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/departments", get(api::departments))
         .route("/api/monitoring", get(api::monitoring))
         .route("/api/evaluations/{dept}/{year}", get(api::evaluation))
-        .route("/api/evaluations/{dept}/{year}/actuals", post(api::save_actual))
-        .route("/api/evaluations/{dept}/{year}/recompute", post(api::recompute))
-        .route("/api/evaluations/{dept}/{year}/workflow", post(api::transition));
+        .route(
+            "/api/evaluations/{dept}/{year}/actuals",
+            post(api::save_actual),
+        )
+        .route(
+            "/api/evaluations/{dept}/{year}/recompute",
+            post(api::recompute),
+        )
+        .route(
+            "/api/evaluations/{dept}/{year}/workflow",
+            post(api::transition),
+        );
     // 三员: each group checks its one role.
     let admins = Router::new()
         .route("/admin/users", get(pages::users).post(pages::create_user))
@@ -278,8 +304,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }
@@ -313,7 +338,10 @@ pub fn create_demo_accounts(
         let password = format!("Jx-{}-2021", name);
         out.push((name.to_string(), password.clone(), role));
         if sql
-            .row("SELECT 1 FROM web_users WHERE username = $1", &[name.into()])?
+            .row(
+                "SELECT 1 FROM web_users WHERE username = $1",
+                &[name.into()],
+            )?
             .is_some()
         {
             continue;

@@ -221,7 +221,10 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>
         .is_some_and(|c| crate::constant_eq(c.as_bytes(), f._csrf.as_bytes()));
     if !matches {
         let page = login_page(&ctx, &fresh, Some(WebError::Csrf.message().0));
-        return Ok(with_login_cookie((StatusCode::FORBIDDEN, Html(page.into_string())).into_response(), &fresh));
+        return Ok(with_login_cookie(
+            (StatusCode::FORBIDDEN, Html(page.into_string())).into_response(),
+            &fresh,
+        ));
     }
     let (username, password) = (f.username.clone(), f.password.clone());
     let result = s
@@ -239,7 +242,10 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>
         Err(e) => {
             let status = e.status();
             let page = login_page(&ctx, &fresh, Some(e.message().0));
-            Ok(with_login_cookie((status, Html(page.into_string())).into_response(), &fresh))
+            Ok(with_login_cookie(
+                (status, Html(page.into_string())).into_response(),
+                &fresh,
+            ))
         }
     }
 }
@@ -254,7 +260,14 @@ pub(crate) fn sign_in_recorded(
     sql.begin_write()?;
     match auth::sign_in(sql, username, password) {
         Ok((user, session)) => {
-            crate::audit::append(sql, &user.actor(), "登录", &format!("user:{}", user.id), "", "")?;
+            crate::audit::append(
+                sql,
+                &user.actor(),
+                "登录",
+                &format!("user:{}", user.id),
+                "",
+                "",
+            )?;
             sql.commit()?;
             Ok(Ok(session))
         }
@@ -282,7 +295,14 @@ pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>
             .run(move |store| {
                 store.sql().write(|sql| {
                     auth::sign_out(sql, &token)?;
-                    crate::audit::append(sql, &user.actor(), "退出", &format!("user:{}", user.id), "", "")?;
+                    crate::audit::append(
+                        sql,
+                        &user.actor(),
+                        "退出",
+                        &format!("user:{}", user.id),
+                        "",
+                        "",
+                    )?;
                     Ok::<_, WebError>(())
                 })
             })
@@ -334,13 +354,22 @@ pub async fn public_evaluation(
             Ok((data, eval))
         })
         .await?;
-    let title = format!("{} {}{}", data.department.name, data.year, l.t("年度部门整体支出绩效自评", " self-evaluation"));
-    ok(layout(&ctx, &title, html! {
-        p { (l.t("总分", "Total")) " " strong { (format_score(eval.total)) } " / " (format_score(eval.max_total)) " · " (eval.grade_label) }
-        p { a href={ "/public/" (data.department.code) "/" (data.year) "/report/pdf" } { (l.t("下载自评报告（PDF）", "Download the report (PDF)")) } " · "
-            a href={ "/public/" (data.department.code) "/" (data.year) "/report/docx" } { (l.t("下载自评报告（Word）", "Download the report (Word)")) } }
-        (score_table(l, &eval, false))
-    }))
+    let title = format!(
+        "{} {}{}",
+        data.department.name,
+        data.year,
+        l.t("年度部门整体支出绩效自评", " self-evaluation")
+    );
+    ok(layout(
+        &ctx,
+        &title,
+        html! {
+            p { (l.t("总分", "Total")) " " strong { (format_score(eval.total)) } " / " (format_score(eval.max_total)) " · " (eval.grade_label) }
+            p { a href={ "/public/" (data.department.code) "/" (data.year) "/report/pdf" } { (l.t("下载自评报告（PDF）", "Download the report (PDF)")) } " · "
+                a href={ "/public/" (data.department.code) "/" (data.year) "/report/docx" } { (l.t("下载自评报告（Word）", "Download the report (Word)")) } }
+            (score_table(l, &eval, false))
+        },
+    ))
 }
 
 pub async fn public_report(
@@ -381,7 +410,10 @@ fn download(name: &str, bytes: Vec<u8>) -> Response {
             (header::CONTENT_TYPE, kind.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"report.{}\"; filename*=UTF-8''{encoded}", name.rsplit('.').next().unwrap_or("bin")),
+                format!(
+                    "attachment; filename=\"report.{}\"; filename*=UTF-8''{encoded}",
+                    name.rsplit('.').next().unwrap_or("bin")
+                ),
             ),
         ],
         bytes,
@@ -434,7 +466,9 @@ async fn monitoring_view(
     let cache = s.monitoring.clone();
     s.pool
         .run(move |store| {
-            let years = store.sql().query("SELECT DISTINCT year FROM projects", &[])?;
+            let years = store
+                .sql()
+                .query("SELECT DISTINCT year FROM projects", &[])?;
             let years: Vec<i32> = years.iter().map(|r| r[0].int() as i32).collect();
             let Some(as_of) = as_of.or_else(|| default_as_of(&years)) else {
                 return Ok(None);
@@ -471,30 +505,40 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Page {
                 for y in &d.datasets {
                     let st = workflow::status(store.sql(), &d.code, *y)?;
                     let saved = store.evaluations(&d.code, *y)?;
-                    out.push((d.code.clone(), d.name.clone(), *y, st.state, saved.first().map(|e| (e.total.clone(), e.grade.clone()))));
+                    out.push((
+                        d.code.clone(),
+                        d.name.clone(),
+                        *y,
+                        st.state,
+                        saved.first().map(|e| (e.total.clone(), e.grade.clone())),
+                    ));
                 }
             }
             Ok(out)
         })
         .await?;
-    ok(layout(&ctx, l.t("首页", "Dashboard"), html! {
-        @if let Some(m) = &m {
-            (execution_cards(l, m, &user))
-        } @else {
-            p class="muted" { (l.t("库中还没有项目执行数据。", "No execution data in the store yet.")) }
-        }
-        h2 { (l.t("部门整体支出绩效自评", "Self-evaluations")) }
-        @if evaluations.is_empty() { p class="muted" { (l.t("暂无自评数据集。", "No self-evaluation datasets.")) } }
-        @else { div class="scroll" { table {
-            thead { tr { th { (l.t("部门", "Department")) } th { (l.t("年度", "Year")) } th { (l.t("状态", "Status")) } th { (l.t("已保存得分", "Saved score")) } } }
-            tbody { @for (code, name, year, state, saved) in &evaluations { tr {
-                td { a href={ "/evaluations/" (code) "/" (year) } { (name) } }
-                td { (year) }
-                td { span class={ "state " (state.id()) } { (l.t(state.label().0, state.label().1)) } }
-                td { @if let Some((t, g)) = saved { (t) " · " (g) } @else { "—" } }
+    ok(layout(
+        &ctx,
+        l.t("首页", "Dashboard"),
+        html! {
+            @if let Some(m) = &m {
+                (execution_cards(l, m, &user))
+            } @else {
+                p class="muted" { (l.t("库中还没有项目执行数据。", "No execution data in the store yet.")) }
+            }
+            h2 { (l.t("部门整体支出绩效自评", "Self-evaluations")) }
+            @if evaluations.is_empty() { p class="muted" { (l.t("暂无自评数据集。", "No self-evaluation datasets.")) } }
+            @else { div class="scroll" { table {
+                thead { tr { th { (l.t("部门", "Department")) } th { (l.t("年度", "Year")) } th { (l.t("状态", "Status")) } th { (l.t("已保存得分", "Saved score")) } } }
+                tbody { @for (code, name, year, state, saved) in &evaluations { tr {
+                    td { a href={ "/evaluations/" (code) "/" (year) } { (name) } }
+                    td { (year) }
+                    td { span class={ "state " (state.id()) } { (l.t(state.label().0, state.label().1)) } }
+                    td { @if let Some((t, g)) = saved { (t) " · " (g) } @else { "—" } }
+                } } }
             } } }
-        } } }
-    }))
+        },
+    ))
 }
 
 /// Execution against time progress for the user's departments, as cards and a warning list.
@@ -507,15 +551,31 @@ fn execution_cards(l: Lang, m: &Monitoring, user: &User) -> Markup {
         .filter(|line| user.reads(&line.key))
         .collect();
     let (budget, executed, red, yellow) = mine.iter().fold((0i128, 0i128, 0u64, 0u64), |a, x| {
-        (a.0 + x.budget, a.1 + x.executed, a.2 + x.red, a.3 + x.yellow)
+        (
+            a.0 + x.budget,
+            a.1 + x.executed,
+            a.2 + x.red,
+            a.3 + x.yellow,
+        )
     });
-    let rate = (budget != 0).then(|| Decimal::from_i128_with_scale(executed, 0) / Decimal::from_i128_with_scale(budget, 0));
+    let rate = (budget != 0).then(|| {
+        Decimal::from_i128_with_scale(executed, 0) / Decimal::from_i128_with_scale(budget, 0)
+    });
     let warnings: Vec<&jixiao_monitor::levels::Line> = m
         .projects
         .lines
         .iter()
-        .filter(|p| matches!(p.warning, jixiao_monitor::rules::Warning::Red | jixiao_monitor::rules::Warning::Yellow))
-        .filter(|p| m.project_info.get(&p.key).is_some_and(|(d, _)| user.reads(d)))
+        .filter(|p| {
+            matches!(
+                p.warning,
+                jixiao_monitor::rules::Warning::Red | jixiao_monitor::rules::Warning::Yellow
+            )
+        })
+        .filter(|p| {
+            m.project_info
+                .get(&p.key)
+                .is_some_and(|(d, _)| user.reads(d))
+        })
         .collect();
     html! {
         p class="muted" { (l.t("截至", "As of")) " " (m.as_of) }
@@ -545,17 +605,24 @@ fn execution_cards(l: Lang, m: &Monitoring, user: &User) -> Markup {
 pub async fn departments(State(s): State<AppState>, ctx: Ctx) -> Page {
     let user = business(&ctx)?.clone();
     let l = ctx.lang;
-    let list = s.pool.run(move |store| service::departments(store, &user)).await?;
-    ok(layout(&ctx, l.t("部门与项目", "Departments"), html! {
-        div class="scroll" { table {
-            thead { tr { th { (l.t("编码", "Code")) } th { (l.t("名称", "Name")) } th { (l.t("自评", "Self-evaluations")) } } }
-            tbody { @for d in &list { tr {
-                td { a href={ "/departments/" (d.code) } { (d.code) } }
-                td { (d.name) }
-                td { @for y in &d.datasets { a href={ "/evaluations/" (d.code) "/" (y) } { (y) } " " } }
-            } } }
-        } }
-    }))
+    let list = s
+        .pool
+        .run(move |store| service::departments(store, &user))
+        .await?;
+    ok(layout(
+        &ctx,
+        l.t("部门与项目", "Departments"),
+        html! {
+            div class="scroll" { table {
+                thead { tr { th { (l.t("编码", "Code")) } th { (l.t("名称", "Name")) } th { (l.t("自评", "Self-evaluations")) } } }
+                tbody { @for d in &list { tr {
+                    td { a href={ "/departments/" (d.code) } { (d.code) } }
+                    td { (d.name) }
+                    td { @for y in &d.datasets { a href={ "/evaluations/" (d.code) "/" (y) } { (y) } " " } }
+                } } }
+            } }
+        },
+    ))
 }
 
 pub async fn department(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<String>) -> Page {
@@ -567,34 +634,50 @@ pub async fn department(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<St
     let (units, datasets) = s
         .pool
         .run(move |store| {
-            let units: Vec<_> = store.units()?.into_iter().filter(|u| u.department_code == d2).collect();
-            let datasets: Vec<i32> = store.datasets()?.into_iter().filter(|(c, _)| *c == d2).map(|(_, y)| y).collect();
+            let units: Vec<_> = store
+                .units()?
+                .into_iter()
+                .filter(|u| u.department_code == d2)
+                .collect();
+            let datasets: Vec<i32> = store
+                .datasets()?
+                .into_iter()
+                .filter(|(c, _)| *c == d2)
+                .map(|(_, y)| y)
+                .collect();
             Ok((units, datasets))
         })
         .await?;
-    let name = m.as_ref().and_then(|m| m.names.get(&dept).cloned()).unwrap_or_else(|| dept.clone());
-    ok(layout(&ctx, &name, html! {
-        @if !datasets.is_empty() {
-            p { (l.t("自评：", "Self-evaluations: ")) @for y in &datasets { a href={ "/evaluations/" (dept) "/" (y) } { (y) (l.t("年度", "")) } " " } }
-        }
-        h2 { (l.t("单位", "Units")) " (" (units.len()) ")" }
-        @if !units.is_empty() { div class="scroll" { table {
-            thead { tr { th { (l.t("编码", "Code")) } th { (l.t("名称", "Name")) } } }
-            tbody { @for u in &units { tr { td { (u.code) } td { (u.name) } } } }
-        } } }
-        @if let Some(m) = &m {
-            h2 { (l.t("项目预算与执行", "Projects: budget and execution")) " · " (l.t("截至", "as of")) " " (m.as_of) }
-            div class="scroll" { table {
-                thead { tr { th { (l.t("项目", "Project")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("已支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th { (l.t("预警", "Warning")) } } }
-                tbody { @for p in m.projects.lines.iter().filter(|p| m.project_info.get(&p.key).is_some_and(|(d, _)| *d == dept)) { tr {
-                    td { (p.key) " " (m.project_info.get(&p.key).map_or("", |(_, n)| n.as_str())) }
-                    td class="num" { (wan(p.budget)) } td class="num" { (wan(p.executed)) }
-                    td class="num" { (pct(p.rate())) }
-                    td { span class={ "warn " (p.warning.id()) } { (p.warning.label()) } }
-                } } }
-            } }
-        }
-    }))
+    let name = m
+        .as_ref()
+        .and_then(|m| m.names.get(&dept).cloned())
+        .unwrap_or_else(|| dept.clone());
+    ok(layout(
+        &ctx,
+        &name,
+        html! {
+            @if !datasets.is_empty() {
+                p { (l.t("自评：", "Self-evaluations: ")) @for y in &datasets { a href={ "/evaluations/" (dept) "/" (y) } { (y) (l.t("年度", "")) } " " } }
+            }
+            h2 { (l.t("单位", "Units")) " (" (units.len()) ")" }
+            @if !units.is_empty() { div class="scroll" { table {
+                thead { tr { th { (l.t("编码", "Code")) } th { (l.t("名称", "Name")) } } }
+                tbody { @for u in &units { tr { td { (u.code) } td { (u.name) } } } }
+            } } }
+            @if let Some(m) = &m {
+                h2 { (l.t("项目预算与执行", "Projects: budget and execution")) " · " (l.t("截至", "as of")) " " (m.as_of) }
+                div class="scroll" { table {
+                    thead { tr { th { (l.t("项目", "Project")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("已支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th { (l.t("预警", "Warning")) } } }
+                    tbody { @for p in m.projects.lines.iter().filter(|p| m.project_info.get(&p.key).is_some_and(|(d, _)| *d == dept)) { tr {
+                        td { (p.key) " " (m.project_info.get(&p.key).map_or("", |(_, n)| n.as_str())) }
+                        td class="num" { (wan(p.budget)) } td class="num" { (wan(p.executed)) }
+                        td class="num" { (pct(p.rate())) }
+                        td { span class={ "warn " (p.warning.id()) } { (p.warning.label()) } }
+                    } } }
+                } }
+            }
+        },
+    ))
 }
 
 #[derive(Deserialize)]
@@ -613,36 +696,50 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
     };
     let m = monitoring_view(&s, as_of).await?;
     let Some(m) = m else {
-        return ok(layout(&ctx, l.t("执行监控", "Monitoring"), html! { p { (l.t("该年度没有项目数据。", "No projects for that year.")) } }));
+        return ok(layout(
+            &ctx,
+            l.t("执行监控", "Monitoring"),
+            html! { p { (l.t("该年度没有项目数据。", "No projects for that year.")) } },
+        ));
     };
     let whole = user.role == Some(Role::BureauAdmin) || user.role == Some(Role::Evaluator);
     let total = m.departments.lines.len();
-    ok(layout(&ctx, l.t("预算执行监控", "Budget execution monitoring"), html! {
-        form method="get" action="/monitoring" class="inline-form" {
-            label { (l.t("截至日期", "As of")) input type="date" name="as_of" value=(m.as_of.to_string()); }
-            button { (l.t("查看", "Show")) }
-        }
-        (execution_cards(l, &m, &user))
-        h2 { (l.t("部门执行排名", "Departments ranked by execution")) }
-        p class="muted" { (l.t("序时进度", "Time progress")) " " (format_percent(m.departments.time.fraction())) "；" (l.t("按执行率从高到低排列，共", "highest rate first, of")) " " (total) (l.t(" 个部门。", " departments.")) }
-        (rate_chart(l, &m, &user, whole))
-        div class="scroll" { table {
-            thead { tr { th class="num" { (l.t("名次", "Rank")) } th { (l.t("部门", "Department")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("已支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th class="num" { (l.t("与序时进度差", "Gap to time")) } th { (l.t("预警", "Warning")) } } }
-            tbody { @for (i, d) in m.departments.lines.iter().enumerate().filter(|(_, d)| user.reads(&d.key)) { tr {
-                td class="num" { (i + 1) }
-                td { (m.names.get(&d.key).map_or(d.key.as_str(), |n| n.as_str())) }
-                td class="num" { (wan(d.budget)) } td class="num" { (wan(d.executed)) }
-                td class="num" { (pct(d.rate())) }
-                td class="num" { (d.rate().map(|r| format!("{:+.2}", ((r - m.departments.time.fraction()) * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))).unwrap_or_default()) }
-                td { span class={ "warn " (d.warning.id()) } { (d.warning.label()) } }
-            } } }
-        } }
-    }))
+    ok(layout(
+        &ctx,
+        l.t("预算执行监控", "Budget execution monitoring"),
+        html! {
+            form method="get" action="/monitoring" class="inline-form" {
+                label { (l.t("截至日期", "As of")) input type="date" name="as_of" value=(m.as_of.to_string()); }
+                button { (l.t("查看", "Show")) }
+            }
+            (execution_cards(l, &m, &user))
+            h2 { (l.t("部门执行排名", "Departments ranked by execution")) }
+            p class="muted" { (l.t("序时进度", "Time progress")) " " (format_percent(m.departments.time.fraction())) "；" (l.t("按执行率从高到低排列，共", "highest rate first, of")) " " (total) (l.t(" 个部门。", " departments.")) }
+            (rate_chart(l, &m, &user, whole))
+            div class="scroll" { table {
+                thead { tr { th class="num" { (l.t("名次", "Rank")) } th { (l.t("部门", "Department")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("已支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th class="num" { (l.t("与序时进度差", "Gap to time")) } th { (l.t("预警", "Warning")) } } }
+                tbody { @for (i, d) in m.departments.lines.iter().enumerate().filter(|(_, d)| user.reads(&d.key)) { tr {
+                    td class="num" { (i + 1) }
+                    td { (m.names.get(&d.key).map_or(d.key.as_str(), |n| n.as_str())) }
+                    td class="num" { (wan(d.budget)) } td class="num" { (wan(d.executed)) }
+                    td class="num" { (pct(d.rate())) }
+                    td class="num" { (d.rate().map(|r| format!("{:+.2}", ((r - m.departments.time.fraction()) * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))).unwrap_or_default()) }
+                    td { span class={ "warn " (d.warning.id()) } { (d.warning.label()) } }
+                } } }
+            } }
+        },
+    ))
 }
 
 /// Each visible department's rate as a bar, with the time progress as a line: inline SVG.
 fn rate_chart(l: Lang, m: &Monitoring, user: &User, whole: bool) -> Markup {
-    let lines: Vec<_> = m.departments.lines.iter().filter(|d| whole || user.reads(&d.key)).take(40).collect();
+    let lines: Vec<_> = m
+        .departments
+        .lines
+        .iter()
+        .filter(|d| whole || user.reads(&d.key))
+        .take(40)
+        .collect();
     if lines.is_empty() {
         return html! {};
     }
@@ -650,7 +747,10 @@ fn rate_chart(l: Lang, m: &Monitoring, user: &User, whole: bool) -> Markup {
     let h = bar * lines.len() as i64 + 20;
     let x = |r: Decimal| -> i64 {
         let r = r.clamp(Decimal::ZERO, Decimal::new(12, 1));
-        (r * Decimal::from(w - 200) / Decimal::new(12, 1)).round().try_into().unwrap_or(0)
+        (r * Decimal::from(w - 200) / Decimal::new(12, 1))
+            .round()
+            .try_into()
+            .unwrap_or(0)
     };
     let time_x = 180 + x(m.departments.time.fraction());
     html! {
@@ -710,80 +810,89 @@ pub async fn evaluation(
         .run(move |store| service::self_evaluation(store, &u2, &d2, year))
         .await?;
     let editable = se.status.state.editable() && user.edits(&dept);
-    let title = format!("{} {}{}", se.data.department.name, year, l.t("年度部门整体支出绩效自评", " self-evaluation"));
+    let title = format!(
+        "{} {}{}",
+        se.data.department.name,
+        year,
+        l.t("年度部门整体支出绩效自评", " self-evaluation")
+    );
     let base = format!("/evaluations/{dept}/{year}");
-    ok(layout(&ctx, &title, html! {
-        div class="cards" {
-            div class="card" { div class="label" { (l.t("当前得分", "Current score")) } div class="figure" id="total" { (format_score(se.department.total)) } div class="muted" { "/ " (format_score(se.department.max_total)) " · " (se.department.grade_label) } }
-            div class="card" { div class="label" { (l.t("状态", "Status")) } div class="figure" { span id="state" class={ "state " (se.status.state.id()) } { (l.t(se.status.state.label().0, se.status.state.label().1)) } } @if !se.status.updated_by.is_empty() { div class="muted" { (se.status.updated_by) " · " (se.status.updated_at) } } }
-        }
-        @if se.department.provisional { p class="note" { (l.t("指标体系为暂定版本：", "Provisional framework: ")) (se.department.framework_note) } }
-        @if se.status.state == workflow::State::Returned && !se.status.comment.is_empty() { p class="error" { (l.t("退回意见：", "Returned: ")) (se.status.comment) } }
-        div class="actions" {
-            @for step in [Step::Submit, Step::Return, Step::Approve, Step::Publish] {
-                @if step.allowed(&user, &dept) {
-                    form method="post" action={ (base) "/workflow" } class="inline-form" {
-                        (csrf_field(&ctx))
-                        input type="hidden" name="step" value=(step.id());
-                        input type="hidden" name="version" value=(se.status.version);
-                        @if step == Step::Return { input name="comment" placeholder=(l.t("退回意见", "Comments")); }
-                        button class={ "step " (step.id()) } { (l.t(step.label().0, step.label().1)) }
-                    }
-                }
+    ok(layout(
+        &ctx,
+        &title,
+        html! {
+            div class="cards" {
+                div class="card" { div class="label" { (l.t("当前得分", "Current score")) } div class="figure" id="total" { (format_score(se.department.total)) } div class="muted" { "/ " (format_score(se.department.max_total)) " · " (se.department.grade_label) } }
+                div class="card" { div class="label" { (l.t("状态", "Status")) } div class="figure" { span id="state" class={ "state " (se.status.state.id()) } { (l.t(se.status.state.label().0, se.status.state.label().1)) } } @if !se.status.updated_by.is_empty() { div class="muted" { (se.status.updated_by) " · " (se.status.updated_at) } } }
             }
-            @if user.edits(&dept) {
-                form method="post" action={ (base) "/recompute" } class="inline-form" { (csrf_field(&ctx)) button { (l.t("重新评分并保存", "Recompute and save")) } }
-            }
-            a class="button" href={ (base) "/report/docx" } { (l.t("下载报告（Word）", "Report (Word)")) }
-            a class="button" href={ (base) "/report/pdf" } { (l.t("下载报告（PDF）", "Report (PDF)")) }
-        }
-        h2 { (l.t("部门整体支出绩效评分", "Department score")) " · " (se.department.framework_title) }
-        (score_table(l, &se.department, true))
-        h2 { (l.t("项目绩效指标：实际完成值与佐证", "Project indicators: actuals and evidence")) }
-        @for p in se.data.projects.iter().filter(|p| !p.indicators.is_empty()) {
-            @let pe = se.projects.iter().find(|e| e.subject == p.name);
-            h3 { (p.code) " " (p.name) @if let Some(pe) = pe { " · " (l.t("项目得分", "score")) " " span class="project-score" data-project=(p.code) { (format_score(pe.total)) } } }
-            div class="scroll" { table {
-                thead { tr { th { (l.t("指标", "Indicator")) } th { (l.t("目标", "Target")) } th { (l.t("实际完成值与佐证", "Actual and evidence")) } } }
-                tbody { @for i in &p.indicators {
-                    @let entry = se.entries.get(&(p.code.clone(), i.name.clone())).cloned().unwrap_or_default();
-                    tr {
-                        td { (i.level1.label()) " / " (i.level2) " / " (i.name) }
-                        td { (i.operator.symbol()) (i.target.as_ref().map(|t| t.value.to_string()).unwrap_or_default()) (i.unit)
-                             @if i.target.as_ref().is_some_and(|t| t.origin.is_inferred()) { " " span class="inferred" { (l.t("推定", "inferred")) } } }
-                        td {
-                            @if editable && i.target.is_some() {
-                                form method="post" action={ (base) "/actuals" } class="entry" {
-                                    (csrf_field(&ctx))
-                                    input type="hidden" name="project" value=(p.code);
-                                    input type="hidden" name="indicator" value=(i.name);
-                                    input type="hidden" name="version" value=(entry.version);
-                                    input name="actual" inputmode="decimal" aria-label=(l.t("实际完成值", "Actual")) value=(i.actual.as_ref().map(|a| a.value.to_string()).unwrap_or_default());
-                                    input name="evidence" aria-label=(l.t("佐证材料", "Evidence")) placeholder=(l.t("佐证材料（文件名、存放处）", "Evidence (documents, where kept)")) value=(entry.evidence);
-                                    button { (l.t("保存", "Save")) }
-                                }
-                            } @else {
-                                (i.actual.as_ref().map(|a| a.value.to_string()).unwrap_or_else(|| "—".into())) (i.unit)
-                                @if !entry.evidence.is_empty() { div class="muted" { (l.t("佐证：", "Evidence: ")) (entry.evidence) } }
-                            }
-                            @if !entry.updated_by.is_empty() { div class="muted" { (entry.updated_by) " · " (entry.updated_at) } }
+            @if se.department.provisional { p class="note" { (l.t("指标体系为暂定版本：", "Provisional framework: ")) (se.department.framework_note) } }
+            @if se.status.state == workflow::State::Returned && !se.status.comment.is_empty() { p class="error" { (l.t("退回意见：", "Returned: ")) (se.status.comment) } }
+            div class="actions" {
+                @for step in [Step::Submit, Step::Return, Step::Approve, Step::Publish] {
+                    @if step.allowed(&user, &dept) {
+                        form method="post" action={ (base) "/workflow" } class="inline-form" {
+                            (csrf_field(&ctx))
+                            input type="hidden" name="step" value=(step.id());
+                            input type="hidden" name="version" value=(se.status.version);
+                            @if step == Step::Return { input name="comment" placeholder=(l.t("退回意见", "Comments")); }
+                            button class={ "step " (step.id()) } { (l.t(step.label().0, step.label().1)) }
                         }
                     }
+                }
+                @if user.edits(&dept) {
+                    form method="post" action={ (base) "/recompute" } class="inline-form" { (csrf_field(&ctx)) button { (l.t("重新评分并保存", "Recompute and save")) } }
+                }
+                a class="button" href={ (base) "/report/docx" } { (l.t("下载报告（Word）", "Report (Word)")) }
+                a class="button" href={ (base) "/report/pdf" } { (l.t("下载报告（PDF）", "Report (PDF)")) }
+            }
+            h2 { (l.t("部门整体支出绩效评分", "Department score")) " · " (se.department.framework_title) }
+            (score_table(l, &se.department, true))
+            h2 { (l.t("项目绩效指标：实际完成值与佐证", "Project indicators: actuals and evidence")) }
+            @for p in se.data.projects.iter().filter(|p| !p.indicators.is_empty()) {
+                @let pe = se.projects.iter().find(|e| e.subject == p.name);
+                h3 { (p.code) " " (p.name) @if let Some(pe) = pe { " · " (l.t("项目得分", "score")) " " span class="project-score" data-project=(p.code) { (format_score(pe.total)) } } }
+                div class="scroll" { table {
+                    thead { tr { th { (l.t("指标", "Indicator")) } th { (l.t("目标", "Target")) } th { (l.t("实际完成值与佐证", "Actual and evidence")) } } }
+                    tbody { @for i in &p.indicators {
+                        @let entry = se.entries.get(&(p.code.clone(), i.name.clone())).cloned().unwrap_or_default();
+                        tr {
+                            td { (i.level1.label()) " / " (i.level2) " / " (i.name) }
+                            td { (i.operator.symbol()) (i.target.as_ref().map(|t| t.value.to_string()).unwrap_or_default()) (i.unit)
+                                 @if i.target.as_ref().is_some_and(|t| t.origin.is_inferred()) { " " span class="inferred" { (l.t("推定", "inferred")) } } }
+                            td {
+                                @if editable && i.target.is_some() {
+                                    form method="post" action={ (base) "/actuals" } class="entry" {
+                                        (csrf_field(&ctx))
+                                        input type="hidden" name="project" value=(p.code);
+                                        input type="hidden" name="indicator" value=(i.name);
+                                        input type="hidden" name="version" value=(entry.version);
+                                        input name="actual" inputmode="decimal" aria-label=(l.t("实际完成值", "Actual")) value=(i.actual.as_ref().map(|a| a.value.to_string()).unwrap_or_default());
+                                        input name="evidence" aria-label=(l.t("佐证材料", "Evidence")) placeholder=(l.t("佐证材料（文件名、存放处）", "Evidence (documents, where kept)")) value=(entry.evidence);
+                                        button { (l.t("保存", "Save")) }
+                                    }
+                                } @else {
+                                    (i.actual.as_ref().map(|a| a.value.to_string()).unwrap_or_else(|| "—".into())) (i.unit)
+                                    @if !entry.evidence.is_empty() { div class="muted" { (l.t("佐证：", "Evidence: ")) (entry.evidence) } }
+                                }
+                                @if !entry.updated_by.is_empty() { div class="muted" { (entry.updated_by) " · " (entry.updated_at) } }
+                            }
+                        }
+                    } }
                 } }
-            } }
-            @if let Some(pe) = pe { details { summary { (l.t("项目评分明细", "Project score details")) } (score_table(l, pe, true)) } }
-        }
-        @if !se.status.history.is_empty() {
-            h2 { (l.t("审核记录", "Review history")) }
-            ol class="history" { @for (from, to, who, at, comment) in &se.status.history {
-                li { (at) " · " (who) " · " (l.t(from.label().0, from.label().1)) " → " (l.t(to.label().0, to.label().1)) @if !comment.is_empty() { "：" (comment) } }
-            } }
-        }
-        @if !se.saved.is_empty() {
-            h2 { (l.t("已保存的评分", "Saved evaluations")) }
-            ul { @for (at, total, grade) in se.saved.iter().take(10) { li { (at) " · " (total) " · " (grade) } } }
-        }
-    }))
+                @if let Some(pe) = pe { details { summary { (l.t("项目评分明细", "Project score details")) } (score_table(l, pe, true)) } }
+            }
+            @if !se.status.history.is_empty() {
+                h2 { (l.t("审核记录", "Review history")) }
+                ol class="history" { @for (from, to, who, at, comment) in &se.status.history {
+                    li { (at) " · " (who) " · " (l.t(from.label().0, from.label().1)) " → " (l.t(to.label().0, to.label().1)) @if !comment.is_empty() { "：" (comment) } }
+                } }
+            }
+            @if !se.saved.is_empty() {
+                h2 { (l.t("已保存的评分", "Saved evaluations")) }
+                ul { @for (at, total, grade) in se.saved.iter().take(10) { li { (at) " · " (total) " · " (grade) } } }
+            }
+        },
+    ))
 }
 
 #[derive(Deserialize)]
@@ -809,7 +918,17 @@ pub async fn save_actual(
     let d2 = dept.clone();
     s.pool
         .run(move |store| {
-            service::set_actual(store, &user, &d2, year, &f.project, &f.indicator, &f.actual, &f.evidence, f.version)
+            service::set_actual(
+                store,
+                &user,
+                &d2,
+                year,
+                &f.project,
+                &f.indicator,
+                &f.actual,
+                &f.evidence,
+                f.version,
+            )
         })
         .await?;
     Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
@@ -823,7 +942,9 @@ pub async fn recompute(
 ) -> Page {
     let user = ctx.user_checked(&f._csrf)?.clone();
     let d2 = dept.clone();
-    s.pool.run(move |store| service::recompute(store, &user, &d2, year)).await?;
+    s.pool
+        .run(move |store| service::recompute(store, &user, &d2, year))
+        .await?;
     Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
 }
 
@@ -846,12 +967,15 @@ pub async fn transition(
 ) -> Page {
     let user = ctx.user_checked(&f._csrf)?.clone();
     service::must_read(&user, &dept)?;
-    let step = Step::parse(&f.step).ok_or_else(|| WebError::Invalid(format!("未知的操作“{}”。", f.step)))?;
+    let step = Step::parse(&f.step)
+        .ok_or_else(|| WebError::Invalid(format!("未知的操作“{}”。", f.step)))?;
     let d2 = dept.clone();
     s.pool
         .run(move |store| {
             service::must_read(&user, &d2)?;
-            store.sql().write(|sql| workflow::take(sql, &user, &d2, year, step, f.version, &f.comment))
+            store
+                .sql()
+                .write(|sql| workflow::take(sql, &user, &d2, year, step, f.version, &f.comment))
         })
         .await?;
     Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
@@ -891,14 +1015,18 @@ pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
             Ok(out)
         })
         .await?;
-    ok(layout(&ctx, l.t("问题与整改", "Problems and rectification"), html! {
-        p class="muted" { (l.t("自评发现的问题及改进措施。", "Problems found by self-evaluation, and the measures.")) }
-        @for (name, year, problems, measures) in &list {
-            h2 { (name) " · " (year) }
-            ol { @for p in problems { li { strong { (p.title) } "：" (p.detail) } } }
-            @if !measures.is_empty() { h3 { (l.t("改进措施", "Measures")) } ol { @for m in measures { li { (m.text) } } } }
-        }
-    }))
+    ok(layout(
+        &ctx,
+        l.t("问题与整改", "Problems and rectification"),
+        html! {
+            p class="muted" { (l.t("自评发现的问题及改进措施。", "Problems found by self-evaluation, and the measures.")) }
+            @for (name, year, problems, measures) in &list {
+                h2 { (name) " · " (year) }
+                ol { @for p in problems { li { strong { (p.title) } "：" (p.detail) } } }
+                @if !measures.is_empty() { h3 { (l.t("改进措施", "Measures")) } ol { @for m in measures { li { (m.text) } } } }
+            }
+        },
+    ))
 }
 
 // ---------------------------------------------------------------- imports (财政局)
@@ -997,13 +1125,20 @@ pub async fn upload(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) ->
 fn safe_name(name: &str) -> Result<String, WebError> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
     let lower = base.to_lowercase();
-    if base.is_empty() || base.starts_with('.') || !(lower.ends_with(".xlsx") || lower.ends_with(".csv")) {
+    if base.is_empty()
+        || base.starts_with('.')
+        || !(lower.ends_with(".xlsx") || lower.ends_with(".csv"))
+    {
         return Err(WebError::Invalid(format!(
             "文件“{name}”不能导入：请上传 .xlsx 工作簿或 .csv 文件。"
         )));
     }
     Ok(base.to_string())
 }
+
+/// What an import wrote (or would write), line by line; or every problem as (file, location,
+/// message).
+type Checked = Result<Vec<String>, Vec<(String, String, String)>>;
 
 /// Runs an upload's import (checking only, or for real): the summary of what is (or would
 /// be) written, or every problem as (file, location, message).
@@ -1012,16 +1147,23 @@ fn run_import(
     id: i64,
     user: &User,
     dry_run: bool,
-) -> Result<Result<Vec<String>, Vec<(String, String, String)>>, WebError> {
+) -> Result<Checked, WebError> {
     let row = store
         .sql()
-        .row("SELECT user_id, file_name, content FROM web_uploads WHERE id = $1", &[id.into()])?
+        .row(
+            "SELECT user_id, file_name, content FROM web_uploads WHERE id = $1",
+            &[id.into()],
+        )?
         .ok_or(WebError::NotFound)?;
     if row[0].int() != user.id {
         return Err(WebError::Forbidden);
     }
     let name = row[1].text().to_string();
-    let dir = std::env::temp_dir().join(format!("jixiao-upload-{}-{}", std::process::id(), auth::random_hex(8)));
+    let dir = std::env::temp_dir().join(format!(
+        "jixiao-upload-{}-{}",
+        std::process::id(),
+        auth::random_hex(8)
+    ));
     std::fs::create_dir_all(&dir).map_err(|e| WebError::Internal(e.to_string()))?;
     let path = dir.join(&name);
     std::fs::write(&path, row[2].bytes()).map_err(|e| WebError::Internal(e.to_string()))?;
@@ -1035,17 +1177,34 @@ fn run_import(
         Ok(report) => {
             let mut lines = Vec::new();
             if let Some(y) = report.year {
-                lines.push(format!("预算年度 {y}{}", if report.year_inferred { "（按支付日期推定）" } else { "" }));
+                lines.push(format!(
+                    "预算年度 {y}{}",
+                    if report.year_inferred {
+                        "（按支付日期推定）"
+                    } else {
+                        ""
+                    }
+                ));
             }
             for (table, n) in &report.rows {
                 lines.push(format!("{table} {} 行", format_count(*n as i64)));
             }
             if report.payments.already_stored > 0 {
-                lines.push(format!("其中支付 {} 笔此前已导入，按流水号跳过", format_count(report.payments.already_stored as i64)));
+                lines.push(format!(
+                    "其中支付 {} 笔此前已导入，按流水号跳过",
+                    format_count(report.payments.already_stored as i64)
+                ));
             }
             if !dry_run {
                 store.sql().write(|sql| {
-                    crate::audit::append(sql, &user.actor(), "导入数据", &format!("upload:{id}"), &name, &lines.join("；"))?;
+                    crate::audit::append(
+                        sql,
+                        &user.actor(),
+                        "导入数据",
+                        &format!("upload:{id}"),
+                        &name,
+                        &lines.join("；"),
+                    )?;
                     sql.execute("DELETE FROM web_uploads WHERE id = $1", &[id.into()])?;
                     service::bump(sql)
                 })?;
@@ -1070,7 +1229,10 @@ pub async fn confirm_import(
     bureau(&ctx)?;
     let user = ctx.user_checked(&f._csrf)?.clone();
     let l = ctx.lang;
-    let done = s.pool.run(move |store| run_import(store, id, &user, false)).await?;
+    let done = s
+        .pool
+        .run(move |store| run_import(store, id, &user, false))
+        .await?;
     let body = match done {
         Ok(lines) => html! {
             p class="ok" role="status" { (l.t("已导入：", "Imported:")) }
@@ -1114,24 +1276,28 @@ pub async fn users(State(s): State<AppState>, ctx: Ctx) -> Page {
     only(&ctx, Role::SysAdmin)?;
     let l = ctx.lang;
     let list = s.pool.run(|store| auth::users(store.sql())).await?;
-    ok(layout(&ctx, l.t("用户管理", "Users"), html! {
-        p class="muted" { (l.t("系统管理员创建账号、重置密码、解锁；角色由安全管理员分配。", "The system administrator creates accounts, resets passwords and unlocks; the security administrator assigns roles.")) }
-        (user_rows(l, &list, |u| html! {
-            form method="post" action={ "/admin/users/" (u.id) "/reset" } class="inline-form" {
+    ok(layout(
+        &ctx,
+        l.t("用户管理", "Users"),
+        html! {
+            p class="muted" { (l.t("系统管理员创建账号、重置密码、解锁；角色由安全管理员分配。", "The system administrator creates accounts, resets passwords and unlocks; the security administrator assigns roles.")) }
+            (user_rows(l, &list, |u| html! {
+                form method="post" action={ "/admin/users/" (u.id) "/reset" } class="inline-form" {
+                    (csrf_field(&ctx))
+                    input name="password" type="password" autocomplete="new-password" placeholder=(l.t("新密码（留空则只解锁）", "New password (empty: unlock only)"));
+                    button { (l.t("重置/解锁", "Reset / unlock")) }
+                }
+            }))
+            h2 { (l.t("新建账号", "New account")) }
+            form method="post" action="/admin/users" class="stack" {
                 (csrf_field(&ctx))
-                input name="password" type="password" autocomplete="new-password" placeholder=(l.t("新密码（留空则只解锁）", "New password (empty: unlock only)"));
-                button { (l.t("重置/解锁", "Reset / unlock")) }
+                label { (l.t("用户名", "User name")) input name="username" required; }
+                label { (l.t("姓名", "Name")) input name="display_name" required; }
+                label { (l.t("初始密码（至少 10 位，含三类字符）", "Initial password (10+ characters, three kinds)")) input name="password" type="password" autocomplete="new-password" required; }
+                button class="primary" { (l.t("创建", "Create")) }
             }
-        }))
-        h2 { (l.t("新建账号", "New account")) }
-        form method="post" action="/admin/users" class="stack" {
-            (csrf_field(&ctx))
-            label { (l.t("用户名", "User name")) input name="username" required; }
-            label { (l.t("姓名", "Name")) input name="display_name" required; }
-            label { (l.t("初始密码（至少 10 位，含三类字符）", "Initial password (10+ characters, three kinds)")) input name="password" type="password" autocomplete="new-password" required; }
-            button class="primary" { (l.t("创建", "Create")) }
-        }
-    }))
+        },
+    ))
 }
 
 #[derive(Deserialize)]
@@ -1150,7 +1316,14 @@ pub async fn create_user(State(s): State<AppState>, ctx: Ctx, Form(f): Form<NewU
         .run(move |store| {
             store.sql().write(|sql| {
                 let id = auth::create_user(sql, &f.username, &f.display_name, &f.password)?;
-                crate::audit::append(sql, &user.actor(), "创建账号", &format!("user:{id}"), "", &f.username)?;
+                crate::audit::append(
+                    sql,
+                    &user.actor(),
+                    "创建账号",
+                    &format!("user:{id}"),
+                    "",
+                    &f.username,
+                )?;
                 Ok::<_, WebError>(())
             })
         })
@@ -1179,7 +1352,18 @@ pub async fn reset_user(
             store.sql().write(|sql| {
                 let p = Some(f.password.as_str()).filter(|p| !p.is_empty());
                 auth::reset(sql, id, p)?;
-                crate::audit::append(sql, &user.actor(), if p.is_some() { "重置密码" } else { "解锁账号" }, &format!("user:{id}"), "", "")?;
+                crate::audit::append(
+                    sql,
+                    &user.actor(),
+                    if p.is_some() {
+                        "重置密码"
+                    } else {
+                        "解锁账号"
+                    },
+                    &format!("user:{id}"),
+                    "",
+                    "",
+                )?;
                 Ok::<_, WebError>(())
             })
         })
@@ -1191,21 +1375,25 @@ pub async fn roles(State(s): State<AppState>, ctx: Ctx) -> Page {
     only(&ctx, Role::SecAdmin)?;
     let l = ctx.lang;
     let list = s.pool.run(|store| auth::users(store.sql())).await?;
-    ok(layout(&ctx, l.t("角色与权限", "Roles and permissions"), html! {
-        p class="muted" { (l.t("安全管理员分配角色与所属部门；不能创建账号，也不能查看审计日志。三员角色互斥。", "The security administrator assigns roles and departments; it cannot create accounts or read the audit log.")) }
-        (user_rows(l, &list, |u| html! {
-            form method="post" action={ "/admin/roles/" (u.id) } class="inline-form" {
-                (csrf_field(&ctx))
-                select name="role" aria-label=(l.t("角色", "Role")) {
-                    option value="" { (l.t("无", "none")) }
-                    @for r in Role::ALL { option value=(r.id()) selected[u.role == Some(r)] { (l.t(r.label().0, r.label().1)) } }
+    ok(layout(
+        &ctx,
+        l.t("角色与权限", "Roles and permissions"),
+        html! {
+            p class="muted" { (l.t("安全管理员分配角色与所属部门；不能创建账号，也不能查看审计日志。三员角色互斥。", "The security administrator assigns roles and departments; it cannot create accounts or read the audit log.")) }
+            (user_rows(l, &list, |u| html! {
+                form method="post" action={ "/admin/roles/" (u.id) } class="inline-form" {
+                    (csrf_field(&ctx))
+                    select name="role" aria-label=(l.t("角色", "Role")) {
+                        option value="" { (l.t("无", "none")) }
+                        @for r in Role::ALL { option value=(r.id()) selected[u.role == Some(r)] { (l.t(r.label().0, r.label().1)) } }
+                    }
+                    input name="department" value=(u.department.clone().unwrap_or_default()) placeholder=(l.t("所属部门编码", "Department code"));
+                    input name="assigned" value=(u.assigned.join(",")) placeholder=(l.t("评价部门（逗号分隔）", "Assigned departments"));
+                    button { (l.t("保存", "Save")) }
                 }
-                input name="department" value=(u.department.clone().unwrap_or_default()) placeholder=(l.t("所属部门编码", "Department code"));
-                input name="assigned" value=(u.assigned.join(",")) placeholder=(l.t("评价部门（逗号分隔）", "Assigned departments"));
-                button { (l.t("保存", "Save")) }
-            }
-        }))
-    }))
+            }))
+        },
+    ))
 }
 
 #[derive(Deserialize)]
@@ -1234,14 +1422,28 @@ pub async fn set_role(
     let role = if f.role.is_empty() {
         None
     } else {
-        Some(Role::parse(&f.role).ok_or_else(|| WebError::Invalid(format!("未知角色“{}”。", f.role)))?)
+        Some(
+            Role::parse(&f.role)
+                .ok_or_else(|| WebError::Invalid(format!("未知角色“{}”。", f.role)))?,
+        )
     };
     s.pool
         .run(move |store| {
             store.sql().write(|sql| {
-                let assigned: Vec<String> = f.assigned.split([',', '，', ' ']).map(str::to_string).collect();
+                let assigned: Vec<String> = f
+                    .assigned
+                    .split([',', '，', ' '])
+                    .map(str::to_string)
+                    .collect();
                 auth::set_role(sql, id, role, Some(&f.department), &assigned)?;
-                crate::audit::append(sql, &user.actor(), "分配角色", &format!("user:{id}"), "", &format!("{} {} {}", f.role, f.department, f.assigned))?;
+                crate::audit::append(
+                    sql,
+                    &user.actor(),
+                    "分配角色",
+                    &format!("user:{id}"),
+                    "",
+                    &format!("{} {} {}", f.role, f.department, f.assigned),
+                )?;
                 Ok::<_, WebError>(())
             })
         })
@@ -1263,19 +1465,25 @@ pub async fn audit_log(State(s): State<AppState>, ctx: Ctx, Query(q): Query<Page
         .pool
         .run(move |store| {
             let sql = store.sql();
-            Ok((crate::audit::recent(sql, 100, page * 100)?, crate::audit::verify(sql)?))
+            Ok((
+                crate::audit::recent(sql, 100, page * 100)?,
+                crate::audit::verify(sql)?,
+            ))
         })
         .await?;
-    ok(layout(&ctx, l.t("审计日志", "Audit log"), html! {
-        @match &verdict {
-            Ok(n) => p class="ok" { (l.t("哈希链完整：共 ", "Hash chain intact: ")) (n) (l.t(" 条，未发现改动或删除。", " entries, none altered or removed.")) },
-            Err(breaks) => div class="error" role="alert" { p { (l.t("哈希链断裂：审计日志被改动或删除！", "The hash chain is broken: entries were altered or removed!")) } ul { @for b in breaks { li { "#" (b.seq) " " (b.reason) } } } },
-        }
-        div class="scroll" { table {
-            thead { tr { th class="num" { "#" } th { (l.t("时间", "When")) } th { (l.t("操作人", "Who")) } th { (l.t("操作", "Action")) } th { (l.t("对象", "Record")) } th { (l.t("修改前", "Before")) } th { (l.t("修改后", "After")) } } }
-            tbody { @for e in &entries { tr { td class="num" { (e.seq) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.entity) } td { (e.before) } td { (e.after) } } } }
-        } }
-        p { @if page > 0 { a href={ "/audit?page=" (page - 1) } { (l.t("较新", "Newer")) } " " } @if entries.len() == 100 { a href={ "/audit?page=" (page + 1) } { (l.t("较早", "Older")) } } }
-    }))
+    ok(layout(
+        &ctx,
+        l.t("审计日志", "Audit log"),
+        html! {
+            @match &verdict {
+                Ok(n) => p class="ok" { (l.t("哈希链完整：共 ", "Hash chain intact: ")) (n) (l.t(" 条，未发现改动或删除。", " entries, none altered or removed.")) },
+                Err(breaks) => div class="error" role="alert" { p { (l.t("哈希链断裂：审计日志被改动或删除！", "The hash chain is broken: entries were altered or removed!")) } ul { @for b in breaks { li { "#" (b.seq) " " (b.reason) } } } },
+            }
+            div class="scroll" { table {
+                thead { tr { th class="num" { "#" } th { (l.t("时间", "When")) } th { (l.t("操作人", "Who")) } th { (l.t("操作", "Action")) } th { (l.t("对象", "Record")) } th { (l.t("修改前", "Before")) } th { (l.t("修改后", "After")) } } }
+                tbody { @for e in &entries { tr { td class="num" { (e.seq) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.entity) } td { (e.before) } td { (e.after) } } } }
+            } }
+            p { @if page > 0 { a href={ "/audit?page=" (page - 1) } { (l.t("较新", "Newer")) } " " } @if entries.len() == 100 { a href={ "/audit?page=" (page + 1) } { (l.t("较早", "Older")) } } }
+        },
+    ))
 }
-

@@ -454,10 +454,13 @@ pub struct Monitoring {
     pub project_info: std::collections::HashMap<String, (String, String)>,
 }
 
+/// (year, as-of date, data version).
+type CacheKey = (i32, String, (i64, i64));
+
 /// The cache of the latest monitoring views, by (year, as-of, data version).
 #[derive(Default)]
 pub struct MonitoringCache {
-    entries: std::sync::Mutex<Vec<((i32, String, (i64, i64)), Arc<Monitoring>)>>,
+    entries: std::sync::Mutex<Vec<(CacheKey, Arc<Monitoring>)>>,
 }
 
 impl MonitoringCache {
@@ -501,7 +504,11 @@ impl MonitoringCache {
         let project_info = project_info
             .into_iter()
             .map(|(code, (_, name))| {
-                let d = dept_of.get(code.as_str()).copied().unwrap_or("").to_string();
+                let d = dept_of
+                    .get(code.as_str())
+                    .copied()
+                    .unwrap_or("")
+                    .to_string();
                 (code, (d, name))
             })
             .collect();

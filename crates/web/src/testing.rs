@@ -116,7 +116,11 @@ impl Client {
             head.push_str(&format!("Content-Type: {t}\r\n"));
         }
         if !self.cookies.is_empty() {
-            let c: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             head.push_str(&format!("Cookie: {}\r\n", c.join("; ")));
         }
         for (k, v) in extra {
@@ -129,7 +133,10 @@ impl Client {
         s.write_all(body)?;
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "closed",
+            ));
         }
         let status: u16 = line
             .split_whitespace()
@@ -157,10 +164,16 @@ impl Client {
             }
         }
         let mut body = Vec::new();
-        if let Some(n) = headers.get("content-length").and_then(|n| n.parse::<usize>().ok()) {
+        if let Some(n) = headers
+            .get("content-length")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
             body.resize(n, 0);
             reader.read_exact(&mut body)?;
-        } else if headers.get("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
+        } else if headers
+            .get("transfer-encoding")
+            .is_some_and(|t| t.contains("chunked"))
+        {
             loop {
                 line.clear();
                 reader.read_line(&mut line)?;
@@ -173,7 +186,10 @@ impl Client {
                 body.extend_from_slice(&chunk[..n]);
             }
         }
-        if headers.get("connection").is_some_and(|c| c.eq_ignore_ascii_case("close")) {
+        if headers
+            .get("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"))
+        {
             self.stream = None;
         }
         if let Some(set) = headers.get("set-cookie") {
@@ -189,7 +205,11 @@ impl Client {
                 }
             }
         }
-        let answer = Answer { status, headers, body };
+        let answer = Answer {
+            status,
+            headers,
+            body,
+        };
         if let Some(t) = hidden_csrf(&answer.text()) {
             self.csrf = t;
         }

@@ -41,7 +41,8 @@ fn seeded(location: &Location, scratch: &Scratch) {
     jixiao_web::create_demo_accounts(store.as_mut(), DEPT).expect("demo accounts");
     let sql = store.sql();
     sql.write(|sql| {
-        let id = jixiao_web::auth::create_user(sql, "editor2", "另一部门 填报人", "Jx-editor2-2021")?;
+        let id =
+            jixiao_web::auth::create_user(sql, "editor2", "另一部门 填报人", "Jx-editor2-2021")?;
         jixiao_web::auth::set_role(
             sql,
             id,
@@ -76,7 +77,14 @@ mod matrix {
     use super::*;
 
     const ROLES: [&str; 8] = [
-        "anonymous", "bureau", "editor", "approver", "evaluator", "sysadmin", "secadmin", "auditor",
+        "anonymous",
+        "bureau",
+        "editor",
+        "approver",
+        "evaluator",
+        "sysadmin",
+        "secadmin",
+        "auditor",
     ];
 
     /// (method, path, roles allowed). Allowed means neither refused (401/403) nor sent to
@@ -105,9 +113,21 @@ mod matrix {
             ("GET", format!("{other}/report/docx"), vec!["bureau"]),
             ("POST", format!("{own}/actuals"), vec!["bureau", "editor"]),
             ("POST", format!("{other}/actuals"), vec!["bureau"]),
-            ("POST", format!("{own}/workflow?submit"), vec!["bureau", "editor"]),
-            ("POST", format!("{own}/workflow?approve"), vec!["bureau", "approver"]),
-            ("POST", format!("{own}/workflow?publish"), vec!["bureau", "approver"]),
+            (
+                "POST",
+                format!("{own}/workflow?submit"),
+                vec!["bureau", "editor"],
+            ),
+            (
+                "POST",
+                format!("{own}/workflow?approve"),
+                vec!["bureau", "approver"],
+            ),
+            (
+                "POST",
+                format!("{own}/workflow?publish"),
+                vec!["bureau", "approver"],
+            ),
             ("POST", format!("{other}/workflow?approve"), vec!["bureau"]),
             ("POST", format!("{own}/recompute"), vec!["bureau", "editor"]),
             ("POST", format!("{other}/recompute"), vec!["bureau"]),
@@ -123,12 +143,24 @@ mod matrix {
             ("GET", "/api/audit".into(), vec!["auditor"]),
             ("GET", "/api/me".into(), ROLES[1..].to_vec()),
             ("GET", "/api/departments".into(), biz.clone()),
-            ("GET", "/api/monitoring?as_of=2021-12-31".into(), biz.clone()),
+            (
+                "GET",
+                "/api/monitoring?as_of=2021-12-31".into(),
+                biz.clone(),
+            ),
             ("GET", format!("/api{own}"), biz.clone()),
             ("GET", format!("/api{other}"), vec!["bureau"]),
-            ("POST", format!("/api{own}/actuals"), vec!["bureau", "editor"]),
+            (
+                "POST",
+                format!("/api{own}/actuals"),
+                vec!["bureau", "editor"],
+            ),
             ("POST", format!("/api{other}/actuals"), vec!["bureau"]),
-            ("POST", format!("/api{own}/workflow?approve"), vec!["bureau", "approver"]),
+            (
+                "POST",
+                format!("/api{own}/workflow?approve"),
+                vec!["bureau", "approver"],
+            ),
         ]
     }
 
@@ -156,15 +188,30 @@ mod matrix {
                 c.csrf
             );
             return c
-                .request("POST", &path, Some(&format!("multipart/form-data; boundary={boundary}")), body.as_bytes(), &[])
+                .request(
+                    "POST",
+                    &path,
+                    Some(&format!("multipart/form-data; boundary={boundary}")),
+                    body.as_bytes(),
+                    &[],
+                )
                 .unwrap();
         }
         let fields: Vec<(&str, &str)> = if !step.is_empty() {
             vec![("step", step), ("version", "999")]
         } else if path.ends_with("/actuals") {
-            vec![("project", "P02"), ("indicator", "移交进馆文书档案"), ("actual", "不是数字"), ("version", "0")]
+            vec![
+                ("project", "P02"),
+                ("indicator", "移交进馆文书档案"),
+                ("actual", "不是数字"),
+                ("version", "0"),
+            ]
         } else if path == "/admin/users" {
-            vec![("username", "x"), ("display_name", "x"), ("password", "short")]
+            vec![
+                ("username", "x"),
+                ("display_name", "x"),
+                ("password", "short"),
+            ]
         } else {
             vec![]
         };
@@ -211,7 +258,12 @@ mod matrix {
                 }
             }
         }
-        assert!(wrong.is_empty(), "{} of {cells} cells wrong:\n{}", wrong.len(), wrong.join("\n"));
+        assert!(
+            wrong.is_empty(),
+            "{} of {cells} cells wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
         assert_eq!(cells, ROLES.len() * routes().len());
     }
 
@@ -226,14 +278,22 @@ mod matrix {
         c.csrf = "0".repeat(64);
         let a = c.post_form(
             &format!("/evaluations/{DEPT}/2021/actuals"),
-            &[("project", "P02"), ("indicator", "移交进馆文书档案"), ("actual", "1"), ("version", "0")],
+            &[
+                ("project", "P02"),
+                ("indicator", "移交进馆文书档案"),
+                ("actual", "1"),
+                ("version", "0"),
+            ],
         );
         assert_eq!(a.status, 403);
         assert!(a.text().contains("CSRF"), "{}", a.text());
         // And the session cookie carries the attributes a browser needs to protect it.
         let mut d = Client::new(addr);
         d.get("/login");
-        let login = d.post_form("/login", &[("username", "editor"), ("password", "Jx-editor-2021")]);
+        let login = d.post_form(
+            "/login",
+            &[("username", "editor"), ("password", "Jx-editor-2021")],
+        );
         let cookie = login.header("set-cookie").unwrap_or_default().to_string();
         for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Max-Age="] {
             assert!(cookie.contains(attr), "{cookie}");
@@ -255,61 +315,116 @@ mod workflow {
         let mut approver = signed_in(addr, "approver");
         let mut public = Client::new(addr);
         let state = |c: &mut Client| -> (String, String) {
-            let v: serde_json::Value = serde_json::from_slice(&c.get(&format!("/api{page}")).body).unwrap();
-            (v["workflow"]["state"].as_str().unwrap().to_string(), v["workflow"]["version"].to_string())
+            let v: serde_json::Value =
+                serde_json::from_slice(&c.get(&format!("/api{page}")).body).unwrap();
+            (
+                v["workflow"]["state"].as_str().unwrap().to_string(),
+                v["workflow"]["version"].to_string(),
+            )
         };
         // Not published: the public sees nothing, and the report is "not found".
-        assert_eq!(public.get(&format!("/public/{DEPT}/2021/report/pdf")).status, 404);
+        assert_eq!(
+            public
+                .get(&format!("/public/{DEPT}/2021/report/pdf"))
+                .status,
+            404
+        );
         // Publishing a draft is refused: only approved results can be published.
         editor.get(&page);
         let (_, v) = state(&mut approver);
         approver.get(&page);
-        let a = approver.post_form(&format!("{page}/workflow"), &[("step", "publish"), ("version", &v)]);
+        let a = approver.post_form(
+            &format!("{page}/workflow"),
+            &[("step", "publish"), ("version", &v)],
+        );
         assert_eq!(a.status, 422, "{}", a.text());
         assert!(a.text().contains("只有审核通过的结果才能公开"));
         // Submit, return without comment (refused), return with comment, resubmit, approve, publish.
-        let a = editor.post_form(&format!("{page}/workflow"), &[("step", "submit"), ("version", &v)]);
+        let a = editor.post_form(
+            &format!("{page}/workflow"),
+            &[("step", "submit"), ("version", &v)],
+        );
         assert_eq!(a.status, 303, "{}", a.text());
         let (s, v) = state(&mut approver);
         assert_eq!(s, "submitted");
         approver.get(&page);
-        let a = approver.post_form(&format!("{page}/workflow"), &[("step", "return"), ("version", &v)]);
+        let a = approver.post_form(
+            &format!("{page}/workflow"),
+            &[("step", "return"), ("version", &v)],
+        );
         assert_eq!(a.status, 422);
-        let a = approver.post_form(&format!("{page}/workflow"), &[("step", "return"), ("version", &v), ("comment", "请补充佐证材料")]);
+        let a = approver.post_form(
+            &format!("{page}/workflow"),
+            &[
+                ("step", "return"),
+                ("version", &v),
+                ("comment", "请补充佐证材料"),
+            ],
+        );
         assert_eq!(a.status, 303);
         let (s, v) = state(&mut editor);
         assert_eq!(s, "returned");
         editor.get(&page);
-        editor.post_form(&format!("{page}/workflow"), &[("step", "submit"), ("version", &v)]);
+        editor.post_form(
+            &format!("{page}/workflow"),
+            &[("step", "submit"), ("version", &v)],
+        );
         let (_, v) = state(&mut approver);
         approver.get(&page);
         // While submitted, entries are closed.
         let mut e2 = signed_in(addr, "editor");
         e2.get(&page);
-        let a = e2.post_form(&format!("{page}/actuals"), &[("project", "P02"), ("indicator", "移交进馆文书档案"), ("actual", "1"), ("version", "0")]);
+        let a = e2.post_form(
+            &format!("{page}/actuals"),
+            &[
+                ("project", "P02"),
+                ("indicator", "移交进馆文书档案"),
+                ("actual", "1"),
+                ("version", "0"),
+            ],
+        );
         assert_eq!(a.status, 422, "{}", a.text());
-        approver.post_form(&format!("{page}/workflow"), &[("step", "approve"), ("version", &v)]);
+        approver.post_form(
+            &format!("{page}/workflow"),
+            &[("step", "approve"), ("version", &v)],
+        );
         let (s, v) = state(&mut approver);
         assert_eq!(s, "approved");
         approver.get(&page);
-        approver.post_form(&format!("{page}/workflow"), &[("step", "publish"), ("version", &v)]);
+        approver.post_form(
+            &format!("{page}/workflow"),
+            &[("step", "publish"), ("version", &v)],
+        );
         let body = approver.get(&page).text();
         assert!(body.contains("已公开"));
         // Who and when at each step.
-        for who in ["办公室 李娜（editor）", "办公室 陈刚（approver）", "请补充佐证材料"] {
+        for who in [
+            "办公室 李娜（editor）",
+            "办公室 陈刚（approver）",
+            "请补充佐证材料",
+        ] {
             assert!(body.contains(who), "{who}");
         }
         // The public portal now lists it, and the report downloads as a real PDF.
         let list = public.get("/public").text();
         assert!(list.contains("广州市白云区人民政府办公室"));
-        assert!(!list.contains("另一部门"), "unpublished departments stay hidden");
+        assert!(
+            !list.contains("另一部门"),
+            "unpublished departments stay hidden"
+        );
         let pdf = public.get(&format!("/public/{DEPT}/2021/report/pdf"));
         assert_eq!(pdf.status, 200);
         assert!(pdf.body.starts_with(b"%PDF"));
         // Internal pages and the other department's drafts stay closed without signing in.
         assert_eq!(public.get(&format!("/public/{OTHER}/2021")).status, 404);
-        assert_eq!(public.get(&format!("/evaluations/{OTHER}/2021")).status, 303);
-        assert_eq!(public.get(&format!("/api/evaluations/{OTHER}/2021")).status, 401);
+        assert_eq!(
+            public.get(&format!("/evaluations/{OTHER}/2021")).status,
+            303
+        );
+        assert_eq!(
+            public.get(&format!("/api/evaluations/{OTHER}/2021")).status,
+            401
+        );
     }
 
     #[test]
@@ -321,12 +436,18 @@ mod workflow {
         let mut c = Client::new(addr);
         for i in 1..=5 {
             c.get("/login");
-            let a = c.post_form("/login", &[("username", "editor"), ("password", "wrong-password")]);
+            let a = c.post_form(
+                "/login",
+                &[("username", "editor"), ("password", "wrong-password")],
+            );
             let expected = if i < 5 { 422 } else { 429 };
             assert_eq!(a.status, expected, "attempt {i}: {}", a.text());
         }
         c.get("/login");
-        let a = c.post_form("/login", &[("username", "editor"), ("password", "Jx-editor-2021")]);
+        let a = c.post_form(
+            "/login",
+            &[("username", "editor"), ("password", "Jx-editor-2021")],
+        );
         assert_eq!(a.status, 429, "locked even with the right password");
         assert!(a.text().contains("已锁定"));
         // An unknown name gets the same answer as a wrong password.
@@ -363,7 +484,12 @@ mod two_servers {
             .unwrap()
             .iter()
             .filter(|i| i["target"].is_string())
-            .map(|i| (i["project"].as_str().unwrap().to_string(), i["indicator"].as_str().unwrap().to_string()))
+            .map(|i| {
+                (
+                    i["project"].as_str().unwrap().to_string(),
+                    i["indicator"].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
         assert!(indicators.len() >= 8, "{indicators:?}");
         a.get(&format!("/evaluations/{DEPT}/2021"));
@@ -406,26 +532,50 @@ mod two_servers {
         // The contested save: editor A holds version 3 of it; B's save from version 3 is
         // also valid only if A's landed first. Exactly one of the two final saves is accepted.
         let statuses = [st_a, st_b];
-        assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{text_a} | {text_b}");
-        assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 1, "{text_a} | {text_b}");
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{text_a} | {text_b}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 409).count(),
+            1,
+            "{text_a} | {text_b}"
+        );
         let refusal = if st_a == 409 { &text_a } else { &text_b };
         assert!(refusal.contains("您的修改未保存"), "{refusal}");
         // Every accepted value is what the store holds.
         let mut store = jixiao_store::open(&location).unwrap();
         let data = jixiao_app::load_dataset(store.as_mut(), DEPT, 2021).unwrap();
         let winner = if st_a == 200 { "7000" } else { "8000" };
-        let mut expected: std::collections::HashMap<(String, String), String> = std::collections::HashMap::new();
+        let mut expected: std::collections::HashMap<(String, String), String> =
+            std::collections::HashMap::new();
         for (p, i, v) in acc_a.iter().chain(&acc_b) {
             expected.insert((p.clone(), i.clone()), v.clone());
         }
         expected.insert(contested, winner.to_string());
         for ((p, i), v) in &expected {
-            let stored = data.projects.iter().find(|x| &x.code == p).and_then(|x| x.indicator(i)).and_then(|x| x.actual.as_ref()).map(|a| a.value.to_string());
+            let stored = data
+                .projects
+                .iter()
+                .find(|x| &x.code == p)
+                .and_then(|x| x.indicator(i))
+                .and_then(|x| x.actual.as_ref())
+                .map(|a| a.value.to_string());
             assert_eq!(stored.as_deref(), Some(v.as_str()), "{p}/{i}");
         }
         // And the audit trail has one entry per accepted save, chained.
-        let n = jixiao_web::audit::verify(store.sql()).unwrap().expect("intact chain");
-        let saves = store.sql().query("SELECT COUNT(*) FROM audit_log WHERE action = '录入实际完成值'", &[]).unwrap()[0][0].int();
+        let n = jixiao_web::audit::verify(store.sql())
+            .unwrap()
+            .expect("intact chain");
+        let saves = store
+            .sql()
+            .query(
+                "SELECT COUNT(*) FROM audit_log WHERE action = '录入实际完成值'",
+                &[],
+            )
+            .unwrap()[0][0]
+            .int();
         assert_eq!(saves as usize, acc_a.len() + acc_b.len() + 1);
         assert!(n as i64 > saves);
     }
@@ -448,15 +598,45 @@ mod audit {
         let e = sql.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2", &[]);
         assert!(e.unwrap_err().0.contains("只可追加"));
         // Someone with the owner's rights turns the trigger off and edits a row.
-        sql.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", &[]).unwrap();
-        sql.execute("UPDATE audit_log SET after_json = 'bureau system_admin' WHERE seq = 2", &[]).unwrap();
+        sql.execute(
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
+            &[],
+        )
+        .unwrap();
+        sql.execute(
+            "UPDATE audit_log SET after_json = 'bureau system_admin' WHERE seq = 2",
+            &[],
+        )
+        .unwrap();
         let breaks = jixiao_web::audit::verify(sql).unwrap().unwrap_err();
-        assert_eq!(breaks.len(), 2, "{breaks:?}"); // its own hash, and the next one's link
+        // The row no longer matches its hash (the next row still links to the stored hash).
+        assert_eq!(breaks.len(), 1, "{breaks:?}");
         assert_eq!(breaks[0].seq, 2);
         assert!(breaks[0].reason.contains("被改动"));
-        // A removed row is found too.
-        sql.execute("DELETE FROM audit_log WHERE seq = 5", &[]).unwrap();
+        // Rewriting its hash to match moves the break to the next row's link.
+        let e = jixiao_web::audit::recent(sql, 100, 0)
+            .unwrap()
+            .into_iter()
+            .find(|e| e.seq == 2)
+            .unwrap();
+        let forged = jixiao_web::audit::entry_hash(&e);
+        sql.execute(
+            "UPDATE audit_log SET hash = $1 WHERE seq = 2",
+            &[forged.into()],
+        )
+        .unwrap();
         let breaks = jixiao_web::audit::verify(sql).unwrap().unwrap_err();
-        assert!(breaks.iter().any(|b| b.seq == 6 && b.reason.contains("缺失")), "{breaks:?}");
+        assert_eq!(breaks.len(), 1, "{breaks:?}");
+        assert_eq!(breaks[0].seq, 3);
+        // A removed row is found too.
+        sql.execute("DELETE FROM audit_log WHERE seq = 5", &[])
+            .unwrap();
+        let breaks = jixiao_web::audit::verify(sql).unwrap().unwrap_err();
+        assert!(
+            breaks
+                .iter()
+                .any(|b| b.seq == 6 && b.reason.contains("缺失")),
+            "{breaks:?}"
+        );
     }
 }

@@ -9,20 +9,73 @@ use rust_xlsxwriter::Workbook;
 fn workbook(path: &Path, broken: bool) {
     let mut wb = Workbook::new();
     let units = wb.add_worksheet().set_name("单位").unwrap();
-    for (c, h) in ["单位编码", "单位名称", "部门编码", "上级单位编码", "行政区划编码"].iter().enumerate() {
+    for (c, h) in [
+        "单位编码",
+        "单位名称",
+        "部门编码",
+        "上级单位编码",
+        "行政区划编码",
+    ]
+    .iter()
+    .enumerate()
+    {
         units.write(0, c as u16, *h).unwrap();
     }
-    for (c, v) in ["440111001", "广州市白云区人民政府办公室（本级）", DEPT, "", "440111"].iter().enumerate() {
+    for (c, v) in [
+        "440111001",
+        "广州市白云区人民政府办公室（本级）",
+        DEPT,
+        "",
+        "440111",
+    ]
+    .iter()
+    .enumerate()
+    {
         units.write(1, c as u16, *v).unwrap();
     }
     let projects = wb.add_worksheet().set_name("项目").unwrap();
-    for (c, h) in ["项目编码", "单位编码", "项目名称", "支出类型", "资金来源", "年初预算（元）", "调整后预算（元）"].iter().enumerate() {
+    for (c, h) in [
+        "项目编码",
+        "单位编码",
+        "项目名称",
+        "支出类型",
+        "资金来源",
+        "年初预算（元）",
+        "调整后预算（元）",
+    ]
+    .iter()
+    .enumerate()
+    {
         projects.write(0, c as u16, *h).unwrap();
     }
     let rows = [
-        ["X01", "440111001", "对外联络、会议及调研", "项目支出", "一般公共预算", "850000", "850000"],
-        ["X02", "440111001", "文书档案规范化处理入馆", "项目支出", "一般公共预算", "698800", "698800"],
-        ["X03", "440111001", "机关运行经费", "基本支出", "一般公共预算", "2000000", "2100000"],
+        [
+            "X01",
+            "440111001",
+            "对外联络、会议及调研",
+            "项目支出",
+            "一般公共预算",
+            "850000",
+            "850000",
+        ],
+        [
+            "X02",
+            "440111001",
+            "文书档案规范化处理入馆",
+            "项目支出",
+            "一般公共预算",
+            "698800",
+            "698800",
+        ],
+        [
+            "X03",
+            "440111001",
+            "机关运行经费",
+            "基本支出",
+            "一般公共预算",
+            "2000000",
+            "2100000",
+        ],
     ];
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
@@ -30,10 +83,13 @@ fn workbook(path: &Path, broken: bool) {
         }
     }
     let pay = wb.add_worksheet().set_name("支付").unwrap();
-    for (c, h) in ["支付流水号", "项目编码", "支付日期", "支付金额（元）"].iter().enumerate() {
+    for (c, h) in ["支付流水号", "项目编码", "支付日期", "支付金额（元）"]
+        .iter()
+        .enumerate()
+    {
         pay.write(0, c as u16, *h).unwrap();
     }
-    let mut payments = vec![
+    let mut payments = [
         ("Z0001", "X01", "2021-02-10", "120000.00"),
         ("Z0002", "X01", "2021-06-15", "300000.00"),
         ("Z0003", "X02", "2021-03-04", "100000.00"),
@@ -72,7 +128,10 @@ fn the_whole_loop_in_headless_chromium() {
     let location = Location::Sqlite(scratch.path("b.db"));
     seeded(&location, &scratch);
     let addr = spawn_server(location);
-    let (bad, good) = (scratch.path("预算执行-有误.xlsx"), scratch.path("预算执行.xlsx"));
+    let (bad, good) = (
+        scratch.path("预算执行-有误.xlsx"),
+        scratch.path("预算执行.xlsx"),
+    );
     workbook(&bad, true);
     workbook(&good, false);
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots");
