@@ -466,14 +466,26 @@ async fn monitoring_view(
     let cache = s.monitoring.clone();
     s.pool
         .run(move |store| {
-            let years = store
-                .sql()
-                .query("SELECT DISTINCT year FROM projects", &[])?;
-            let years: Vec<i32> = years.iter().map(|r| r[0].int() as i32).collect();
-            let Some(as_of) = as_of.or_else(|| default_as_of(&years)) else {
+            // The latest year, from the (year, id) index; an as-of date in a year without
+            // projects shows nothing.
+            let latest = store.sql().row("SELECT MAX(year) FROM projects", &[])?;
+            let Some(latest) = latest
+                .and_then(|r| r.into_iter().next())
+                .filter(|v| *v != jixiao_store::sql::Value::Null)
+            else {
                 return Ok(None);
             };
-            if !years.contains(&as_of.year()) {
+            let Some(as_of) = as_of.or_else(|| default_as_of(&[latest.int() as i32])) else {
+                return Ok(None);
+            };
+            let has_year = store
+                .sql()
+                .row(
+                    "SELECT 1 FROM projects WHERE year = $1 LIMIT 1",
+                    &[as_of.year().into()],
+                )?
+                .is_some();
+            if !has_year {
                 return Ok(None);
             }
             Ok(Some(cache.get(store, as_of.year(), as_of)?))
