@@ -41,7 +41,8 @@ def main():
     ap.add_argument("--database-url", help="PostgreSQL URL; default a fresh SQLite file")
     a = ap.parse_args()
 
-    run(["cargo", "build", "--release", "--quiet", "-p", "jixiao", "-p", "jixiao-web", "--example", "load"], cwd=ROOT)
+    run(["cargo", "build", "--release", "--quiet", "-p", "jixiao"], cwd=ROOT)
+    run(["cargo", "build", "--release", "--quiet", "-p", "jixiao-web", "--example", "load"], cwd=ROOT)
     jixiao = os.path.join(ROOT, "target", "release", "jixiao")
     load = os.path.join(ROOT, "target", "release", "examples", "load")
     work = tempfile.mkdtemp(prefix="jixiao-web-bench-")

@@ -14,7 +14,10 @@ fn main() {
         std::process::exit(2);
     }
     let addr: std::net::SocketAddr = args[0].parse().expect("ADDR like 127.0.0.1:8080");
-    assert!(addr.ip().is_loopback(), "the load generator only targets this machine");
+    assert!(
+        addr.ip().is_loopback(),
+        "the load generator only targets this machine"
+    );
     let seconds: u64 = args[1].parse().expect("SECONDS");
     let clients: usize = args[2].parse().expect("CLIENTS");
     let users: Vec<(String, String)> = args[3..]

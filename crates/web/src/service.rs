@@ -487,11 +487,20 @@ impl MonitoringCache {
             jixiao_app::monitor_projects(store, &projects, year, as_of, Level::Department, &c)?;
         let by_project =
             jixiao_app::monitor_projects(store, &projects, year, as_of, Level::Project, &c)?;
-        let names = store
+        let mut names: std::collections::HashMap<String, String> = store
             .departments()?
             .into_iter()
+            .filter(|d| !d.name.is_empty())
             .map(|d| (d.code, d.name))
             .collect();
+        // Departments known only by code from the units table: named from their datasets.
+        for (code, y) in store.datasets()? {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(code) {
+                if let Ok(d) = jixiao_app::load_dataset(store, slot.key(), y) {
+                    slot.insert(d.department.name);
+                }
+            }
+        }
         let project_info = store
             .projects(Some(year))?
             .into_iter()
