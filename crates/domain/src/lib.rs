@@ -20,6 +20,7 @@ pub mod number;
 pub mod org;
 pub mod project;
 pub mod provenance;
+pub mod results;
 pub mod rule;
 
 pub use rust_decimal::Decimal;

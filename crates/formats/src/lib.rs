@@ -7,6 +7,7 @@
 
 pub mod dataset;
 pub mod framework;
+pub mod linkage;
 pub mod problem;
 pub mod value;
 

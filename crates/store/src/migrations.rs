@@ -28,13 +28,14 @@ macro_rules! migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 6] = [
+pub const MIGRATIONS: [Migration; 7] = [
     migration!(1, "0001_core"),
     migration!(2, "0002_targets_evaluations"),
     migration!(3, "0003_project_execution"),
     migration!(4, "0004_indicator_progress"),
     migration!(5, "0005_projects_by_year"),
     migration!(6, "0006_web"),
+    migration!(7, "0007_results"),
 ];
 
 /// How many migrations this build knows.

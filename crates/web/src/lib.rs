@@ -13,6 +13,8 @@ pub mod auth;
 pub mod error;
 mod pages;
 pub mod pool;
+pub mod results;
+mod results_pages;
 pub mod service;
 #[doc(hidden)]
 pub mod testing;
@@ -208,6 +210,12 @@ pub fn router(state: AppState) -> Router {
             "/public/{dept}/{year}/report/{format}",
             get(pages::public_report),
         )
+        .route(
+            "/public/datapackage.json",
+            get(results_pages::datapackage_json),
+        )
+        .route("/public/data.json", get(results_pages::open_json))
+        .route("/public/data/{file}", get(results_pages::open_csv_file))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/login", post(api::login))
         .route("/api/public", get(api::public));
@@ -234,7 +242,37 @@ pub fn router(state: AppState) -> Router {
             "/evaluations/{dept}/{year}/report/{format}",
             get(pages::report),
         )
-        .route("/rectifications", get(pages::rectifications))
+        .route("/departments/{dept}/years", get(results_pages::years))
+        .route(
+            "/evaluations/{dept}/{year}/responsibility",
+            post(results_pages::assign),
+        )
+        .route(
+            "/rectifications",
+            get(results_pages::rectifications).post(results_pages::create_rectification),
+        )
+        .route(
+            "/rectifications/{id}",
+            post(results_pages::update_rectification),
+        )
+        .route(
+            "/rectifications/{id}/verify",
+            post(results_pages::verify_rectification),
+        )
+        .route(
+            "/rectifications/{id}/files",
+            post(results_pages::upload_evidence),
+        )
+        .route(
+            "/rectifications/files/{id}",
+            get(results_pages::evidence_file),
+        )
+        .route("/linkage", get(results_pages::linkage))
+        .route("/linkage/xlsx", get(results_pages::linkage_xlsx))
+        .route(
+            "/disclosure",
+            get(results_pages::disclosure).post(results_pages::record_disclosure),
+        )
         .route("/imports", get(pages::imports).post(pages::upload))
         .route("/imports/{id}/confirm", post(pages::confirm_import))
         .route("/api/me", get(api::me))

@@ -58,27 +58,27 @@ impl IntoResponse for PageError {
     }
 }
 
-type Page = Result<Response, PageError>;
+pub(crate) type Page = Result<Response, PageError>;
 
-fn page(m: Markup) -> Response {
+pub(crate) fn page(m: Markup) -> Response {
     Html(m.into_string()).into_response()
 }
 
-fn ok(m: Markup) -> Page {
+pub(crate) fn ok(m: Markup) -> Page {
     Ok(page(m))
 }
 
 /// 万元 with two decimals and thousands separators.
-fn wan(fen: i128) -> String {
+pub(crate) fn wan(fen: i128) -> String {
     Fen(fen as i64).format_wan()
 }
 
-fn pct(d: Option<Decimal>) -> String {
+pub(crate) fn pct(d: Option<Decimal>) -> String {
     d.map(format_percent).unwrap_or_else(|| "—".into())
 }
 
 /// The page frame: navigation for the user's role, the language switch, sign-out.
-fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+pub(crate) fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     let l = ctx.lang;
     let links: Vec<(&str, &str)> = match ctx.user.as_ref().and_then(|u| u.role) {
         Some(Role::SysAdmin) => vec![("/admin/users", l.t("用户管理", "Users"))],
@@ -92,6 +92,8 @@ fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 ("/rectifications", l.t("问题整改", "Rectifications")),
             ];
             if role == Role::BureauAdmin {
+                v.push(("/linkage", l.t("结果应用", "Budget linkage")));
+                v.push(("/disclosure", l.t("公开日历", "Disclosure")));
                 v.push(("/imports", l.t("数据导入", "Imports")));
             }
             v
@@ -130,7 +132,7 @@ fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     }
 }
 
-fn csrf_field(ctx: &Ctx) -> Markup {
+pub(crate) fn csrf_field(ctx: &Ctx) -> Markup {
     html! { input type="hidden" name="_csrf" value=(ctx.csrf); }
 }
 
@@ -325,6 +327,7 @@ pub async fn public_index(State(s): State<AppState>, ctx: Ctx) -> Page {
         l.t("预算绩效信息公开", "Published performance information"),
         html! {
             p class="muted" { (l.t("此处仅列出经审核通过并已公开的部门整体支出绩效自评结果，无需登录。", "Only self-evaluations that were approved and published are listed; no sign-in needed.")) }
+            p { (l.t("开放数据：", "Open data: ")) a href="/public/data/evaluations.csv" { "evaluations.csv" } " · " a href="/public/data/evaluation_items.csv" { "evaluation_items.csv" } " · " a href="/public/data/finances.csv" { "finances.csv" } " · " a href="/public/data.json" { "JSON" } " · " a href="/public/datapackage.json" { "datapackage.json（Fiscal Data Package）" } }
             @if list.is_empty() { p { (l.t("暂无已公开的自评结果。", "Nothing has been published yet.")) } }
             @else {
                 div class="scroll" { table {
@@ -368,6 +371,7 @@ pub async fn public_evaluation(
             p { a href={ "/public/" (data.department.code) "/" (data.year) "/report/pdf" } { (l.t("下载自评报告（PDF）", "Download the report (PDF)")) } " · "
                 a href={ "/public/" (data.department.code) "/" (data.year) "/report/docx" } { (l.t("下载自评报告（Word）", "Download the report (Word)")) } }
             (score_table(l, &eval, false))
+            (crate::results_pages::finance_summary(l, &data))
         },
     ))
 }
@@ -387,7 +391,7 @@ pub async fn public_report(
     Ok(download(&name, bytes))
 }
 
-fn download(name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn download(name: &str, bytes: Vec<u8>) -> Response {
     let kind = if name.ends_with(".pdf") {
         "application/pdf"
     } else if name.ends_with(".xlsx") {
@@ -423,7 +427,7 @@ fn download(name: &str, bytes: Vec<u8>) -> Response {
 
 // ---------------------------------------------------------------- business pages
 
-fn business(ctx: &Ctx) -> Result<&User, WebError> {
+pub(crate) fn business(ctx: &Ctx) -> Result<&User, WebError> {
     let u = ctx.user()?;
     if u.is_business() {
         Ok(u)
@@ -445,18 +449,7 @@ fn default_as_of(years: &[i32]) -> Option<Date> {
 }
 
 fn today() -> Date {
-    let days = auth::now().div_euclid(86_400);
-    // Civil date from days since 1970-01-01.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
-    Date::new(y, m, d).expect("a civil date")
+    crate::results::today()
 }
 
 async fn monitoring_view(
@@ -508,9 +501,13 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Page {
     let l = ctx.lang;
     let m = monitoring_view(&s, None).await?;
     let u2 = user.clone();
-    let evaluations = s
+    let (evaluations, overdue) = s
         .pool
         .run(move |store| {
+            let overdue: Vec<_> = crate::results::rectifications(store.sql(), &u2, today())?
+                .into_iter()
+                .filter(|r| r.status == "overdue")
+                .collect();
             let depts = service::departments(store, &u2)?;
             let mut out = Vec::new();
             for d in depts {
@@ -526,7 +523,7 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Page {
                     ));
                 }
             }
-            Ok(out)
+            Ok((out, overdue))
         })
         .await?;
     ok(layout(
@@ -537,6 +534,10 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Page {
                 (execution_cards(l, m, &user))
             } @else {
                 p class="muted" { (l.t("库中还没有项目执行数据。", "No execution data in the store yet.")) }
+            }
+            @if !overdue.is_empty() {
+                h2 { (l.t("逾期未完成的整改", "Overdue rectifications")) }
+                ul class="overdue" { @for r in &overdue { li { span class="warn red" { (l.t("逾期", "overdue")) } " " (r.department) " · " (r.year) "：" (r.problem.chars().take(40).collect::<String>()) "…（" (l.t("期限", "due")) " " (r.due_on) "） " a href={ "/rectifications#r" (r.id) } { (l.t("查看", "open")) } } } }
             }
             h2 { (l.t("部门整体支出绩效自评", "Self-evaluations")) }
             @if evaluations.is_empty() { p class="muted" { (l.t("暂无自评数据集。", "No self-evaluation datasets.")) } }
@@ -668,6 +669,7 @@ pub async fn department(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<St
         &ctx,
         &name,
         html! {
+            p { a href={ "/departments/" (dept) "/years" } { (l.t("历年对比", "Years side by side")) } }
             @if !datasets.is_empty() {
                 p { (l.t("自评：", "Self-evaluations: ")) @for y in &datasets { a href={ "/evaluations/" (dept) "/" (y) } { (y) (l.t("年度", "")) } " " } }
             }
@@ -715,6 +717,17 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
         ));
     };
     let whole = user.role == Some(Role::BureauAdmin) || user.role == Some(Role::Evaluator);
+    let overdue = s
+        .pool
+        .run(|store| crate::results::overdue_counts(store.sql(), today()))
+        .await?;
+    let overdue_of = |dept: &str| -> u32 {
+        overdue
+            .iter()
+            .filter(|((d, _), _)| d == dept)
+            .map(|(_, n)| *n)
+            .sum()
+    };
     let total = m.departments.lines.len();
     ok(layout(
         &ctx,
@@ -729,7 +742,7 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
             p class="muted" { (l.t("序时进度", "Time progress")) " " (format_percent(m.departments.time.fraction())) "；" (l.t("按执行率从高到低排列，共", "highest rate first, of")) " " (total) (l.t(" 个部门。", " departments.")) }
             (rate_chart(l, &m, &user, whole))
             div class="scroll" { table {
-                thead { tr { th class="num" { (l.t("名次", "Rank")) } th { (l.t("部门", "Department")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("已支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th class="num" { (l.t("与序时进度差", "Gap to time")) } th { (l.t("预警", "Warning")) } } }
+                thead { tr { th class="num" { (l.t("名次", "Rank")) } th { (l.t("部门", "Department")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("已支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th class="num" { (l.t("与序时进度差", "Gap to time")) } th { (l.t("预警", "Warning")) } th class="num" { (l.t("逾期整改", "Overdue rectifications")) } } }
                 tbody { @for (i, d) in m.departments.lines.iter().enumerate().filter(|(_, d)| user.reads(&d.key)) { tr {
                     td class="num" { (i + 1) }
                     td { (m.names.get(&d.key).map_or(d.key.as_str(), |n| n.as_str())) }
@@ -737,8 +750,13 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
                     td class="num" { (pct(d.rate())) }
                     td class="num" { (d.rate().map(|r| format!("{:+.2}", ((r - m.departments.time.fraction()) * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))).unwrap_or_default()) }
                     td { span class={ "warn " (d.warning.id()) } { (d.warning.label()) } }
+                    td class="num" { @if overdue_of(&d.key) > 0 { span class="warn red" { (overdue_of(&d.key)) } } @else { "0" } }
                 } } }
             } }
+            @let others: Vec<_> = overdue.iter().filter(|((d, _), _)| user.reads(d) && !m.departments.lines.iter().any(|x| &x.key == d)).collect();
+            @if !others.is_empty() {
+                p class="error" { (l.t("另有逾期整改（无执行数据的部门）：", "Overdue rectifications of departments without execution data: ")) @for ((d, _), n) in &others { (d) " " (n) (l.t(" 项；", "; ")) } }
+            }
         },
     ))
 }
@@ -778,7 +796,11 @@ fn rate_chart(l: Lang, m: &Monitoring, user: &User, whole: bool) -> Markup {
     }
 }
 
-fn score_table(l: Lang, e: &jixiao_domain::evaluate::Evaluation, details: bool) -> Markup {
+pub(crate) fn score_table(
+    l: Lang,
+    e: &jixiao_domain::evaluate::Evaluation,
+    details: bool,
+) -> Markup {
     html! {
         div class="scroll" { table class="scores" {
             thead { tr { th { (l.t("指标", "Indicator")) } th class="num" { (l.t("分值", "Weight")) } th { (l.t("实际值", "Value")) } th class="num" { (l.t("得分", "Score")) } th class="num" { (l.t("扣分", "Lost")) } } }
@@ -817,9 +839,19 @@ pub async fn evaluation(
     let l = ctx.lang;
     let u2 = user.clone();
     let d2 = dept.clone();
-    let se = s
+    let (se, spells) = s
         .pool
-        .run(move |store| service::self_evaluation(store, &u2, &d2, year))
+        .run(move |store| {
+            let se = service::self_evaluation(store, &u2, &d2, year)?;
+            let mut spells = std::collections::HashMap::new();
+            for p in &se.data.projects {
+                spells.insert(
+                    p.code.clone(),
+                    crate::results::responsibility(store.sql(), &d2, &p.code)?,
+                );
+            }
+            Ok((se, spells))
+        })
         .await?;
     let editable = se.status.state.editable() && user.edits(&dept);
     let title = format!(
@@ -863,6 +895,7 @@ pub async fn evaluation(
             @for p in se.data.projects.iter().filter(|p| !p.indicators.is_empty()) {
                 @let pe = se.projects.iter().find(|e| e.subject == p.name);
                 h3 { (p.code) " " (p.name) @if let Some(pe) = pe { " · " (l.t("项目得分", "score")) " " span class="project-score" data-project=(p.code) { (format_score(pe.total)) } } }
+                (crate::results_pages::responsibility_block(&ctx, &dept, year, &p.code, spells.get(&p.code).map_or(&[][..], |v| v.as_slice()), user.edits(&dept)))
                 div class="scroll" { table {
                     thead { tr { th { (l.t("指标", "Indicator")) } th { (l.t("目标", "Target")) } th { (l.t("实际完成值与佐证", "Actual and evidence")) } } }
                     tbody { @for i in &p.indicators {
@@ -1011,39 +1044,9 @@ pub async fn report(
     Ok(download(&name, bytes))
 }
 
-pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
-    let user = business(&ctx)?.clone();
-    let l = ctx.lang;
-    let list = s
-        .pool
-        .run(move |store| {
-            let mut out = Vec::new();
-            for d in service::departments(store, &user)? {
-                for y in d.datasets {
-                    let data = jixiao_app::load_dataset(store, &d.code, y)?;
-                    out.push((d.name.clone(), y, data.problems, data.measures));
-                }
-            }
-            Ok(out)
-        })
-        .await?;
-    ok(layout(
-        &ctx,
-        l.t("问题与整改", "Problems and rectification"),
-        html! {
-            p class="muted" { (l.t("自评发现的问题及改进措施。", "Problems found by self-evaluation, and the measures.")) }
-            @for (name, year, problems, measures) in &list {
-                h2 { (name) " · " (year) }
-                ol { @for p in problems { li { strong { (p.title) } "：" (p.detail) } } }
-                @if !measures.is_empty() { h3 { (l.t("改进措施", "Measures")) } ol { @for m in measures { li { (m.text) } } } }
-            }
-        },
-    ))
-}
-
 // ---------------------------------------------------------------- imports (财政局)
 
-fn bureau(ctx: &Ctx) -> Result<&User, WebError> {
+pub(crate) fn bureau(ctx: &Ctx) -> Result<&User, WebError> {
     let u = ctx.user()?;
     if u.role == Some(Role::BureauAdmin) {
         Ok(u)

@@ -161,14 +161,67 @@ mod matrix {
                 format!("/api{own}/workflow?approve"),
                 vec!["bureau", "approver"],
             ),
+            ("GET", "/linkage".into(), vec!["bureau"]),
+            ("GET", "/linkage/xlsx".into(), vec!["bureau"]),
+            ("GET", "/disclosure".into(), vec!["bureau"]),
+            ("POST", "/disclosure".into(), vec!["bureau"]),
+            (
+                "POST",
+                format!("/rectifications?{DEPT}"),
+                vec!["bureau", "editor"],
+            ),
+            ("POST", format!("/rectifications?{OTHER}"), vec!["bureau"]),
+            ("POST", "/rectifications/999999".into(), biz.clone()),
+            (
+                "POST",
+                "/rectifications/999999/verify".into(),
+                vec!["bureau"],
+            ),
+            ("GET", "/rectifications/files/999999".into(), biz.clone()),
+            ("GET", format!("/departments/{DEPT}/years"), biz.clone()),
+            ("GET", format!("/departments/{OTHER}/years"), vec!["bureau"]),
+            (
+                "POST",
+                format!("{own}/responsibility"),
+                vec!["bureau", "editor"],
+            ),
+            ("POST", format!("{other}/responsibility"), vec!["bureau"]),
+            ("GET", "/public/data/evaluations.csv".into(), all.clone()),
+            ("GET", "/public/data.json".into(), all.clone()),
+            ("GET", "/public/datapackage.json".into(), all.clone()),
         ]
     }
 
     fn send(c: &mut Client, method: &str, path: &str) -> jixiao_web::testing::Answer {
         let (path, step) = match path.split_once('?') {
-            Some((p, s)) if p.ends_with("/workflow") => (p.to_string(), s),
+            Some((p, s)) if p.ends_with("/workflow") || p == "/rectifications" => {
+                (p.to_string(), s)
+            }
             _ => (path.to_string(), ""),
         };
+        if method == "POST" && path == "/rectifications" {
+            // An empty problem: allowed editors get 422 after the owner check, others 403.
+            return c.post_form(
+                &path,
+                &[("department", step), ("year", "2021"), ("problem", "")],
+            );
+        }
+        if method == "POST" && path == "/disclosure" {
+            return c.post_form(
+                &path,
+                &[("department", DEPT), ("year", "2021"), ("item", "nothing")],
+            );
+        }
+        if method == "POST" && path.starts_with("/rectifications/") {
+            // No such item: 404 for those who may use the route, 403 for the others.
+            return c.post_form(&path, &[("status", "open"), ("version", "1")]);
+        }
+        if method == "POST" && path.ends_with("/responsibility") {
+            return c.post_form(
+                &path,
+                &[("project", "P02"), ("person", "张三"), ("since", "")],
+            );
+        }
         if method == "GET" {
             return c.get(&path);
         }
@@ -638,5 +691,328 @@ mod audit {
                 .any(|b| b.seq == 6 && b.reason.contains("缺失")),
             "{breaks:?}"
         );
+    }
+}
+
+mod results {
+    use super::*;
+    use jixiao_domain::date::Date;
+
+    fn today() -> Date {
+        jixiao_web::results::today()
+    }
+
+    fn multipart_file(
+        c: &mut Client,
+        path: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> jixiao_web::testing::Answer {
+        let b = "jixiaoEvidence";
+        let mut body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n",
+            c.csrf
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+        c.request(
+            "POST",
+            path,
+            Some(&format!("multipart/form-data; boundary={b}")),
+            &body,
+            &[],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_rectification_falls_overdue_shows_on_dashboards_and_the_linkage_and_is_verified() {
+        let scratch = Scratch::new("web-rect");
+        let location = Location::Sqlite(scratch.path("r.db"));
+        seeded(&location, &scratch);
+        let problem = {
+            let mut store = jixiao_store::open(&location).unwrap();
+            let data = jixiao_app::load_dataset(store.as_mut(), DEPT, 2021).unwrap();
+            format!("{}：{}", data.problems[0].title, data.problems[0].detail)
+        };
+        let addr = spawn_server(location);
+        let mut editor = signed_in(addr, "editor");
+        let page = editor.get("/rectifications").text();
+        assert!(page.contains("尚未转为整改事项的问题") && page.contains("预算执行进度不均衡"));
+        // Sent 40 days ago: due 30 days after, so 10 days overdue.
+        let sent = today().add_days(-40);
+        let a = editor.post_form(
+            "/rectifications",
+            &[
+                ("department", DEPT),
+                ("year", "2021"),
+                ("problem", &problem),
+                ("sent_on", &sent.to_string()),
+            ],
+        );
+        assert_eq!(a.status, 303, "{}", a.text());
+        let page = editor.get("/rectifications").text();
+        assert!(
+            page.contains(&sent.add_days(30).to_string()),
+            "due date shown"
+        );
+        assert!(page.contains("逾期未完成整改：1"), "{page}");
+        assert!(editor.get("/").text().contains("逾期未完成的整改"));
+        // The finance bureau's linkage table counts it: 优 stays priority but loses 5%.
+        let mut bureau = signed_in(addr, "bureau");
+        let linkage = bureau.get("/linkage").text();
+        assert!(linkage.contains("优先保障 -5%"), "{linkage}");
+        // 8,086.19 万元 (inferred) × −5% = −404.3095 万元 → −404.31.
+        assert!(linkage.contains("-404.31"), "{linkage}");
+        let xlsx = bureau.get("/linkage/xlsx");
+        assert_eq!(xlsx.status, 200);
+        assert!(xlsx.body.starts_with(b"PK"));
+        // A stale save is refused; a current one lands; it stays overdue until done.
+        editor.get("/rectifications");
+        let a = editor.post_form(
+            "/rectifications/1",
+            &[
+                ("measures", "按月通报"),
+                ("responsible", "李娜"),
+                ("status", "in_progress"),
+                ("version", "0"),
+            ],
+        );
+        assert_eq!(a.status, 409);
+        let a = editor.post_form(
+            "/rectifications/1",
+            &[
+                ("measures", "按月通报执行进度"),
+                ("responsible", "李娜"),
+                ("status", "in_progress"),
+                ("version", "1"),
+            ],
+        );
+        assert_eq!(a.status, 303, "{}", a.text());
+        let page = editor.get("/rectifications").text();
+        assert!(page.contains("按月通报执行进度") && page.contains("逾期"));
+        // "Overdue" cannot be chosen by hand, and an evaluator cannot change anything.
+        let a = editor.post_form(
+            "/rectifications/1",
+            &[("status", "overdue"), ("version", "2")],
+        );
+        assert_eq!(a.status, 422);
+        let mut evaluator = signed_in(addr, "evaluator");
+        evaluator.get("/rectifications");
+        assert_eq!(
+            evaluator
+                .post_form("/rectifications/1", &[("status", "done"), ("version", "2")])
+                .status,
+            403
+        );
+        // Verification needs evidence; with it, the item is done and no longer overdue.
+        bureau.get("/rectifications");
+        let a = bureau.post_form("/rectifications/1/verify", &[("version", "2")]);
+        assert_eq!(a.status, 422, "{}", a.text());
+        editor.get("/rectifications");
+        let a = multipart_file(
+            &mut editor,
+            "/rectifications/1/files",
+            "执行进度通报.pdf",
+            b"%PDF-1.4 evidence",
+        );
+        assert_eq!(a.status, 303, "{}", a.text());
+        let file = editor.get("/rectifications/files/1");
+        assert_eq!(file.body, b"%PDF-1.4 evidence");
+        bureau.get("/rectifications");
+        // Evidence is added beside the record: its version stays 2.
+        let a = bureau.post_form("/rectifications/1/verify", &[("version", "2")]);
+        assert_eq!(a.status, 303, "{}", a.text());
+        let page = editor.get("/rectifications").text();
+        assert!(
+            page.contains("已完成") && page.contains("已核验") && !page.contains("逾期未完成整改")
+        );
+        assert!(!editor.get("/").text().contains("逾期未完成的整改"));
+        assert!(bureau.get("/linkage").text().contains("优先保障"));
+    }
+
+    #[test]
+    fn responsibility_keeps_its_history_and_answers_who_on_any_day() {
+        let scratch = Scratch::new("web-resp");
+        let location = Location::Sqlite(scratch.path("p.db"));
+        seeded(&location, &scratch);
+        let addr = spawn_server(location.clone());
+        let mut editor = signed_in(addr, "editor");
+        let page = format!("/evaluations/{DEPT}/2021");
+        for (person, since, status) in [
+            ("张三", "2021-01-01", 303),
+            ("李四", "2021-07-01", 303),
+            ("王五", "2021-05-01", 422),
+            ("李四", "2021-07-01", 422),
+        ] {
+            editor.get(&page);
+            let a = editor.post_form(
+                &format!("{page}/responsibility"),
+                &[("project", "P02"), ("person", person), ("since", since)],
+            );
+            assert_eq!(a.status, status, "{person} {since}: {}", a.text());
+        }
+        let mut store = jixiao_store::open(&location).unwrap();
+        let spells = jixiao_web::results::responsibility(store.sql(), DEPT, "P02").unwrap();
+        let got: Vec<(&str, &str, Option<&str>)> = spells
+            .iter()
+            .map(|s| (s.person.as_str(), s.since.as_str(), s.until.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("张三", "2021-01-01", Some("2021-06-30")),
+                ("李四", "2021-07-01", None)
+            ]
+        );
+        let on = |d: &str| {
+            jixiao_web::results::responsible_on(&spells, Date::parse(d).unwrap())
+                .map(|s| s.person.clone())
+        };
+        assert_eq!(on("2020-12-31"), None);
+        assert_eq!(on("2021-03-01").as_deref(), Some("张三"));
+        assert_eq!(on("2021-06-30").as_deref(), Some("张三"));
+        assert_eq!(on("2021-07-01").as_deref(), Some("李四"));
+        assert_eq!(on("2030-01-01").as_deref(), Some("李四"));
+        // The page names the year-end owner, and the audit trail has both changes.
+        let html = editor.get(&page).text();
+        assert!(
+            html.contains("2021 年末责任人：李四"),
+            "year-end owner shown"
+        );
+        let changes = store.sql().query("SELECT before_json, after_json FROM audit_log WHERE action = '变更项目责任人' ORDER BY seq", &[]).unwrap();
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[1][0].text(), "张三（自 2021-01-01）");
+    }
+
+    #[test]
+    fn the_portal_shows_only_published_material_and_its_open_data_is_a_valid_fiscal_data_package() {
+        let scratch = Scratch::new("web-public");
+        let location = Location::Sqlite(scratch.path("o.db"));
+        seeded(&location, &scratch);
+        let addr = spawn_server(location);
+        let mut public = Client::new(addr);
+        // Before anything is published: empty open data, drafts and internal pages refused.
+        let csv = public.get("/public/data/evaluations.csv").text();
+        assert_eq!(csv.lines().count(), 1, "header only: {csv}");
+        assert!(!public.get("/public/data.json").text().contains(DEPT));
+        for path in [
+            format!("/public/{DEPT}/2021"),
+            format!("/public/{DEPT}/2021/report/pdf"),
+            format!("/public/{OTHER}/2021/report/docx"),
+        ] {
+            assert_eq!(public.get(&path).status, 404, "{path}");
+        }
+        for path in [
+            "/linkage",
+            "/disclosure",
+            "/rectifications",
+            "/rectifications/files/1",
+            "/imports",
+            "/audit",
+            "/admin/users",
+        ] {
+            let a = public.get(path);
+            assert_eq!(
+                (a.status, a.header("location")),
+                (303, Some("/login")),
+                "{path}"
+            );
+        }
+        for path in [
+            format!("/departments/{DEPT}/years"),
+            format!("/evaluations/{DEPT}/2021/report/pdf"),
+        ] {
+            assert_eq!(public.get(&path).status, 303, "{path}");
+        }
+        // The finance bureau takes it through the workflow and records the budget dates.
+        let mut bureau = signed_in(addr, "bureau");
+        let page = format!("/evaluations/{DEPT}/2021");
+        for (step, version) in [("submit", "0"), ("approve", "1"), ("publish", "2")] {
+            bureau.get(&page);
+            let a = bureau.post_form(
+                &format!("{page}/workflow"),
+                &[("step", step), ("version", version)],
+            );
+            assert_eq!(a.status, 303, "{step}: {}", a.text());
+        }
+        let disclosure = bureau.get("/disclosure").text();
+        assert!(
+            disclosure.contains("缺少“部门预算”") && disclosure.contains("缺少“部门决算”"),
+            "{disclosure}"
+        );
+        let t = today();
+        assert!(
+            disclosure.contains(&t.add_days(20).to_string()),
+            "deadline 20 days after approval"
+        );
+        assert!(disclosure.contains("按时公开"));
+        for item in ["budget", "final_accounts"] {
+            bureau.get("/disclosure");
+            let a = bureau.post_form(
+                "/disclosure",
+                &[
+                    ("department", DEPT),
+                    ("year", "2021"),
+                    ("item", item),
+                    ("approved_on", "2021-01-20"),
+                    ("published_on", "2021-02-20"),
+                ],
+            );
+            assert_eq!(a.status, 303, "{}", a.text());
+        }
+        let disclosure = bureau.get("/disclosure").text();
+        assert!(
+            disclosure.contains("逾期后公开"),
+            "published 31 days after approval is late"
+        );
+        assert!(disclosure.contains("齐全"), "{disclosure}");
+        // Published: the portal, the report and the open data.
+        assert!(public
+            .get(&format!("/public/{DEPT}/2021"))
+            .text()
+            .contains("收支预决算概况"));
+        let csv = public.get("/public/data/evaluations.csv").text();
+        assert!(
+            csv.contains(&format!("{DEPT},广州市白云区人民政府办公室,2021,99.45,优")),
+            "{csv}"
+        );
+        assert!(!csv.contains(OTHER));
+        let out = scratch.path("fdp");
+        std::fs::create_dir_all(out.join("data")).unwrap();
+        std::fs::write(
+            out.join("datapackage.json"),
+            public.get("/public/datapackage.json").body,
+        )
+        .unwrap();
+        for name in ["finances", "evaluations", "evaluation_items"] {
+            let a = public.get(&format!("/public/data/{name}.csv"));
+            assert_eq!(a.status, 200);
+            std::fs::write(out.join(format!("data/{name}.csv")), a.body).unwrap();
+        }
+        let schema = std::env::var("JIXIAO_FDP_SCHEMA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| {
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../target/fdp/fiscal-data-package.json")
+            });
+        assert!(schema.is_file(), "the Fiscal Data Package schema is needed at {} (.ci/run fetches it from the `datapackage` wheel)", schema.display());
+        let o = std::process::Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validate_fdp.py"))
+            .arg(out.join("datapackage.json"))
+            .arg(&schema)
+            .output()
+            .expect("python3 runs");
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            o.status.success(),
+            "frictionless (pip install frictionless):\n{log}"
+        );
+        assert!(log.contains("2 passed, 0 failed"), "{log}");
     }
 }
