@@ -147,13 +147,17 @@ fn the_change_is_rounded_half_away_from_zero_to_the_fen() {
 
 #[test]
 fn grades_match_by_label_too() {
-    check(
-        ("", "中"),
-        70,
-        BUDGET,
-        0,
-        Some((BudgetAction::Cut, -10, -10_000_000)),
-    );
+    // A region's file may name grades as its documents do (中) rather than by code.
+    let mut l = defaults();
+    l.rules[2].when = Condition::Grade("中".into());
+    let s = l
+        .suggest("fair", "中", Decimal::from(70), BUDGET, 0)
+        .unwrap();
+    assert_eq!((s.action, s.change), (BudgetAction::Cut, Fen(-10_000_000)));
+    // The code alone no longer matches that rule; nothing else applies to it.
+    assert!(l
+        .suggest("fair", "一般", Decimal::from(70), BUDGET, 0)
+        .is_none());
 }
 
 #[test]
