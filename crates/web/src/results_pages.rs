@@ -97,12 +97,17 @@ pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
     let user = business(&ctx)?.clone();
     let l = ctx.lang;
     let u2 = user.clone();
-    let (items, problems) = s
+    let (items, problems, names) = s
         .pool
         .run(move |store| {
             let items = results::rectifications(store.sql(), &u2, results::today())?;
             let mut problems = Vec::new();
-            for d in service::departments(store, &u2)? {
+            let departments = service::departments(store, &u2)?;
+            let names: std::collections::HashMap<String, String> = departments
+                .iter()
+                .map(|d| (d.code.clone(), d.name.clone()))
+                .collect();
+            for d in departments {
                 for y in d.datasets {
                     let data = jixiao_app::load_dataset(store, &d.code, y)?;
                     for p in data.problems {
@@ -115,7 +120,7 @@ pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
                     }
                 }
             }
-            Ok((items, problems))
+            Ok((items, problems, names))
         })
         .await?;
     let overdue = items.iter().filter(|i| i.status == "overdue").count();
@@ -128,7 +133,7 @@ pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
             @if overdue > 0 { p class="error" role="alert" { (l.t("逾期未完成整改：", "Overdue: ")) (overdue) (l.t(" 项", "")) } }
             @for r in &items {
                 section class="card rect" id={ "r" (r.id) } {
-                    h3 { (r.department) " · " (r.year) @if !r.project.is_empty() { " · " (r.project) } " " (status_badge(l, r)) }
+                    h3 { (names.get(&r.department).filter(|n| !n.is_empty()).unwrap_or(&r.department)) " · " (r.year) @if !r.project.is_empty() { " · " (r.project) } " " (status_badge(l, r)) }
                     p { (r.problem) }
                     p class="muted" { (l.t("送达", "Sent")) " " (r.sent_on) " · " (l.t("期限", "Due")) " " strong { (r.due_on) } @if !r.responsible.is_empty() { " · " (l.t("责任人", "Responsible")) " " (r.responsible) } @if !r.verified_by.is_empty() { " · " (l.t("核验", "Verified by")) " " (r.verified_by) " " (r.verified_at) } }
                     @if !r.files.is_empty() { p { (l.t("佐证：", "Evidence: ")) @for (id, name) in &r.files { a href={ "/rectifications/files/" (id) } { (name) } " " } } }

@@ -67,7 +67,15 @@ pub fn departments(store: &mut dyn Store, user: &User) -> Result<Vec<Department>
         .collect();
     for (code, year) in store.datasets()? {
         match out.iter_mut().find(|d| d.code == code) {
-            Some(d) => d.datasets.push(year),
+            Some(d) => {
+                d.datasets.push(year);
+                // Departments created from the units table carry no name: the dataset has it.
+                if d.name.is_empty() {
+                    if let Ok(data) = jixiao_app::load_dataset(store, &code, year) {
+                        d.name = data.department.name;
+                    }
+                }
+            }
             None => {
                 let name = jixiao_app::load_dataset(store, &code, year)
                     .map(|d| d.department.name)

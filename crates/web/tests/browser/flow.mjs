@@ -131,6 +131,30 @@ try {
   const internal = await pp.goto(`${base}/evaluations/other-dept/2021`);
   assert.match(internal.url(), /\/login$/);
 
+  step('the published page is reachable from the portal');
+  await pp.goto(`${base}/public`);
+  await Promise.all([pp.waitForNavigation(), pp.click('text=广州市白云区人民政府办公室')]);
+  assert.match(await pp.textContent('main'), /收支预决算概况/);
+  await shot(pp, '12-public-evaluation');
+  const [docxPublic] = await Promise.all([pp.waitForEvent('download'), pp.click('text=下载自评报告（Word）')]);
+  assert.equal(readFileSync(await docxPublic.path()).subarray(0, 2).toString(), 'PK');
+
+  step('the finance bureau tracks a problem and sees linkage, disclosure and years');
+  await signIn(page, 'bureau', 'Jx-bureau-2021');
+  await page.goto(`${base}/rectifications`);
+  await Promise.all([page.waitForNavigation(), page.locator('form[action="/rectifications"] button').first().click()]);
+  assert.match(await page.textContent('main'), /期限/);
+  await shot(page, '13-rectifications');
+  await page.goto(`${base}/linkage`);
+  assert.match(await page.textContent('main'), /优先保障/);
+  await shot(page, '14-linkage');
+  await page.goto(`${base}/disclosure`);
+  assert.match(await page.textContent('main'), /按时公开/);
+  await shot(page, '15-disclosure');
+  await page.goto(`${base}/departments/baiyun-zfb/years`);
+  assert.match(await page.textContent('main'), /99\.\d\d/);
+  await shot(page, '16-years');
+
   step('English and a phone screen');
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   const ph = await phone.newPage();
@@ -138,7 +162,7 @@ try {
   await ph.goto(`${base}/lang/en`);
   await ph.goto(`${base}/evaluations/baiyun-zfb/2021`);
   assert.match(await ph.textContent('main'), /Department score/);
-  await shot(ph, '12-phone-english');
+  await shot(ph, '17-phone-english');
   console.log(`${steps.length} passed, 0 failed`);
 } catch (e) {
   console.error(`failed at step: ${steps[steps.length - 1]}`);

@@ -152,5 +152,5 @@ fn the_whole_loop_in_headless_chromium() {
     );
     assert!(out.status.success(), "browser flow failed:\n{log}");
     assert!(log.contains("passed, 0 failed"), "{log}");
-    assert!(shots.join("12-phone-english.png").is_file());
+    assert!(shots.join("17-phone-english.png").is_file());
 }
