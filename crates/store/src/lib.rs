@@ -13,6 +13,7 @@
 //! written (`97.50` stays `97.50`).
 #![warn(missing_docs)]
 
+pub mod edits;
 mod migrations;
 mod postgres_store;
 mod records;

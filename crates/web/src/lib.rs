@@ -244,6 +244,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/departments/{dept}/years", get(results_pages::years))
         .route(
+            "/departments/{dept}/projects/{code}",
+            get(results_pages::project),
+        )
+        .route(
+            "/departments/{dept}/projects/{code}/budget",
+            post(results_pages::adjust_budget),
+        )
+        .route(
             "/evaluations/{dept}/{year}/responsibility",
             post(results_pages::assign),
         )

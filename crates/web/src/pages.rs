@@ -683,7 +683,7 @@ pub async fn department(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<St
                 div class="scroll" { table {
                     thead { tr { th { (l.t("项目", "Project")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("已支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th { (l.t("预警", "Warning")) } } }
                     tbody { @for p in m.projects.lines.iter().filter(|p| m.project_info.get(&p.key).is_some_and(|(d, _)| *d == dept)) { tr {
-                        td { (p.key) " " (m.project_info.get(&p.key).map_or("", |(_, n)| n.as_str())) }
+                        td { a href={ "/departments/" (dept) "/projects/" (p.key) "?year=" (m.as_of.year()) } { (p.key) } " " (m.project_info.get(&p.key).map_or("", |(_, n)| n.as_str())) }
                         td class="num" { (wan(p.budget)) } td class="num" { (wan(p.executed)) }
                         td class="num" { (pct(p.rate())) }
                         td { span class={ "warn " (p.warning.id()) } { (p.warning.label()) } }

@@ -546,3 +546,121 @@ impl MonitoringCache {
         Ok(m)
     }
 }
+
+/// A project of the store as its page shows it.
+pub struct ProjectView {
+    /// The project.
+    pub project: jixiao_store::ProjectRecord,
+    /// Its department.
+    pub department: String,
+    /// Its unit's name.
+    pub unit_name: String,
+    /// Payments by month, fen.
+    pub months: [i64; 12],
+    /// Its performance targets.
+    pub targets: Vec<jixiao_store::TargetRecord>,
+}
+
+/// A store project of `year`, if it belongs to `department` and `user` may read it.
+pub fn project_view(
+    store: &mut dyn Store,
+    user: &User,
+    department: &str,
+    year: i32,
+    code: &str,
+) -> Result<ProjectView, WebError> {
+    must_read(user, department)?;
+    let project = store
+        .projects(Some(year))?
+        .into_iter()
+        .find(|p| p.code == code)
+        .ok_or(WebError::NotFound)?;
+    let unit = store
+        .units()?
+        .into_iter()
+        .find(|u| u.code == project.unit_code)
+        .ok_or(WebError::NotFound)?;
+    // Another department's project is "not found" here, whatever its code.
+    if unit.department_code != department {
+        return Err(WebError::NotFound);
+    }
+    let months = store
+        .execution(year)?
+        .into_iter()
+        .find(|r| r.project_code == code)
+        .map_or([0; 12], |r| r.months);
+    let targets = store
+        .targets(Some(year))?
+        .into_iter()
+        .filter(|t| t.project_code == code)
+        .collect();
+    Ok(ProjectView {
+        project,
+        department: unit.department_code,
+        unit_name: unit.name,
+        months,
+        targets,
+    })
+}
+
+/// 万元 as a clerk types it ("1,234.56", "69.88") to fen, exactly.
+pub fn parse_wan(text: &str) -> Result<jixiao_domain::money::Fen, WebError> {
+    let t = text.trim().replace([',', '，'], "");
+    let bad = || {
+        WebError::Invalid(format!(
+            "金额“{}”无法识别：应为以万元为单位的数，如 69.88，最多到分（小数点后六位）。",
+            text.trim()
+        ))
+    };
+    let d = Decimal::from_str(&t).map_err(|_| bad())?;
+    let fen = d * Decimal::from(1_000_000);
+    if fen.fract() != Decimal::ZERO || fen < Decimal::ZERO {
+        return Err(bad());
+    }
+    use rust_decimal::prelude::ToPrimitive;
+    fen.to_i64().map(jixiao_domain::money::Fen).ok_or_else(bad)
+}
+
+/// Adjusts a project's full-year budget (年中调整) from the figure the user saw; a reason is
+/// required and recorded in the audit trail.
+#[allow(clippy::too_many_arguments)]
+pub fn adjust_budget(
+    store: &mut dyn Store,
+    user: &User,
+    department: &str,
+    year: i32,
+    code: &str,
+    seen: jixiao_domain::money::Fen,
+    new: jixiao_domain::money::Fen,
+    reason: &str,
+) -> Result<(), WebError> {
+    must_edit(user, department)?;
+    if reason.trim().is_empty() {
+        return Err(WebError::Invalid(
+            "请写明调整原因（如 年中追加、调减）。".into(),
+        ));
+    }
+    // The project must be this department's.
+    project_view(store, user, department, year, code)?;
+    store.sql().write(|sql| {
+        match jixiao_store::edits::adjust_budget(sql, year, code, seen, new)? {
+            jixiao_store::edits::Edit::Saved => {}
+            jixiao_store::edits::Edit::Stale(now) => {
+                return Err(WebError::Stale(format!(
+                    "项目 {code} 的调整后预算已被他人改为 {}，您的修改未保存。请刷新后再改。",
+                    now.format_wan_unit()
+                )))
+            }
+            jixiao_store::edits::Edit::Missing => return Err(WebError::NotFound),
+        }
+        crate::audit::append(
+            sql,
+            &user.actor(),
+            "调整项目预算",
+            &format!("project:{year}/{code}"),
+            &seen.format_wan_unit(),
+            &format!("{}（{}）", new.format_wan_unit(), reason.trim()),
+        )?;
+        bump(sql)
+    })
+}

@@ -186,6 +186,26 @@ mod matrix {
                 vec!["bureau", "editor"],
             ),
             ("POST", format!("{other}/responsibility"), vec!["bureau"]),
+            (
+                "GET",
+                format!("/departments/{DEPT}/projects/X01"),
+                biz.clone(),
+            ),
+            (
+                "GET",
+                format!("/departments/{OTHER}/projects/X01"),
+                vec!["bureau"],
+            ),
+            (
+                "POST",
+                format!("/departments/{DEPT}/projects/X01/budget"),
+                vec!["bureau", "editor"],
+            ),
+            (
+                "POST",
+                format!("/departments/{OTHER}/projects/X01/budget"),
+                vec!["bureau"],
+            ),
             ("GET", "/public/data/evaluations.csv".into(), all.clone()),
             ("GET", "/public/data.json".into(), all.clone()),
             ("GET", "/public/datapackage.json".into(), all.clone()),
@@ -215,6 +235,10 @@ mod matrix {
         if method == "POST" && path.starts_with("/rectifications/") {
             // No such item: 404 for those who may use the route, 403 for the others.
             return c.post_form(&path, &[("status", "open"), ("version", "1")]);
+        }
+        if method == "POST" && path.ends_with("/budget") {
+            // No amounts: editors of the department get 422 after the owner check.
+            return c.post_form(&path, &[("year", "2021"), ("seen", ""), ("budget", "")]);
         }
         if method == "POST" && path.ends_with("/responsibility") {
             return c.post_form(
@@ -1014,5 +1038,96 @@ mod results {
             "frictionless (pip install frictionless):\n{log}"
         );
         assert!(log.contains("2 passed, 0 failed"), "{log}");
+    }
+}
+
+mod budgets {
+    use super::*;
+
+    #[test]
+    fn a_mid_year_adjustment_is_saved_once_and_a_stale_one_refused() {
+        let scratch = Scratch::new("web-budget");
+        let location = Location::Sqlite(scratch.path("g.db"));
+        seeded(&location, &scratch);
+        let book = scratch.path("预算执行.xlsx");
+        browser::workbook(&book, false);
+        {
+            let mut store = jixiao_store::open(&location).unwrap();
+            jixiao_exchange::import::import(
+                store.as_mut(),
+                &book,
+                &Default::default(),
+                &mut |_| {},
+            )
+            .expect("import");
+        }
+        let addr = spawn_server(location);
+        let page = format!("/departments/{DEPT}/projects/X01?year=2021");
+        let mut editor = signed_in(addr, "editor");
+        let html = editor.get(&page).text();
+        assert!(html.contains("id=\"adjusted\">85.00<"), "{html}");
+        let post = format!("/departments/{DEPT}/projects/X01/budget");
+        let a = editor.post_form(
+            &post,
+            &[
+                ("year", "2021"),
+                ("seen", "85.00"),
+                ("budget", "90"),
+                ("reason", ""),
+            ],
+        );
+        assert_eq!(a.status, 422, "a reason is required");
+        editor.get(&page);
+        let a = editor.post_form(
+            &post,
+            &[
+                ("year", "2021"),
+                ("seen", "85.00"),
+                ("budget", "9O"),
+                ("reason", "年中追加"),
+            ],
+        );
+        assert_eq!(a.status, 422);
+        assert!(a.text().contains("无法识别"), "{}", a.text());
+        editor.get(&page);
+        let a = editor.post_form(
+            &post,
+            &[
+                ("year", "2021"),
+                ("seen", "85.00"),
+                ("budget", "90.00"),
+                ("reason", "年中追加"),
+            ],
+        );
+        assert_eq!(a.status, 303, "{}", a.text());
+        // Someone who still sees 85.00 is refused, and told what it is now.
+        let mut other_editor = signed_in(addr, "editor2");
+        other_editor.get(&page);
+        let a = other_editor.post_form(
+            &post,
+            &[
+                ("year", "2021"),
+                ("seen", "85.00"),
+                ("budget", "95.00"),
+                ("reason", "调增"),
+            ],
+        );
+        assert_eq!(a.status, 409);
+        assert!(a.text().contains("90.00万元"), "{}", a.text());
+        assert!(editor.get(&page).text().contains("id=\"adjusted\">90.00<"));
+        // Monitoring follows: 85 + 69.88 + 210 = 364.88 万元 became 369.88 万元.
+        let v: serde_json::Value =
+            serde_json::from_slice(&editor.get("/api/monitoring?as_of=2021-12-31").body).unwrap();
+        assert_eq!(v["departments"][0]["budget_fen"], "369880000");
+        // Another department's editor cannot see it; under another department it does not exist.
+        let mut outsider = signed_in(addr, "other");
+        assert_eq!(outsider.get(&page).status, 403);
+        let mut bureau = signed_in(addr, "bureau");
+        assert_eq!(
+            bureau
+                .get(&format!("/departments/{OTHER}/projects/X01?year=2021"))
+                .status,
+            404
+        );
     }
 }

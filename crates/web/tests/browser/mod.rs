@@ -6,7 +6,7 @@ use rust_xlsxwriter::Workbook;
 
 /// A workbook in the import template's layout: one unit, three projects, their payments.
 /// `broken` plants three errors a clerk makes: a third decimal, a month 13, an unknown project.
-fn workbook(path: &Path, broken: bool) {
+pub(crate) fn workbook(path: &Path, broken: bool) {
     let mut wb = Workbook::new();
     let units = wb.add_worksheet().set_name("单位").unwrap();
     for (c, h) in [
