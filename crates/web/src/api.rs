@@ -312,3 +312,119 @@ pub async fn openapi() -> Response {
     )
         .into_response()
 }
+
+/// `GET /api/rectifications`: the rectifications of the departments the user may read.
+pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Api {
+    let user = business(&ctx)?;
+    let list = s
+        .pool
+        .run(move |store| {
+            crate::results::rectifications(store.sql(), &user, crate::results::today())
+        })
+        .await?;
+    Ok(Json(json!({ "rectifications": list })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NewRectification {
+    department: String,
+    year: i32,
+    #[serde(default)]
+    project: String,
+    problem: String,
+    sent_on: Option<String>,
+    due_on: Option<String>,
+}
+
+fn api_date(text: Option<&str>, what: &str) -> Result<Option<jixiao_domain::date::Date>, WebError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => jixiao_domain::date::Date::parse(t)
+            .map(Some)
+            .ok_or_else(|| WebError::Invalid(format!("{what}“{t}”应为 2022-03-15 这样的日期。"))),
+    }
+}
+
+/// `POST /api/rectifications`: opens one; due 30 days after `sent_on` unless `due_on`.
+pub async fn create_rectification(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Json(b): Json<NewRectification>,
+) -> Api {
+    let user = ctx.user_checked(&csrf(&headers))?.clone();
+    service::must_edit(&user, &b.department)?;
+    let sent = api_date(b.sent_on.as_deref(), "sent_on")?.unwrap_or_else(crate::results::today);
+    let due = api_date(b.due_on.as_deref(), "due_on")?;
+    let id = s
+        .pool
+        .run(move |store| {
+            crate::results::open_rectification(
+                store.sql(),
+                &user,
+                &b.department,
+                b.year,
+                &b.project,
+                &b.problem,
+                sent,
+                due,
+            )
+        })
+        .await?;
+    Ok(Json(json!({ "id": id })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RectificationProgress {
+    #[serde(default)]
+    measures: String,
+    #[serde(default)]
+    responsible: String,
+    status: String,
+    version: i64,
+}
+
+/// `POST /api/rectifications/{id}`: the unit's report; a stale version is refused (409).
+pub async fn update_rectification(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(b): Json<RectificationProgress>,
+) -> Api {
+    business(&ctx)?;
+    let user = ctx.user_checked(&csrf(&headers))?.clone();
+    let status = jixiao_domain::results::RectificationStatus::from_id(&b.status)
+        .ok_or_else(|| WebError::Invalid(format!("未知的状态“{}”。", b.status)))?;
+    s.pool
+        .run(move |store| {
+            crate::results::update_rectification(
+                store.sql(),
+                &user,
+                id,
+                crate::results::Progress {
+                    measures: &b.measures,
+                    responsible: &b.responsible,
+                    status,
+                    version: b.version,
+                },
+            )
+        })
+        .await?;
+    Ok(Json(json!({ "saved": true })).into_response())
+}
+
+/// `GET /api/linkage`: the budget-linkage table (finance bureau).
+pub async fn linkage(State(s): State<AppState>, ctx: Ctx) -> Api {
+    let user = ctx.user()?.clone();
+    if user.role != Some(crate::auth::Role::BureauAdmin) {
+        return Err(WebError::Forbidden);
+    }
+    let rules = jixiao_formats::linkage::default_rules();
+    let (provisional, note) = (rules.provisional, rules.note.clone());
+    let rows = s
+        .pool
+        .run(move |store| crate::results::linkage_table(store, &user, &rules))
+        .await?;
+    Ok(Json(json!({ "provisional": provisional, "note": note, "rows": rows })).into_response())
+}

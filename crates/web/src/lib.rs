@@ -299,7 +299,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/evaluations/{dept}/{year}/workflow",
             post(api::transition),
-        );
+        )
+        .route(
+            "/api/rectifications",
+            get(api::rectifications).post(api::create_rectification),
+        )
+        .route("/api/rectifications/{id}", post(api::update_rectification))
+        .route("/api/linkage", get(api::linkage));
     // 三员: each group checks its one role.
     let admins = Router::new()
         .route("/admin/users", get(pages::users).post(pages::create_user))

@@ -161,6 +161,8 @@ mod matrix {
                 format!("/api{own}/workflow?approve"),
                 vec!["bureau", "approver"],
             ),
+            ("GET", "/api/rectifications".into(), biz.clone()),
+            ("GET", "/api/linkage".into(), vec!["bureau"]),
             ("GET", "/linkage".into(), vec!["bureau"]),
             ("GET", "/linkage/xlsx".into(), vec!["bureau"]),
             ("GET", "/disclosure".into(), vec!["bureau"]),
@@ -342,6 +344,27 @@ mod matrix {
             wrong.join("\n")
         );
         assert_eq!(cells, ROLES.len() * routes().len());
+    }
+
+    #[test]
+    fn the_openapi_document_describes_every_api_route() {
+        let routes = include_str!("../src/lib.rs");
+        let doc: serde_json::Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+        let described: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+        let mut found = 0;
+        for piece in routes.split('"').filter(|p| p.starts_with("/api/")) {
+            found += 1;
+            assert!(
+                described.iter().any(|d| *d == piece),
+                "{piece} is routed but not in openapi.json"
+            );
+        }
+        assert!(found >= 15, "{found}");
+        assert_eq!(
+            described.len(),
+            found,
+            "openapi.json describes routes that do not exist"
+        );
     }
 
     #[test]
