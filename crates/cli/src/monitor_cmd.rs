@@ -329,20 +329,31 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
+        // Rectifications overdue on the as-of date are part of the notice.
+        let overdue =
+            jixiao_web::results::overdue_items(store.sql(), as_of).map_err(|e| Failure {
+                code: 4,
+                message: e.message().0,
+            })?;
         match ext.as_deref() {
             Some("xlsx") => {
                 let title = format!(
                     "{year}年预算执行情况通报（截至 {as_of}，按{}）",
                     level.label()
                 );
-                jixiao_exchange::notice::write(out, &t, c, &title).map_err(|m| Failure {
-                    code: 3,
-                    message: m,
+                jixiao_exchange::notice::write(out, &t, c, &title, &overdue).map_err(|m| {
+                    Failure {
+                        code: 3,
+                        message: m,
+                    }
                 })?;
             }
             Some("docx" | "pdf") => {
                 let title = format!("{year}年预算执行情况通报（截至 {as_of}）");
-                crate::write_document(&jixiao_exchange::notice::document(&t, c, &title), out)?;
+                crate::write_document(
+                    &jixiao_exchange::notice::document(&t, c, &title, &overdue),
+                    out,
+                )?;
             }
             Some("csv") => write_csv(out, &t).map_err(|e| Failure {
                 code: 3,

@@ -82,7 +82,46 @@ pub fn summary(t: &Table, config: &Config) -> String {
 
 /// The notice as a document (for Word and PDF): the opening sentence, the ranking with each
 /// line's light, and the lines below the floor.
-pub fn document(t: &Table, config: &Config, title: &str) -> jixiao_report::document::Document {
+/// A rectification past its due date and not done, as the notice lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overdue {
+    /// The department.
+    pub department: String,
+    /// The evaluation year it came from.
+    pub year: i32,
+    /// The problem.
+    pub problem: String,
+    /// The due date (ISO).
+    pub due: String,
+    /// The person responsible, when named.
+    pub responsible: String,
+}
+
+fn overdue_rows(overdue: &[Overdue]) -> Vec<Vec<String>> {
+    overdue
+        .iter()
+        .map(|o| {
+            vec![
+                o.department.clone(),
+                o.year.to_string(),
+                o.problem.clone(),
+                o.due.clone(),
+                o.responsible.clone(),
+            ]
+        })
+        .collect()
+}
+
+const OVERDUE_HEADER: [&str; 5] = ["部门", "评价年度", "问题", "整改期限", "责任人"];
+
+/// The notice as a document: the ranking, those below the floor, and the rectifications
+/// overdue.
+pub fn document(
+    t: &Table,
+    config: &Config,
+    title: &str,
+    overdue: &[Overdue],
+) -> jixiao_report::document::Document {
     use jixiao_report::document::{Block, Document, Table as DocTable};
     let time = t.time.fraction();
     let mut doc = Document::default();
@@ -151,15 +190,45 @@ pub fn document(t: &Table, config: &Config, title: &str) -> jixiao_report::docum
             notes: Vec::new(),
         }));
     }
+    doc.push(Block::Heading {
+        level: 1,
+        text: "逾期未完成的整改事项".into(),
+    });
+    if overdue.is_empty() {
+        doc.push(Block::Paragraph("无。".into()));
+    } else {
+        doc.push(Block::Table(DocTable {
+            caption: String::new(),
+            unit_note: None,
+            header: OVERDUE_HEADER.map(String::from).to_vec(),
+            rows: overdue_rows(overdue),
+            spans: Vec::new(),
+            notes: Vec::new(),
+        }));
+    }
     doc
 }
 
 /// Writes the notice for `table` (usually at department or unit level).
-pub fn write(path: &Path, table: &Table, config: &Config, title: &str) -> Result<(), String> {
-    write_inner(path, table, config, title).map_err(|e| format!("无法写出 {}：{e}", path.display()))
+pub fn write(
+    path: &Path,
+    table: &Table,
+    config: &Config,
+    title: &str,
+    overdue: &[Overdue],
+) -> Result<(), String> {
+    let bytes = workbook(table, config, title, overdue)
+        .map_err(|e| format!("无法写出 {}：{e}", path.display()))?;
+    std::fs::write(path, bytes).map_err(|e| format!("无法写出 {}：{e}", path.display()))
 }
 
-fn write_inner(path: &Path, t: &Table, config: &Config, title: &str) -> Result<(), XlsxError> {
+/// The notice as workbook bytes.
+pub fn workbook(
+    t: &Table,
+    config: &Config,
+    title: &str,
+    overdue: &[Overdue],
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let head = Format::new()
@@ -279,5 +348,20 @@ fn write_inner(path: &Path, t: &Table, config: &Config, title: &str) -> Result<(
             ws.write_string_with_format(r, m as u16 + 1, pct(rate), &num)?;
         }
     }
-    wb.save(path)
+    let ws = wb.add_worksheet().set_name("逾期整改")?;
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(2, 60)?;
+    ws.set_column_width(3, 12)?;
+    for (c, h) in OVERDUE_HEADER.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+    }
+    for (i, row) in overdue_rows(overdue).iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string_with_format(i as u32 + 1, c as u16, v, &cell)?;
+        }
+    }
+    if overdue.is_empty() {
+        ws.write_string(1, 0, "无。")?;
+    }
+    wb.save_to_buffer()
 }

@@ -275,6 +275,7 @@ pub fn router(state: AppState) -> Router {
             "/rectifications/files/{id}",
             get(results_pages::evidence_file),
         )
+        .route("/monitoring/notice/{format}", get(results_pages::notice))
         .route("/linkage", get(results_pages::linkage))
         .route("/linkage/xlsx", get(results_pages::linkage_xlsx))
         .route(

@@ -738,6 +738,9 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
                 button { (l.t("查看", "Show")) }
             }
             (execution_cards(l, &m, &user))
+            @if user.role == Some(Role::BureauAdmin) {
+                p { a class="button" href={ "/monitoring/notice/docx?as_of=" (m.as_of) } { (l.t("下载通报（Word）", "Notice (Word)")) } " " a class="button" href={ "/monitoring/notice/xlsx?as_of=" (m.as_of) } { (l.t("下载通报（Excel）", "Notice (Excel)")) } }
+            }
             h2 { (l.t("部门执行排名", "Departments ranked by execution")) }
             p class="muted" { (l.t("序时进度", "Time progress")) " " (format_percent(m.departments.time.fraction())) "；" (l.t("按执行率从高到低排列，共", "highest rate first, of")) " " (total) (l.t(" 个部门。", " departments.")) }
             (rate_chart(l, &m, &user, whole))

@@ -746,3 +746,31 @@ pub fn completeness_of(
     ));
     Ok(completeness(&items))
 }
+
+/// Every rectification overdue on `on`, of every department, for the ranking notice (通报).
+pub fn overdue_items(
+    sql: &mut dyn Sql,
+    on: Date,
+) -> Result<Vec<jixiao_exchange::notice::Overdue>, WebError> {
+    let rows = sql.query(
+        "SELECT department_code, year, problem, due_on, status, responsible FROM rectifications \
+         WHERE status <> 'done' ORDER BY department_code, due_on, id",
+        &[],
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            let stored =
+                RectificationStatus::from_id(r[4].text()).unwrap_or(RectificationStatus::Open);
+            let due = date(&r[3]).unwrap_or(on);
+            rectification_status(stored, due, on) == RectificationStatus::Overdue
+        })
+        .map(|r| jixiao_exchange::notice::Overdue {
+            department: r[0].text().into(),
+            year: r[1].int() as i32,
+            problem: r[2].text().into(),
+            due: r[3].text().into(),
+            responsible: r[5].text().into(),
+        })
+        .collect())
+}

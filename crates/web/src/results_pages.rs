@@ -975,3 +975,58 @@ pub async fn adjust_budget(
         .await?;
     Ok(Redirect::to(&format!("/departments/{dept}/projects/{code}?year={year}")).into_response())
 }
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    as_of: String,
+}
+
+/// The ranking notice (通报) as of a date, as Word or Excel, with the overdue rectifications.
+pub async fn notice(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(format): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
+) -> Page {
+    bureau(&ctx)?;
+    let as_of = Date::parse(&q.as_of).ok_or_else(|| {
+        WebError::Invalid(format!(
+            "日期“{}”无法识别：应为 2021-09-30 这样的日期。",
+            q.as_of
+        ))
+    })?;
+    if format != "docx" && format != "xlsx" {
+        return Err(WebError::NotFound.into());
+    }
+    let f2 = format.clone();
+    let bytes = s
+        .pool
+        .run(move |store| {
+            let c = jixiao_monitor::config::Config::default();
+            let t = jixiao_app::monitor_store(
+                store,
+                as_of.year(),
+                as_of,
+                jixiao_monitor::levels::Level::Department,
+                &c,
+            )?;
+            let overdue = results::overdue_items(store.sql(), as_of)?;
+            let year = as_of.year();
+            if f2 == "xlsx" {
+                let title = format!("{year}年预算执行情况通报（截至 {as_of}，按部门）");
+                jixiao_exchange::notice::workbook(&t, &c, &title, &overdue)
+                    .map_err(|e| WebError::Internal(e.to_string()))
+            } else {
+                let title = format!("{year}年预算执行情况通报（截至 {as_of}）");
+                let doc = jixiao_exchange::notice::document(&t, &c, &title, &overdue);
+                jixiao_report::docx::write(&doc, std::io::Cursor::new(Vec::new()))
+                    .map(|c| c.into_inner())
+                    .map_err(|e| WebError::Internal(e.to_string()))
+            }
+        })
+        .await?;
+    Ok(download(
+        &format!("预算执行情况通报-{as_of}.{format}"),
+        bytes,
+    ))
+}

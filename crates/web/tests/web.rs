@@ -164,6 +164,11 @@ mod matrix {
             ("GET", "/api/rectifications".into(), biz.clone()),
             ("GET", "/api/linkage".into(), vec!["bureau"]),
             ("GET", "/linkage".into(), vec!["bureau"]),
+            (
+                "GET",
+                "/monitoring/notice/docx?as_of=2021-12-31".into(),
+                vec!["bureau"],
+            ),
             ("GET", "/linkage/xlsx".into(), vec!["bureau"]),
             ("GET", "/disclosure".into(), vec!["bureau"]),
             ("POST", "/disclosure".into(), vec!["bureau"]),
@@ -1142,6 +1147,44 @@ mod budgets {
         let v: serde_json::Value =
             serde_json::from_slice(&editor.get("/api/monitoring?as_of=2021-12-31").body).unwrap();
         assert_eq!(v["departments"][0]["budget_fen"], "369880000");
+        // An overdue rectification is listed in the ranking notice, Word and Excel alike.
+        editor.get("/rectifications");
+        // Sent on 1 October 2021, due 31 October: overdue on the notice's date, 31 December.
+        let sent = "2021-10-01".to_string();
+        let a = editor.post_form(
+            "/rectifications",
+            &[
+                ("department", DEPT),
+                ("year", "2021"),
+                ("problem", "内部管理还需进一步完善"),
+                ("sent_on", &sent),
+            ],
+        );
+        assert_eq!(a.status, 303);
+        let today = "2021-12-31";
+        let mut bureau = signed_in(addr, "bureau");
+        assert!(bureau
+            .get(&format!("/monitoring?as_of={}", "2021-12-31"))
+            .text()
+            .contains("下载通报"));
+        for (format, part) in [
+            ("docx", "word/document.xml"),
+            ("xlsx", "xl/sharedStrings.xml"),
+        ] {
+            let a = bureau.get(&format!("/monitoring/notice/{format}?as_of={today}"));
+            assert_eq!(a.status, 200, "{format}");
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(a.body)).unwrap();
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut z.by_name(part).unwrap(), &mut xml).unwrap();
+            assert!(
+                xml.contains("逾期未完成的整改事项") || format == "xlsx",
+                "{format}"
+            );
+            assert!(
+                xml.contains("内部管理还需进一步完善"),
+                "{format}: the overdue item is listed"
+            );
+        }
         // Another department's editor cannot see it; under another department it does not exist.
         let mut outsider = signed_in(addr, "other");
         assert_eq!(outsider.get(&page).status, 403);
