@@ -4,7 +4,6 @@
 
 use crate::error::WebError;
 use crate::service;
-use crate::workflow::{self, Step};
 use crate::{AppState, Ctx};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -254,16 +253,10 @@ pub async fn transition(
     Json(b): Json<Transition>,
 ) -> Api {
     let user = ctx.user_checked(&csrf(&headers))?.clone();
-    service::must_read(&user, &dept)?;
-    let step = Step::parse(&b.step)
-        .ok_or_else(|| WebError::Invalid(format!("未知的操作“{}”。", b.step)))?;
     let status = s
         .pool
         .run(move |store| {
-            service::must_read(&user, &dept)?;
-            store
-                .sql()
-                .write(|sql| workflow::take(sql, &user, &dept, year, step, b.version, &b.comment))
+            service::transition(store, &user, &dept, year, &b.step, b.version, &b.comment)
         })
         .await?;
     Ok(Json(json!(status)).into_response())

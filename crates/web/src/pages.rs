@@ -1014,16 +1014,10 @@ pub async fn transition(
     Form(f): Form<StepForm>,
 ) -> Page {
     let user = ctx.user_checked(&f._csrf)?.clone();
-    service::must_read(&user, &dept)?;
-    let step = Step::parse(&f.step)
-        .ok_or_else(|| WebError::Invalid(format!("未知的操作“{}”。", f.step)))?;
     let d2 = dept.clone();
     s.pool
         .run(move |store| {
-            service::must_read(&user, &d2)?;
-            store
-                .sql()
-                .write(|sql| workflow::take(sql, &user, &d2, year, step, f.version, &f.comment))
+            service::transition(store, &user, &d2, year, &f.step, f.version, &f.comment)
         })
         .await?;
     Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
@@ -1080,25 +1074,7 @@ pub async fn imports(ctx: Ctx) -> Page {
 pub async fn upload(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) -> Page {
     bureau(&ctx)?;
     let l = ctx.lang;
-    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| WebError::Invalid(format!("上传不完整：{e}")))?
-    {
-        match field.name() {
-            Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                name = field.file_name().unwrap_or("upload.xlsx").to_string();
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| WebError::Invalid(format!("上传不完整：{e}")))?
-                    .to_vec();
-            }
-            _ => {}
-        }
-    }
+    let (csrf, name, bytes) = read_upload(&mut form).await?;
     let user = ctx.user_checked(&csrf)?.clone();
     let file_name = safe_name(&name)?;
     let outcome = s
@@ -1137,6 +1113,26 @@ pub async fn upload(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) ->
         },
     };
     ok(layout(&ctx, l.t("导入检查结果", "Import check"), body))
+}
+
+/// A form with a CSRF token and one file: (token, the file's name, its bytes).
+pub(crate) async fn read_upload(
+    form: &mut Multipart,
+) -> Result<(String, String, Vec<u8>), WebError> {
+    let broken =
+        |e: axum::extract::multipart::MultipartError| WebError::Invalid(format!("上传不完整：{e}"));
+    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Some(field) = form.next_field().await.map_err(broken)? {
+        match field.name() {
+            Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                name = field.file_name().unwrap_or("").to_string();
+                bytes = field.bytes().await.map_err(broken)?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, name, bytes))
 }
 
 /// The uploaded file's name, if it is one jixiao can import.

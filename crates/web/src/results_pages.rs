@@ -301,25 +301,7 @@ pub async fn upload_evidence(
     mut form: Multipart,
 ) -> Page {
     business(&ctx)?;
-    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| WebError::Invalid(format!("上传不完整：{e}")))?
-    {
-        match field.name() {
-            Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                name = field.file_name().unwrap_or("").to_string();
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| WebError::Invalid(format!("上传不完整：{e}")))?
-                    .to_vec();
-            }
-            _ => {}
-        }
-    }
+    let (csrf, name, bytes) = crate::pages::read_upload(&mut form).await?;
     let user = ctx.user_checked(&csrf)?.clone();
     s.pool
         .run(move |store| results::attach_file(store.sql(), &user, id, &name, bytes))

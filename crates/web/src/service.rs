@@ -664,3 +664,22 @@ pub fn adjust_budget(
         bump(sql)
     })
 }
+
+/// Takes a workflow step named as forms and the API name it (`submit`, `return`, `approve`,
+/// `publish`), for a department the user may read, from the version the user saw.
+pub fn transition(
+    store: &mut dyn Store,
+    user: &User,
+    department: &str,
+    year: i32,
+    step: &str,
+    seen_version: i64,
+    comment: &str,
+) -> Result<workflow::Status, WebError> {
+    must_read(user, department)?;
+    let step = workflow::Step::parse(step)
+        .ok_or_else(|| WebError::Invalid(format!("未知的操作“{step}”。")))?;
+    store
+        .sql()
+        .write(|sql| workflow::take(sql, user, department, year, step, seen_version, comment))
+}
