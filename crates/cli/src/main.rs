@@ -28,6 +28,10 @@ const AFTER_HELP: &str = "\
   jixiao import examples/baiyun-2021            把数据集存入库（默认 ./jixiao.db，SQLite）
   jixiao evaluate --department baiyun-zfb --year 2021   从库中读取数据集并评分
   jixiao template --out 模板.xlsx                写出 Excel 导入模板
+  jixiao demo --serve                           演示后启动网页服务（各角色演示账号）
+  jixiao serve --database-url postgres://…      网页服务；多台可共用一个 PostgreSQL 库
+  jixiao user add admin --name 管理员 --role system_admin   创建首个账号
+  jixiao audit verify                           校验审计日志哈希链
   jixiao import 模板.xlsx --year 2021            导入按模板填写的工作簿
   jixiao import 支付明细/ --mapping 映射.toml     按映射文件导入列名不同的导出文件
   jixiao export --out 导出/                      导出为交换 CSV（.xlsx 结尾则导出为工作簿）
@@ -118,6 +122,16 @@ enum Command {
         /// 最多同时使用的数据库连接数 / store connections kept at most.
         #[arg(long, default_value_t = 8)]
         connections: usize,
+        /// 评价结果与预算挂钩规则文件（jixiao-linkage/1），默认为暂定规则 /
+        /// a budget-linkage rule file; default: the provisional frameworks/linkage-default.toml.
+        #[arg(long, default_value = "default")]
+        linkage: String,
+        /// 批复后几日内须公开 / days after approval within which to publish.
+        #[arg(long, default_value_t = 20)]
+        disclosure_days: u32,
+        /// 公开期限按工作日计 / count those days as working days.
+        #[arg(long)]
+        disclosure_working_days: bool,
     },
     /// 审计日志 — the audit trail.
     Audit {
@@ -447,7 +461,8 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     jixiao_web::create_demo_accounts(store.as_mut(), &data.department.code)
                         .map_err(web_failure)?;
                 drop(store);
-                return serve_web(&url, &bind, 8, &accounts, &data.department.code, data.year);
+                let config = jixiao_web::Config::new(jixiao_store::Location::parse(&url), &bind);
+                return serve_web(config, &accounts, &data.department.code, data.year);
             }
             Ok(())
         }
@@ -589,9 +604,22 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             backtest,
             out,
         }),
-        Command::Serve { bind, connections } => {
+        Command::Serve {
+            bind,
+            connections,
+            linkage,
+            disclosure_days,
+            disclosure_working_days,
+        } => {
             let url = database_url.unwrap_or(jixiao_store::DEFAULT_SQLITE_FILE);
-            serve_web(url, &bind, connections, &[], "", 0)
+            let mut config = jixiao_web::Config::new(jixiao_store::Location::parse(url), &bind);
+            config.connections = connections;
+            config.linkage = jixiao_formats::linkage::load(&linkage)?;
+            config.disclosure = jixiao_domain::results::DisclosureRule {
+                days: disclosure_days,
+                working_days: disclosure_working_days,
+            };
+            serve_web(config, &[], "", 0)
         }
         Command::Audit {
             action: AuditAction::Verify,
@@ -759,18 +787,11 @@ fn web_failure(e: jixiao_web::error::WebError) -> Failure {
 
 /// Serves the web application until interrupted.
 fn serve_web(
-    url: &str,
-    bind: &str,
-    connections: usize,
+    config: jixiao_web::Config,
     accounts: &[(String, String, jixiao_web::auth::Role)],
     department: &str,
     year: i32,
 ) -> Result<(), Failure> {
-    let config = jixiao_web::Config {
-        location: jixiao_store::Location::parse(url),
-        bind: bind.to_string(),
-        connections,
-    };
     let location = config.location.to_string();
     jixiao_web::serve(config, |addr| {
         println!("\n网页服务已启动：http://{addr}/ （库：{location}；Ctrl-C 停止）");

@@ -216,3 +216,29 @@ fn audit_verify_fails_after_a_row_is_altered_in_the_database() {
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("第 2 条") && err.contains("被改动"), "{err}");
 }
+
+#[test]
+fn serve_refuses_a_bad_linkage_file_before_listening() {
+    let scratch = jixiao_store::testing::Scratch::new("cli-serve");
+    let rules = scratch.path("挂钩.toml");
+    std::fs::write(
+        &rules,
+        "format = \"jixiao-linkage/1\"\nid = \"x\"\ntitle = \"x\"\nprovisional = false\n[[rules]]\ngrade = \"poor\"\naction = \"cut\"\npercent = \"30\"\n",
+    )
+    .unwrap();
+    let db = scratch.path("s.db");
+    let (code, _, err) = crate::jixiao(&[
+        "--database-url",
+        db.to_str().unwrap(),
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--linkage",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("rules[0]") || err.contains("核减的比例应为负数"),
+        "{err}"
+    );
+}

@@ -413,7 +413,7 @@ pub async fn linkage(State(s): State<AppState>, ctx: Ctx) -> Api {
     if user.role != Some(crate::auth::Role::BureauAdmin) {
         return Err(WebError::Forbidden);
     }
-    let rules = jixiao_formats::linkage::default_rules();
+    let rules = s.linkage.clone();
     let (provisional, note) = (rules.provisional, rules.note.clone());
     let rows = s
         .pool

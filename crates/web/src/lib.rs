@@ -41,6 +41,23 @@ pub struct Config {
     pub bind: String,
     /// Store connections kept at most.
     pub connections: usize,
+    /// The budget-linkage rules (default: the provisional `frameworks/linkage-default.toml`).
+    pub linkage: jixiao_domain::results::Linkage,
+    /// How disclosure deadlines are counted (default: 20 calendar days after approval).
+    pub disclosure: jixiao_domain::results::DisclosureRule,
+}
+
+impl Config {
+    /// A server on `location` at `bind` with the defaults.
+    pub fn new(location: jixiao_store::Location, bind: &str) -> Config {
+        Config {
+            location,
+            bind: bind.to_string(),
+            connections: 8,
+            linkage: jixiao_formats::linkage::default_rules(),
+            disclosure: Default::default(),
+        }
+    }
 }
 
 /// What every request can reach.
@@ -50,6 +67,10 @@ pub struct AppState {
     pub pool: Arc<Pool>,
     /// Monitoring views, rebuilt when the data changes.
     pub monitoring: Arc<service::MonitoringCache>,
+    /// The budget-linkage rules.
+    pub linkage: Arc<jixiao_domain::results::Linkage>,
+    /// How disclosure deadlines are counted.
+    pub disclosure: jixiao_domain::results::DisclosureRule,
 }
 
 /// The interface language.
@@ -326,6 +347,8 @@ pub fn state(config: &Config) -> Result<AppState, jixiao_store::StoreError> {
     Ok(AppState {
         pool: Pool::open(config.location.clone(), config.connections)?,
         monitoring: Arc::new(service::MonitoringCache::default()),
+        linkage: Arc::new(config.linkage.clone()),
+        disclosure: config.disclosure,
     })
 }
 

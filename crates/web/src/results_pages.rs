@@ -13,7 +13,7 @@ use axum::Form;
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
 use jixiao_domain::number::{format_percent, format_score};
-use jixiao_domain::results::{DisclosureRule, RectificationStatus};
+use jixiao_domain::results::RectificationStatus;
 use maud::{html, Markup};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -22,14 +22,10 @@ fn fen(f: i64) -> String {
     wan(f.into())
 }
 
-fn rules() -> jixiao_domain::results::Linkage {
-    jixiao_formats::linkage::default_rules()
-}
-
 pub async fn linkage(State(s): State<AppState>, ctx: Ctx) -> Page {
     let user = bureau(&ctx)?.clone();
     let l = ctx.lang;
-    let r = rules();
+    let r = s.linkage.clone();
     let r2 = r.clone();
     let rows = s
         .pool
@@ -73,10 +69,11 @@ fn grade_name(code: &str) -> String {
 
 pub async fn linkage_xlsx(State(s): State<AppState>, ctx: Ctx) -> Page {
     let user = bureau(&ctx)?.clone();
+    let linkage = s.linkage.clone();
     let bytes = s
         .pool
         .run(move |store| {
-            let r = rules();
+            let r = linkage;
             let rows = results::linkage_table(store, &user, &r)?;
             results::linkage_xlsx(&rows, &r)
         })
@@ -488,10 +485,11 @@ pub async fn disclosure(State(s): State<AppState>, ctx: Ctx) -> Page {
     let user = bureau(&ctx)?.clone();
     let l = ctx.lang;
     let u2 = user.clone();
+    let rule = s.disclosure;
     let (rows, gaps) = s
         .pool
         .run(move |store| {
-            let rows = results::calendar(store, &u2, DisclosureRule::default(), results::today())?;
+            let rows = results::calendar(store, &u2, rule, results::today())?;
             let mut gaps = Vec::new();
             for d in service::departments(store, &u2)? {
                 for y in d.datasets {
@@ -509,7 +507,7 @@ pub async fn disclosure(State(s): State<AppState>, ctx: Ctx) -> Page {
         &ctx,
         l.t("信息公开日历", "Disclosure calendar"),
         html! {
-            p class="muted" { (l.t("部门预算、决算及绩效自评结果应在批复（审核通过）后 20 日内公开（财预〔2016〕143号）。", "Budgets, final accounts and self-evaluation results are published within 20 days of approval.")) }
+            p class="muted" { (l.t("部门预算、决算及绩效自评结果应在批复（审核通过）后", "Budgets, final accounts and self-evaluation results are published within")) " " (rule.days) " " (if rule.working_days { l.t("个工作日内公开", "working days of approval") } else { l.t("日内公开（默认依财预〔2016〕143号）", "days of approval (财预〔2016〕143号 by default)") }) "。" }
             div class="scroll" { table {
                 thead { tr { th { (l.t("部门", "Department")) } th class="num" { (l.t("年度", "Year")) } th { (l.t("事项", "Item")) } th { (l.t("批复日", "Approved")) } th { (l.t("公开期限", "Deadline")) } th { (l.t("公开日", "Published")) } th { (l.t("状态", "State")) } } }
                 tbody { @for r in &rows { tr {

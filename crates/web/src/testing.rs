@@ -11,11 +11,7 @@ use std::net::{SocketAddr, TcpStream};
 pub fn spawn_server(location: jixiao_store::Location) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let config = crate::Config {
-            location,
-            bind: "127.0.0.1:0".into(),
-            connections: 8,
-        };
+        let config = crate::Config::new(location, "127.0.0.1:0");
         let tx2 = tx.clone();
         if let Err(e) = crate::serve(config, move |addr| {
             let _ = tx2.send(Ok(addr));
