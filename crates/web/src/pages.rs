@@ -73,6 +73,22 @@ pub(crate) fn wan(fen: i128) -> String {
     Fen(fen as i64).format_wan()
 }
 
+/// A stored UTC timestamp (`2021-12-20T02:30:00Z`) as people here read it: Beijing time,
+/// `2021-12-20 10:30`. Anything else is shown as it is.
+pub(crate) fn when(stamp: &str) -> String {
+    let parse = || -> Option<String> {
+        let (date, time) = stamp.strip_suffix('Z')?.split_once('T')?;
+        let date = Date::parse(date)?;
+        let mut parts = time.split(':').map(|p| p.parse::<i64>().ok());
+        let (h, m) = (parts.next()??, parts.next()??);
+        let minutes = date.days_since_epoch() * 1440 + h * 60 + m + 8 * 60;
+        let day = Date::from_days_since_epoch(minutes.div_euclid(1440));
+        let rest = minutes.rem_euclid(1440);
+        Some(format!("{day} {:02}:{:02}", rest / 60, rest % 60))
+    };
+    parse().unwrap_or_else(|| stamp.to_string())
+}
+
 pub(crate) fn pct(d: Option<Decimal>) -> String {
     d.map(format_percent).unwrap_or_else(|| "—".into())
 }
@@ -334,7 +350,7 @@ pub async fn public_index(State(s): State<AppState>, ctx: Ctx) -> Page {
                     thead { tr { th { (l.t("部门", "Department")) } th { (l.t("年度", "Year")) } th { (l.t("公开时间", "Published")) } th { (l.t("下载", "Download")) } } }
                     tbody { @for (code, name, year, at) in &list { tr {
                         td { a href={ "/public/" (code) "/" (year) } { (name) } }
-                        td { (year) } td { (at) }
+                        td { (year) } td { (when(at)) }
                         td { a href={ "/public/" (code) "/" (year) "/report/pdf" } { "PDF" } " · " a href={ "/public/" (code) "/" (year) "/report/docx" } { "Word" } }
                     } } }
                 } }
@@ -870,7 +886,7 @@ pub async fn evaluation(
         html! {
             div class="cards" {
                 div class="card" { div class="label" { (l.t("当前得分", "Current score")) } div class="figure" id="total" { (format_score(se.department.total)) } div class="muted" { "/ " (format_score(se.department.max_total)) " · " (se.department.grade_label) } }
-                div class="card" { div class="label" { (l.t("状态", "Status")) } div class="figure" { span id="state" class={ "state " (se.status.state.id()) } { (l.t(se.status.state.label().0, se.status.state.label().1)) } } @if !se.status.updated_by.is_empty() { div class="muted" { (se.status.updated_by) " · " (se.status.updated_at) } } }
+                div class="card" { div class="label" { (l.t("状态", "Status")) } div class="figure" { span id="state" class={ "state " (se.status.state.id()) } { (l.t(se.status.state.label().0, se.status.state.label().1)) } } @if !se.status.updated_by.is_empty() { div class="muted" { (se.status.updated_by) " · " (when(&se.status.updated_at)) } } }
             }
             @if se.department.provisional { p class="note" { (l.t("指标体系为暂定版本：", "Provisional framework: ")) (se.department.framework_note) } }
             @if se.status.state == workflow::State::Returned && !se.status.comment.is_empty() { p class="error" { (l.t("退回意见：", "Returned: ")) (se.status.comment) } }
@@ -922,7 +938,7 @@ pub async fn evaluation(
                                     (i.actual.as_ref().map(|a| a.value.to_string()).unwrap_or_else(|| "—".into())) (i.unit)
                                     @if !entry.evidence.is_empty() { div class="muted" { (l.t("佐证：", "Evidence: ")) (entry.evidence) } }
                                 }
-                                @if !entry.updated_by.is_empty() { div class="muted" { (entry.updated_by) " · " (entry.updated_at) } }
+                                @if !entry.updated_by.is_empty() { div class="muted" { (entry.updated_by) " · " (when(&entry.updated_at)) } }
                             }
                         }
                     } }
@@ -932,12 +948,12 @@ pub async fn evaluation(
             @if !se.status.history.is_empty() {
                 h2 { (l.t("审核记录", "Review history")) }
                 ol class="history" { @for (from, to, who, at, comment) in &se.status.history {
-                    li { (at) " · " (who) " · " (l.t(from.label().0, from.label().1)) " → " (l.t(to.label().0, to.label().1)) @if !comment.is_empty() { "：" (comment) } }
+                    li { (when(at)) " · " (who) " · " (l.t(from.label().0, from.label().1)) " → " (l.t(to.label().0, to.label().1)) @if !comment.is_empty() { "：" (comment) } }
                 } }
             }
             @if !se.saved.is_empty() {
                 h2 { (l.t("已保存的评分", "Saved evaluations")) }
-                ul { @for (at, total, grade) in se.saved.iter().take(10) { li { (at) " · " (total) " · " (grade) } } }
+                ul { @for (at, total, grade) in se.saved.iter().take(10) { li { (when(at)) " · " (total) " · " (grade) } } }
             }
         },
     ))
@@ -1494,10 +1510,21 @@ pub async fn audit_log(State(s): State<AppState>, ctx: Ctx, Query(q): Query<Page
                 Err(breaks) => div class="error" role="alert" { p { (l.t("哈希链断裂：审计日志被改动或删除！", "The hash chain is broken: entries were altered or removed!")) } ul { @for b in breaks { li { "#" (b.seq) " " (b.reason) } } } },
             }
             div class="scroll" { table {
-                thead { tr { th class="num" { "#" } th { (l.t("时间", "When")) } th { (l.t("操作人", "Who")) } th { (l.t("操作", "Action")) } th { (l.t("对象", "Record")) } th { (l.t("修改前", "Before")) } th { (l.t("修改后", "After")) } } }
-                tbody { @for e in &entries { tr { td class="num" { (e.seq) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.entity) } td { (e.before) } td { (e.after) } } } }
+                thead { tr { th class="num" { "#" } th { (l.t("时间（北京时间）", "When (Beijing time)")) } th { (l.t("操作人", "Who")) } th { (l.t("操作", "Action")) } th { (l.t("对象", "Record")) } th { (l.t("修改前", "Before")) } th { (l.t("修改后", "After")) } } }
+                tbody { @for e in &entries { tr { td class="num" { (e.seq) } td { (when(&e.at)) } td { (e.actor) } td { (e.action) } td { (e.entity) } td { (e.before) } td { (e.after) } } } }
             } }
             p { @if page > 0 { a href={ "/audit?page=" (page - 1) } { (l.t("较新", "Newer")) } " " } @if entries.len() == 100 { a href={ "/audit?page=" (page + 1) } { (l.t("较早", "Older")) } } }
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_show_in_beijing_time() {
+        assert_eq!(super::when("2021-12-20T02:30:00Z"), "2021-12-20 10:30");
+        // Past midnight in Beijing is the next day, across a year's end too.
+        assert_eq!(super::when("2021-12-31T16:05:59Z"), "2022-01-01 00:05");
+        assert_eq!(super::when("不是时间"), "不是时间");
+    }
 }

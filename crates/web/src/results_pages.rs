@@ -132,7 +132,7 @@ pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
                 section class="card rect" id={ "r" (r.id) } {
                     h3 { (names.get(&r.department).filter(|n| !n.is_empty()).unwrap_or(&r.department)) " · " (r.year) @if !r.project.is_empty() { " · " (r.project) } " " (status_badge(l, r)) }
                     p { (r.problem) }
-                    p class="muted" { (l.t("送达", "Sent")) " " (r.sent_on) " · " (l.t("期限", "Due")) " " strong { (r.due_on) } @if !r.responsible.is_empty() { " · " (l.t("责任人", "Responsible")) " " (r.responsible) } @if !r.verified_by.is_empty() { " · " (l.t("核验", "Verified by")) " " (r.verified_by) " " (r.verified_at) } }
+                    p class="muted" { (l.t("送达", "Sent")) " " (r.sent_on) " · " (l.t("期限", "Due")) " " strong { (r.due_on) } @if !r.responsible.is_empty() { " · " (l.t("责任人", "Responsible")) " " (r.responsible) } @if !r.verified_by.is_empty() { " · " (l.t("核验", "Verified by")) " " (r.verified_by) " " (crate::pages::when(&r.verified_at)) } }
                     @if !r.files.is_empty() { p { (l.t("佐证：", "Evidence: ")) @for (id, name) in &r.files { a href={ "/rectifications/files/" (id) } { (name) } " " } } }
                     @if user.edits(&r.department) {
                         form method="post" action={ "/rectifications/" (r.id) } class="stack" {
@@ -370,7 +370,7 @@ pub(crate) fn responsibility_block(
             span class="muted" { (l.t("项目责任人：", "Responsible: ")) }
             @if let Some(c) = current { strong { (c.person) } " " span class="muted" { (l.t("自 ", "since ")) (c.since) } } @else { span class="muted" { (l.t("未登记", "not recorded")) } }
             @if let Some(a) = at_year_end { " · " span class="muted" { (year) (l.t(" 年末责任人：", " year-end: ")) (a.person) } }
-            @if spells.len() > 1 { details { summary { (l.t("责任人变更记录", "History")) } ol { @for sp in spells { li { (sp.person) "：" (sp.since) " — " (sp.until.clone().unwrap_or_else(|| l.t("至今", "now").into())) " · " span class="muted" { (sp.recorded_by) " " (sp.recorded_at) } } } } } }
+            @if spells.len() > 1 { details { summary { (l.t("责任人变更记录", "History")) } ol { @for sp in spells { li { (sp.person) "：" (sp.since) " — " (sp.until.clone().unwrap_or_else(|| l.t("至今", "now").into())) " · " span class="muted" { (sp.recorded_by) " " (crate::pages::when(&sp.recorded_at)) } } } } } }
             @if editable {
                 form method="post" action={ "/evaluations/" (dept) "/" (year) "/responsibility" } class="inline-form" {
                     (csrf_field(ctx))
