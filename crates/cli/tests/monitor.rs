@@ -309,7 +309,7 @@ fn monitoring_over_the_store_agrees_with_the_batch_at_every_date() {
         assert_eq!(code, 0, "{err}");
         assert_eq!(
             jixiao_exchange::source::sheet_names(&book).unwrap(),
-            ["通报", "低于下限", "月度曲线"]
+            ["通报", "低于下限", "月度曲线", "逾期整改"]
         );
         // And as a Word document, in the official format.
         let word = scratch.path(&format!("通报-{backend}.docx"));
