@@ -55,10 +55,10 @@ def main():
     run([jixiao, "import", data, "--year", "2021"], env=env, stdout=subprocess.DEVNULL)
     print(f"import: {time.time() - t:.1f} s", file=sys.stderr)
     if a.database_url:
-        import_dept = None
+        dept = subprocess.run(["psql", a.database_url, "-tAc", "SELECT MIN(code) FROM departments"],
+                              check=True, capture_output=True, text=True).stdout.strip()
     else:
-        import_dept = sqlite3.connect(db).execute("SELECT MIN(code) FROM departments").fetchone()[0]
-    dept = import_dept or "D001"
+        dept = sqlite3.connect(db).execute("SELECT MIN(code) FROM departments").fetchone()[0]
     for name, role, extra in [("bureau", "bureau_admin", []), ("editor", "dept_editor", ["--department", dept])]:
         subprocess.run([jixiao, "user", "add", name, "--name", name, "--role", role, *extra],
                        env=dict(env, JIXIAO_PASSWORD="Bench-pass-2021"), check=False,

@@ -219,19 +219,24 @@ const USER_COLUMNS: &str = "id, username, display_name, role, department_code";
 
 fn user_from(sql: &mut dyn Sql, row: &[Value]) -> Result<User, WebError> {
     let id = row[0].int();
-    let assigned = sql
-        .query(
+    let role = Role::parse(row[3].text());
+    // Only evaluators have assignments: the others are spared the query.
+    let assigned = if role == Some(Role::Evaluator) {
+        sql.query(
             "SELECT department_code FROM web_assignments WHERE user_id = $1 ORDER BY department_code",
             &[id.into()],
         )?
         .into_iter()
         .map(|r| r[0].text().to_string())
-        .collect();
+        .collect()
+    } else {
+        Vec::new()
+    };
     Ok(User {
         id,
         username: row[1].text().into(),
         display_name: row[2].text().into(),
-        role: Role::parse(row[3].text()),
+        role,
         department: row[4].opt_text().map(str::to_string),
         assigned,
     })

@@ -67,6 +67,8 @@ pub struct AppState {
     pub pool: Arc<Pool>,
     /// Monitoring views, rebuilt when the data changes.
     pub monitoring: Arc<service::MonitoringCache>,
+    /// Departments, self-evaluations and rectifications, rebuilt when the data changes.
+    pub overviews: Arc<service::Overviews>,
     /// The budget-linkage rules.
     pub linkage: Arc<jixiao_domain::results::Linkage>,
     /// How disclosure deadlines are counted.
@@ -347,6 +349,7 @@ pub fn state(config: &Config) -> Result<AppState, jixiao_store::StoreError> {
     Ok(AppState {
         pool: Pool::open(config.location.clone(), config.connections)?,
         monitoring: Arc::new(service::MonitoringCache::default()),
+        overviews: Arc::new(service::Overviews::default()),
         linkage: Arc::new(config.linkage.clone()),
         disclosure: config.disclosure,
     })
@@ -361,7 +364,10 @@ pub fn serve(config: Config, on_ready: impl FnOnce(std::net::SocketAddr)) -> Res
     // The store's first connection is opened outside the runtime: the synchronous PostgreSQL
     // client runs one of its own.
     let state = state(&config).map_err(|e| e.0)?;
-    runtime.block_on(async move {
+    // The last reference to the pool is dropped here, after the runtime: the synchronous
+    // PostgreSQL client must not be dropped inside an async context.
+    let pool = state.pool.clone();
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&config.bind)
             .await
             .map_err(|e| format!("无法监听 {}：{e}", config.bind))?;
@@ -371,7 +377,10 @@ pub fn serve(config: Config, on_ready: impl FnOnce(std::net::SocketAddr)) -> Res
             .with_graceful_shutdown(shutdown())
             .await
             .map_err(|e| e.to_string())
-    })
+    });
+    drop(runtime);
+    drop(pool);
+    served
 }
 
 async fn shutdown() {

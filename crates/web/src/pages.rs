@@ -475,29 +475,20 @@ async fn monitoring_view(
     let cache = s.monitoring.clone();
     s.pool
         .run(move |store| {
-            // The latest year, from the (year, id) index; an as-of date in a year without
-            // projects shows nothing.
-            let latest = store.sql().row("SELECT MAX(year) FROM projects", &[])?;
-            let Some(latest) = latest
-                .and_then(|r| r.into_iter().next())
-                .filter(|v| *v != jixiao_store::sql::Value::Null)
-            else {
+            // One query when nothing changed: the data version; the latest year and the view
+            // are kept per version. A year without projects shows nothing.
+            let version = service::data_version(store.sql())?;
+            let Some(latest) = cache.latest_year(store, version)? else {
                 return Ok(None);
             };
-            let Some(as_of) = as_of.or_else(|| default_as_of(&[latest.int() as i32])) else {
+            let Some(as_of) = as_of.or_else(|| default_as_of(&[latest])) else {
                 return Ok(None);
             };
-            let has_year = store
-                .sql()
-                .row(
-                    "SELECT 1 FROM projects WHERE year = $1 LIMIT 1",
-                    &[as_of.year().into()],
-                )?
-                .is_some();
-            if !has_year {
+            let m = cache.get_at(store, as_of.year(), as_of, version)?;
+            if m.projects.lines.is_empty() {
                 return Ok(None);
             }
-            Ok(Some(cache.get(store, as_of.year(), as_of)?))
+            Ok(Some(m))
         })
         .await
 }
@@ -516,32 +507,33 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Page {
     }
     let l = ctx.lang;
     let m = monitoring_view(&s, None).await?;
-    let u2 = user.clone();
-    let (evaluations, overdue) = s
+    let overviews = s.overviews.clone();
+    let o = s
         .pool
         .run(move |store| {
-            let overdue: Vec<_> = crate::results::rectifications(store.sql(), &u2, today())?
-                .into_iter()
-                .filter(|r| r.status == "overdue")
-                .collect();
-            let depts = service::departments(store, &u2)?;
-            let mut out = Vec::new();
-            for d in depts {
-                for y in &d.datasets {
-                    let st = workflow::status(store.sql(), &d.code, *y)?;
-                    let saved = store.evaluations(&d.code, *y)?;
-                    out.push((
-                        d.code.clone(),
-                        d.name.clone(),
-                        *y,
-                        st.state,
-                        saved.first().map(|e| (e.total.clone(), e.grade.clone())),
-                    ));
-                }
-            }
-            Ok((out, overdue))
+            let version = service::data_version(store.sql())?;
+            overviews.at(store, version, today())
         })
         .await?;
+    let overdue: Vec<_> = o
+        .rectifications
+        .iter()
+        .filter(|r| r.status == "overdue" && user.reads(&r.department))
+        .collect();
+    let evaluations: Vec<_> = o
+        .summaries
+        .iter()
+        .filter(|x| user.reads(&x.code))
+        .map(|x| {
+            (
+                x.code.clone(),
+                x.name.clone(),
+                x.year,
+                x.state,
+                x.saved.clone(),
+            )
+        })
+        .collect();
     ok(layout(
         &ctx,
         l.t("首页", "Dashboard"),
@@ -733,10 +725,20 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
         ));
     };
     let whole = user.role == Some(Role::BureauAdmin) || user.role == Some(Role::Evaluator);
-    let overdue = s
+    let overviews = s.overviews.clone();
+    let o = s
         .pool
-        .run(|store| crate::results::overdue_counts(store.sql(), today()))
+        .run(move |store| {
+            let version = service::data_version(store.sql())?;
+            overviews.at(store, version, today())
+        })
         .await?;
+    let mut overdue: std::collections::HashMap<(String, String), u32> = Default::default();
+    for r in o.rectifications.iter().filter(|r| r.status == "overdue") {
+        *overdue
+            .entry((r.department.clone(), r.project.clone()))
+            .or_insert(0) += 1;
+    }
     let overdue_of = |dept: &str| -> u32 {
         overdue
             .iter()

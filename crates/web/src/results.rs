@@ -66,18 +66,24 @@ pub struct Rectification {
 const RECT_COLUMNS: &str = "id, department_code, year, project_code, problem, measures, responsible, sent_on, due_on, status, verified_by, verified_at, version";
 
 fn rectification(sql: &mut dyn Sql, r: &[Value], today: Date) -> Result<Rectification, WebError> {
-    let stored = RectificationStatus::from_id(r[9].text()).unwrap_or(RectificationStatus::Open);
-    let due = date(&r[8]).unwrap_or(today);
-    let status = rectification_status(stored, due, today);
-    let files = sql
+    let mut x = rectification_row(r, today);
+    x.files = sql
         .query(
             "SELECT id, file_name FROM rectification_files WHERE rectification_id = $1 ORDER BY id",
-            &[r[0].int().into()],
+            &[x.id.into()],
         )?
         .into_iter()
         .map(|f| (f[0].int(), f[1].text().to_string()))
         .collect();
-    Ok(Rectification {
+    Ok(x)
+}
+
+fn rectification_row(r: &[Value], today: Date) -> Rectification {
+    let stored = RectificationStatus::from_id(r[9].text()).unwrap_or(RectificationStatus::Open);
+    let due = date(&r[8]).unwrap_or(today);
+    let status = rectification_status(stored, due, today);
+    let files = Vec::new();
+    Rectification {
         id: r[0].int(),
         department: r[1].text().into(),
         year: r[2].int() as i32,
@@ -94,7 +100,7 @@ fn rectification(sql: &mut dyn Sql, r: &[Value], today: Date) -> Result<Rectific
         verified_at: r[11].text().into(),
         version: r[12].int(),
         files,
-    })
+    }
 }
 
 /// The rectifications of the departments `user` may read, as they stand today.
@@ -103,17 +109,37 @@ pub fn rectifications(
     user: &User,
     today: Date,
 ) -> Result<Vec<Rectification>, WebError> {
+    let mut out = all_rectifications(sql, today)?;
+    out.retain(|r| user.reads(&r.department));
+    Ok(out)
+}
+
+/// Every rectification, as it stands today, by due date.
+pub fn all_rectifications(sql: &mut dyn Sql, today: Date) -> Result<Vec<Rectification>, WebError> {
     let rows = sql.query(
         &format!("SELECT {RECT_COLUMNS} FROM rectifications ORDER BY due_on, id"),
         &[],
     )?;
-    let mut out = Vec::new();
-    for r in rows.iter().filter(|r| user.reads(r[1].text())) {
-        out.push(rectification(sql, r, today)?);
+    let mut files: std::collections::HashMap<i64, Vec<(i64, String)>> =
+        std::collections::HashMap::new();
+    for f in sql.query(
+        "SELECT rectification_id, id, file_name FROM rectification_files ORDER BY id",
+        &[],
+    )? {
+        files
+            .entry(f[0].int())
+            .or_default()
+            .push((f[1].int(), f[2].text().to_string()));
     }
-    Ok(out)
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let mut x = rectification_row(r, today);
+            x.files = files.remove(&x.id).unwrap_or_default();
+            x
+        })
+        .collect())
 }
-
 /// Overdue rectifications per department, for every department (the notice and the
 /// linkage table count them whoever reads).
 pub fn overdue_counts(

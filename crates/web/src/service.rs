@@ -56,6 +56,13 @@ pub struct Department {
 
 /// The departments `user` may read: from the store's departments and the datasets' owners.
 pub fn departments(store: &mut dyn Store, user: &User) -> Result<Vec<Department>, WebError> {
+    let mut out = all_departments(store)?;
+    out.retain(|d| user.reads(&d.code));
+    Ok(out)
+}
+
+/// Every department, from the store's departments and the datasets' owners, by code.
+pub fn all_departments(store: &mut dyn Store) -> Result<Vec<Department>, WebError> {
     let mut out: Vec<Department> = store
         .departments()?
         .into_iter()
@@ -88,9 +95,89 @@ pub fn departments(store: &mut dyn Store, user: &User) -> Result<Vec<Department>
             }
         }
     }
-    out.retain(|d| user.reads(&d.code));
     out.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(out)
+}
+
+/// One self-evaluation on the dashboard: department, name, year, state, latest saved score.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// The department.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// The year.
+    pub year: i32,
+    /// Where its workflow stands.
+    pub state: workflow::State,
+    /// The latest saved total and grade.
+    pub saved: Option<(String, String)>,
+}
+
+/// What the dashboard and the monitoring page show besides execution, for every department,
+/// read once per data version and day and filtered per user.
+pub struct Overview {
+    /// Every department.
+    pub departments: Vec<Department>,
+    /// Every self-evaluation.
+    pub summaries: Vec<Summary>,
+    /// Every rectification as it stands on the day.
+    pub rectifications: Vec<crate::results::Rectification>,
+}
+
+/// (data version, day).
+type OverviewKey = ((i64, i64), String);
+
+/// The latest [`Overview`], by data version and day.
+#[derive(Default)]
+pub struct Overviews {
+    latest: std::sync::Mutex<Option<(OverviewKey, Arc<Overview>)>>,
+}
+
+impl Overviews {
+    /// The overview at this data version on `today`.
+    pub fn at(
+        &self,
+        store: &mut dyn Store,
+        version: (i64, i64),
+        today: jixiao_domain::date::Date,
+    ) -> Result<Arc<Overview>, WebError> {
+        let key = (version, today.to_string());
+        if let Some((k, o)) = self.latest.lock().ok().and_then(|l| l.clone()) {
+            if k == key {
+                return Ok(o);
+            }
+        }
+        let departments = all_departments(store)?;
+        let mut summaries = Vec::new();
+        for d in &departments {
+            for y in &d.datasets {
+                let state = workflow::status(store.sql(), &d.code, *y)?.state;
+                let saved = store
+                    .evaluations(&d.code, *y)?
+                    .into_iter()
+                    .next()
+                    .map(|e| (e.total, e.grade));
+                summaries.push(Summary {
+                    code: d.code.clone(),
+                    name: d.name.clone(),
+                    year: *y,
+                    state,
+                    saved,
+                });
+            }
+        }
+        let rectifications = crate::results::all_rectifications(store.sql(), today)?;
+        let o = Arc::new(Overview {
+            departments,
+            summaries,
+            rectifications,
+        });
+        if let Ok(mut l) = self.latest.lock() {
+            *l = Some((key, o.clone()));
+        }
+        Ok(o)
+    }
 }
 
 /// Refuses unless `user` may read `department`.
@@ -462,6 +549,9 @@ pub struct Monitoring {
     pub project_info: std::collections::HashMap<String, (String, String)>,
 }
 
+/// A value read at a data version.
+type DataVersion<T> = ((i64, i64), T);
+
 /// (year, as-of date, data version).
 type CacheKey = (i32, String, (i64, i64));
 
@@ -469,6 +559,7 @@ type CacheKey = (i32, String, (i64, i64));
 #[derive(Default)]
 pub struct MonitoringCache {
     entries: std::sync::Mutex<Vec<(CacheKey, Arc<Monitoring>)>>,
+    latest: std::sync::Mutex<Option<DataVersion<Option<i32>>>>,
 }
 
 impl MonitoringCache {
@@ -480,6 +571,40 @@ impl MonitoringCache {
         as_of: jixiao_domain::date::Date,
     ) -> Result<Arc<Monitoring>, WebError> {
         let version = data_version(store.sql())?;
+        self.get_at(store, year, as_of, version)
+    }
+
+    /// The latest year with projects at this data version (looked up once per version).
+    pub fn latest_year(
+        &self,
+        store: &mut dyn Store,
+        version: (i64, i64),
+    ) -> Result<Option<i32>, WebError> {
+        if let Some((v, y)) = self.latest.lock().ok().and_then(|l| *l) {
+            if v == version {
+                return Ok(y);
+            }
+        }
+        let y = store
+            .sql()
+            .row("SELECT MAX(year) FROM projects", &[])?
+            .and_then(|r| r.into_iter().next())
+            .filter(|v| *v != jixiao_store::sql::Value::Null)
+            .map(|v| v.int() as i32);
+        if let Ok(mut l) = self.latest.lock() {
+            *l = Some((version, y));
+        }
+        Ok(y)
+    }
+
+    /// The view at a data version the caller has just read.
+    pub fn get_at(
+        &self,
+        store: &mut dyn Store,
+        year: i32,
+        as_of: jixiao_domain::date::Date,
+        version: (i64, i64),
+    ) -> Result<Arc<Monitoring>, WebError> {
         let key = (year, as_of.to_string(), version);
         if let Some((_, m)) = self
             .entries
