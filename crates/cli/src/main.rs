@@ -89,6 +89,12 @@ enum UserAction {
         #[arg(long)]
         department: Option<String>,
     },
+    /// 重置密码并解锁（含三员账号，网页上不能重置它们）；密码取自 JIXIAO_PASSWORD 或标准输入 —
+    /// set a new password and unlock (the three administrators' accounts too).
+    Reset {
+        /// 用户名 / the sign-in name.
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -657,18 +663,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     jixiao_web::auth::Role::ALL.map(|r| r.id()).join("、")
                 ),
             })?;
-            let password = match std::env::var("JIXIAO_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
-                    eprintln!("请输入密码（至少 10 位，含三类字符）：");
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line).map_err(|e| Failure {
-                        code: 2,
-                        message: format!("无法读取密码：{e}"),
-                    })?;
-                    line.trim_end_matches(['\r', '\n']).to_string()
-                }
-            };
+            let password = read_password()?;
             let mut store = store_cmd::open(database_url)?;
             let sql = store.sql();
             sql.write(|sql| {
@@ -686,6 +681,28 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             })
             .map_err(web_failure)?;
             println!("已创建账号 {username}（{}）", role.label().0);
+            Ok(())
+        }
+        Command::User {
+            action: UserAction::Reset { username },
+        } => {
+            let password = read_password()?;
+            let mut store = store_cmd::open(database_url)?;
+            let sql = store.sql();
+            sql.write(|sql| {
+                let id = sql
+                    .row("SELECT id FROM web_users WHERE username = $1", &[username.as_str().into()])?
+                    .map(|r| r[0].int())
+                    .ok_or_else(|| jixiao_web::error::WebError::Invalid(format!("没有用户名为“{username}”的账号。")))?;
+                jixiao_web::auth::check_password_rule(&password)?;
+                let hash = jixiao_web::auth::hash_password(&password)?;
+                sql.execute("UPDATE web_users SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE id = $2", &[hash.into(), id.into()])?;
+                sql.execute("DELETE FROM web_sessions WHERE user_id = $1", &[id.into()])?;
+                jixiao_web::audit::append(sql, "jixiao user reset（命令行）", "重置密码", &format!("user:{id}"), "", &username)?;
+                Ok::<_, jixiao_web::error::WebError>(())
+            })
+            .map_err(web_failure)?;
+            println!("已重置 {username} 的密码并解锁，其已登录的会话均已退出。");
             Ok(())
         }
         Command::Framework { action } => match action {
@@ -772,6 +789,20 @@ pub(crate) fn write_document(
         }
         _ => std::fs::write(file, doc.to_markdown()).map_err(|e| io(&e)),
     }
+}
+
+/// A password from `JIXIAO_PASSWORD`, or one line of standard input.
+fn read_password() -> Result<String, Failure> {
+    if let Ok(p) = std::env::var("JIXIAO_PASSWORD") {
+        return Ok(p);
+    }
+    eprintln!("请输入密码（至少 10 位，含三类字符）：");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| Failure {
+        code: 2,
+        message: format!("无法读取密码：{e}"),
+    })?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 fn web_failure(e: jixiao_web::error::WebError) -> Failure {

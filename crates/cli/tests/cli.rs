@@ -195,9 +195,20 @@ fn audit_verify_fails_after_a_row_is_altered_in_the_database() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    // The audit administrator's password is reset on the command line (never on the web).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["--database-url", db, "user", "reset", "aud"])
+        .env("JIXIAO_PASSWORD", "Another-long-2")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (code, out, _) = crate::jixiao(&["--database-url", db, "audit", "verify"]);
     assert_eq!(code, 0);
-    assert!(out.contains("共 3 条"), "{out}");
+    assert!(out.contains("共 4 条"), "{out}");
     // Altered directly in the database, past the append-only trigger.
     let mut store = jixiao_store::open(&jixiao_store::Location::Sqlite(db.into())).unwrap();
     let sql = store.sql();

@@ -54,10 +54,23 @@ pub async fn login(State(s): State<AppState>, Json(b): Json<Login>) -> Api {
 }
 
 pub async fn logout(State(s): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Api {
-    ctx.user_checked(&csrf(&headers))?;
+    let user = ctx.user_checked(&csrf(&headers))?.clone();
     if let Some(token) = ctx.token.clone() {
         s.pool
-            .run(move |store| crate::auth::sign_out(store.sql(), &token))
+            .run(move |store| {
+                store.sql().write(|sql| {
+                    crate::auth::sign_out(sql, &token)?;
+                    crate::audit::append(
+                        sql,
+                        &user.actor(),
+                        "退出",
+                        &format!("user:{}", user.id),
+                        "",
+                        "",
+                    )?;
+                    Ok::<_, WebError>(())
+                })
+            })
             .await?;
     }
     Ok(Json(json!({ "signed_out": true })).into_response())

@@ -482,8 +482,34 @@ pub fn set_role(
     Ok(())
 }
 
+/// The role stored for an account (`None` for no role), or `NotFound`.
+pub fn role_of(sql: &mut dyn Sql, user_id: i64) -> Result<Option<Role>, WebError> {
+    let r = sql
+        .row(
+            "SELECT role FROM web_users WHERE id = $1",
+            &[user_id.into()],
+        )?
+        .ok_or(WebError::NotFound)?;
+    Ok(Role::parse(r[0].text()))
+}
+
+/// Whether a role is one of the three administrators (三员).
+pub fn is_admin_role(role: Option<Role>) -> bool {
+    matches!(
+        role,
+        Some(Role::SysAdmin | Role::SecAdmin | Role::AuditAdmin)
+    )
+}
+
 /// Unlocks an account and, when given, sets a new password (the system administrator's work).
+/// The three administrators' own accounts are reset from the command line only: a password
+/// set through the web by one of them would let that one act as another.
 pub fn reset(sql: &mut dyn Sql, user_id: i64, password: Option<&str>) -> Result<(), WebError> {
+    if password.is_some() && is_admin_role(role_of(sql, user_id)?) {
+        return Err(WebError::Invalid(
+            "三员（系统、安全、审计管理员）的密码只能在服务器上用命令行重置（jixiao user reset 用户名），不能在网页上重置。".into(),
+        ));
+    }
     if let Some(p) = password {
         check_password_rule(p)?;
         let hash = hash_password(p)?;

@@ -340,6 +340,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/audit", get(api::audit));
     open.merge(business)
         .merge(admins)
+        // Evidence files up to 20 MB and import workbooks, with room for the form around them.
+        .layer(axum::extract::DefaultBodyLimit::max(21 << 20))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }

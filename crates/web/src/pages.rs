@@ -724,7 +724,7 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
             html! { p { (l.t("该年度没有项目数据。", "No projects for that year.")) } },
         ));
     };
-    let whole = user.role == Some(Role::BureauAdmin) || user.role == Some(Role::Evaluator);
+    let whole = user.role == Some(Role::BureauAdmin);
     let overviews = s.overviews.clone();
     let o = s
         .pool
@@ -1180,16 +1180,29 @@ fn run_import(
     user: &User,
     dry_run: bool,
 ) -> Result<Checked, WebError> {
-    let row = store
-        .sql()
-        .row(
-            "SELECT user_id, file_name, content FROM web_uploads WHERE id = $1",
-            &[id.into()],
-        )?
-        .ok_or(WebError::NotFound)?;
-    if row[0].int() != user.id {
-        return Err(WebError::Forbidden);
-    }
+    // A confirmation claims the upload (reads and deletes it in one transaction), so the same
+    // file confirmed twice at once is imported once.
+    let row = store.sql().write(|sql| {
+        let row = sql
+            .row(
+                "SELECT user_id, file_name, content FROM web_uploads WHERE id = $1",
+                &[id.into()],
+            )?
+            .ok_or(WebError::NotFound)?;
+        if row[0].int() != user.id {
+            return Err(WebError::Forbidden);
+        }
+        if !dry_run {
+            let n = sql.execute(
+                "DELETE FROM web_uploads WHERE id = $1 AND user_id = $2",
+                &[id.into(), user.id.into()],
+            )?;
+            if n != 1 {
+                return Err(WebError::NotFound);
+            }
+        }
+        Ok(row)
+    })?;
     let name = row[1].text().to_string();
     let dir = std::env::temp_dir().join(format!(
         "jixiao-upload-{}-{}",
@@ -1237,7 +1250,6 @@ fn run_import(
                         &name,
                         &lines.join("；"),
                     )?;
-                    sql.execute("DELETE FROM web_uploads WHERE id = $1", &[id.into()])?;
                     service::bump(sql)
                 })?;
             }
@@ -1467,13 +1479,21 @@ pub async fn set_role(
                     .split([',', '，', ' '])
                     .map(str::to_string)
                     .collect();
+                // 三员 roles are given and taken on the server's command line only: through
+                // the web the security administrator could otherwise make itself the others.
+                let before = auth::role_of(sql, id)?;
+                if auth::is_admin_role(role) || auth::is_admin_role(before) {
+                    return Err(WebError::Invalid(
+                        "三员角色只能在服务器上用命令行分配（jixiao user add），网页上不能授予或撤销。".into(),
+                    ));
+                }
                 auth::set_role(sql, id, role, Some(&f.department), &assigned)?;
                 crate::audit::append(
                     sql,
                     &user.actor(),
                     "分配角色",
                     &format!("user:{id}"),
-                    "",
+                    before.map_or("", Role::id),
                     &format!("{} {} {}", f.role, f.department, f.assigned),
                 )?;
                 Ok::<_, WebError>(())
@@ -1492,7 +1512,7 @@ pub struct PageQuery {
 pub async fn audit_log(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Page {
     only(&ctx, Role::AuditAdmin)?;
     let l = ctx.lang;
-    let page = q.page.max(0);
+    let page = q.page.clamp(0, 1_000_000);
     let (entries, verdict) = s
         .pool
         .run(move |store| {

@@ -234,15 +234,25 @@ pub fn update_rectification(
         if p.status == RectificationStatus::Overdue {
             return Err(WebError::Invalid("“逾期”由期限自动判定，不能手工选择。".into()));
         }
+        if p.status == RectificationStatus::Done {
+            return Err(WebError::Invalid(
+                "“已完成”须由财政局核验佐证后确认：请上传整改佐证，并报财政局核验。".into(),
+            ));
+        }
+        if before.stored_status == RectificationStatus::Done.id() {
+            return Err(WebError::Invalid("该整改事项已核验完成，不能再修改。".into()));
+        }
         if before.version != p.version {
             return Err(WebError::Stale("该整改事项已被他人修改，您的修改未保存。请刷新后再填。".into()));
         }
-        sql.execute(
-            "UPDATE rectifications SET measures = $1, responsible = $2, status = $3, version = version + 1, updated_by = $4, updated_at = $5, \
-             verified_by = CASE WHEN $3 = 'done' THEN verified_by ELSE '' END, verified_at = CASE WHEN $3 = 'done' THEN verified_at ELSE '' END \
+        let changed = sql.execute(
+            "UPDATE rectifications SET measures = $1, responsible = $2, status = $3, version = version + 1, updated_by = $4, updated_at = $5 \
              WHERE id = $6 AND version = $7",
             &[p.measures.into(), p.responsible.into(), p.status.id().into(), user.actor().into(), jixiao_store::now_utc().into(), id.into(), p.version.into()],
         )?;
+        if changed != 1 {
+            return Err(WebError::Stale("该整改事项刚被他人修改，您的修改未保存。请刷新后再填。".into()));
+        }
         crate::audit::append(
             sql,
             &user.actor(),
@@ -273,10 +283,13 @@ pub fn verify_rectification(
         if before.files.is_empty() {
             return Err(WebError::Invalid("尚无整改佐证材料，不能核验为已完成。".into()));
         }
-        sql.execute(
-            "UPDATE rectifications SET status = 'done', verified_by = $1, verified_at = $2, version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3",
-            &[user.actor().into(), jixiao_store::now_utc().into(), id.into()],
+        let changed = sql.execute(
+            "UPDATE rectifications SET status = 'done', verified_by = $1, verified_at = $2, version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3 AND version = $4",
+            &[user.actor().into(), jixiao_store::now_utc().into(), id.into(), version.into()],
         )?;
+        if changed != 1 {
+            return Err(WebError::Stale("该整改事项刚被他人修改，请刷新后再核验。".into()));
+        }
         crate::audit::append(sql, &user.actor(), "核验整改完成", &format!("rectification:{id}"), &before.stored_status, "done")?;
         service::bump(sql)
     })
@@ -394,6 +407,13 @@ pub fn assign(
         return Err(WebError::Invalid("请填写责任人姓名。".into()));
     }
     sql.write(|sql| {
+        if sql.backend() == jixiao_store::sql::Backend::Postgres {
+            // One change of responsibility for a project at a time, across servers.
+            sql.query(
+                "SELECT pg_advisory_xact_lock(hashtext($1))",
+                &[format!("responsibility/{department}/{project}").into()],
+            )?;
+        }
         let current = sql.row(
             "SELECT id, person, since FROM responsibilities WHERE department_code = $1 AND project_code = $2 AND until IS NULL",
             &[department.into(), project.into()],
@@ -717,15 +737,30 @@ pub fn record_disclosure(
         }
     }
     sql.write(|sql| {
+        // A date left empty keeps the one recorded.
+        let old = sql.row(
+            "SELECT approved_on, published_on FROM disclosure_dates WHERE department_code = $1 AND year = $2 AND item = $3",
+            &[department.into(), year.into(), item.into()],
+        )?;
+        let (old_a, old_p) = old.as_ref().map_or((None, None), |r| (date(&r[0]), date(&r[1])));
+        let (a, p) = (approved_on.or(old_a), published_on.or(old_p));
+        if let (Some(a), Some(p)) = (a, p) {
+            if p < a {
+                return Err(WebError::Invalid(format!("公开日 {p} 早于批复日 {a}。")));
+            }
+        }
         sql.execute(
             "DELETE FROM disclosure_dates WHERE department_code = $1 AND year = $2 AND item = $3",
             &[department.into(), year.into(), item.into()],
         )?;
         sql.execute(
             "INSERT INTO disclosure_dates (department_code, year, item, approved_on, published_on) VALUES ($1, $2, $3, $4, $5)",
-            &[department.into(), year.into(), item.into(), approved_on.map(|d| d.to_string()).as_deref().into(), published_on.map(|d| d.to_string()).as_deref().into()],
+            &[department.into(), year.into(), item.into(), a.map(|d| d.to_string()).as_deref().into(), p.map(|d| d.to_string()).as_deref().into()],
         )?;
-        crate::audit::append(sql, &user.actor(), "登记公开日期", &format!("disclosure:{department}/{year}/{item}"), "", &format!("批复 {approved_on:?} 公开 {published_on:?}"))?;
+        let show = |a: Option<Date>, p: Option<Date>| {
+            format!("批复 {} 公开 {}", a.map_or("—".into(), |d| d.to_string()), p.map_or("—".into(), |d| d.to_string()))
+        };
+        crate::audit::append(sql, &user.actor(), "登记公开日期", &format!("disclosure:{department}/{year}/{item}"), &show(old_a, old_p), &show(a, p))?;
         service::bump(sql)
     })
 }

@@ -134,14 +134,14 @@ pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
                     p { (r.problem) }
                     p class="muted" { (l.t("送达", "Sent")) " " (r.sent_on) " · " (l.t("期限", "Due")) " " strong { (r.due_on) } @if !r.responsible.is_empty() { " · " (l.t("责任人", "Responsible")) " " (r.responsible) } @if !r.verified_by.is_empty() { " · " (l.t("核验", "Verified by")) " " (r.verified_by) " " (crate::pages::when(&r.verified_at)) } }
                     @if !r.files.is_empty() { p { (l.t("佐证：", "Evidence: ")) @for (id, name) in &r.files { a href={ "/rectifications/files/" (id) } { (name) } " " } } }
-                    @if user.edits(&r.department) {
+                    @if user.edits(&r.department) && r.stored_status != "done" {
                         form method="post" action={ "/rectifications/" (r.id) } class="stack" {
                             (csrf_field(&ctx))
                             input type="hidden" name="version" value=(r.version);
                             label { (l.t("整改措施", "Measures")) input name="measures" value=(r.measures); }
                             label { (l.t("责任人", "Responsible")) input name="responsible" value=(r.responsible); }
                             label { (l.t("状态", "Status")) select name="status" {
-                                @for st in RectificationStatus::ALL.iter().filter(|s| **s != RectificationStatus::Overdue) {
+                                @for st in RectificationStatus::ALL.iter().filter(|s| !matches!(s, RectificationStatus::Overdue | RectificationStatus::Done)) {
                                     option value=(st.id()) selected[r.stored_status == st.id()] { (st.label()) }
                                 }
                             } }

@@ -324,6 +324,7 @@ pub fn set_actual(
     })?;
     let sql = store.sql();
     sql.write(|sql| {
+        workflow::lock(sql, department, year)?;
         let status = workflow::status(sql, department, year)?;
         if !status.state.editable() {
             return Err(WebError::Invalid(format!(
@@ -351,13 +352,15 @@ pub fn set_actual(
         )?;
         let current = old.as_ref().map_or(0, |r| r[2].int());
         if current != seen_version {
-            let r = old.as_ref().expect("a version above 0 has a row");
-            return Err(WebError::Stale(format!(
-                "指标“{indicator}”已被 {} 于 {} 改为 {}，您的修改未保存。请刷新页面，核对后再填。",
-                r[3].text(),
-                r[4].text(),
-                r[0].text()
-            )));
+            return Err(WebError::Stale(match &old {
+                Some(r) => format!(
+                    "指标“{indicator}”已被 {} 于 {} 改为 {}，您的修改未保存。请刷新页面，核对后再填。",
+                    r[3].text(),
+                    r[4].text(),
+                    r[0].text()
+                ),
+                None => format!("指标“{indicator}”尚无录入，您的表单版本不对，修改未保存。请刷新页面后再填。"),
+            }));
         }
         let (text, before) = rewrite_actual(file[0].text(), project, indicator, &exact.to_string())?;
         // The dataset must still read, whole, before it is stored.
@@ -469,6 +472,13 @@ pub fn recompute(
     year: i32,
 ) -> Result<String, WebError> {
     must_edit(user, department)?;
+    let state = workflow::status(store.sql(), department, year)?.state;
+    if !state.editable() {
+        return Err(WebError::Invalid(format!(
+            "自评当前为“{}”，评分已随提交固定；如需重新评分，请审核人先退回。",
+            state.label().0
+        )));
+    }
     let data = jixiao_app::load_dataset(store, department, year)?;
     let (evaluation, _) = score(&data)?;
     jixiao_app::save_evaluation(store, &data, &evaluation)?;

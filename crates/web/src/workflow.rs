@@ -184,6 +184,19 @@ pub fn status(sql: &mut dyn Sql, department: &str, year: i32) -> Result<Status, 
     })
 }
 
+/// Serialises, to the end of the caller's transaction, everything that reads a department's
+/// year's workflow state and then writes by it (steps, entries). SQLite's write transactions
+/// are serial already; PostgreSQL takes an advisory lock on the department and year.
+pub fn lock(sql: &mut dyn Sql, department: &str, year: i32) -> Result<(), WebError> {
+    if sql.backend() == jixiao_store::sql::Backend::Postgres {
+        sql.query(
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            &[format!("workflow/{department}/{year}").into()],
+        )?;
+    }
+    Ok(())
+}
+
 /// Takes a step, inside the caller's write transaction: checks the role, the state and the
 /// version the user saw, records who and when, and appends to the audit trail.
 pub fn take(
@@ -198,6 +211,7 @@ pub fn take(
     if !step.allowed(user, department) {
         return Err(WebError::Forbidden);
     }
+    lock(sql, department, year)?;
     let now = status(sql, department, year)?;
     if now.version != seen_version {
         return Err(WebError::Stale(format!(

@@ -533,6 +533,82 @@ mod workflow {
     }
 
     #[test]
+    fn the_three_administrators_cannot_take_each_others_place() {
+        let scratch = Scratch::new("web-3admins");
+        let location = Location::Sqlite(scratch.path("a.db"));
+        seeded(&location, &scratch);
+        let addr = spawn_server(location.clone());
+        let id = |name: &str| -> String {
+            let mut store = jixiao_store::open(&location).unwrap();
+            let r = store
+                .sql()
+                .row(
+                    "SELECT id FROM web_users WHERE username = $1",
+                    &[name.into()],
+                )
+                .unwrap()
+                .unwrap();
+            r[0].int().to_string()
+        };
+        // The system administrator cannot set the audit administrator's password…
+        let mut sys = signed_in(addr, "sysadmin");
+        sys.get("/admin/users");
+        let a = sys.post_form(
+            &format!("/admin/users/{}/reset", id("auditor")),
+            &[("password", "Taken-over-2021")],
+        );
+        assert_eq!(a.status, 422, "{}", a.text());
+        let mut c = Client::new(addr);
+        c.get("/login");
+        assert_eq!(
+            c.post_form(
+                "/login",
+                &[("username", "auditor"), ("password", "Taken-over-2021")]
+            )
+            .status,
+            422
+        );
+        // …but may reset a department editor's.
+        sys.get("/admin/users");
+        let a = sys.post_form(
+            &format!("/admin/users/{}/reset", id("editor")),
+            &[("password", "New-editor-2021")],
+        );
+        assert_eq!(a.status, 303, "{}", a.text());
+        // The security administrator cannot make anyone (itself included) a system or audit
+        // administrator, nor take the role away.
+        let mut sec = signed_in(addr, "secadmin");
+        for (who, role) in [
+            ("editor", "audit_admin"),
+            ("evaluator", "system_admin"),
+            ("auditor", "evaluator"),
+        ] {
+            sec.get("/admin/roles");
+            let a = sec.post_form(
+                &format!("/admin/roles/{}", id(who)),
+                &[("role", role), ("department", ""), ("assigned", "")],
+            );
+            assert_eq!(a.status, 422, "{who} → {role}: {}", a.text());
+        }
+        sec.get("/admin/roles");
+        let a = sec.post_form(
+            &format!("/admin/roles/{}", id("secadmin")),
+            &[("role", "bureau_admin")],
+        );
+        assert_eq!(a.status, 422, "not its own role either");
+        // A first save from a version that never existed is refused, not a server error.
+        let mut editor = Client::new(addr);
+        editor.sign_in_api("approver", "Jx-approver-2021");
+        let mut editor2 = Client::new(addr);
+        editor2.sign_in_api("editor2", "Jx-editor2-2021");
+        let a = editor2.post_json(
+            &format!("/api/evaluations/{DEPT}/2021/actuals"),
+            &serde_json::json!({"project": "P02", "indicator": "移交进馆文书档案", "actual": "1", "version": 5}),
+        );
+        assert_eq!(a.status, 409, "{}", a.text());
+    }
+
+    #[test]
     fn five_wrong_passwords_lock_the_account() {
         let scratch = Scratch::new("web-lock");
         let location = Location::Sqlite(scratch.path("l.db"));
@@ -844,6 +920,10 @@ mod results {
         assert_eq!(a.status, 303, "{}", a.text());
         let page = editor.get("/rectifications").text();
         assert!(page.contains("按月通报执行进度") && page.contains("逾期"));
+        // "Done" is the finance bureau's to confirm, not the unit's to claim.
+        let a = editor.post_form("/rectifications/1", &[("status", "done"), ("version", "2")]);
+        assert_eq!(a.status, 422, "{}", a.text());
+        assert!(a.text().contains("财政局核验"));
         // "Overdue" cannot be chosen by hand, and an evaluator cannot change anything.
         let a = editor.post_form(
             "/rectifications/1",
