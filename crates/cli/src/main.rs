@@ -462,6 +462,9 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     Err(f) => return Err(f),
                 }
             }
+            if !serve {
+                println!("\n在浏览器中使用（各角色演示账号）：jixiao demo --serve");
+            }
             if serve {
                 let accounts =
                     jixiao_web::create_demo_accounts(store.as_mut(), &data.department.code)
