@@ -89,7 +89,9 @@ mod matrix {
 
     /// (method, path, roles allowed). Allowed means neither refused (401/403) nor sent to
     /// sign in; what an allowed request then does (a page, a redirect, a validation error
-    /// for the deliberately incomplete form) is the route's own business.
+    /// for the deliberately incomplete form) is the route's own business. Every routed method
+    /// and path is here except signing in and out (`/login`, `/logout`, `/api/login`,
+    /// `/api/logout`), which the lockout, workflow and browser tests exercise.
     fn routes() -> Vec<(&'static str, String, Vec<&'static str>)> {
         let biz = vec!["bureau", "editor", "approver", "evaluator"];
         let all = ROLES.to_vec();
@@ -213,6 +215,27 @@ mod matrix {
                 format!("/departments/{OTHER}/projects/X01/budget"),
                 vec!["bureau"],
             ),
+            ("GET", "/lang/en".into(), all.clone()),
+            ("GET", "/assets/app.css".into(), all.clone()),
+            ("GET", format!("/public/{DEPT}/2021"), all.clone()),
+            (
+                "GET",
+                format!("/public/{DEPT}/2021/report/pdf"),
+                all.clone(),
+            ),
+            ("POST", "/rectifications/999999/files".into(), biz.clone()),
+            (
+                "POST",
+                format!("/api{own}/recompute"),
+                vec!["bureau", "editor"],
+            ),
+            ("POST", format!("/api{other}/recompute"), vec!["bureau"]),
+            (
+                "POST",
+                "/api/rectifications".into(),
+                vec!["bureau", "editor"],
+            ),
+            ("POST", "/api/rectifications/999999".into(), biz.clone()),
             ("GET", "/public/data/evaluations.csv".into(), all.clone()),
             ("GET", "/public/data.json".into(), all.clone()),
             ("GET", "/public/datapackage.json".into(), all.clone()),
@@ -239,7 +262,7 @@ mod matrix {
                 &[("department", DEPT), ("year", "2021"), ("item", "nothing")],
             );
         }
-        if method == "POST" && path.starts_with("/rectifications/") {
+        if method == "POST" && path.starts_with("/rectifications/") && !path.ends_with("/files") {
             // No such item: 404 for those who may use the route, 403 for the others.
             return c.post_form(&path, &[("status", "open"), ("version", "1")]);
         }
@@ -255,6 +278,31 @@ mod matrix {
         }
         if method == "GET" {
             return c.get(&path);
+        }
+        if method == "POST" && path == "/api/rectifications" {
+            return c.post_json(
+                &path,
+                &serde_json::json!({"department": DEPT, "year": 2021, "problem": ""}),
+            );
+        }
+        if method == "POST" && path.starts_with("/api/rectifications/") {
+            return c.post_json(&path, &serde_json::json!({"status": "open", "version": 1}));
+        }
+        if method == "POST" && path.ends_with("/files") {
+            let b = "jixiaoMatrix";
+            let body = format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\n\r\nx\r\n--{b}--\r\n",
+                c.csrf
+            );
+            return c
+                .request(
+                    "POST",
+                    &path,
+                    Some(&format!("multipart/form-data; boundary={b}")),
+                    body.as_bytes(),
+                    &[],
+                )
+                .unwrap();
         }
         if path.starts_with("/api/") {
             // A stale version: allowed roles get 409, refused ones 403, before anything changes.
