@@ -389,9 +389,15 @@ pub async fn years(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<String>
     service::must_read(&user, &dept)?;
     let l = ctx.lang;
     let d2 = dept.clone();
-    let rows = s
+    let (name, rows) = s
         .pool
         .run(move |store| {
+            let name = service::all_departments(store)?
+                .into_iter()
+                .find(|d| d.code == d2)
+                .map(|d| d.name)
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| d2.clone());
             let mut years: Vec<i32> = store.years()?;
             years.sort();
             let mut rows = Vec::new();
@@ -430,13 +436,13 @@ pub async fn years(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<String>
                 }
                 rows.push((y, projects.len(), budget, executed, scored));
             }
-            Ok(rows)
+            Ok((name, rows))
         })
         .await?;
     let rate = |b: i64, e: i64| (b != 0).then(|| Decimal::from(e) / Decimal::from(b));
     ok(layout(
         &ctx,
-        &format!("{dept} · {}", l.t("历年对比", "years side by side")),
+        &format!("{name} · {}", l.t("历年对比", "years side by side")),
         html! {
             div class="scroll" { table {
                 thead { tr { th { (l.t("年度", "Year")) } th class="num" { (l.t("项目数", "Projects")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("全年支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th class="num" { (l.t("定量指标达成", "Indicators met")) } th class="num" { (l.t("自评得分", "Score")) } th { (l.t("等级", "Grade")) } } }
@@ -461,7 +467,8 @@ fn years_chart(l: Lang, rows: &[YearRow]) -> Markup {
         return html! {};
     }
     let (h, group) = (180i64, 70i64);
-    let w = 40 + group * rows.len() as i64;
+    // At least a legend's width, so one year does not fill the screen.
+    let w = (40 + group * rows.len() as i64).max(360);
     let bar = |v: Option<Decimal>| -> i64 {
         let v = v
             .unwrap_or_default()
@@ -469,14 +476,17 @@ fn years_chart(l: Lang, rows: &[YearRow]) -> Markup {
         (v * Decimal::from(h - 40)).round().try_into().unwrap_or(0)
     };
     html! {
-        svg class="chart" viewBox={ "0 0 " (w) " " (h) } role="img" aria-label=(l.t("历年执行率与得分", "Execution rate and score by year")) {
+        svg class="chart years" viewBox={ "0 0 " (w) " " (h) } role="img" aria-label=(l.t("历年执行率与得分", "Execution rate and score by year")) {
             @for (i, (y, r, s)) in rows.iter().enumerate() {
                 @let x = 30 + i as i64 * group;
                 rect class="bar" x=(x) y=(h - 20 - bar(*r)) width="24" height=(bar(*r)) {}
                 rect class="bar score" x=(x + 26) y=(h - 20 - bar(*s)) width="24" height=(bar(*s)) {}
                 text x=(x + 25) y=(h - 5) text-anchor="middle" font-size="11" { (y) }
             }
-            text x="4" y="12" font-size="10" { (l.t("蓝：执行率　绿：得分/100", "blue: rate  green: score/100")) }
+            rect class="bar" x="6" y="4" width="10" height="10" {}
+            text x="20" y="13" font-size="10" { (l.t("执行率", "execution rate")) }
+            rect class="bar score" x="90" y="4" width="10" height="10" {}
+            text x="104" y="13" font-size="10" { (l.t("自评得分（满分100）", "score (of 100)")) }
         }
     }
 }
