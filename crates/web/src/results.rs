@@ -184,6 +184,7 @@ pub fn open_rectification(
             "整改期限 {due} 早于结果送达日 {sent_on}。"
         )));
     }
+    must_be_project_of(sql, department, project)?;
     sql.write(|sql| {
         sql.execute(
             "INSERT INTO rectifications (department_code, year, project_code, problem, sent_on, due_on, status, version, updated_by, updated_at) \
@@ -339,6 +340,44 @@ pub fn file(sql: &mut dyn Sql, user: &User, file_id: i64) -> Result<(String, Vec
     Ok((r[0].text().to_string(), r[1].bytes().to_vec()))
 }
 
+/// Refuses a project code that is not the department's: neither one of its store projects
+/// nor a project of one of its self-evaluation datasets. An empty code (the department as a
+/// whole) passes.
+pub fn must_be_project_of(
+    sql: &mut dyn Sql,
+    department: &str,
+    project: &str,
+) -> Result<(), WebError> {
+    if project.is_empty() {
+        return Ok(());
+    }
+    let in_store = sql
+        .row(
+            "SELECT 1 FROM projects p JOIN units u ON u.code = p.unit_code WHERE p.code = $1 AND u.department_code = $2 LIMIT 1",
+            &[project.into(), department.into()],
+        )?
+        .is_some();
+    if in_store {
+        return Ok(());
+    }
+    for r in sql.query(
+        "SELECT content FROM dataset_files WHERE department_code = $1 AND file_name = 'projects.toml'",
+        &[department.into()],
+    )? {
+        let Ok(doc) = r[0].text().parse::<toml_edit::DocumentMut>() else { continue };
+        let found = doc
+            .get("projects")
+            .and_then(|p| p.as_array_of_tables())
+            .is_some_and(|ps| ps.iter().any(|p| p.get("code").and_then(|c| c.as_str()) == Some(project)));
+        if found {
+            return Ok(());
+        }
+    }
+    Err(WebError::Invalid(format!(
+        "项目“{project}”不是部门“{department}”的项目。"
+    )))
+}
+
 // ---------------------------------------------------------------- responsibility
 
 /// One spell of responsibility for a project.
@@ -406,6 +445,7 @@ pub fn assign(
     if person.is_empty() {
         return Err(WebError::Invalid("请填写责任人姓名。".into()));
     }
+    must_be_project_of(sql, department, project)?;
     sql.write(|sql| {
         if sql.backend() == jixiao_store::sql::Backend::Postgres {
             // One change of responsibility for a project at a time, across servers.

@@ -1033,6 +1033,18 @@ mod results {
             );
             assert_eq!(a.status, status, "{person} {since}: {}", a.text());
         }
+        // A project that is not the department's is refused, whatever the form says.
+        editor.get(&page);
+        let a = editor.post_form(
+            &format!("{page}/responsibility"),
+            &[
+                ("project", "X99"),
+                ("person", "赵六"),
+                ("since", "2021-01-01"),
+            ],
+        );
+        assert_eq!(a.status, 422);
+        assert!(a.text().contains("不是部门"), "{}", a.text());
         let mut store = jixiao_store::open(&location).unwrap();
         let spells = jixiao_web::results::responsibility(store.sql(), DEPT, "P02").unwrap();
         let got: Vec<(&str, &str, Option<&str>)> = spells
