@@ -379,14 +379,45 @@ pub fn sign_out(sql: &mut dyn Sql, token: &str) -> Result<(), WebError> {
 }
 
 /// Every account, for the administrators' pages.
-pub fn users(sql: &mut dyn Sql) -> Result<Vec<(User, bool, i64)>, WebError> {
+pub fn users(sql: &mut dyn Sql) -> Result<Vec<Account>, WebError> {
     let rows = sql.query(
-        &format!("SELECT {USER_COLUMNS}, active, locked_until FROM web_users ORDER BY id"),
+        &format!("SELECT {USER_COLUMNS}, active, locked_until, version FROM web_users ORDER BY id"),
         &[],
     )?;
     rows.iter()
-        .map(|r| Ok((user_from(sql, r)?, r[5].int() != 0, r[6].int())))
+        .map(|r| {
+            Ok(Account {
+                user: user_from(sql, r)?,
+                active: r[5].int() != 0,
+                locked_until: r[6].int(),
+                version: r[7].int(),
+            })
+        })
         .collect()
+}
+
+/// An account as the administrators' pages list it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The user.
+    pub user: User,
+    /// Whether it may sign in.
+    pub active: bool,
+    /// Locked until (unix seconds; 0 when not locked).
+    pub locked_until: i64,
+    /// Bumped by each role change: the roles form carries it.
+    pub version: i64,
+}
+
+/// The version of an account's role, for refusing a role change made on an old page.
+pub fn role_version(sql: &mut dyn Sql, user_id: i64) -> Result<i64, WebError> {
+    Ok(sql
+        .row(
+            "SELECT version FROM web_users WHERE id = $1",
+            &[user_id.into()],
+        )?
+        .ok_or(WebError::NotFound)?[0]
+        .int())
 }
 
 /// Creates an account (the system administrator's work); its role is set separately.

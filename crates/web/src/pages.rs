@@ -1302,16 +1302,20 @@ fn only(ctx: &Ctx, role: Role) -> Result<&User, WebError> {
     }
 }
 
-fn user_rows(l: Lang, users: &[(User, bool, i64)], controls: impl Fn(&User) -> Markup) -> Markup {
+fn user_rows(
+    l: Lang,
+    users: &[auth::Account],
+    controls: impl Fn(&auth::Account) -> Markup,
+) -> Markup {
     let now = auth::now();
     html! { div class="scroll" { table {
         thead { tr { th { (l.t("用户名", "User")) } th { (l.t("姓名", "Name")) } th { (l.t("角色", "Role")) } th { (l.t("部门", "Department")) } th { (l.t("状态", "State")) } th {} } }
-        tbody { @for (u, active, locked) in users { tr {
+        tbody { @for a in users { @let (u, active, locked) = (&a.user, &a.active, &a.locked_until); tr {
             td { (u.username) } td { (u.display_name) }
             td { (u.role.map_or(l.t("未分配", "none"), |r| l.t(r.label().0, r.label().1))) }
             td { (u.department.clone().unwrap_or_default()) @if !u.assigned.is_empty() { (u.assigned.join("、")) } }
             td { @if !active { (l.t("停用", "disabled")) } @else if *locked > now { span class="warn red" { (l.t("已锁定", "locked")) } } @else { (l.t("正常", "active")) } }
-            td { (controls(u)) }
+            td { (controls(a)) }
         } } }
     } } }
 }
@@ -1325,11 +1329,13 @@ pub async fn users(State(s): State<AppState>, ctx: Ctx) -> Page {
         l.t("用户管理", "Users"),
         html! {
             p class="muted" { (l.t("系统管理员创建账号、重置密码、解锁；角色由安全管理员分配。", "The system administrator creates accounts, resets passwords and unlocks; the security administrator assigns roles.")) }
-            (user_rows(l, &list, |u| html! {
-                form method="post" action={ "/admin/users/" (u.id) "/reset" } class="inline-form" {
+            (user_rows(l, &list, |a| html! {
+                form method="post" action={ "/admin/users/" (a.user.id) "/reset" } class="inline-form" {
                     (csrf_field(&ctx))
-                    input name="password" type="password" autocomplete="new-password" placeholder=(l.t("新密码（留空则只解锁）", "New password (empty: unlock only)"));
-                    button { (l.t("重置/解锁", "Reset / unlock")) }
+                    @if !auth::is_admin_role(a.user.role) {
+                        input name="password" type="password" autocomplete="new-password" placeholder=(l.t("新密码（留空则只解锁）", "New password (empty: unlock only)"));
+                    }
+                    button { @if auth::is_admin_role(a.user.role) { (l.t("解锁", "Unlock")) } @else { (l.t("重置/解锁", "Reset / unlock")) } }
                 }
             }))
             h2 { (l.t("新建账号", "New account")) }
@@ -1424,16 +1430,21 @@ pub async fn roles(State(s): State<AppState>, ctx: Ctx) -> Page {
         l.t("角色与权限", "Roles and permissions"),
         html! {
             p class="muted" { (l.t("安全管理员分配角色与所属部门；不能创建账号，也不能查看审计日志。三员角色互斥。", "The security administrator assigns roles and departments; it cannot create accounts or read the audit log.")) }
-            (user_rows(l, &list, |u| html! {
-                form method="post" action={ "/admin/roles/" (u.id) } class="inline-form" {
-                    (csrf_field(&ctx))
-                    select name="role" aria-label=(l.t("角色", "Role")) {
-                        option value="" { (l.t("无", "none")) }
-                        @for r in Role::ALL { option value=(r.id()) selected[u.role == Some(r)] { (l.t(r.label().0, r.label().1)) } }
+            (user_rows(l, &list, |a| html! {
+                @if auth::is_admin_role(a.user.role) {
+                    span class="muted" { (l.t("三员角色在服务器命令行管理", "managed on the server's command line")) }
+                } @else {
+                    form method="post" action={ "/admin/roles/" (a.user.id) } class="inline-form" {
+                        (csrf_field(&ctx))
+                        input type="hidden" name="version" value=(a.version);
+                        select name="role" aria-label=(l.t("角色", "Role")) {
+                            option value="" { (l.t("无", "none")) }
+                            @for r in Role::ALL.into_iter().filter(|r| !auth::is_admin_role(Some(*r))) { option value=(r.id()) selected[a.user.role == Some(r)] { (l.t(r.label().0, r.label().1)) } }
+                        }
+                        input name="department" value=(a.user.department.clone().unwrap_or_default()) placeholder=(l.t("所属部门编码", "Department code"));
+                        input name="assigned" value=(a.user.assigned.join(",")) placeholder=(l.t("评价部门（逗号分隔）", "Assigned departments"));
+                        button { (l.t("保存", "Save")) }
                     }
-                    input name="department" value=(u.department.clone().unwrap_or_default()) placeholder=(l.t("所属部门编码", "Department code"));
-                    input name="assigned" value=(u.assigned.join(",")) placeholder=(l.t("评价部门（逗号分隔）", "Assigned departments"));
-                    button { (l.t("保存", "Save")) }
                 }
             }))
         },
@@ -1444,6 +1455,8 @@ pub async fn roles(State(s): State<AppState>, ctx: Ctx) -> Page {
 pub struct RoleForm {
     #[serde(default)]
     _csrf: String,
+    /// The account's version when the page was drawn (absent: not checked).
+    version: Option<i64>,
     #[serde(default)]
     role: String,
     #[serde(default)]
@@ -1482,6 +1495,13 @@ pub async fn set_role(
                 // 三员 roles are given and taken on the server's command line only: through
                 // the web the security administrator could otherwise make itself the others.
                 let before = auth::role_of(sql, id)?;
+                if let Some(seen) = f.version {
+                    if auth::role_version(sql, id)? != seen {
+                        return Err(WebError::Stale(
+                            "该账号的角色刚被他人修改，您的修改未保存。请刷新后再改。".into(),
+                        ));
+                    }
+                }
                 if auth::is_admin_role(role) || auth::is_admin_role(before) {
                     return Err(WebError::Invalid(
                         "三员角色只能在服务器上用命令行分配（jixiao user add），网页上不能授予或撤销。".into(),

@@ -644,11 +644,36 @@ mod workflow {
             &[("role", "bureau_admin")],
         );
         assert_eq!(a.status, 422, "not its own role either");
+        // A role change made on an old page is refused; on the current one it is saved.
+        let current = {
+            let mut store = jixiao_store::open(&location).unwrap();
+            jixiao_web::auth::role_version(store.sql(), id("editor2").parse().unwrap()).unwrap()
+        };
+        sec.get("/admin/roles");
+        let a = sec.post_form(
+            &format!("/admin/roles/{}", id("editor2")),
+            &[
+                ("role", "evaluator"),
+                ("assigned", DEPT),
+                ("version", &(current - 1).to_string()),
+            ],
+        );
+        assert_eq!(a.status, 409, "{}", a.text());
+        sec.get("/admin/roles");
+        let a = sec.post_form(
+            &format!("/admin/roles/{}", id("editor2")),
+            &[
+                ("role", "evaluator"),
+                ("assigned", DEPT),
+                ("version", &current.to_string()),
+            ],
+        );
+        assert_eq!(a.status, 303, "{}", a.text());
         // A first save from a version that never existed is refused, not a server error.
         let mut editor = Client::new(addr);
         editor.sign_in_api("approver", "Jx-approver-2021");
         let mut editor2 = Client::new(addr);
-        editor2.sign_in_api("editor2", "Jx-editor2-2021");
+        editor2.sign_in_api("editor", "New-editor-2021");
         let a = editor2.post_json(
             &format!("/api/evaluations/{DEPT}/2021/actuals"),
             &serde_json::json!({"project": "P02", "indicator": "移交进馆文书档案", "actual": "1", "version": 5}),
