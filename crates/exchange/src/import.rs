@@ -561,6 +561,21 @@ pub fn import(
     opts: &Options,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Report, ImportError> {
+    import_then(store, path, opts, progress, &mut |_, _| Ok(()))
+}
+
+/// [`import`], calling `before_commit` with the transaction and the report once every row is
+/// written and checked, so that what records the import (an audit entry) commits with it.
+pub fn import_then(
+    store: &mut dyn Store,
+    path: &Path,
+    opts: &Options,
+    progress: &mut dyn FnMut(Progress<'_>),
+    before_commit: &mut dyn FnMut(
+        &mut dyn jixiao_store::Transaction,
+        &Report,
+    ) -> Result<(), StoreError>,
+) -> Result<Report, ImportError> {
     let mut found = Found::default();
     let mapping_path = opts.mapping.clone().or_else(|| {
         let p = path.join(mapping::DEFAULT_NAME);
@@ -1123,6 +1138,7 @@ pub fn import(
         // Every row was written and checked inside the transaction; dropping it undoes them.
         return Ok(report);
     }
+    before_commit(tx.as_mut(), &report)?;
     tx.commit()?;
     Ok(report)
 }

@@ -190,6 +190,12 @@ pub trait Store: Send {
 pub trait Transaction {
     /// The id of this import's batch (payments and dataset files record it).
     fn batch_id(&self) -> i64;
+    /// Which engine runs this transaction.
+    fn backend(&self) -> sql::Backend;
+    /// A plain statement's rows, inside this transaction (see [`sql::InTransaction`]).
+    fn query_sql(&mut self, sql: &str, params: &[sql::Value]) -> Result<Vec<Vec<sql::Value>>>;
+    /// A plain statement inside this transaction; the rows it changed.
+    fn execute_sql(&mut self, sql: &str, params: &[sql::Value]) -> Result<u64>;
     /// Inserts or updates departments (a name or region left empty keeps the stored one).
     fn put_departments(&mut self, d: &[DepartmentRecord]) -> Result<()>;
     /// Inserts or updates units (their departments, and parents, must exist or come first).

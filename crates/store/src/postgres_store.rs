@@ -616,6 +616,26 @@ impl Transaction for PostgresTx<'_> {
         self.batch
     }
 
+    fn backend(&self) -> crate::sql::Backend {
+        crate::sql::Backend::Postgres
+    }
+
+    fn query_sql(
+        &mut self,
+        sql: &str,
+        params: &[crate::sql::Value],
+    ) -> Result<Vec<Vec<crate::sql::Value>>> {
+        let tx = self.t()?;
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        Ok(pg_values(tx.query(sql, &refs)?))
+    }
+
+    fn execute_sql(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<u64> {
+        let tx = self.t()?;
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        Ok(tx.execute(sql, &refs)?)
+    }
+
     fn put_departments(&mut self, ds: &[DepartmentRecord]) -> Result<()> {
         let mut b = Vec::new();
         for d in ds {
@@ -1034,41 +1054,9 @@ impl crate::sql::Sql for PostgresStore {
         sql: &str,
         params: &[crate::sql::Value],
     ) -> Result<Vec<Vec<crate::sql::Value>>> {
-        use crate::sql::Value;
-        use postgres::types::Type;
         let stmt = self.prepared(sql)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        let rows = self.client.query(&stmt, &refs)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut values = Vec::with_capacity(row.len());
-            for (i, col) in row.columns().iter().enumerate() {
-                let t = col.type_();
-                values.push(if *t == Type::INT8 {
-                    row.get::<_, Option<i64>>(i).map_or(Value::Null, Value::Int)
-                } else if *t == Type::INT4 {
-                    row.get::<_, Option<i32>>(i)
-                        .map_or(Value::Null, |v| Value::Int(v.into()))
-                } else if *t == Type::INT2 {
-                    row.get::<_, Option<i16>>(i)
-                        .map_or(Value::Null, |v| Value::Int(v.into()))
-                } else if *t == Type::BOOL {
-                    row.get::<_, Option<bool>>(i)
-                        .map_or(Value::Null, |v| Value::Int(v.into()))
-                } else if *t == Type::BYTEA {
-                    row.get::<_, Option<Vec<u8>>>(i)
-                        .map_or(Value::Null, Value::Bytes)
-                } else {
-                    // Text, or a type without a text reading (void): NULL.
-                    row.try_get::<_, Option<String>>(i)
-                        .ok()
-                        .flatten()
-                        .map_or(Value::Null, Value::Text)
-                });
-            }
-            out.push(values);
-        }
-        Ok(out)
+        Ok(pg_values(self.client.query(&stmt, &refs)?))
     }
 
     fn execute(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<u64> {
@@ -1088,6 +1076,43 @@ impl crate::sql::Sql for PostgresStore {
     fn rollback(&mut self) -> Result<()> {
         Ok(self.client.batch_execute("ROLLBACK")?)
     }
+}
+
+/// Rows as plain values: integers, text, bytes; a type with no text reading (void) is NULL.
+fn pg_values(rows: Vec<postgres::Row>) -> Vec<Vec<crate::sql::Value>> {
+    use crate::sql::Value;
+    use postgres::types::Type;
+    rows.into_iter()
+        .map(|row| {
+            row.columns()
+                .iter()
+                .enumerate()
+                .map(|(i, col)| {
+                    let t = col.type_();
+                    if *t == Type::INT8 {
+                        row.get::<_, Option<i64>>(i).map_or(Value::Null, Value::Int)
+                    } else if *t == Type::INT4 {
+                        row.get::<_, Option<i32>>(i)
+                            .map_or(Value::Null, |v| Value::Int(v.into()))
+                    } else if *t == Type::INT2 {
+                        row.get::<_, Option<i16>>(i)
+                            .map_or(Value::Null, |v| Value::Int(v.into()))
+                    } else if *t == Type::BOOL {
+                        row.get::<_, Option<bool>>(i)
+                            .map_or(Value::Null, |v| Value::Int(v.into()))
+                    } else if *t == Type::BYTEA {
+                        row.get::<_, Option<Vec<u8>>>(i)
+                            .map_or(Value::Null, Value::Bytes)
+                    } else {
+                        row.try_get::<_, Option<String>>(i)
+                            .ok()
+                            .flatten()
+                            .map_or(Value::Null, Value::Text)
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 impl PostgresStore {

@@ -154,6 +154,38 @@ impl dyn Sql + '_ {
     }
 }
 
+/// Plain statements inside an import's [`crate::Transaction`]: what a change written through
+/// the store's own transaction (an import, a saved evaluation) uses to record itself in the
+/// same transaction. Beginning and committing are the transaction's own: here they do
+/// nothing, so code written for [`Sql::write`] runs inside it unchanged.
+pub struct InTransaction<'t, 'a>(pub &'t mut (dyn crate::Transaction + 'a));
+
+impl Sql for InTransaction<'_, '_> {
+    fn backend(&self) -> Backend {
+        self.0.backend()
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>> {
+        self.0.query_sql(sql, params)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        self.0.execute_sql(sql, params)
+    }
+
+    fn begin_write(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    fn rollback(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
 /// `$1` → `?1`, outside quoted text: how SQLite names numbered parameters.
 pub(crate) fn sqlite_placeholders(sql: &str) -> std::borrow::Cow<'_, str> {
     if !sql.contains('$') {

@@ -452,6 +452,22 @@ impl Transaction for SqliteTx<'_> {
         self.batch
     }
 
+    fn backend(&self) -> crate::sql::Backend {
+        crate::sql::Backend::Sqlite
+    }
+
+    fn query_sql(
+        &mut self,
+        sql: &str,
+        params: &[crate::sql::Value],
+    ) -> Result<Vec<Vec<crate::sql::Value>>> {
+        sqlite_query(self.conn, sql, params)
+    }
+
+    fn execute_sql(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<u64> {
+        sqlite_execute(self.conn, sql, params)
+    }
+
     fn put_departments(&mut self, ds: &[DepartmentRecord]) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO departments (code, name, region_code) VALUES (?1, ?2, ?3)
@@ -836,35 +852,11 @@ impl crate::sql::Sql for SqliteStore {
         sql: &str,
         params: &[crate::sql::Value],
     ) -> Result<Vec<Vec<crate::sql::Value>>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&crate::sql::sqlite_placeholders(sql))?;
-        let n = stmt.column_count();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(to_sqlite)))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let mut values = Vec::with_capacity(n);
-            for i in 0..n {
-                values.push(match row.get_ref(i)? {
-                    rusqlite::types::ValueRef::Null => crate::sql::Value::Null,
-                    rusqlite::types::ValueRef::Integer(v) => crate::sql::Value::Int(v),
-                    rusqlite::types::ValueRef::Real(v) => crate::sql::Value::Text(v.to_string()),
-                    rusqlite::types::ValueRef::Text(t) => {
-                        crate::sql::Value::Text(String::from_utf8_lossy(t).into_owned())
-                    }
-                    rusqlite::types::ValueRef::Blob(b) => crate::sql::Value::Bytes(b.to_vec()),
-                });
-            }
-            out.push(values);
-        }
-        Ok(out)
+        sqlite_query(&self.conn, sql, params)
     }
 
     fn execute(&mut self, sql: &str, params: &[crate::sql::Value]) -> Result<u64> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&crate::sql::sqlite_placeholders(sql))?;
-        Ok(stmt.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))? as u64)
+        sqlite_execute(&self.conn, sql, params)
     }
 
     fn begin_write(&mut self) -> Result<()> {
@@ -878,6 +870,40 @@ impl crate::sql::Sql for SqliteStore {
     fn rollback(&mut self) -> Result<()> {
         Ok(self.conn.execute_batch("ROLLBACK")?)
     }
+}
+
+/// A plain statement's rows, on a connection (inside or outside a transaction).
+fn sqlite_query(
+    conn: &Connection,
+    sql: &str,
+    params: &[crate::sql::Value],
+) -> Result<Vec<Vec<crate::sql::Value>>> {
+    use crate::sql::Value;
+    use rusqlite::types::ValueRef;
+    let mut stmt = conn.prepare_cached(&crate::sql::sqlite_placeholders(sql))?;
+    let n = stmt.column_count();
+    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(to_sqlite)))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut values = Vec::with_capacity(n);
+        for i in 0..n {
+            values.push(match row.get_ref(i)? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(v) => Value::Int(v),
+                ValueRef::Real(v) => Value::Text(v.to_string()),
+                ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+            });
+        }
+        out.push(values);
+    }
+    Ok(out)
+}
+
+/// A plain statement, on a connection; the rows it changed.
+fn sqlite_execute(conn: &Connection, sql: &str, params: &[crate::sql::Value]) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(&crate::sql::sqlite_placeholders(sql))?;
+    Ok(stmt.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))? as u64)
 }
 
 fn to_sqlite(v: &crate::sql::Value) -> rusqlite::types::Value {

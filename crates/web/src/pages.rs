@@ -1168,6 +1168,31 @@ fn safe_name(name: &str) -> Result<String, WebError> {
     Ok(base.to_string())
 }
 
+/// An import's report, line by line, as the page shows it.
+fn summary(report: &jixiao_exchange::import::Report) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(y) = report.year {
+        lines.push(format!(
+            "预算年度 {y}{}",
+            if report.year_inferred {
+                "（按支付日期推定）"
+            } else {
+                ""
+            }
+        ));
+    }
+    for (table, n) in &report.rows {
+        lines.push(format!("{table} {} 行", format_count(*n as i64)));
+    }
+    if report.payments.already_stored > 0 {
+        lines.push(format!(
+            "其中支付 {} 笔此前已导入，按流水号跳过",
+            format_count(report.payments.already_stored as i64)
+        ));
+    }
+    lines
+}
+
 /// What an import wrote (or would write), line by line; or every problem as (file, location,
 /// message).
 type Checked = Result<Vec<String>, Vec<(String, String, String)>>;
@@ -1216,45 +1241,29 @@ fn run_import(
         dry_run,
         ..Default::default()
     };
-    let result = jixiao_exchange::import::import(store, &path, &opts, &mut |_| {});
+    // The import records itself in its own transaction: the audit entry commits with the rows.
+    let actor = user.actor();
+    let result = jixiao_exchange::import::import_then(
+        store,
+        &path,
+        &opts,
+        &mut |_| {},
+        &mut |tx, report| {
+            let mut sql = jixiao_store::sql::InTransaction(tx);
+            crate::audit::append(
+                &mut sql,
+                &actor,
+                "导入数据",
+                &format!("upload:{id}"),
+                &name,
+                &summary(report).join("；"),
+            )?;
+            service::bump(&mut sql).map_err(|e| jixiao_store::StoreError(e.message().0))
+        },
+    );
     let _ = std::fs::remove_dir_all(&dir);
     match result {
-        Ok(report) => {
-            let mut lines = Vec::new();
-            if let Some(y) = report.year {
-                lines.push(format!(
-                    "预算年度 {y}{}",
-                    if report.year_inferred {
-                        "（按支付日期推定）"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-            for (table, n) in &report.rows {
-                lines.push(format!("{table} {} 行", format_count(*n as i64)));
-            }
-            if report.payments.already_stored > 0 {
-                lines.push(format!(
-                    "其中支付 {} 笔此前已导入，按流水号跳过",
-                    format_count(report.payments.already_stored as i64)
-                ));
-            }
-            if !dry_run {
-                store.sql().write(|sql| {
-                    crate::audit::append(
-                        sql,
-                        &user.actor(),
-                        "导入数据",
-                        &format!("upload:{id}"),
-                        &name,
-                        &lines.join("；"),
-                    )?;
-                    service::bump(sql)
-                })?;
-            }
-            Ok(Ok(lines))
-        }
+        Ok(report) => Ok(Ok(summary(&report))),
         Err(jixiao_exchange::import::ImportError::Input(problems, _)) => Ok(Err(problems
             .0
             .into_iter()

@@ -481,19 +481,24 @@ pub fn recompute(
     }
     let data = jixiao_app::load_dataset(store, department, year)?;
     let (evaluation, _) = score(&data)?;
-    jixiao_app::save_evaluation(store, &data, &evaluation)?;
-    let total = jixiao_domain::number::format_score(evaluation.total);
-    store.sql().write(|sql| {
+    let record = jixiao_app::evaluation_record(&data, &evaluation);
+    let total = record.total.clone();
+    // The evaluation and its audit entry commit together.
+    let mut tx = store.begin(&format!("评价 {department} {year} {}", record.framework))?;
+    tx.save_evaluation(&record)?;
+    {
+        let mut sql = jixiao_store::sql::InTransaction(tx.as_mut());
         crate::audit::append(
-            sql,
+            &mut sql,
             &user.actor(),
             "重新评分并保存",
             &format!("evaluation:{department}/{year}"),
             "",
             &format!("{total}（{}）", evaluation.grade_label),
         )?;
-        bump(sql)
-    })?;
+        bump(&mut sql)?;
+    }
+    tx.commit()?;
     Ok(total)
 }
 

@@ -127,7 +127,7 @@ fn the_whole_loop_in_headless_chromium() {
     let scratch = Scratch::new("web-browser");
     let location = Location::Sqlite(scratch.path("b.db"));
     seeded(&location, &scratch);
-    let addr = spawn_server(location);
+    let addr = spawn_server(location.clone());
     let (bad, good) = (
         scratch.path("预算执行-有误.xlsx"),
         scratch.path("预算执行.xlsx"),
@@ -153,4 +153,29 @@ fn the_whole_loop_in_headless_chromium() {
     assert!(out.status.success(), "browser flow failed:\n{log}");
     assert!(log.contains("passed, 0 failed"), "{log}");
     assert!(shots.join("17-phone-english.png").is_file());
+    // Everything the flow changed is in the audit trail, chained; the import and the saved
+    // evaluation recorded themselves inside their own transactions.
+    let mut store = jixiao_store::open(&location).unwrap();
+    let sql = store.sql();
+    jixiao_web::audit::verify(sql)
+        .unwrap()
+        .expect("an intact chain");
+    for action in [
+        "导入数据",
+        "录入实际完成值",
+        "重新评分并保存",
+        "提交审核",
+        "审核通过",
+        "公开",
+        "新建整改事项",
+    ] {
+        let n = sql
+            .query(
+                "SELECT COUNT(*) FROM audit_log WHERE action = $1",
+                &[action.into()],
+            )
+            .unwrap()[0][0]
+            .int();
+        assert_eq!(n, 1, "{action}");
+    }
 }
