@@ -101,6 +101,18 @@ pub fn evaluation_record(data: &DepartmentYear, eval: &Evaluation) -> Evaluation
     }
 }
 
+/// Each project with indicators scored under the project framework `fw`, in dataset order.
+pub fn project_evaluations(
+    data: &DepartmentYear,
+    fw: &jixiao_domain::framework::Framework,
+) -> Result<Vec<Evaluation>, Vec<jixiao_domain::evaluate::EvalError>> {
+    data.projects
+        .iter()
+        .filter(|p| !p.indicators.is_empty())
+        .map(|p| jixiao_domain::evaluate::evaluate_project(fw, p))
+        .collect()
+}
+
 /// Saves an evaluation in one transaction.
 pub fn save_evaluation(
     store: &mut dyn Store,

@@ -7,9 +7,7 @@ mod table;
 
 use clap::{Parser, Subcommand};
 use jixiao_domain::dataset::DepartmentYear;
-use jixiao_domain::evaluate::{
-    evaluate_department, evaluate_project, inferred_inputs, EvalError, Evaluation,
-};
+use jixiao_domain::evaluate::{evaluate_department, inferred_inputs, EvalError, Evaluation};
 use jixiao_domain::framework::Framework;
 use jixiao_domain::number::format_score;
 use jixiao_formats::Problems;
@@ -413,11 +411,7 @@ fn main() -> ExitCode {
 }
 
 fn project_evaluations(data: &DepartmentYear, fw: &Framework) -> Result<Vec<Evaluation>, Failure> {
-    data.projects
-        .iter()
-        .filter(|p| !p.indicators.is_empty())
-        .map(|p| evaluate_project(fw, p).map_err(eval_failure))
-        .collect()
+    jixiao_app::project_evaluations(data, fw).map_err(eval_failure)
 }
 
 fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {

@@ -44,7 +44,7 @@ pub struct Login {
 pub async fn login(State(s): State<AppState>, Json(b): Json<Login>) -> Api {
     let session = s
         .pool
-        .run(move |store| crate::pages::sign_in_recorded(store.sql(), &b.username, &b.password))
+        .run(move |store| crate::auth::sign_in_recorded(store.sql(), &b.username, &b.password))
         .await??;
     let mut res = Json(json!({ "csrf_token": session.csrf })).into_response();
     if let Ok(v) = HeaderValue::from_str(&crate::session_cookie(&session.token)) {
@@ -57,20 +57,7 @@ pub async fn logout(State(s): State<AppState>, ctx: Ctx, headers: HeaderMap) -> 
     let user = ctx.user_checked(&csrf(&headers))?.clone();
     if let Some(token) = ctx.token.clone() {
         s.pool
-            .run(move |store| {
-                store.sql().write(|sql| {
-                    crate::auth::sign_out(sql, &token)?;
-                    crate::audit::append(
-                        sql,
-                        &user.actor(),
-                        "退出",
-                        &format!("user:{}", user.id),
-                        "",
-                        "",
-                    )?;
-                    Ok::<_, WebError>(())
-                })
-            })
+            .run(move |store| crate::auth::sign_out_recorded(store.sql(), &user, &token))
             .await?;
     }
     Ok(Json(json!({ "signed_out": true })).into_response())
@@ -342,15 +329,6 @@ pub struct NewRectification {
     due_on: Option<String>,
 }
 
-fn api_date(text: Option<&str>, what: &str) -> Result<Option<jixiao_domain::date::Date>, WebError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => jixiao_domain::date::Date::parse(t)
-            .map(Some)
-            .ok_or_else(|| WebError::Invalid(format!("{what}“{t}”应为 2022-03-15 这样的日期。"))),
-    }
-}
-
 /// `POST /api/rectifications`: opens one; due 30 days after `sent_on` unless `due_on`.
 pub async fn create_rectification(
     State(s): State<AppState>,
@@ -360,8 +338,9 @@ pub async fn create_rectification(
 ) -> Api {
     let user = ctx.user_checked(&csrf(&headers))?.clone();
     service::must_edit(&user, &b.department)?;
-    let sent = api_date(b.sent_on.as_deref(), "sent_on")?.unwrap_or_else(crate::results::today);
-    let due = api_date(b.due_on.as_deref(), "due_on")?;
+    let sent = crate::results::optional_date(b.sent_on.as_deref().unwrap_or(""), "sent_on")?
+        .unwrap_or_else(crate::results::today);
+    let due = crate::results::optional_date(b.due_on.as_deref().unwrap_or(""), "due_on")?;
     let id = s
         .pool
         .run(move |store| {

@@ -378,6 +378,54 @@ pub fn sign_out(sql: &mut dyn Sql, token: &str) -> Result<(), WebError> {
     Ok(())
 }
 
+/// Signs in inside a write transaction that commits either way, so failures are counted;
+/// the outer error is the store's, the inner one the user's.
+pub fn sign_in_recorded(
+    sql: &mut dyn Sql,
+    username: &str,
+    password: &str,
+) -> Result<Result<NewSession, WebError>, WebError> {
+    sql.begin_write()?;
+    match sign_in(sql, username, password) {
+        Ok((user, session)) => {
+            crate::audit::append(
+                sql,
+                &user.actor(),
+                "登录",
+                &format!("user:{}", user.id),
+                "",
+                "",
+            )?;
+            sql.commit()?;
+            Ok(Ok(session))
+        }
+        Err(WebError::Internal(m)) => {
+            let _ = sql.rollback();
+            Err(WebError::Internal(m))
+        }
+        Err(refusal) => {
+            sql.commit()?;
+            Ok(Err(refusal))
+        }
+    }
+}
+
+/// Ends a session and records it, in one transaction.
+pub fn sign_out_recorded(sql: &mut dyn Sql, user: &User, token: &str) -> Result<(), WebError> {
+    sql.write(|sql| {
+        sign_out(sql, token)?;
+        crate::audit::append(
+            sql,
+            &user.actor(),
+            "退出",
+            &format!("user:{}", user.id),
+            "",
+            "",
+        )?;
+        Ok(())
+    })
+}
+
 /// Every account, for the administrators' pages.
 pub fn users(sql: &mut dyn Sql) -> Result<Vec<Account>, WebError> {
     let rows = sql.query(

@@ -247,7 +247,7 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>
     let (username, password) = (f.username.clone(), f.password.clone());
     let result = s
         .pool
-        .run(move |store| sign_in_recorded(store.sql(), &username, &password))
+        .run(move |store| auth::sign_in_recorded(store.sql(), &username, &password))
         .await?;
     match result {
         Ok(session) => {
@@ -268,38 +268,6 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>
     }
 }
 
-/// Signs in inside a write transaction that commits either way, so failures are counted;
-/// the outer error is the store's, the inner one the user's.
-pub(crate) fn sign_in_recorded(
-    sql: &mut dyn jixiao_store::sql::Sql,
-    username: &str,
-    password: &str,
-) -> Result<Result<auth::NewSession, WebError>, WebError> {
-    sql.begin_write()?;
-    match auth::sign_in(sql, username, password) {
-        Ok((user, session)) => {
-            crate::audit::append(
-                sql,
-                &user.actor(),
-                "登录",
-                &format!("user:{}", user.id),
-                "",
-                "",
-            )?;
-            sql.commit()?;
-            Ok(Ok(session))
-        }
-        Err(WebError::Internal(m)) => {
-            let _ = sql.rollback();
-            Err(WebError::Internal(m))
-        }
-        Err(refusal) => {
-            sql.commit()?;
-            Ok(Err(refusal))
-        }
-    }
-}
-
 #[derive(Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
@@ -310,20 +278,7 @@ pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>
     let user = ctx.user_checked(&f._csrf)?.clone();
     if let Some(token) = ctx.token.clone() {
         s.pool
-            .run(move |store| {
-                store.sql().write(|sql| {
-                    auth::sign_out(sql, &token)?;
-                    crate::audit::append(
-                        sql,
-                        &user.actor(),
-                        "退出",
-                        &format!("user:{}", user.id),
-                        "",
-                        "",
-                    )?;
-                    Ok::<_, WebError>(())
-                })
-            })
+            .run(move |store| auth::sign_out_recorded(store.sql(), &user, &token))
             .await?;
     }
     let mut res = Redirect::to("/login").into_response();
@@ -407,6 +362,20 @@ pub async fn public_report(
     Ok(download(&name, bytes))
 }
 
+/// Percent-encodes text for a header's `filename*` or a form value: letters, digits and
+/// `-._~` stay as they are.
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn download(name: &str, bytes: Vec<u8>) -> Response {
     let kind = if name.ends_with(".pdf") {
         "application/pdf"
@@ -415,16 +384,7 @@ pub(crate) fn download(name: &str, bytes: Vec<u8>) -> Response {
     } else {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     };
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = percent_encode(name);
     (
         [
             (header::CONTENT_TYPE, kind.to_string()),
@@ -454,14 +414,13 @@ pub(crate) fn business(ctx: &Ctx) -> Result<&User, WebError> {
 
 /// The year monitoring looks at (the latest with projects) and the default as-of date: today
 /// within that year, its last day once it is over.
-fn default_as_of(years: &[i32]) -> Option<Date> {
-    let year = *years.iter().max()?;
+fn default_as_of(year: i32) -> Date {
     let today = today();
-    Some(if today.year() > year {
+    if today.year() > year {
         Date::new(year, 12, 31).expect("a year has its last day")
     } else {
         today
-    })
+    }
 }
 
 fn today() -> Date {
@@ -472,23 +431,26 @@ async fn monitoring_view(
     s: &AppState,
     as_of: Option<Date>,
 ) -> Result<Option<Arc<Monitoring>>, WebError> {
-    let cache = s.monitoring.clone();
+    Ok(views(s, as_of).await?.0)
+}
+
+/// The monitoring view and the overview at the data version read once: one trip to the store
+/// when nothing changed. A year without projects has no monitoring view.
+async fn views(
+    s: &AppState,
+    as_of: Option<Date>,
+) -> Result<(Option<Arc<Monitoring>>, Arc<service::Overview>), WebError> {
+    let (cache, overviews) = (s.monitoring.clone(), s.overviews.clone());
     s.pool
         .run(move |store| {
-            // One query when nothing changed: the data version; the latest year and the view
-            // are kept per version. A year without projects shows nothing.
             let version = service::data_version(store.sql())?;
+            let overview = overviews.at(store, version, today())?;
             let Some(latest) = cache.latest_year(store, version)? else {
-                return Ok(None);
+                return Ok((None, overview));
             };
-            let Some(as_of) = as_of.or_else(|| default_as_of(&[latest])) else {
-                return Ok(None);
-            };
+            let as_of = as_of.unwrap_or_else(|| default_as_of(latest));
             let m = cache.get_at(store, as_of.year(), as_of, version)?;
-            if m.projects.lines.is_empty() {
-                return Ok(None);
-            }
-            Ok(Some(m))
+            Ok(((!m.projects.lines.is_empty()).then_some(m), overview))
         })
         .await
 }
@@ -506,15 +468,7 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Page {
         _ => {}
     }
     let l = ctx.lang;
-    let m = monitoring_view(&s, None).await?;
-    let overviews = s.overviews.clone();
-    let o = s
-        .pool
-        .run(move |store| {
-            let version = service::data_version(store.sql())?;
-            overviews.at(store, version, today())
-        })
-        .await?;
+    let (m, o) = views(&s, None).await?;
     let overdue: Vec<_> = o
         .rectifications
         .iter()
@@ -716,7 +670,7 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
         })?),
         None => None,
     };
-    let m = monitoring_view(&s, as_of).await?;
+    let (m, o) = views(&s, as_of).await?;
     let Some(m) = m else {
         return ok(layout(
             &ctx,
@@ -725,20 +679,7 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
         ));
     };
     let whole = user.role == Some(Role::BureauAdmin);
-    let overviews = s.overviews.clone();
-    let o = s
-        .pool
-        .run(move |store| {
-            let version = service::data_version(store.sql())?;
-            overviews.at(store, version, today())
-        })
-        .await?;
-    let mut overdue: std::collections::HashMap<(String, String), u32> = Default::default();
-    for r in o.rectifications.iter().filter(|r| r.status == "overdue") {
-        *overdue
-            .entry((r.department.clone(), r.project.clone()))
-            .or_insert(0) += 1;
-    }
+    let overdue = crate::results::count_overdue(&o.rectifications);
     let overdue_of = |dept: &str| -> u32 {
         overdue
             .iter()

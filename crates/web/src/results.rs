@@ -140,24 +140,30 @@ pub fn all_rectifications(sql: &mut dyn Sql, today: Date) -> Result<Vec<Rectific
         })
         .collect())
 }
-/// Overdue rectifications per department, for every department (the notice and the
-/// linkage table count them whoever reads).
-pub fn overdue_counts(
-    sql: &mut dyn Sql,
-    today: Date,
-) -> Result<std::collections::HashMap<(String, String), u32>, WebError> {
+/// Overdue rectifications counted by (department, project).
+pub fn count_overdue(
+    rectifications: &[Rectification],
+) -> std::collections::HashMap<(String, String), u32> {
     let mut out = std::collections::HashMap::new();
-    for r in sql.query(
-        "SELECT department_code, project_code, due_on, status FROM rectifications WHERE status <> 'done'",
-        &[],
-    )? {
-        let stored = RectificationStatus::from_id(r[3].text()).unwrap_or(RectificationStatus::Open);
-        let due = date(&r[2]).unwrap_or(today);
-        if rectification_status(stored, due, today) == RectificationStatus::Overdue {
-            *out.entry((r[0].text().to_string(), r[1].text().to_string())).or_insert(0) += 1;
-        }
+    for r in rectifications
+        .iter()
+        .filter(|r| r.status == RectificationStatus::Overdue.id())
+    {
+        *out.entry((r.department.clone(), r.project.clone()))
+            .or_insert(0) += 1;
     }
-    Ok(out)
+    out
+}
+
+/// A date typed into a form or sent to the API; empty means none.
+pub fn optional_date(text: &str, what: &str) -> Result<Option<Date>, WebError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    Date::parse(t).map(Some).ok_or_else(|| {
+        WebError::Invalid(format!("{what}“{t}”无法识别：应为 2022-03-15 这样的日期。"))
+    })
 }
 
 /// Opens a rectification for a problem found in `department`'s `year` evaluation; due
@@ -525,7 +531,7 @@ pub fn linkage_table(
     user: &User,
     rules: &Linkage,
 ) -> Result<Vec<LinkRow>, WebError> {
-    let overdue = overdue_counts(store.sql(), today())?;
+    let overdue = count_overdue(&all_rectifications(store.sql(), today())?);
     let mut out = Vec::new();
     for d in service::departments(store, user)? {
         for &year in &d.datasets {
@@ -853,25 +859,20 @@ pub fn overdue_items(
     sql: &mut dyn Sql,
     on: Date,
 ) -> Result<Vec<jixiao_exchange::notice::Overdue>, WebError> {
-    let rows = sql.query(
-        "SELECT department_code, year, problem, due_on, status, responsible FROM rectifications \
-         WHERE status <> 'done' ORDER BY department_code, due_on, id",
-        &[],
-    )?;
-    Ok(rows
+    let mut overdue: Vec<Rectification> = all_rectifications(sql, on)?
         .into_iter()
-        .filter(|r| {
-            let stored =
-                RectificationStatus::from_id(r[4].text()).unwrap_or(RectificationStatus::Open);
-            let due = date(&r[3]).unwrap_or(on);
-            rectification_status(stored, due, on) == RectificationStatus::Overdue
-        })
+        .filter(|r| r.status == RectificationStatus::Overdue.id())
+        .collect();
+    // By department, then by due date as read.
+    overdue.sort_by(|a, b| a.department.cmp(&b.department));
+    Ok(overdue
+        .into_iter()
         .map(|r| jixiao_exchange::notice::Overdue {
-            department: r[0].text().into(),
-            year: r[1].int() as i32,
-            problem: r[2].text().into(),
-            due: r[3].text().into(),
-            responsible: r[5].text().into(),
+            department: r.department,
+            year: r.year,
+            problem: r.problem,
+            due: r.due_on,
+            responsible: r.responsible,
         })
         .collect())
 }

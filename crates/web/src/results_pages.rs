@@ -198,16 +198,6 @@ pub struct NewRect {
     due_on: String,
 }
 
-fn opt_date(text: &str, what: &str) -> Result<Option<Date>, WebError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    Date::parse(t).map(Some).ok_or_else(|| {
-        WebError::Invalid(format!("{what}“{t}”无法识别：应为 2022-03-15 这样的日期。"))
-    })
-}
-
 pub async fn create_rectification(
     State(s): State<AppState>,
     ctx: Ctx,
@@ -215,8 +205,8 @@ pub async fn create_rectification(
 ) -> Page {
     let user = ctx.user_checked(&f._csrf)?.clone();
     service::must_edit(&user, &f.department)?;
-    let sent = opt_date(&f.sent_on, "结果送达日")?.unwrap_or_else(results::today);
-    let due = opt_date(&f.due_on, "整改期限")?;
+    let sent = results::optional_date(&f.sent_on, "结果送达日")?.unwrap_or_else(results::today);
+    let due = results::optional_date(&f.due_on, "整改期限")?;
     let id = s
         .pool
         .run(move |store| {
@@ -312,7 +302,7 @@ pub async fn evidence_file(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i
         .pool
         .run(move |store| results::file(store.sql(), &user, id))
         .await?;
-    let encoded = crate::testing::encode(&name);
+    let encoded = crate::pages::percent_encode(&name);
     Ok((
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_string()),
@@ -343,8 +333,8 @@ pub async fn assign(
 ) -> Page {
     let user = ctx.user_checked(&f._csrf)?.clone();
     service::must_edit(&user, &dept)?;
-    let since =
-        opt_date(&f.since, "起始日")?.ok_or_else(|| WebError::Invalid("请填写起始日。".into()))?;
+    let since = results::optional_date(&f.since, "起始日")?
+        .ok_or_else(|| WebError::Invalid("请填写起始日。".into()))?;
     let d2 = dept.clone();
     s.pool
         .run(move |store| results::assign(store.sql(), &user, &d2, &f.project, &f.person, since))
@@ -562,8 +552,8 @@ pub async fn record_disclosure(
 ) -> Page {
     let user = bureau(&ctx)?.clone();
     ctx.user_checked(&f._csrf)?;
-    let a = opt_date(&f.approved_on, "批复日")?;
-    let p = opt_date(&f.published_on, "公开日")?;
+    let a = results::optional_date(&f.approved_on, "批复日")?;
+    let p = results::optional_date(&f.published_on, "公开日")?;
     s.pool
         .run(move |store| {
             results::record_disclosure(store.sql(), &user, &f.department, f.year, &f.item, a, p)

@@ -5,7 +5,7 @@ use crate::auth::User;
 use crate::error::WebError;
 use crate::workflow;
 use jixiao_domain::dataset::DepartmentYear;
-use jixiao_domain::evaluate::{evaluate_department, evaluate_project, Evaluation};
+use jixiao_domain::evaluate::{evaluate_department, Evaluation};
 use jixiao_monitor::config::Config;
 use jixiao_monitor::levels::{Level, Project, Table};
 use jixiao_store::sql::{Backend, Sql};
@@ -244,12 +244,7 @@ pub fn score(data: &DepartmentYear) -> Result<(Evaluation, Vec<Evaluation>), Web
     let pfw = jixiao_formats::framework::load(PROJECT_FRAMEWORK)
         .map_err(|p| WebError::Internal(p.to_string()))?;
     let department = evaluate_department(&fw, data).map_err(evaluation_failure)?;
-    let projects = data
-        .projects
-        .iter()
-        .filter(|p| !p.indicators.is_empty())
-        .map(|p| evaluate_project(&pfw, p).map_err(evaluation_failure))
-        .collect::<Result<Vec<_>, _>>()?;
+    let projects = jixiao_app::project_evaluations(data, &pfw).map_err(evaluation_failure)?;
     Ok((department, projects))
 }
 

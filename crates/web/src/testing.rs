@@ -281,13 +281,5 @@ fn hidden_csrf(html: &str) -> Option<String> {
 
 /// Percent-encodes a form value.
 pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    crate::pages::percent_encode(s)
 }
