@@ -68,6 +68,8 @@ pub fn read(path: &Path) -> Result<Document, String> {
     if bytes.is_empty() {
         return Err("文件是空的".into());
     }
+    // What an Office file may inflate to is bounded before any parser reads it.
+    jixiao_archive::guard(path, &jixiao_archive::LIMITS)?;
     match ext.as_str() {
         "txt" | "md" => {
             let text = String::from_utf8(bytes).map_err(|_| {

@@ -136,6 +136,10 @@ enum Command {
         /// 公开期限按工作日计 / count those days as working days.
         #[arg(long)]
         disclosure_working_days: bool,
+        /// 部署在反向代理之后：登录限流按 X-Forwarded-For 最后一项识别来源 /
+        /// behind a reverse proxy: throttle sign-ins by the last X-Forwarded-For entry.
+        #[arg(long)]
+        behind_proxy: bool,
     },
     /// 审计日志 — the audit trail.
     Audit {
@@ -613,10 +617,12 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             linkage,
             disclosure_days,
             disclosure_working_days,
+            behind_proxy,
         } => {
             let url = database_url.unwrap_or(jixiao_store::DEFAULT_SQLITE_FILE);
             let mut config = jixiao_web::Config::new(jixiao_store::Location::parse(url), &bind);
             config.connections = connections;
+            config.behind_proxy = behind_proxy;
             config.linkage = jixiao_formats::linkage::load(&linkage)?;
             config.disclosure = jixiao_domain::results::DisclosureRule {
                 days: disclosure_days,
@@ -687,15 +693,28 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             let mut store = store_cmd::open(database_url)?;
             let sql = store.sql();
             sql.write(|sql| {
+                let account = jixiao_web::auth::normalize_username(&username);
                 let id = sql
-                    .row("SELECT id FROM web_users WHERE username = $1", &[username.as_str().into()])?
+                    .row(
+                        "SELECT id FROM web_users WHERE lower(username) = $1",
+                        &[account.into()],
+                    )?
                     .map(|r| r[0].int())
-                    .ok_or_else(|| jixiao_web::error::WebError::Invalid(format!("没有用户名为“{username}”的账号。")))?;
-                jixiao_web::auth::check_password_rule(&password)?;
-                let hash = jixiao_web::auth::hash_password(&password)?;
-                sql.execute("UPDATE web_users SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE id = $2", &[hash.into(), id.into()])?;
-                sql.execute("DELETE FROM web_sessions WHERE user_id = $1", &[id.into()])?;
-                jixiao_web::audit::append(sql, "jixiao user reset（命令行）", "重置密码", &format!("user:{id}"), "", &username)?;
+                    .ok_or_else(|| {
+                        jixiao_web::error::WebError::invalid(
+                            format!("没有用户名为“{username}”的账号。"),
+                            format!("There is no account named “{username}”."),
+                        )
+                    })?;
+                jixiao_web::auth::set_password(sql, id, &password)?;
+                jixiao_web::audit::append(
+                    sql,
+                    "jixiao user reset（命令行）",
+                    "重置密码",
+                    &format!("user:{id}"),
+                    "",
+                    &username,
+                )?;
                 Ok::<_, jixiao_web::error::WebError>(())
             })
             .map_err(web_failure)?;

@@ -181,6 +181,32 @@ fn every_bad_input_gets_its_message_and_changes_nothing() {
 }
 
 #[test]
+fn a_decompression_bomb_is_refused_before_it_is_parsed_and_changes_nothing() {
+    // Issue 15, item 2: a 1 MB workbook whose shared strings inflate to 1 GB, honest about it
+    // or lying in its headers; `jixiao import` and `jixiao check` refuse both in Chinese.
+    let scratch = Scratch::new("cli-bomb");
+    let loc = Location::Sqlite(scratch.path("b.db"));
+    let (code, _, err) = on(&loc, &["import", s(&bad_inputs().join("base"))]);
+    assert_eq!(code, 0, "{err}");
+    let before = digest(&loc);
+    for lie in [false, true] {
+        let book = scratch.path(&format!("支付流水-{lie}.xlsx"));
+        std::fs::write(&book, jixiao_archive::testing::bomb_xlsx(1 << 30, lie)).unwrap();
+        let t = Instant::now();
+        let (code, out, err) = on(&loc, &["import", s(&book), "--year", "2021"]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(err.contains("xl/sharedStrings.xml"), "{err}");
+        assert!(err.contains("未做任何处理"), "{err}");
+        assert!(err.contains("未写入任何数据"), "{err}");
+        assert_eq!(digest(&loc), before);
+        let (code, out, err) = jixiao(&["check", s(&book)]);
+        assert_ne!(code, 0, "{out}{err}");
+        assert!(format!("{out}{err}").contains("未做任何处理"), "{out}{err}");
+        eprintln!("bomb (lie: {lie}) refused in {:?}", t.elapsed());
+    }
+}
+
+#[test]
 fn payments_are_counted_once_across_monthly_files() {
     let scratch = Scratch::new("monthly");
     let base = bad_inputs().join("base");

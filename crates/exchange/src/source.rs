@@ -215,8 +215,15 @@ pub fn open_csv(
     })
 }
 
-/// The sheet names of a workbook, or the problem of a file that is not one.
+/// The sheet names of a workbook, or the problem of a file that is not one. The file is first
+/// held to [`jixiao_archive::LIMITS`] (what it may inflate to, its cells): a workbook that
+/// passes them cannot exhaust memory when its sheets are opened.
 pub fn sheet_names(path: &Path) -> Result<Vec<String>, Problem> {
+    jixiao_archive::guard(path, &jixiao_archive::LIMITS).map_err(|message| Problem {
+        file: path.to_path_buf(),
+        location: String::new(),
+        message,
+    })?;
     let wb = open_workbook_auto(path).map_err(|e| workbook_problem(path, &e))?;
     Ok(wb.sheet_names().to_vec())
 }

@@ -10,34 +10,46 @@ use jixiao_domain::money::Fen;
 pub enum Edit {
     /// Saved.
     Saved,
-    /// The record holds something else now (the value given); nothing was changed.
-    Stale(Fen),
+    /// The record changed since it was seen: it holds this amount at this version now;
+    /// nothing was changed.
+    Stale(Fen, i64),
     /// No such record.
     Missing,
 }
 
-/// Sets a project's adjusted (full-year) budget from `seen` to `new`, inside the caller's
-/// transaction. Monitoring reads the budget from the project, so every view follows.
+/// A project's adjusted (full-year) budget and the version a form must carry to change it.
+pub fn budget(sql: &mut dyn Sql, year: i32, code: &str) -> Result<Option<(Fen, i64)>> {
+    Ok(sql
+        .row(
+            "SELECT adjusted_budget, budget_version FROM projects WHERE year = $1 AND code = $2",
+            &[year.into(), code.into()],
+        )?
+        .map(|r| (Fen(r[0].int()), r[1].int())))
+}
+
+/// Sets a project's adjusted (full-year) budget to `new` if its budget is still at
+/// `seen_version` (the version the person's form was drawn at), inside the caller's
+/// transaction; migration 8's trigger moves the version on whenever the amount changes (an
+/// import's too). Comparing versions, not amounts, means a form
+/// never fails because of how it displayed the amount, and a change made and undone in
+/// between is still noticed. Monitoring reads the budget from the project, so every view
+/// follows.
 pub fn adjust_budget(
     sql: &mut dyn Sql,
     year: i32,
     code: &str,
-    seen: Fen,
+    seen_version: i64,
     new: Fen,
 ) -> Result<Edit> {
     let n = sql.execute(
-        "UPDATE projects SET adjusted_budget = $1 WHERE year = $2 AND code = $3 AND adjusted_budget = $4",
-        &[new.0.into(), year.into(), code.into(), seen.0.into()],
+        "UPDATE projects SET adjusted_budget = $1 WHERE year = $2 AND code = $3 AND budget_version = $4",
+        &[new.0.into(), year.into(), code.into(), seen_version.into()],
     )?;
     if n == 1 {
         return Ok(Edit::Saved);
     }
-    let now = sql.row(
-        "SELECT adjusted_budget FROM projects WHERE year = $1 AND code = $2",
-        &[year.into(), code.into()],
-    )?;
-    Ok(match now {
-        Some(r) => Edit::Stale(Fen(r[0].int())),
+    Ok(match budget(sql, year, code)? {
+        Some((amount, version)) => Edit::Stale(amount, version),
         None => Edit::Missing,
     })
 }

@@ -450,3 +450,46 @@ fn indicator_progress_keeps_the_latest_report_up_to_a_date() {
 fn store_progress(loc: &Location, d: Date) -> Vec<ProgressRecord> {
     open(loc).unwrap().progress(2021, Some(d)).unwrap()
 }
+
+#[test]
+fn a_budget_adjustment_is_compared_by_version_and_an_import_moves_the_version_on() {
+    use jixiao_store::edits::{adjust_budget, budget, Edit};
+    each_backend(|loc, backend| {
+        let mut store = open(loc).unwrap();
+        write_core(store.as_mut());
+        let sql = store.sql();
+        // 500,000.50 元: not a multiple of 100 元, which a page would round.
+        let (amount, v0) = budget(sql, 2021, "A1").unwrap().unwrap();
+        assert_eq!(amount, Fen(50_000_050), "{backend}");
+        assert_eq!(
+            adjust_budget(sql, 2021, "A1", v0, Fen(60_000_001)).unwrap(),
+            Edit::Saved,
+            "{backend}"
+        );
+        let (_, v1) = budget(sql, 2021, "A1").unwrap().unwrap();
+        assert_eq!(v1, v0 + 1, "{backend}");
+        assert_eq!(
+            adjust_budget(sql, 2021, "A1", v0, Fen(1)).unwrap(),
+            Edit::Stale(Fen(60_000_001), v1),
+            "{backend}: a form drawn before the change"
+        );
+        assert_eq!(
+            adjust_budget(sql, 2021, "NONE", 0, Fen(1)).unwrap(),
+            Edit::Missing
+        );
+        // An import that changes the amount moves the version on; one that keeps it does not.
+        let mut tx = store.begin("re-import").unwrap();
+        tx.put_projects(&[project("A1", 700_000), project("A2", 80_000)])
+            .unwrap();
+        tx.commit().unwrap();
+        let sql = store.sql();
+        let (amount, v2) = budget(sql, 2021, "A1").unwrap().unwrap();
+        assert_eq!((amount, v2), (Fen(70_000_050), v1 + 1), "{backend}");
+        let (_, a2) = budget(sql, 2021, "A2").unwrap().unwrap();
+        assert_eq!(a2, 0, "{backend}: A2's amount did not change");
+        assert_eq!(
+            adjust_budget(sql, 2021, "A1", v1, Fen(1)).unwrap(),
+            Edit::Stale(Fen(70_000_050), v2)
+        );
+    });
+}

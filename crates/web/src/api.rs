@@ -3,9 +3,10 @@
 //! and, on every state-changing call, the `X-CSRF-Token` header from the sign-in answer.
 
 use crate::error::WebError;
+use crate::extract::{JsonBody, Path, Query};
 use crate::service;
 use crate::{AppState, Ctx};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -41,12 +42,16 @@ pub struct Login {
 }
 
 /// `POST /api/login`: the session cookie, and the CSRF token to send back.
-pub async fn login(State(s): State<AppState>, Json(b): Json<Login>) -> Api {
-    let session = s
+pub async fn login(State(s): State<AppState>, ctx: Ctx, JsonBody(b): JsonBody<Login>) -> Api {
+    let source = ctx.source.clone();
+    let (session, must_change) = s
         .pool
-        .run(move |store| crate::auth::sign_in_recorded(store.sql(), &b.username, &b.password))
+        .run(move |store| {
+            crate::auth::sign_in_recorded(store.sql(), &b.username, &b.password, &source)
+        })
         .await??;
-    let mut res = Json(json!({ "csrf_token": session.csrf })).into_response();
+    let mut res = Json(json!({ "csrf_token": session.csrf, "must_change_password": must_change }))
+        .into_response();
     if let Ok(v) = HeaderValue::from_str(&crate::session_cookie(&session.token)) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -94,7 +99,10 @@ pub struct AsOf {
 pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsOf>) -> Api {
     let user = business(&ctx)?;
     let as_of = jixiao_domain::date::Date::parse(&q.as_of).ok_or_else(|| {
-        WebError::Invalid(format!("as_of “{}” 应为 2021-09-30 这样的日期。", q.as_of))
+        WebError::invalid(
+            format!("as_of “{}” 应为 2021-09-30 这样的日期。", q.as_of),
+            format!("as_of “{}” must be a date such as 2021-09-30.", q.as_of),
+        )
     })?;
     let cache = s.monitoring.clone();
     let m = s
@@ -201,7 +209,7 @@ pub async fn save_actual(
     ctx: Ctx,
     headers: HeaderMap,
     Path((dept, year)): Path<(String, i32)>,
-    Json(b): Json<Actual>,
+    JsonBody(b): JsonBody<Actual>,
 ) -> Api {
     let user = ctx.user_checked(&csrf(&headers))?.clone();
     let version = s
@@ -250,7 +258,7 @@ pub async fn transition(
     ctx: Ctx,
     headers: HeaderMap,
     Path((dept, year)): Path<(String, i32)>,
-    Json(b): Json<Transition>,
+    JsonBody(b): JsonBody<Transition>,
 ) -> Api {
     let user = ctx.user_checked(&csrf(&headers))?.clone();
     let status = s
@@ -334,7 +342,7 @@ pub async fn create_rectification(
     State(s): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Json(b): Json<NewRectification>,
+    JsonBody(b): JsonBody<NewRectification>,
 ) -> Api {
     let user = ctx.user_checked(&csrf(&headers))?.clone();
     service::must_edit(&user, &b.department)?;
@@ -375,12 +383,17 @@ pub async fn update_rectification(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Json(b): Json<RectificationProgress>,
+    JsonBody(b): JsonBody<RectificationProgress>,
 ) -> Api {
     business(&ctx)?;
     let user = ctx.user_checked(&csrf(&headers))?.clone();
-    let status = jixiao_domain::results::RectificationStatus::from_id(&b.status)
-        .ok_or_else(|| WebError::Invalid(format!("未知的状态“{}”。", b.status)))?;
+    let status =
+        jixiao_domain::results::RectificationStatus::from_id(&b.status).ok_or_else(|| {
+            WebError::invalid(
+                format!("未知的状态“{}”。", b.status),
+                format!("Unknown status “{}”.", b.status),
+            )
+        })?;
     s.pool
         .run(move |store| {
             crate::results::update_rectification(

@@ -1,5 +1,5 @@
-//! Who is asking: accounts, roles, passwords (Argon2id), sessions kept in the database, sign-in
-//! throttling and lockout, and CSRF tokens.
+//! Who is asking: accounts, roles, passwords (Argon2id), sessions kept in the database,
+//! per-name-and-source sign-in throttling, one-time credentials for resets, and CSRF tokens.
 
 use crate::error::WebError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -91,6 +91,8 @@ pub struct User {
     pub department: Option<String>,
     /// The departments an evaluator may read.
     pub assigned: Vec<String>,
+    /// Signed in with a one-time credential: nothing but changing the password is allowed.
+    pub must_change: bool,
 }
 
 impl User {
@@ -124,6 +126,12 @@ impl User {
         }
     }
 
+    /// Whether this user may adjust project budgets (年中调整): the finance bureau only, who
+    /// approve budgets; departments apply to the bureau for an adjustment.
+    pub fn adjusts_budgets(&self) -> bool {
+        self.role == Some(Role::BureauAdmin)
+    }
+
     /// Whether the user works with departments' data at all (not one of the three admins).
     pub fn is_business(&self) -> bool {
         matches!(
@@ -142,10 +150,46 @@ impl User {
 pub const SESSION_HOURS: i64 = 12;
 /// Idle time after which a session ends.
 pub const IDLE_MINUTES: i64 = 30;
-/// Failed sign-ins in a row that lock an account.
-pub const MAX_FAILURES: i64 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_MINUTES: i64 = 15;
+/// Failed sign-ins from one source on one name that cost no delay.
+pub const FREE_FAILURES: i64 = 3;
+/// The longest delay between tries from one source on one name, in seconds.
+pub const MAX_DELAY_SECONDS: i64 = 900;
+/// Failures from one source on an existing account after which the audit trail records it.
+pub const AUDITED_FAILURES: i64 = 5;
+/// How long a one-time credential stays valid, in hours.
+pub const CREDENTIAL_HOURS: i64 = 24;
+/// The longest sign-in name.
+pub const MAX_USERNAME: usize = 32;
+/// The longest name shown.
+pub const MAX_DISPLAY_NAME: usize = 40;
+/// The longest password (Argon2 hashes anything, but nobody types more).
+pub const MAX_PASSWORD: usize = 128;
+
+/// The wait before the next try after `failures` failures in a row from one source on one
+/// name: none for the first [`FREE_FAILURES`], then 1, 2, 4 … seconds, at most
+/// [`MAX_DELAY_SECONDS`]. Nothing ever locks the account itself: its holder signs in from
+/// another source at once.
+pub fn delay_after(failures: i64) -> i64 {
+    if failures < FREE_FAILURES {
+        0
+    } else {
+        let n = (failures - FREE_FAILURES).min(20) as u32;
+        (1i64 << n).min(MAX_DELAY_SECONDS)
+    }
+}
+
+/// A sign-in name as stored and compared: trimmed, ASCII lower case (`BUREAU` is `bureau`).
+pub fn normalize_username(name: &str) -> String {
+    name.trim().to_ascii_lowercase()
+}
+
+/// Milliseconds since 1970 (sign-in throttling counts in them).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
 
 /// Seconds since 1970.
 pub fn now() -> i64 {
@@ -199,23 +243,33 @@ fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// What a password must be: the rule is shown on the forms.
+/// What a password must be: the rule is shown on the forms. Spaces do not count towards
+/// its length or its kinds, and it may not begin or end with one.
 pub fn check_password_rule(password: &str) -> Result<(), WebError> {
+    let visible: Vec<char> = password.chars().filter(|c| !c.is_whitespace()).collect();
     let kinds = [
-        password.chars().any(|c| c.is_ascii_lowercase()),
-        password.chars().any(|c| c.is_ascii_uppercase()),
-        password.chars().any(|c| c.is_ascii_digit()),
-        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+        visible.iter().any(|c| c.is_ascii_lowercase()),
+        visible.iter().any(|c| c.is_ascii_uppercase()),
+        visible.iter().any(|c| c.is_ascii_digit()),
+        visible.iter().any(|c| !c.is_ascii_alphanumeric()),
     ];
-    if password.chars().count() < 10 || kinds.iter().filter(|k| **k).count() < 3 {
-        return Err(WebError::Invalid(
-            "密码至少 10 位，且包含大写字母、小写字母、数字、符号中的至少三类。".into(),
+    if password.chars().count() > MAX_PASSWORD {
+        return Err(WebError::invalid(
+            format!("密码不能超过 {MAX_PASSWORD} 个字符。"),
+            format!("A password may have at most {MAX_PASSWORD} characters."),
+        ));
+    }
+    if password.trim() != password || visible.len() < 10 || kinds.iter().filter(|k| **k).count() < 3
+    {
+        return Err(WebError::invalid(
+            "密码至少 10 位（空格不计），且包含大写字母、小写字母、数字、符号中的至少三类，首尾不能是空格。",
+            "A password needs at least 10 characters besides spaces, of at least three kinds (upper case, lower case, digits, symbols), and may not begin or end with a space.",
         ));
     }
     Ok(())
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, role, department_code";
+const USER_COLUMNS: &str = "id, username, display_name, role, department_code, must_change";
 
 fn user_from(sql: &mut dyn Sql, row: &[Value]) -> Result<User, WebError> {
     let id = row[0].int();
@@ -239,6 +293,7 @@ fn user_from(sql: &mut dyn Sql, row: &[Value]) -> Result<User, WebError> {
         role,
         department: row[4].opt_text().map(str::to_string),
         assigned,
+        must_change: row[5].int() != 0,
     })
 }
 
@@ -250,71 +305,96 @@ pub struct NewSession {
     pub csrf: String,
 }
 
-/// Signs a user in: checks the password, counts failures and locks the account after
-/// [`MAX_FAILURES`] in a row for [`LOCK_MINUTES`]. Unknown names cost the same time as known
-/// ones and get the same answer.
+/// Signs a user in from `source` (the client's address): checks the password and throttles
+/// failures per name and source ([`delay_after`]). Every refusal — unknown name, wrong
+/// password, inactive account, a try too soon — costs one Argon2 verification, so its time
+/// does not tell them apart, and unknown names are throttled exactly like real ones, so the
+/// answers do not either.
 pub fn sign_in(
     sql: &mut dyn Sql,
     username: &str,
     password: &str,
+    source: &str,
 ) -> Result<(User, NewSession), WebError> {
-    let wrong = || WebError::Invalid("用户名或密码不正确。".into());
-    let row = sql.row(
-        "SELECT id, password_hash, failed_logins, locked_until, active FROM web_users WHERE username = $1",
-        &[username.into()],
-    )?;
-    let Some(row) = row else {
-        // The same work as a real check, so timing does not tell which names exist.
-        let _ = verify_password(password, dummy_hash());
-        return Err(wrong());
+    let wrong = || {
+        WebError::invalid(
+            "用户名或密码不正确。",
+            "The user name or the password is wrong.",
+        )
     };
-    let (id, hash, failures, locked_until, active) = (
-        row[0].int(),
-        row[1].text().to_string(),
-        row[2].int(),
-        row[3].int(),
-        row[4].int() != 0,
-    );
+    let account: String = normalize_username(username)
+        .chars()
+        .take(MAX_USERNAME + 1)
+        .collect();
+    let source: String = source.chars().take(64).collect();
     let t = now();
-    if locked_until > t {
-        return Err(WebError::Locked(format!(
-            "连续 {MAX_FAILURES} 次密码错误，账号已锁定，请 {} 分钟后再试或联系系统管理员解锁。",
-            (locked_until - t + 59) / 60
-        )));
+    let t_ms = now_ms();
+    let throttle = sql.row(
+        "SELECT failures, next_at FROM web_throttle WHERE account = $1 AND source = $2",
+        &[account.clone().into(), source.clone().into()],
+    )?;
+    let failures = throttle.as_ref().map_or(0, |r| r[0].int());
+    if let Some(next_at) = throttle.as_ref().map(|r| r[1].int()).filter(|n| *n > t_ms) {
+        let _ = verify_password(password, dummy_hash());
+        let wait = (next_at - t_ms + 999) / 1000;
+        return Err(WebError::Throttled(crate::error::Msg {
+            zh: format!("登录尝试过于频繁，请 {wait} 秒后再试。"),
+            en: format!("Too many sign-in attempts: try again in {wait} seconds."),
+        }));
     }
-    if !verify_password(password, &hash) || !active {
+    let row = sql.row(
+        "SELECT id, password_hash, active, must_change, credential_expires FROM web_users WHERE lower(username) = $1",
+        &[account.clone().into()],
+    )?;
+    let ok = match &row {
+        Some(r) => verify_password(password, r[1].text()) && r[2].int() != 0,
+        None => {
+            // The same work as a real check, so timing does not tell which names exist.
+            let _ = verify_password(password, dummy_hash());
+            false
+        }
+    };
+    let expired = row
+        .as_ref()
+        .is_some_and(|r| r[3].int() != 0 && r[4].int() != 0 && r[4].int() <= t);
+    if !ok || expired {
         let failures = failures + 1;
-        let lock = if failures >= MAX_FAILURES {
-            t + LOCK_MINUTES * 60
-        } else {
-            0
-        };
         sql.execute(
-            "UPDATE web_users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
+            "INSERT INTO web_throttle (account, source, failures, next_at, last_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (account, source) DO UPDATE SET failures = excluded.failures, next_at = excluded.next_at, last_at = excluded.last_at",
             &[
-                (if lock > 0 { 0 } else { failures }).into(),
-                lock.into(),
-                id.into(),
+                account.clone().into(),
+                source.clone().into(),
+                failures.into(),
+                (t_ms + delay_after(failures) * 1000).into(),
+                t_ms.into(),
             ],
         )?;
-        if lock > 0 {
-            crate::audit::append(
-                sql,
-                username,
-                "账号锁定",
-                &format!("user:{id}"),
-                "",
-                &format!("连续 {MAX_FAILURES} 次密码错误"),
-            )?;
-            return Err(WebError::Locked(format!(
-                "连续 {MAX_FAILURES} 次密码错误，账号已锁定 {LOCK_MINUTES} 分钟。"
-            )));
+        if let Some(r) = &row {
+            if failures == AUDITED_FAILURES {
+                crate::audit::append(
+                    sql,
+                    &account,
+                    "登录受限",
+                    &format!("user:{}", r[0].int()),
+                    "",
+                    &format!("来自 {source} 连续 {failures} 次登录失败，此后每次重试须等待"),
+                )?;
+            }
         }
-        return Err(wrong());
+        return Err(if expired && ok {
+            WebError::invalid(
+                "一次性凭证已过期，请联系系统管理员重新签发。",
+                "The one-time credential has expired: ask the system administrator for a new one.",
+            )
+        } else {
+            wrong()
+        });
     }
+    let id = row.as_ref().map_or(0, |r| r[0].int());
     sql.execute(
-        "UPDATE web_users SET failed_logins = 0, locked_until = 0 WHERE id = $1",
-        &[id.into()],
+        "DELETE FROM web_throttle WHERE account = $1 AND source = $2",
+        &[account.into(), source.into()],
     )?;
     let session = NewSession {
         token: random_hex(32),
@@ -353,19 +433,19 @@ pub fn session(sql: &mut dyn Sql, token: &str) -> Result<Option<(User, String)>,
     let t = now();
     let hash = sha256(token);
     let row = sql.row(
-        "SELECT u.id, u.username, u.display_name, u.role, u.department_code, s.csrf, s.idle_until \
+        "SELECT u.id, u.username, u.display_name, u.role, u.department_code, u.must_change, s.csrf, s.idle_until \
          FROM web_sessions s JOIN web_users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.idle_until > $2 AND u.active = 1",
         &[hash.clone().into(), t.into()],
     )?;
     let Some(row) = row else { return Ok(None) };
-    if row[6].int() - t < IDLE_MINUTES * 60 - 60 {
+    if row[7].int() - t < IDLE_MINUTES * 60 - 60 {
         sql.execute(
             "UPDATE web_sessions SET idle_until = $1 WHERE token_hash = $2",
             &[(t + IDLE_MINUTES * 60).into(), hash.into()],
         )?;
     }
-    let csrf = row[5].text().to_string();
+    let csrf = row[6].text().to_string();
     Ok(Some((user_from(sql, &row)?, csrf)))
 }
 
@@ -384,9 +464,10 @@ pub fn sign_in_recorded(
     sql: &mut dyn Sql,
     username: &str,
     password: &str,
-) -> Result<Result<NewSession, WebError>, WebError> {
+    source: &str,
+) -> Result<Result<(NewSession, bool), WebError>, WebError> {
     sql.begin_write()?;
-    match sign_in(sql, username, password) {
+    match sign_in(sql, username, password, source) {
         Ok((user, session)) => {
             crate::audit::append(
                 sql,
@@ -397,7 +478,7 @@ pub fn sign_in_recorded(
                 "",
             )?;
             sql.commit()?;
-            Ok(Ok(session))
+            Ok(Ok((session, user.must_change)))
         }
         Err(WebError::Internal(m)) => {
             let _ = sql.rollback();
@@ -429,16 +510,17 @@ pub fn sign_out_recorded(sql: &mut dyn Sql, user: &User, token: &str) -> Result<
 /// Every account, for the administrators' pages.
 pub fn users(sql: &mut dyn Sql) -> Result<Vec<Account>, WebError> {
     let rows = sql.query(
-        &format!("SELECT {USER_COLUMNS}, active, locked_until, version FROM web_users ORDER BY id"),
+        &format!("SELECT {USER_COLUMNS}, active, locked_until, version, credential_expires FROM web_users ORDER BY id"),
         &[],
     )?;
     rows.iter()
         .map(|r| {
             Ok(Account {
                 user: user_from(sql, r)?,
-                active: r[5].int() != 0,
-                locked_until: r[6].int(),
-                version: r[7].int(),
+                active: r[6].int() != 0,
+                locked_until: r[7].int(),
+                version: r[8].int(),
+                credential_expires: r[9].int(),
             })
         })
         .collect()
@@ -455,6 +537,8 @@ pub struct Account {
     pub locked_until: i64,
     /// Bumped by each role change: the roles form carries it.
     pub version: i64,
+    /// When its one-time credential expires (unix seconds; 0: none outstanding).
+    pub credential_expires: i64,
 }
 
 /// The version of an account's role, for refusing a role change made on an old page.
@@ -468,39 +552,68 @@ pub fn role_version(sql: &mut dyn Sql, user_id: i64) -> Result<i64, WebError> {
         .int())
 }
 
-/// Creates an account (the system administrator's work); its role is set separately.
+/// A sign-in name, normalised ([`normalize_username`]) and checked: 1 to [`MAX_USERNAME`]
+/// letters, digits and `. _ -`, beginning with a letter or digit.
+pub fn valid_username(name: &str) -> Result<String, WebError> {
+    let name = normalize_username(name);
+    let ok = !name.is_empty()
+        && name.len() <= MAX_USERNAME
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if !ok {
+        return Err(WebError::invalid(
+            format!("用户名须为 1 至 {MAX_USERNAME} 位字母、数字或 . _ -，以字母或数字开头（不区分大小写）。"),
+            format!("A user name has 1 to {MAX_USERNAME} letters, digits or . _ -, beginning with a letter or digit (case does not matter)."),
+        ));
+    }
+    Ok(name)
+}
+
+/// A name shown, trimmed and checked: 1 to [`MAX_DISPLAY_NAME`] characters, no control
+/// characters and no markup brackets.
+pub fn valid_display_name(name: &str) -> Result<String, WebError> {
+    let name = name.trim().to_string();
+    let n = name.chars().count();
+    if n == 0 || n > MAX_DISPLAY_NAME || name.chars().any(|c| c.is_control() || "<>".contains(c)) {
+        return Err(WebError::invalid(
+            format!("姓名须为 1 至 {MAX_DISPLAY_NAME} 个字，不能含控制字符或尖括号。"),
+            format!("A display name has 1 to {MAX_DISPLAY_NAME} characters, without control characters or angle brackets."),
+        ));
+    }
+    Ok(name)
+}
+
+/// Creates an account (the system administrator's work); its role is set separately. The
+/// name is normalised, so `BUREAU` cannot stand beside `bureau`.
 pub fn create_user(
     sql: &mut dyn Sql,
     username: &str,
     display_name: &str,
     password: &str,
 ) -> Result<i64, WebError> {
-    let username = username.trim();
-    if username.is_empty()
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
-        return Err(WebError::Invalid(
-            "用户名只能由字母、数字和 . _ - 组成，且不能为空。".into(),
-        ));
-    }
+    let username = valid_username(username)?;
+    let display_name = valid_display_name(display_name)?;
     check_password_rule(password)?;
     if sql
         .row(
-            "SELECT 1 FROM web_users WHERE username = $1",
-            &[username.into()],
+            "SELECT 1 FROM web_users WHERE lower(username) = $1",
+            &[username.clone().into()],
         )?
         .is_some()
     {
-        return Err(WebError::Invalid(format!("用户名“{username}”已存在。")));
+        return Err(WebError::invalid(
+            format!("用户名“{username}”已存在（用户名不区分大小写）。"),
+            format!("The user name “{username}” is taken (case does not matter)."),
+        ));
     }
     let hash = hash_password(password)?;
     sql.execute(
         "INSERT INTO web_users (username, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4)",
         &[
-            username.into(),
-            display_name.trim().into(),
+            username.clone().into(),
+            display_name.into(),
             hash.into(),
             jixiao_store::now_utc().into(),
         ],
@@ -514,7 +627,25 @@ pub fn create_user(
     Ok(row[0].int())
 }
 
+/// A department code that the store holds, or a refusal naming it.
+fn existing_department(sql: &mut dyn Sql, code: &str) -> Result<String, WebError> {
+    let code = code.trim();
+    let found = code.len() <= 64
+        && sql
+            .row("SELECT 1 FROM departments WHERE code = $1", &[code.into()])?
+            .is_some();
+    if !found {
+        let shown: String = code.chars().take(40).collect();
+        return Err(WebError::invalid(
+            format!("部门编码“{shown}”不存在：请填写已导入的部门编码（见“部门与项目”）。"),
+            format!("There is no department “{shown}”: give the code of an imported department (see Departments)."),
+        ));
+    }
+    Ok(code.to_string())
+}
+
 /// Sets a role, department and evaluator assignments (the security administrator's work).
+/// Departments must exist in the store.
 pub fn set_role(
     sql: &mut dyn Sql,
     user_id: i64,
@@ -523,18 +654,31 @@ pub fn set_role(
     assigned: &[String],
 ) -> Result<(), WebError> {
     let department = department.map(str::trim).filter(|d| !d.is_empty());
-    if role.is_some_and(Role::needs_department) && department.is_none() {
-        return Err(WebError::Invalid(
-            "部门填报人和部门审核人须指定所属部门。".into(),
+    let needs = role.is_some_and(Role::needs_department);
+    if needs && department.is_none() {
+        return Err(WebError::invalid(
+            "部门填报人和部门审核人须指定所属部门。",
+            "Department editors and approvers need their department.",
         ));
+    }
+    let department = match department.filter(|_| needs) {
+        Some(d) => Some(existing_department(sql, d)?),
+        None => None,
+    };
+    let mut assigned_codes = Vec::new();
+    if role == Some(Role::Evaluator) {
+        for d in assigned.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
+            let d = existing_department(sql, d)?;
+            if !assigned_codes.contains(&d) {
+                assigned_codes.push(d);
+            }
+        }
     }
     let n = sql.execute(
         "UPDATE web_users SET role = $1, department_code = $2, version = version + 1 WHERE id = $3",
         &[
             role.map_or("", Role::id).into(),
-            department
-                .filter(|_| role.is_some_and(Role::needs_department))
-                .into(),
+            department.as_deref().into(),
             user_id.into(),
         ],
     )?;
@@ -545,13 +689,11 @@ pub fn set_role(
         "DELETE FROM web_assignments WHERE user_id = $1",
         &[user_id.into()],
     )?;
-    if role == Some(Role::Evaluator) {
-        for d in assigned.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
-            sql.execute(
-                "INSERT INTO web_assignments (user_id, department_code) VALUES ($1, $2)",
-                &[user_id.into(), d.into()],
-            )?;
-        }
+    for d in assigned_codes {
+        sql.execute(
+            "INSERT INTO web_assignments (user_id, department_code) VALUES ($1, $2)",
+            &[user_id.into(), d.into()],
+        )?;
     }
     // A changed role takes effect at once: the user's sessions end.
     sql.execute(
@@ -580,33 +722,189 @@ pub fn is_admin_role(role: Option<Role>) -> bool {
     )
 }
 
-/// Unlocks an account and, when given, sets a new password (the system administrator's work).
-/// The three administrators' own accounts are reset from the command line only: a password
-/// set through the web by one of them would let that one act as another.
-pub fn reset(sql: &mut dyn Sql, user_id: i64, password: Option<&str>) -> Result<(), WebError> {
-    if password.is_some() && is_admin_role(role_of(sql, user_id)?) {
-        return Err(WebError::Invalid(
-            "三员（系统、安全、审计管理员）的密码只能在服务器上用命令行重置（jixiao user reset 用户名），不能在网页上重置。".into(),
-        ));
-    }
-    if let Some(p) = password {
-        check_password_rule(p)?;
-        let hash = hash_password(p)?;
-        sql.execute(
-            "UPDATE web_users SET password_hash = $1 WHERE id = $2",
-            &[hash.into(), user_id.into()],
-        )?;
-        sql.execute(
-            "DELETE FROM web_sessions WHERE user_id = $1",
+/// An account's sign-in name and name shown, or `NotFound`.
+pub fn account_names(sql: &mut dyn Sql, user_id: i64) -> Result<(String, String), WebError> {
+    let r = sql
+        .row(
+            "SELECT username, display_name FROM web_users WHERE id = $1",
             &[user_id.into()],
-        )?;
-    }
-    let n = sql.execute(
+        )?
+        .ok_or(WebError::NotFound)?;
+    Ok((r[0].text().to_string(), r[1].text().to_string()))
+}
+
+/// Lifts every sign-in delay on an account (the system administrator's work; also the
+/// command line's `jixiao user reset`).
+pub fn unlock(sql: &mut dyn Sql, user_id: i64) -> Result<(), WebError> {
+    let (username, _) = account_names(sql, user_id)?;
+    sql.execute(
+        "DELETE FROM web_throttle WHERE account = $1",
+        &[normalize_username(&username).into()],
+    )?;
+    sql.execute(
         "UPDATE web_users SET failed_logins = 0, locked_until = 0 WHERE id = $1",
         &[user_id.into()],
+    )?;
+    Ok(())
+}
+
+/// Sets a password chosen on the server's command line (`jixiao user reset`), unlocks the
+/// account and ends its sessions. The web never calls this.
+pub fn set_password(sql: &mut dyn Sql, user_id: i64, password: &str) -> Result<(), WebError> {
+    check_password_rule(password)?;
+    let hash = hash_password(password)?;
+    let n = sql.execute(
+        "UPDATE web_users SET password_hash = $1, must_change = 0, credential_expires = 0 WHERE id = $2",
+        &[hash.into(), user_id.into()],
     )?;
     if n == 0 {
         return Err(WebError::NotFound);
     }
+    sql.execute(
+        "DELETE FROM web_sessions WHERE user_id = $1",
+        &[user_id.into()],
+    )?;
+    sql.execute(
+        "DELETE FROM web_credential_halves WHERE user_id = $1",
+        &[user_id.into()],
+    )?;
+    unlock(sql, user_id)
+}
+
+/// The two halves of a one-time credential.
+pub struct Credential {
+    /// Shown to the system administrator who issued it.
+    pub first: String,
+    /// Kept for the security administrator to hand over.
+    pub second: String,
+}
+
+/// Resets a business account's password through the web (三员 rules, docs/web.md): the
+/// account gets a one-time credential in two halves — the first shown to the system
+/// administrator who issues it, the second kept for the security administrator to hand to
+/// the holder — so that neither administrator alone can sign in as the account. The
+/// credential expires after [`CREDENTIAL_HOURS`] and must be changed at the first sign-in;
+/// the account's sessions end. The three administrators' own accounts are reset on the
+/// command line only.
+pub fn issue_credential(
+    sql: &mut dyn Sql,
+    user_id: i64,
+    issued_by: &str,
+) -> Result<Credential, WebError> {
+    if is_admin_role(role_of(sql, user_id)?) {
+        return Err(WebError::invalid(
+            "三员（系统、安全、审计管理员）的密码只能在服务器上用命令行重置（jixiao user reset 用户名），不能在网页上重置。",
+            "The three administrators' passwords are reset on the server's command line only (jixiao user reset NAME), never on the web.",
+        ));
+    }
+    let half = || {
+        let h = random_hex(4).to_ascii_uppercase();
+        format!("{}-{}", &h[..4], &h[4..])
+    };
+    let credential = Credential {
+        first: half(),
+        second: half(),
+    };
+    let hash = hash_password(&format!("{}-{}", credential.first, credential.second))?;
+    sql.execute(
+        "UPDATE web_users SET password_hash = $1, must_change = 1, credential_expires = $2 WHERE id = $3",
+        &[
+            hash.into(),
+            (now() + CREDENTIAL_HOURS * 3600).into(),
+            user_id.into(),
+        ],
+    )?;
+    sql.execute(
+        "DELETE FROM web_sessions WHERE user_id = $1",
+        &[user_id.into()],
+    )?;
+    sql.execute(
+        "DELETE FROM web_credential_halves WHERE user_id = $1",
+        &[user_id.into()],
+    )?;
+    sql.execute(
+        "INSERT INTO web_credential_halves (user_id, second_half, issued_by, issued_at) VALUES ($1, $2, $3, $4)",
+        &[
+            user_id.into(),
+            credential.second.clone().into(),
+            issued_by.into(),
+            jixiao_store::now_utc().into(),
+        ],
+    )?;
+    unlock(sql, user_id)?;
+    Ok(credential)
+}
+
+/// The accounts whose credential's second half waits for the security administrator:
+/// (account id, issued by, issued at).
+pub fn pending_halves(sql: &mut dyn Sql) -> Result<Vec<(i64, String, String)>, WebError> {
+    Ok(sql
+        .query(
+            "SELECT user_id, issued_by, issued_at FROM web_credential_halves ORDER BY user_id",
+            &[],
+        )?
+        .iter()
+        .map(|r| (r[0].int(), r[1].text().to_string(), r[2].text().to_string()))
+        .collect())
+}
+
+/// Hands over a credential's second half: returns it once and forgets it.
+pub fn take_second_half(sql: &mut dyn Sql, user_id: i64) -> Result<String, WebError> {
+    let r = sql
+        .row(
+            "SELECT second_half FROM web_credential_halves WHERE user_id = $1",
+            &[user_id.into()],
+        )?
+        .ok_or_else(|| {
+            WebError::invalid(
+                "该账号没有待交付的一次性凭证（可能已交付）。",
+                "This account has no one-time credential waiting to be handed over (it may have been handed over already).",
+            )
+        })?;
+    sql.execute(
+        "DELETE FROM web_credential_halves WHERE user_id = $1",
+        &[user_id.into()],
+    )?;
+    Ok(r[0].text().to_string())
+}
+
+/// Changes the signed-in user's own password: the current one (or the one-time credential)
+/// must be given; the new one follows the rule and differs from it. Ends the user's other
+/// sessions and clears the one-time state.
+pub fn change_password(
+    sql: &mut dyn Sql,
+    user: &User,
+    current: &str,
+    new: &str,
+    keep_session: &str,
+) -> Result<(), WebError> {
+    let r = sql
+        .row(
+            "SELECT password_hash FROM web_users WHERE id = $1",
+            &[user.id.into()],
+        )?
+        .ok_or(WebError::NotFound)?;
+    if !verify_password(current, r[0].text()) {
+        return Err(WebError::invalid(
+            "当前密码（或一次性凭证）不正确。",
+            "The current password (or one-time credential) is wrong.",
+        ));
+    }
+    if current == new {
+        return Err(WebError::invalid(
+            "新密码不能与当前密码（或一次性凭证）相同。",
+            "The new password must differ from the current one (or the one-time credential).",
+        ));
+    }
+    check_password_rule(new)?;
+    let hash = hash_password(new)?;
+    sql.execute(
+        "UPDATE web_users SET password_hash = $1, must_change = 0, credential_expires = 0 WHERE id = $2",
+        &[hash.into(), user.id.into()],
+    )?;
+    sql.execute(
+        "DELETE FROM web_sessions WHERE user_id = $1 AND token_hash <> $2",
+        &[user.id.into(), sha256(keep_session).into()],
+    )?;
     Ok(())
 }

@@ -15,15 +15,54 @@ pub enum WebError {
     /// Nothing there.
     NotFound,
     /// The form is wrong: what to fix, in the user's words.
-    Invalid(String),
+    Invalid(Msg),
     /// Someone else saved this record first; nothing was changed.
-    Stale(String),
+    Stale(Msg),
     /// A missing or wrong CSRF token.
     Csrf,
-    /// Too many failed sign-ins.
-    Locked(String),
+    /// A state-changing request sent from another site (its `Origin` or `Sec-Fetch-Site`).
+    CrossSite,
+    /// Too many failed sign-ins from this source: wait and try again.
+    Throttled(Msg),
+    /// The account must change its one-time credential before doing anything else.
+    MustChangePassword,
     /// Anything else: a bug or a store failure, logged, never shown.
     Internal(String),
+}
+
+/// A message in both languages: every refusal has its Chinese text and its English twin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    /// 中文.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+impl WebError {
+    /// An invalid form or request, in both languages.
+    pub fn invalid(zh: impl Into<String>, en: impl Into<String>) -> WebError {
+        WebError::Invalid(Msg {
+            zh: zh.into(),
+            en: en.into(),
+        })
+    }
+
+    /// A stale save, in both languages.
+    pub fn stale(zh: impl Into<String>, en: impl Into<String>) -> WebError {
+        WebError::Stale(Msg {
+            zh: zh.into(),
+            en: en.into(),
+        })
+    }
+
+    /// Problems found by the domain or the file readers, whose texts are Chinese only: the
+    /// English twin says what kind of problem it is and carries the Chinese detail.
+    pub fn invalid_data(zh: impl Into<String>) -> WebError {
+        let zh = zh.into();
+        let en = format!("The data has problems (details in Chinese): {zh}");
+        WebError::Invalid(Msg { zh, en })
+    }
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -33,11 +72,14 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::SignIn => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Forbidden
+            | WebError::Csrf
+            | WebError::CrossSite
+            | WebError::MustChangePassword => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Stale(_) => StatusCode::CONFLICT,
-            WebError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -51,9 +93,17 @@ impl WebError {
                 "You are not allowed to see this page or do this.".into(),
             ),
             WebError::NotFound => ("找不到该页面或记录。".into(), "Not found.".into()),
-            WebError::Invalid(m) | WebError::Stale(m) | WebError::Locked(m) => {
-                (m.clone(), m.clone())
+            WebError::Invalid(m) | WebError::Stale(m) | WebError::Throttled(m) => {
+                (m.zh.clone(), m.en.clone())
             }
+            WebError::CrossSite => (
+                "该请求来自其他网站，已拒绝（来源校验失败）。请在本系统的页面上操作。".into(),
+                "This request came from another site and was refused (origin check). Use this system's own pages.".into(),
+            ),
+            WebError::MustChangePassword => (
+                "您使用的是一次性凭证，请先修改密码（/account/password）后再继续。".into(),
+                "You signed in with a one-time credential: change your password first (/account/password).".into(),
+            ),
             WebError::Csrf => (
                 "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。".into(),
                 "The form expired or did not come from this site (CSRF check failed); reload and try again.".into(),

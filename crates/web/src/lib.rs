@@ -11,6 +11,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod extract;
 mod pages;
 pub mod pool;
 pub mod results;
@@ -25,7 +26,7 @@ use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use error::WebError;
@@ -45,6 +46,9 @@ pub struct Config {
     pub linkage: jixiao_domain::results::Linkage,
     /// How disclosure deadlines are counted (default: 20 calendar days after approval).
     pub disclosure: jixiao_domain::results::DisclosureRule,
+    /// Behind a reverse proxy: take the client's address for sign-in throttling from the
+    /// last `X-Forwarded-For` entry (which the proxy appends) instead of the connection.
+    pub behind_proxy: bool,
 }
 
 impl Config {
@@ -56,6 +60,7 @@ impl Config {
             connections: 8,
             linkage: jixiao_formats::linkage::default_rules(),
             disclosure: Default::default(),
+            behind_proxy: false,
         }
     }
 }
@@ -73,7 +78,14 @@ pub struct AppState {
     pub linkage: Arc<jixiao_domain::results::Linkage>,
     /// How disclosure deadlines are counted.
     pub disclosure: jixiao_domain::results::DisclosureRule,
+    /// Whether the client's address comes from `X-Forwarded-For`.
+    pub behind_proxy: bool,
+    /// Turns to parse an uploaded workbook ([`PARSERS`] at once).
+    pub parsing: Arc<tokio::sync::Semaphore>,
 }
+
+/// Uploaded workbooks parsed at once; further uploads wait.
+pub const PARSERS: usize = 2;
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +118,8 @@ pub struct Ctx {
     pub token: Option<String>,
     /// The double-submit token of the sign-in form.
     pub login_csrf: Option<String>,
+    /// The client's address, for sign-in throttling.
+    pub source: String,
 }
 
 impl Ctx {
@@ -128,6 +142,9 @@ impl Ctx {
 pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// The largest upload (evidence files, import workbooks), in MB.
+pub const UPLOAD_LIMIT_MB: usize = 20;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "jixiao_session";
@@ -160,10 +177,48 @@ pub fn clear_session_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict")
 }
 
-impl FromRequestParts<AppState> for Ctx {
-    type Rejection = WebError;
+/// Where a user who signed in with a one-time credential may go: changing the password,
+/// signing out, the language switch and the stylesheet.
+fn open_while_changing(path: &str) -> bool {
+    // The API's sign-out and `me` are the pages' with the prefix.
+    let page = path.strip_prefix("/api").unwrap_or(path);
+    matches!(
+        page,
+        "/account/password" | "/logout" | "/me" | "/assets/app.css"
+    ) || page.starts_with("/lang/")
+}
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Ctx, WebError> {
+/// The client's address: the connection's, or behind a proxy the last `X-Forwarded-For`
+/// entry.
+fn source(parts: &Parts, behind_proxy: bool) -> String {
+    if behind_proxy {
+        if let Some(last) = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty())
+        {
+            return last.to_string();
+        }
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = extract::Refused;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Ctx, extract::Refused> {
+        let path = parts.uri.path().to_string();
         let lang = match cookie(parts, LANG_COOKIE).as_deref() {
             Some("en") => Lang::En,
             _ => Lang::Zh,
@@ -177,7 +232,8 @@ impl FromRequestParts<AppState> for Ctx {
                 match state
                     .pool
                     .run(move |store| auth::session(store.sql(), &t))
-                    .await?
+                    .await
+                    .map_err(|e| extract::refused(&path, e))?
                 {
                     Some((u, c)) => (Some(u), c),
                     None => (None, String::new()),
@@ -185,14 +241,54 @@ impl FromRequestParts<AppState> for Ctx {
             }
             None => (None, String::new()),
         };
+        if user.as_ref().is_some_and(|u| u.must_change) && !open_while_changing(&path) {
+            return Err(extract::refused(&path, WebError::MustChangePassword));
+        }
         Ok(Ctx {
             user,
             csrf,
             lang,
             token,
             login_csrf,
+            source: source(parts, state.behind_proxy),
         })
     }
+}
+
+/// Refuses a state-changing request that a browser says came from another site: its
+/// `Sec-Fetch-Site` is neither `same-origin` nor `none` (typed or bookmarked), or its `Origin`
+/// is not this server's. Defence in depth beside the CSRF token; clients that send neither
+/// header (scripts, the command line) are left to the token.
+async fn same_origin(req: Request, next: Next) -> Response {
+    let safe = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if !safe && crosses_site(req.headers()) {
+        return extract::refused(req.uri().path(), WebError::CrossSite).into_response();
+    }
+    next.run(req).await
+}
+
+/// Whether the request's headers say it came from another site.
+pub fn crosses_site(headers: &axum::http::HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        if site != "same-origin" && site != "none" {
+            return true;
+        }
+    }
+    if let Some(origin) = text("origin") {
+        let host = text("host").unwrap_or("");
+        let origin_host = origin
+            .split_once("://")
+            .map(|(_, rest)| rest.trim_end_matches('/'))
+            .unwrap_or("");
+        return origin == "null"
+            || origin_host.is_empty()
+            || !origin_host.eq_ignore_ascii_case(host);
+    }
+    false
 }
 
 /// Headers every answer carries: no framing, no sniffing, a strict content policy, and no
@@ -226,6 +322,10 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/lang/{lang}", get(pages::set_lang))
+        .route(
+            "/account/password",
+            get(pages::password_form).post(pages::change_password),
+        )
         .route("/assets/app.css", get(pages::css))
         .route("/public", get(pages::public_index))
         .route("/public/{dept}/{year}", get(pages::public_evaluation))
@@ -336,12 +436,19 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{id}/reset", post(pages::reset_user))
         .route("/admin/roles", get(pages::roles))
         .route("/admin/roles/{id}", post(pages::set_role))
+        .route(
+            "/admin/roles/{id}/credential",
+            post(pages::hand_over_credential),
+        )
         .route("/audit", get(pages::audit_log))
         .route("/api/audit", get(api::audit));
     open.merge(business)
         .merge(admins)
         // Evidence files up to 20 MB and import workbooks, with room for the form around them.
-        .layer(axum::extract::DefaultBodyLimit::max(21 << 20))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            (UPLOAD_LIMIT_MB + 1) << 20,
+        ))
+        .layer(axum::middleware::from_fn(same_origin))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -354,6 +461,8 @@ pub fn state(config: &Config) -> Result<AppState, jixiao_store::StoreError> {
         overviews: Arc::new(service::Overviews::default()),
         linkage: Arc::new(config.linkage.clone()),
         disclosure: config.disclosure,
+        behind_proxy: config.behind_proxy,
+        parsing: Arc::new(tokio::sync::Semaphore::new(PARSERS)),
     })
 }
 
@@ -375,10 +484,13 @@ pub fn serve(config: Config, on_ready: impl FnOnce(std::net::SocketAddr)) -> Res
             .map_err(|e| format!("无法监听 {}：{e}", config.bind))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         on_ready(addr);
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| e.to_string())
+        axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())
     });
     drop(runtime);
     drop(pool);

@@ -3,13 +3,13 @@
 
 use crate::auth::{self, Role, User};
 use crate::error::WebError;
+use crate::extract::{Form, Multipart, Path, Query};
 use crate::service::{self, Monitoring};
 use crate::workflow::{self, Step};
 use crate::{AppState, Ctx, Lang};
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
 use jixiao_domain::number::{format_count, format_percent, format_score};
@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 /// A page's failure, rendered as a page (both languages) with its status; "sign in" becomes
 /// a redirect to the sign-in page.
-pub struct PageError(WebError);
+pub struct PageError(pub(crate) WebError);
 
 impl From<WebError> for PageError {
     fn from(e: WebError) -> PageError {
@@ -38,6 +38,9 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         if let WebError::SignIn = self.0 {
             return Redirect::to("/login").into_response();
+        }
+        if let WebError::MustChangePassword = self.0 {
+            return Redirect::to("/account/password").into_response();
         }
         let status = self.0.status();
         let (zh, en) = self.0.message();
@@ -197,7 +200,7 @@ fn login_page(ctx: &Ctx, token: &str, error: Option<String>) -> Markup {
                     label { (l.t("密码", "Password")) input name="password" type="password" autocomplete="current-password" required; }
                     button class="primary" { (l.t("登录", "Sign in")) }
                 }
-                p class="muted" { (l.t("连续 5 次密码错误将锁定账号 15 分钟。", "Five wrong passwords in a row lock the account for 15 minutes.")) }
+                p class="muted" { (l.t("同一来源连续输错 3 次后，每次重试须等待，等待时间逐次加倍（最长 15 分钟）。", "After three wrong tries from one place, each further try waits, twice as long each time (at most 15 minutes).")) }
                 p { a href="/public" { (l.t("不登录，查看已公开的绩效信息", "See published results without signing in")) } }
             }
         },
@@ -238,20 +241,27 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>
         .as_deref()
         .is_some_and(|c| crate::constant_eq(c.as_bytes(), f._csrf.as_bytes()));
     if !matches {
-        let page = login_page(&ctx, &fresh, Some(WebError::Csrf.message().0));
+        let (zh, en) = WebError::Csrf.message();
+        let page = login_page(&ctx, &fresh, Some(ctx.lang.t(&zh, &en).to_string()));
         return Ok(with_login_cookie(
             (StatusCode::FORBIDDEN, Html(page.into_string())).into_response(),
             &fresh,
         ));
     }
     let (username, password) = (f.username.clone(), f.password.clone());
+    let source = ctx.source.clone();
     let result = s
         .pool
-        .run(move |store| auth::sign_in_recorded(store.sql(), &username, &password))
+        .run(move |store| auth::sign_in_recorded(store.sql(), &username, &password, &source))
         .await?;
     match result {
-        Ok(session) => {
-            let mut res = Redirect::to("/").into_response();
+        Ok((session, must_change)) => {
+            let mut res = Redirect::to(if must_change {
+                "/account/password"
+            } else {
+                "/"
+            })
+            .into_response();
             if let Ok(v) = HeaderValue::from_str(&crate::session_cookie(&session.token)) {
                 res.headers_mut().insert(header::SET_COOKIE, v);
             }
@@ -259,7 +269,8 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>
         }
         Err(e) => {
             let status = e.status();
-            let page = login_page(&ctx, &fresh, Some(e.message().0));
+            let (zh, en) = e.message();
+            let page = login_page(&ctx, &fresh, Some(ctx.lang.t(&zh, &en).to_string()));
             Ok(with_login_cookie(
                 (status, Html(page.into_string())).into_response(),
                 &fresh,
@@ -666,7 +677,10 @@ pub async fn monitoring(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AsO
     let l = ctx.lang;
     let as_of = match q.as_of.as_deref().filter(|t| !t.is_empty()) {
         Some(t) => Some(Date::parse(t).ok_or_else(|| {
-            WebError::Invalid(format!("日期“{t}”无法识别：应为 2021-09-30 这样的日期。"))
+            WebError::invalid(
+                format!("日期“{t}”无法识别：应为 2021-09-30 这样的日期。"),
+                format!("Date “{t}” not understood: write it as 2021-09-30."),
+            )
         })?),
         None => None,
     };
@@ -835,7 +849,7 @@ pub async fn evaluation(
             @if se.status.state == workflow::State::Returned && !se.status.comment.is_empty() { p class="error" { (l.t("退回意见：", "Returned: ")) (se.status.comment) } }
             div class="actions" {
                 @for step in [Step::Submit, Step::Return, Step::Approve, Step::Publish] {
-                    @if step.allowed(&user, &dept) {
+                    @if step.allowed(&user, &dept) && step.leaves(se.status.state) {
                         form method="post" action={ (base) "/workflow" } class="inline-form" {
                             (csrf_field(&ctx))
                             input type="hidden" name="step" value=(step.id());
@@ -845,7 +859,7 @@ pub async fn evaluation(
                         }
                     }
                 }
-                @if user.edits(&dept) {
+                @if editable {
                     form method="post" action={ (base) "/recompute" } class="inline-form" { (csrf_field(&ctx)) button { (l.t("重新评分并保存", "Recompute and save")) } }
                 }
                 a class="button" href={ (base) "/report/docx" } { (l.t("下载报告（Word）", "Report (Word)")) }
@@ -1030,12 +1044,19 @@ pub async fn imports(ctx: Ctx) -> Page {
     ok(layout(&ctx, l.t("数据导入", "Imports"), upload_form(&ctx)))
 }
 
-pub async fn upload(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) -> Page {
+pub async fn upload(State(s): State<AppState>, ctx: Ctx, Multipart(mut form): Multipart) -> Page {
     bureau(&ctx)?;
     let l = ctx.lang;
     let (csrf, name, bytes) = read_upload(&mut form).await?;
     let user = ctx.user_checked(&csrf)?.clone();
     let file_name = safe_name(&name)?;
+    // Parsing a workbook takes memory in proportion to what it inflates to (bounded by
+    // jixiao_archive::LIMITS): at most PARSERS at once, the others wait their turn.
+    let _turn = s
+        .parsing
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let outcome = s
         .pool
         .run(move |store| {
@@ -1076,10 +1097,9 @@ pub async fn upload(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) ->
 
 /// A form with a CSRF token and one file: (token, the file's name, its bytes).
 pub(crate) async fn read_upload(
-    form: &mut Multipart,
+    form: &mut axum::extract::Multipart,
 ) -> Result<(String, String, Vec<u8>), WebError> {
-    let broken =
-        |e: axum::extract::multipart::MultipartError| WebError::Invalid(format!("上传不完整：{e}"));
+    let broken = |e: axum::extract::multipart::MultipartError| crate::extract::multipart_error(&e);
     let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
     while let Some(field) = form.next_field().await.map_err(broken)? {
         match field.name() {
@@ -1102,9 +1122,10 @@ fn safe_name(name: &str) -> Result<String, WebError> {
         || base.starts_with('.')
         || !(lower.ends_with(".xlsx") || lower.ends_with(".csv"))
     {
-        return Err(WebError::Invalid(format!(
-            "文件“{name}”不能导入：请上传 .xlsx 工作簿或 .csv 文件。"
-        )));
+        return Err(WebError::invalid(
+            format!("文件“{name}”不能导入：请上传 .xlsx 工作簿或 .csv 文件。"),
+            format!("“{name}” cannot be imported: upload an .xlsx workbook or a .csv file."),
+        ));
     }
     Ok(base.to_string())
 }
@@ -1223,6 +1244,11 @@ pub async fn confirm_import(
     bureau(&ctx)?;
     let user = ctx.user_checked(&f._csrf)?.clone();
     let l = ctx.lang;
+    let _turn = s
+        .parsing
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let done = s
         .pool
         .run(move |store| run_import(store, id, &user, false))
@@ -1264,7 +1290,7 @@ fn user_rows(
             td { (u.username) } td { (u.display_name) }
             td { (u.role.map_or(l.t("未分配", "none"), |r| l.t(r.label().0, r.label().1))) }
             td { (u.department.clone().unwrap_or_default()) @if !u.assigned.is_empty() { (u.assigned.join("、")) } }
-            td { @if !active { (l.t("停用", "disabled")) } @else if *locked > now { span class="warn red" { (l.t("已锁定", "locked")) } } @else { (l.t("正常", "active")) } }
+            td { @if !active { (l.t("停用", "disabled")) } @else if *locked > now { span class="warn red" { (l.t("已锁定", "locked")) } } @else if a.credential_expires > 0 { (l.t("待首次改密", "credential not yet changed")) } @else { (l.t("正常", "active")) } }
             td { (controls(a)) }
         } } }
     } } }
@@ -1278,23 +1304,31 @@ pub async fn users(State(s): State<AppState>, ctx: Ctx) -> Page {
         &ctx,
         l.t("用户管理", "Users"),
         html! {
-            p class="muted" { (l.t("系统管理员创建账号、重置密码、解锁；角色由安全管理员分配。", "The system administrator creates accounts, resets passwords and unlocks; the security administrator assigns roles.")) }
+            p class="muted" { (l.t(
+                "系统管理员创建账号、签发一次性凭证（重置密码）、解除登录限制；角色由安全管理员分配。凭证分两段：前半段给您，后半段由安全管理员交付，两段合起来才能登录，首次登录须改密码——任何一位管理员都不能单独以该账号登录。",
+                "The system administrator creates accounts, issues one-time credentials (password resets) and lifts sign-in delays; the security administrator assigns roles. A credential has two halves: you get the first, the security administrator hands over the second; only both together sign in, and the password must be changed at once, so no administrator alone can sign in as the account.")) }
             (user_rows(l, &list, |a| html! {
                 form method="post" action={ "/admin/users/" (a.user.id) "/reset" } class="inline-form" {
                     (csrf_field(&ctx))
-                    @if !auth::is_admin_role(a.user.role) {
-                        input name="password" type="password" autocomplete="new-password" placeholder=(l.t("新密码（留空则只解锁）", "New password (empty: unlock only)"));
+                    @if auth::is_admin_role(a.user.role) {
+                        input type="hidden" name="action" value="unlock";
+                        button { (l.t("解除登录限制", "Lift sign-in delays")) }
+                    } @else {
+                        select name="action" aria-label=(l.t("操作", "Action")) {
+                            option value="unlock" { (l.t("解除登录限制", "Lift sign-in delays")) }
+                            option value="issue" { (l.t("重置密码（签发一次性凭证）", "Reset password (one-time credential)")) }
+                        }
+                        button { (l.t("执行", "Do it")) }
                     }
-                    button { @if auth::is_admin_role(a.user.role) { (l.t("解锁", "Unlock")) } @else { (l.t("重置/解锁", "Reset / unlock")) } }
                 }
+                @if a.credential_expires > 0 { span class="muted" { (l.t("一次性凭证待使用", "one-time credential outstanding")) } }
             }))
             h2 { (l.t("新建账号", "New account")) }
             form method="post" action="/admin/users" class="stack" {
                 (csrf_field(&ctx))
-                label { (l.t("用户名", "User name")) input name="username" required; }
-                label { (l.t("姓名", "Name")) input name="display_name" required; }
-                label { (l.t("初始密码（至少 10 位，含三类字符）", "Initial password (10+ characters, three kinds)")) input name="password" type="password" autocomplete="new-password" required; }
-                button class="primary" { (l.t("创建", "Create")) }
+                label { (l.t("用户名（字母、数字、. _ -，不区分大小写）", "User name (letters, digits, . _ -; case does not matter)")) input name="username" required maxlength=(auth::MAX_USERNAME); }
+                label { (l.t("姓名", "Name")) input name="display_name" required maxlength=(auth::MAX_DISPLAY_NAME); }
+                button class="primary" { (l.t("创建并签发一次性凭证", "Create with a one-time credential")) }
             }
         },
     ))
@@ -1306,37 +1340,60 @@ pub struct NewUserForm {
     _csrf: String,
     username: String,
     display_name: String,
-    password: String,
+}
+
+/// The page that shows the first half of a credential, once.
+fn credential_page(ctx: &Ctx, username: &str, first: &str) -> Page {
+    let l = ctx.lang;
+    ok(layout(
+        ctx,
+        l.t("一次性凭证", "One-time credential"),
+        html! {
+            p { (l.t("账号 ", "Account ")) strong { (username) } (l.t(" 的一次性凭证前半段（只显示这一次）：", ": the first half of its one-time credential (shown only now):")) }
+            p class="figure" id="first-half" { (first) }
+            p class="muted" { (l.t(
+                "请把前半段交给账号本人；后半段由安全管理员在“角色权限”页交付。本人以“前半段-后半段”登录，须立即修改密码；凭证 24 小时内有效。",
+                "Give the first half to the account's holder; the security administrator hands over the second on the Roles page. The holder signs in with “first-second” and must change the password at once; the credential is valid for 24 hours.")) }
+            p { a href="/admin/users" { (l.t("返回用户管理", "Back to users")) } }
+        },
+    ))
 }
 
 pub async fn create_user(State(s): State<AppState>, ctx: Ctx, Form(f): Form<NewUserForm>) -> Page {
     only(&ctx, Role::SysAdmin)?;
     let user = ctx.user_checked(&f._csrf)?.clone();
-    s.pool
+    let (username, first) = s
+        .pool
         .run(move |store| {
             store.sql().write(|sql| {
-                let id = auth::create_user(sql, &f.username, &f.display_name, &f.password)?;
+                // Nobody knows the initial password: the account is reached only through the
+                // credential's two halves.
+                let initial = format!("Aa1-{}", auth::random_hex(16));
+                let id = auth::create_user(sql, &f.username, &f.display_name, &initial)?;
+                let (username, _) = auth::account_names(sql, id)?;
+                let credential = auth::issue_credential(sql, id, &user.actor())?;
                 crate::audit::append(
                     sql,
                     &user.actor(),
                     "创建账号",
                     &format!("user:{id}"),
                     "",
-                    &f.username,
+                    &format!("{username}；签发一次性凭证，后半段待安全管理员交付"),
                 )?;
-                Ok::<_, WebError>(())
+                Ok::<_, WebError>((username, credential.first))
             })
         })
         .await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    credential_page(&ctx, &username, &first)
 }
 
 #[derive(Deserialize)]
 pub struct ResetForm {
     #[serde(default)]
     _csrf: String,
+    /// `unlock` (lift sign-in delays) or `issue` (a one-time credential).
     #[serde(default)]
-    password: String,
+    action: String,
 }
 
 pub async fn reset_user(
@@ -1347,38 +1404,184 @@ pub async fn reset_user(
 ) -> Page {
     only(&ctx, Role::SysAdmin)?;
     let user = ctx.user_checked(&f._csrf)?.clone();
-    s.pool
+    let issue = match f.action.as_str() {
+        "issue" => true,
+        "unlock" | "" => false,
+        other => {
+            return Err(WebError::invalid(
+                format!("未知的操作“{other}”。"),
+                format!("Unknown action “{other}”."),
+            )
+            .into())
+        }
+    };
+    let done = s
+        .pool
         .run(move |store| {
             store.sql().write(|sql| {
-                let p = Some(f.password.as_str()).filter(|p| !p.is_empty());
-                auth::reset(sql, id, p)?;
+                let (username, display) = auth::account_names(sql, id)?;
+                if issue {
+                    let credential = auth::issue_credential(sql, id, &user.actor())?;
+                    crate::audit::append(
+                        sql,
+                        &user.actor(),
+                        "重置密码（签发一次性凭证）",
+                        &format!("user:{id}"),
+                        "",
+                        &format!("为 {display}（{username}）签发一次性凭证：前半段交系统管理员，后半段待安全管理员交付；首次登录须改密码，24 小时内有效"),
+                    )?;
+                    Ok::<_, WebError>(Some((username, credential.first)))
+                } else {
+                    auth::unlock(sql, id)?;
+                    crate::audit::append(
+                        sql,
+                        &user.actor(),
+                        "解除登录限制",
+                        &format!("user:{id}"),
+                        "",
+                        &format!("{display}（{username}）"),
+                    )?;
+                    Ok(None)
+                }
+            })
+        })
+        .await?;
+    match done {
+        Some((username, first)) => credential_page(&ctx, &username, &first),
+        None => Ok(Redirect::to("/admin/users").into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct HandOverForm {
+    #[serde(default)]
+    _csrf: String,
+}
+
+/// The security administrator hands over a credential's second half: shown once, then gone.
+pub async fn hand_over_credential(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<HandOverForm>,
+) -> Page {
+    only(&ctx, Role::SecAdmin)?;
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    let (username, second) = s
+        .pool
+        .run(move |store| {
+            store.sql().write(|sql| {
+                let (username, display) = auth::account_names(sql, id)?;
+                let second = auth::take_second_half(sql, id)?;
                 crate::audit::append(
                     sql,
                     &user.actor(),
-                    if p.is_some() {
-                        "重置密码"
-                    } else {
-                        "解锁账号"
-                    },
+                    "交付一次性凭证后半段",
                     &format!("user:{id}"),
                     "",
+                    &format!("{display}（{username}）"),
+                )?;
+                Ok::<_, WebError>((username, second))
+            })
+        })
+        .await?;
+    let l = ctx.lang;
+    ok(layout(
+        &ctx,
+        l.t("一次性凭证后半段", "Second half of the credential"),
+        html! {
+            p { (l.t("账号 ", "Account ")) strong { (username) } (l.t(" 的一次性凭证后半段（只显示这一次）：", ": the second half of its one-time credential (shown only now):")) }
+            p class="figure" id="second-half" { (second) }
+            p class="muted" { (l.t("请当面或经本人核实的渠道交给账号本人，不要交给系统管理员。", "Give it to the holder in person or through a channel they confirmed — never to the system administrator.")) }
+            p { a href="/admin/roles" { (l.t("返回角色权限", "Back to roles")) } }
+        },
+    ))
+}
+
+/// The form to change one's own password (and the only page open after signing in with a
+/// one-time credential).
+pub async fn password_form(ctx: Ctx) -> Page {
+    let u = ctx.user()?;
+    let l = ctx.lang;
+    ok(layout(
+        &ctx,
+        l.t("修改密码", "Change password"),
+        html! {
+            @if u.must_change { p class="note" role="status" { (l.t("您使用的是一次性凭证：请先设置自己的密码。", "You signed in with a one-time credential: set your own password first.")) } }
+            form method="post" action="/account/password" class="stack narrow" {
+                (csrf_field(&ctx))
+                label { (l.t("当前密码或一次性凭证", "Current password or one-time credential")) input name="current" type="password" autocomplete="current-password" required; }
+                label { (l.t("新密码（至少 10 位，空格不计，含三类字符）", "New password (10+ characters besides spaces, three kinds)")) input name="new" type="password" autocomplete="new-password" required maxlength=(auth::MAX_PASSWORD); }
+                button class="primary" { (l.t("修改密码", "Change password")) }
+            }
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    _csrf: String,
+    current: String,
+    new: String,
+}
+
+pub async fn change_password(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> Page {
+    let user = ctx.user_checked(&f._csrf)?.clone();
+    let token = ctx.token.clone().unwrap_or_default();
+    s.pool
+        .run(move |store| {
+            store.sql().write(|sql| {
+                auth::change_password(sql, &user, &f.current, &f.new, &token)?;
+                crate::audit::append(
+                    sql,
+                    &user.actor(),
+                    "修改密码",
+                    &format!("user:{}", user.id),
                     "",
+                    if user.must_change {
+                        "首次登录改密（一次性凭证已失效）"
+                    } else {
+                        ""
+                    },
                 )?;
                 Ok::<_, WebError>(())
             })
         })
         .await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to("/").into_response())
 }
 
 pub async fn roles(State(s): State<AppState>, ctx: Ctx) -> Page {
     only(&ctx, Role::SecAdmin)?;
     let l = ctx.lang;
-    let list = s.pool.run(|store| auth::users(store.sql())).await?;
+    let (list, pending) = s
+        .pool
+        .run(|store| {
+            let sql = store.sql();
+            Ok::<_, WebError>((auth::users(sql)?, auth::pending_halves(sql)?))
+        })
+        .await?;
     ok(layout(
         &ctx,
         l.t("角色与权限", "Roles and permissions"),
         html! {
+            @if !pending.is_empty() {
+                h2 { (l.t("待交付的一次性凭证后半段", "Credential halves to hand over")) }
+                table { tbody { @for (id, by, at) in &pending {
+                    @let name = list.iter().find(|a| a.user.id == *id).map(|a| a.user.username.clone()).unwrap_or_default();
+                    tr { td { (name) } td class="muted" { (by) " · " (when(at)) } td {
+                        form method="post" action={ "/admin/roles/" (id) "/credential" } class="inline-form" {
+                            (csrf_field(&ctx))
+                            button { (l.t("显示并交付后半段", "Show and hand over")) }
+                        }
+                    } }
+                } } }
+            }
             p class="muted" { (l.t("安全管理员分配角色与所属部门；不能创建账号，也不能查看审计日志。三员角色互斥。", "The security administrator assigns roles and departments; it cannot create accounts or read the audit log.")) }
             (user_rows(l, &list, |a| html! {
                 @if auth::is_admin_role(a.user.role) {
@@ -1424,15 +1627,19 @@ pub async fn set_role(
     only(&ctx, Role::SecAdmin)?;
     let user = ctx.user_checked(&f._csrf)?.clone();
     if id == user.id {
-        return Err(WebError::Invalid("不能修改自己的角色。".into()).into());
+        return Err(
+            WebError::invalid("不能修改自己的角色。", "You cannot change your own role.").into(),
+        );
     }
     let role = if f.role.is_empty() {
         None
     } else {
-        Some(
-            Role::parse(&f.role)
-                .ok_or_else(|| WebError::Invalid(format!("未知角色“{}”。", f.role)))?,
-        )
+        Some(Role::parse(&f.role).ok_or_else(|| {
+            WebError::invalid(
+                format!("未知角色“{}”。", f.role),
+                format!("Unknown role “{}”.", f.role),
+            )
+        })?)
     };
     s.pool
         .run(move |store| {
@@ -1447,14 +1654,16 @@ pub async fn set_role(
                 let before = auth::role_of(sql, id)?;
                 if let Some(seen) = f.version {
                     if auth::role_version(sql, id)? != seen {
-                        return Err(WebError::Stale(
-                            "该账号的角色刚被他人修改，您的修改未保存。请刷新后再改。".into(),
+                        return Err(WebError::stale(
+                            "该账号的角色刚被他人修改，您的修改未保存。请刷新后再改。",
+                            "Someone else just changed this account's role; your change was not saved. Reload and try again.",
                         ));
                     }
                 }
                 if auth::is_admin_role(role) || auth::is_admin_role(before) {
-                    return Err(WebError::Invalid(
-                        "三员角色只能在服务器上用命令行分配（jixiao user add），网页上不能授予或撤销。".into(),
+                    return Err(WebError::invalid(
+                        "三员角色只能在服务器上用命令行分配（jixiao user add），网页上不能授予或撤销。",
+                        "The three administrators' roles are given on the server's command line only (jixiao user add), never on the web.",
                     ));
                 }
                 auth::set_role(sql, id, role, Some(&f.department), &assigned)?;

@@ -162,7 +162,10 @@ pub fn optional_date(text: &str, what: &str) -> Result<Option<Date>, WebError> {
         return Ok(None);
     }
     Date::parse(t).map(Some).ok_or_else(|| {
-        WebError::Invalid(format!("{what}“{t}”无法识别：应为 2022-03-15 这样的日期。"))
+        WebError::invalid(
+            format!("{what}“{t}”无法识别：应为 2022-03-15 这样的日期。"),
+            format!("Date “{t}” not understood: write it as 2022-03-15."),
+        )
     })
 }
 
@@ -182,13 +185,17 @@ pub fn open_rectification(
     // The finance bureau sends results; a department may also record its own.
     must_edit(user, department)?;
     if problem.trim().is_empty() {
-        return Err(WebError::Invalid("请写明发现的问题。".into()));
+        return Err(WebError::invalid(
+            "请写明发现的问题。",
+            "Describe the problem found.",
+        ));
     }
     let due = due_on.unwrap_or_else(|| rectification_due(sent_on, RECTIFICATION_DAYS));
     if due < sent_on {
-        return Err(WebError::Invalid(format!(
-            "整改期限 {due} 早于结果送达日 {sent_on}。"
-        )));
+        return Err(WebError::invalid(
+            format!("整改期限 {due} 早于结果送达日 {sent_on}。"),
+            format!("The due date {due} is before the date the result was sent, {sent_on}."),
+        ));
     }
     must_be_project_of(sql, department, project)?;
     sql.write(|sql| {
@@ -239,18 +246,19 @@ pub fn update_rectification(
         let before = load_one(sql, id, today())?;
         must_edit(user, &before.department)?;
         if p.status == RectificationStatus::Overdue {
-            return Err(WebError::Invalid("“逾期”由期限自动判定，不能手工选择。".into()));
+            return Err(WebError::invalid("“逾期”由期限自动判定，不能手工选择。", "“Overdue” follows from the due date and cannot be chosen by hand."));
         }
         if p.status == RectificationStatus::Done {
-            return Err(WebError::Invalid(
-                "“已完成”须由财政局核验佐证后确认：请上传整改佐证，并报财政局核验。".into(),
+            return Err(WebError::invalid(
+                "“已完成”须由财政局核验佐证后确认：请上传整改佐证，并报财政局核验。",
+                "“Done” is confirmed by the finance bureau after it verifies the evidence: upload the evidence and ask the bureau to verify it.",
             ));
         }
         if before.stored_status == RectificationStatus::Done.id() {
-            return Err(WebError::Invalid("该整改事项已核验完成，不能再修改。".into()));
+            return Err(WebError::invalid("该整改事项已核验完成，不能再修改。", "This rectification has been verified as done and can no longer change."));
         }
         if before.version != p.version {
-            return Err(WebError::Stale("该整改事项已被他人修改，您的修改未保存。请刷新后再填。".into()));
+            return Err(WebError::stale("该整改事项已被他人修改，您的修改未保存。请刷新后再填。", "Someone else changed this rectification; your change was not saved. Reload and try again."));
         }
         let changed = sql.execute(
             "UPDATE rectifications SET measures = $1, responsible = $2, status = $3, version = version + 1, updated_by = $4, updated_at = $5 \
@@ -258,7 +266,7 @@ pub fn update_rectification(
             &[p.measures.into(), p.responsible.into(), p.status.id().into(), user.actor().into(), jixiao_store::now_utc().into(), id.into(), p.version.into()],
         )?;
         if changed != 1 {
-            return Err(WebError::Stale("该整改事项刚被他人修改，您的修改未保存。请刷新后再填。".into()));
+            return Err(WebError::stale("该整改事项刚被他人修改，您的修改未保存。请刷新后再填。", "Someone else just changed this rectification; your change was not saved. Reload and try again."));
         }
         crate::audit::append(
             sql,
@@ -285,17 +293,17 @@ pub fn verify_rectification(
     sql.write(|sql| {
         let before = load_one(sql, id, today())?;
         if before.version != version {
-            return Err(WebError::Stale("该整改事项已被他人修改，请刷新后再核验。".into()));
+            return Err(WebError::stale("该整改事项已被他人修改，请刷新后再核验。", "Someone else changed this rectification; reload before verifying it."));
         }
         if before.files.is_empty() {
-            return Err(WebError::Invalid("尚无整改佐证材料，不能核验为已完成。".into()));
+            return Err(WebError::invalid("尚无整改佐证材料，不能核验为已完成。", "There is no evidence yet, so it cannot be verified as done."));
         }
         let changed = sql.execute(
             "UPDATE rectifications SET status = 'done', verified_by = $1, verified_at = $2, version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3 AND version = $4",
             &[user.actor().into(), jixiao_store::now_utc().into(), id.into(), version.into()],
         )?;
         if changed != 1 {
-            return Err(WebError::Stale("该整改事项刚被他人修改，请刷新后再核验。".into()));
+            return Err(WebError::stale("该整改事项刚被他人修改，请刷新后再核验。", "Someone else just changed this rectification; reload before verifying it."));
         }
         crate::audit::append(sql, &user.actor(), "核验整改完成", &format!("rectification:{id}"), &before.stored_status, "done")?;
         service::bump(sql)
@@ -317,10 +325,16 @@ pub fn attach_file(
         .trim()
         .to_string();
     if name.is_empty() || bytes.is_empty() {
-        return Err(WebError::Invalid("请选择要上传的佐证文件。".into()));
+        return Err(WebError::invalid(
+            "请选择要上传的佐证文件。",
+            "Choose the evidence file to upload.",
+        ));
     }
     if bytes.len() > 20 << 20 {
-        return Err(WebError::Invalid("佐证文件不能超过 20 MB。".into()));
+        return Err(WebError::invalid(
+            "佐证文件不能超过 20 MB。",
+            "Evidence files may be at most 20 MB.",
+        ));
     }
     sql.write(|sql| {
         let r = load_one(sql, id, today())?;
@@ -379,9 +393,10 @@ pub fn must_be_project_of(
             return Ok(());
         }
     }
-    Err(WebError::Invalid(format!(
-        "项目“{project}”不是部门“{department}”的项目。"
-    )))
+    Err(WebError::invalid(
+        format!("项目“{project}”不是部门“{department}”的项目。"),
+        format!("Project “{project}” is not one of department “{department}”'s projects."),
+    ))
 }
 
 // ---------------------------------------------------------------- responsibility
@@ -449,7 +464,10 @@ pub fn assign(
     must_edit(user, department)?;
     let person = person.trim();
     if person.is_empty() {
-        return Err(WebError::Invalid("请填写责任人姓名。".into()));
+        return Err(WebError::invalid(
+            "请填写责任人姓名。",
+            "Enter the responsible person's name.",
+        ));
     }
     must_be_project_of(sql, department, project)?;
     sql.write(|sql| {
@@ -468,10 +486,16 @@ pub fn assign(
         if let Some(c) = current {
             let from = date(&c[2]).unwrap_or(since);
             if since <= from {
-                return Err(WebError::Invalid(format!(
-                    "新责任人的起始日 {since} 须晚于现任责任人 {} 的起始日 {from}：已有的责任记录不能改写。",
-                    c[1].text()
-                )));
+                return Err(WebError::invalid(
+                    format!(
+                        "新责任人的起始日 {since} 须晚于现任责任人 {} 的起始日 {from}：已有的责任记录不能改写。",
+                        c[1].text()
+                    ),
+                    format!(
+                        "The new person's start date {since} must be after {}'s start date {from}: the record of responsibility cannot be rewritten.",
+                        c[1].text()
+                    ),
+                ));
             }
             sql.execute(
                 "UPDATE responsibilities SET until = $1 WHERE id = $2",
@@ -775,11 +799,17 @@ pub fn record_disclosure(
         return Err(WebError::Forbidden);
     }
     if !["budget", "final_accounts"].contains(&item) {
-        return Err(WebError::Invalid(format!("未知的公开事项“{item}”。")));
+        return Err(WebError::invalid(
+            format!("未知的公开事项“{item}”。"),
+            format!("Unknown disclosure item “{item}”."),
+        ));
     }
     if let (Some(a), Some(p)) = (approved_on, published_on) {
         if p < a {
-            return Err(WebError::Invalid(format!("公开日 {p} 早于批复日 {a}。")));
+            return Err(WebError::invalid(
+                format!("公开日 {p} 早于批复日 {a}。"),
+                format!("The publication date {p} is before the approval date {a}."),
+            ));
         }
     }
     sql.write(|sql| {
@@ -792,7 +822,7 @@ pub fn record_disclosure(
         let (a, p) = (approved_on.or(old_a), published_on.or(old_p));
         if let (Some(a), Some(p)) = (a, p) {
             if p < a {
-                return Err(WebError::Invalid(format!("公开日 {p} 早于批复日 {a}。")));
+                return Err(WebError::invalid(format!("公开日 {p} 早于批复日 {a}。"), format!("The publication date {p} is before the approval date {a}.")));
             }
         }
         sql.execute(

@@ -3,13 +3,13 @@
 
 use crate::auth::Role;
 use crate::error::WebError;
+use crate::extract::{Form, Multipart, Path};
 use crate::pages::{bureau, business, csrf_field, download, layout, ok, wan, Page};
 use crate::results::{self, Rectification};
 use crate::{service, AppState, Ctx, Lang};
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
 use jixiao_domain::number::{format_percent, format_score};
@@ -247,8 +247,12 @@ pub async fn update_rectification(
 ) -> Page {
     business(&ctx)?;
     let user = ctx.user_checked(&f._csrf)?.clone();
-    let status = RectificationStatus::from_id(&f.status)
-        .ok_or_else(|| WebError::Invalid(format!("未知的状态“{}”。", f.status)))?;
+    let status = RectificationStatus::from_id(&f.status).ok_or_else(|| {
+        WebError::invalid(
+            format!("未知的状态“{}”。", f.status),
+            format!("Unknown status “{}”.", f.status),
+        )
+    })?;
     s.pool
         .run(move |store| {
             results::update_rectification(
@@ -285,7 +289,7 @@ pub async fn upload_evidence(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    Multipart(mut form): Multipart,
 ) -> Page {
     business(&ctx)?;
     let (csrf, name, bytes) = crate::pages::read_upload(&mut form).await?;
@@ -334,7 +338,7 @@ pub async fn assign(
     let user = ctx.user_checked(&f._csrf)?.clone();
     service::must_edit(&user, &dept)?;
     let since = results::optional_date(&f.since, "起始日")?
-        .ok_or_else(|| WebError::Invalid("请填写起始日。".into()))?;
+        .ok_or_else(|| WebError::invalid("请填写起始日。", "Enter the start date."))?;
     let d2 = dept.clone();
     s.pool
         .run(move |store| results::assign(store.sql(), &user, &d2, &f.project, &f.person, since))
@@ -850,7 +854,7 @@ pub async fn project(
     State(s): State<AppState>,
     ctx: Ctx,
     Path((dept, code)): Path<(String, String)>,
-    axum::extract::Query(q): axum::extract::Query<YearQuery>,
+    crate::extract::Query(q): crate::extract::Query<YearQuery>,
 ) -> Page {
     let user = business(&ctx)?.clone();
     service::must_read(&user, &dept)?;
@@ -893,12 +897,12 @@ pub async fn project(
                 div class="card" { div class="label" { (l.t("已支出（万元）", "Spent")) } div class="figure" { (Fen(executed).format_wan()) } }
                 div class="card" { div class="label" { (l.t("执行率", "Rate")) } div class="figure" { (rate.map(format_percent).unwrap_or_else(|| "—".into())) } }
             }
-            @if user.edits(&dept) {
+            @if user.adjusts_budgets() {
                 h2 { (l.t("年中调整预算", "Mid-year adjustment")) }
                 form method="post" action={ "/departments/" (dept) "/projects/" (p.code) "/budget" } class="inline-form" {
                     (csrf_field(&ctx))
                     input type="hidden" name="year" value=(p.year);
-                    input type="hidden" name="seen" value=(p.adjusted_budget.format_wan().replace(',', ""));
+                    input type="hidden" name="version" value=(v.budget_version);
                     label { (l.t("调整后预算（万元）", "Adjusted budget (10k yuan)")) input name="budget" inputmode="decimal" value=(p.adjusted_budget.format_wan()) required; }
                     input name="reason" placeholder=(l.t("调整原因", "Reason")) aria-label=(l.t("调整原因", "Reason")) required;
                     button { (l.t("保存", "Save")) }
@@ -930,7 +934,8 @@ pub struct BudgetForm {
     #[serde(default)]
     _csrf: String,
     year: i32,
-    seen: String,
+    /// The budget's version when the form was drawn.
+    version: i64,
     budget: String,
     #[serde(default)]
     reason: String,
@@ -943,8 +948,10 @@ pub async fn adjust_budget(
     Form(f): Form<BudgetForm>,
 ) -> Page {
     let user = ctx.user_checked(&f._csrf)?.clone();
-    service::must_edit(&user, &dept)?;
-    let seen = service::parse_wan(&f.seen)?;
+    if !user.adjusts_budgets() {
+        return Err(WebError::Forbidden.into());
+    }
+    let seen = f.version;
     let new = service::parse_wan(&f.budget)?;
     let (d2, c2) = (dept.clone(), code.clone());
     let year = f.year;
@@ -966,14 +973,14 @@ pub async fn notice(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(format): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
+    crate::extract::Query(q): crate::extract::Query<NoticeQuery>,
 ) -> Page {
     bureau(&ctx)?;
     let as_of = Date::parse(&q.as_of).ok_or_else(|| {
-        WebError::Invalid(format!(
-            "日期“{}”无法识别：应为 2021-09-30 这样的日期。",
-            q.as_of
-        ))
+        WebError::invalid(
+            format!("日期“{}”无法识别：应为 2021-09-30 这样的日期。", q.as_of),
+            format!("Date “{}” not understood: write it as 2021-09-30.", q.as_of),
+        )
     })?;
     if format != "docx" && format != "xlsx" {
         return Err(WebError::NotFound.into());

@@ -228,7 +228,7 @@ pub struct SelfEvaluation {
 }
 
 fn evaluation_failure(errors: Vec<jixiao_domain::evaluate::EvalError>) -> WebError {
-    WebError::Invalid(
+    WebError::invalid_data(
         errors
             .iter()
             .map(ToString::to_string)
@@ -313,19 +313,26 @@ pub fn set_actual(
     must_edit(user, department)?;
     let value = value.trim().replace([',', '，'], "");
     let exact = Decimal::from_str(&value).map_err(|_| {
-        WebError::Invalid(format!(
-            "指标“{indicator}”的实际完成值“{value}”不是数字：应填写如 4529 或 97.5 的数（不带单位）。"
-        ))
+        WebError::invalid(
+            format!("指标“{indicator}”的实际完成值“{value}”不是数字：应填写如 4529 或 97.5 的数（不带单位）。"),
+            format!("The actual value “{value}” of “{indicator}” is not a number: write one such as 4529 or 97.5, without its unit."),
+        )
     })?;
     let sql = store.sql();
     sql.write(|sql| {
         workflow::lock(sql, department, year)?;
         let status = workflow::status(sql, department, year)?;
         if !status.state.editable() {
-            return Err(WebError::Invalid(format!(
-                "自评当前为“{}”，不能修改；如需修改，请审核人先退回。",
-                status.state.label().0
-            )));
+            return Err(WebError::invalid(
+                format!(
+                    "自评当前为“{}”，不能修改；如需修改，请审核人先退回。",
+                    status.state.label().0
+                ),
+                format!(
+                    "The self-evaluation is “{}” and cannot change; to change it, the approver must return it first.",
+                    status.state.label().1
+                ),
+            ));
         }
         let lock = if sql.backend() == Backend::Postgres {
             " FOR UPDATE"
@@ -347,15 +354,26 @@ pub fn set_actual(
         )?;
         let current = old.as_ref().map_or(0, |r| r[2].int());
         if current != seen_version {
-            return Err(WebError::Stale(match &old {
-                Some(r) => format!(
-                    "指标“{indicator}”已被 {} 于 {} 改为 {}，您的修改未保存。请刷新页面，核对后再填。",
-                    r[3].text(),
-                    r[4].text(),
-                    r[0].text()
+            return Err(match &old {
+                Some(r) => WebError::stale(
+                    format!(
+                        "指标“{indicator}”已被 {} 于 {} 改为 {}，您的修改未保存。请刷新页面，核对后再填。",
+                        r[3].text(),
+                        r[4].text(),
+                        r[0].text()
+                    ),
+                    format!(
+                        "{} changed “{indicator}” to {} at {}; your change was not saved. Reload, check and try again.",
+                        r[3].text(),
+                        r[0].text(),
+                        r[4].text()
+                    ),
                 ),
-                None => format!("指标“{indicator}”尚无录入，您的表单版本不对，修改未保存。请刷新页面后再填。"),
-            }));
+                None => WebError::stale(
+                    format!("指标“{indicator}”尚无录入，您的表单版本不对，修改未保存。请刷新页面后再填。"),
+                    format!("“{indicator}” has no entry yet and your form's version is wrong; nothing was saved. Reload and try again."),
+                ),
+            });
         }
         let (text, before) = rewrite_actual(file[0].text(), project, indicator, &exact.to_string())?;
         // The dataset must still read, whole, before it is stored.
@@ -365,7 +383,7 @@ pub fn set_actual(
             origin: format!("库:{department}/{year}").into(),
             files,
         })
-        .map_err(|p| WebError::Invalid(p.to_string()))?;
+        .map_err(|p| WebError::invalid_data(p.to_string()))?;
         sql.execute(
             "UPDATE dataset_files SET content = $1 WHERE department_code = $2 AND year = $3 AND file_name = 'projects.toml'",
             &[text.into(), department.into(), year.into()],
@@ -387,9 +405,10 @@ pub fn set_actual(
             )?
         };
         if changed != 1 {
-            return Err(WebError::Stale(format!(
-                "指标“{indicator}”刚被他人修改，您的修改未保存。请刷新页面，核对后再填。"
-            )));
+            return Err(WebError::stale(
+                format!("指标“{indicator}”刚被他人修改，您的修改未保存。请刷新页面，核对后再填。"),
+                format!("Someone else just changed “{indicator}”; your change was not saved. Reload, check and try again."),
+            ));
         }
         let before_evidence = old.as_ref().map_or("", |r| r[1].text());
         crate::audit::append(
@@ -459,7 +478,52 @@ fn rewrite_actual(
     Ok((doc.to_string(), before))
 }
 
-/// Saves the current scores as the department's evaluation of record.
+/// Scores a self-evaluation and saves the record with its audit entry, the workflow step
+/// `step` (when given) in the same transaction: the saved score, the state and the audit trail
+/// commit together or not at all. Returns the total.
+fn save_scored(
+    store: &mut dyn Store,
+    user: &User,
+    department: &str,
+    year: i32,
+    step: Option<(workflow::Step, i64, &str)>,
+) -> Result<(String, Option<workflow::Status>), WebError> {
+    let data = jixiao_app::load_dataset(store, department, year)?;
+    let (evaluation, _) = score(&data)?;
+    let record = jixiao_app::evaluation_record(&data, &evaluation);
+    let total = record.total.clone();
+    let mut tx = store.begin(&format!("评价 {department} {year} {}", record.framework))?;
+    let status = {
+        let mut sql = jixiao_store::sql::InTransaction(tx.as_mut());
+        match step {
+            Some((step, seen, comment)) => Some(workflow::take(
+                &mut sql, user, department, year, step, seen, comment,
+            )?),
+            None => None,
+        }
+    };
+    tx.save_evaluation(&record)?;
+    {
+        let mut sql = jixiao_store::sql::InTransaction(tx.as_mut());
+        crate::audit::append(
+            &mut sql,
+            &user.actor(),
+            if step.is_some() {
+                "提交时评分并保存"
+            } else {
+                "重新评分并保存"
+            },
+            &format!("evaluation:{department}/{year}"),
+            "",
+            &format!("{total}（{}）", evaluation.grade_label),
+        )?;
+        bump(&mut sql)?;
+    }
+    tx.commit()?;
+    Ok((total, status))
+}
+
+/// Scores the self-evaluation now and saves it, while it is still editable.
 pub fn recompute(
     store: &mut dyn Store,
     user: &User,
@@ -469,32 +533,18 @@ pub fn recompute(
     must_edit(user, department)?;
     let state = workflow::status(store.sql(), department, year)?.state;
     if !state.editable() {
-        return Err(WebError::Invalid(format!(
-            "自评当前为“{}”，评分已随提交固定；如需重新评分，请审核人先退回。",
-            state.label().0
-        )));
+        return Err(WebError::invalid(
+            format!(
+                "自评当前为“{}”，评分已随提交固定；如需重新评分，请审核人先退回。",
+                state.label().0
+            ),
+            format!(
+                "The self-evaluation is “{}”: its score was fixed when it was submitted; to score it again, the approver must return it first.",
+                state.label().1
+            ),
+        ));
     }
-    let data = jixiao_app::load_dataset(store, department, year)?;
-    let (evaluation, _) = score(&data)?;
-    let record = jixiao_app::evaluation_record(&data, &evaluation);
-    let total = record.total.clone();
-    // The evaluation and its audit entry commit together.
-    let mut tx = store.begin(&format!("评价 {department} {year} {}", record.framework))?;
-    tx.save_evaluation(&record)?;
-    {
-        let mut sql = jixiao_store::sql::InTransaction(tx.as_mut());
-        crate::audit::append(
-            &mut sql,
-            &user.actor(),
-            "重新评分并保存",
-            &format!("evaluation:{department}/{year}"),
-            "",
-            &format!("{total}（{}）", evaluation.grade_label),
-        )?;
-        bump(&mut sql)?;
-    }
-    tx.commit()?;
-    Ok(total)
+    Ok(save_scored(store, user, department, year, None)?.0)
 }
 
 /// The narrative report as .docx or .pdf bytes.
@@ -694,6 +744,8 @@ pub struct ProjectView {
     pub months: [i64; 12],
     /// Its performance targets.
     pub targets: Vec<jixiao_store::TargetRecord>,
+    /// The version of its budget, which an adjustment form carries.
+    pub budget_version: i64,
 }
 
 /// A store project of `year`, if it belongs to `department` and `user` may read it.
@@ -729,12 +781,15 @@ pub fn project_view(
         .into_iter()
         .filter(|t| t.project_code == code)
         .collect();
+    let budget_version =
+        jixiao_store::edits::budget(store.sql(), year, code)?.map_or(0, |(_, v)| v);
     Ok(ProjectView {
         project,
         department: unit.department_code,
         unit_name: unit.name,
         months,
         targets,
+        budget_version,
     })
 }
 
@@ -742,10 +797,16 @@ pub fn project_view(
 pub fn parse_wan(text: &str) -> Result<jixiao_domain::money::Fen, WebError> {
     let t = text.trim().replace([',', '，'], "");
     let bad = || {
-        WebError::Invalid(format!(
-            "金额“{}”无法识别：应为以万元为单位的数，如 69.88，最多到分（小数点后六位）。",
-            text.trim()
-        ))
+        WebError::invalid(
+            format!(
+                "金额“{}”无法识别：应为以万元为单位的数，如 69.88，最多到分（小数点后六位）。",
+                text.trim()
+            ),
+            format!(
+                "Amount “{}” not understood: write it in 万元 (10,000 yuan), such as 69.88, to the fen at most (six decimals).",
+                text.trim()
+            ),
+        )
     };
     let d = Decimal::from_str(&t).map_err(|_| bad())?;
     let fen = d * Decimal::from(1_000_000);
@@ -756,8 +817,12 @@ pub fn parse_wan(text: &str) -> Result<jixiao_domain::money::Fen, WebError> {
     fen.to_i64().map(jixiao_domain::money::Fen).ok_or_else(bad)
 }
 
-/// Adjusts a project's full-year budget (年中调整) from the figure the user saw; a reason is
-/// required and recorded in the audit trail.
+/// Adjusts a project's full-year budget (年中调整): the finance bureau's work (budgets are
+/// approved by the bureau; departments enter actuals, evidence and their self-evaluation).
+/// The form carries the budget's version; a change made since is refused with what the budget
+/// holds now. Refused while the department's self-evaluation of the year is submitted,
+/// approved or published, whose score the budget feeds. A reason is required and recorded in
+/// the audit trail with the amounts before and after.
 #[allow(clippy::too_many_arguments)]
 pub fn adjust_budget(
     store: &mut dyn Store,
@@ -765,26 +830,49 @@ pub fn adjust_budget(
     department: &str,
     year: i32,
     code: &str,
-    seen: jixiao_domain::money::Fen,
+    seen_version: i64,
     new: jixiao_domain::money::Fen,
     reason: &str,
 ) -> Result<(), WebError> {
-    must_edit(user, department)?;
+    if !user.adjusts_budgets() {
+        return Err(WebError::Forbidden);
+    }
     if reason.trim().is_empty() {
-        return Err(WebError::Invalid(
-            "请写明调整原因（如 年中追加、调减）。".into(),
+        return Err(WebError::invalid(
+            "请写明调整原因（如 年中追加、调减）。",
+            "Give the reason for the adjustment (such as a mid-year addition or cut).",
         ));
     }
     // The project must be this department's.
     project_view(store, user, department, year, code)?;
     store.sql().write(|sql| {
-        match jixiao_store::edits::adjust_budget(sql, year, code, seen, new)? {
+        let state = workflow::status(sql, department, year)?.state;
+        if !state.editable() {
+            return Err(WebError::invalid(
+                format!(
+                    "部门 {year} 年度自评当前为“{}”，其评分依据的预算不能再调整；如确需调整，请先退回自评。",
+                    state.label().0
+                ),
+                format!(
+                    "The department's {year} self-evaluation is “{}”: the budgets its score rests on cannot change now; return it first if they must.",
+                    state.label().1
+                ),
+            ));
+        }
+        let before = jixiao_store::edits::budget(sql, year, code)?.ok_or(WebError::NotFound)?;
+        match jixiao_store::edits::adjust_budget(sql, year, code, seen_version, new)? {
             jixiao_store::edits::Edit::Saved => {}
-            jixiao_store::edits::Edit::Stale(now) => {
-                return Err(WebError::Stale(format!(
-                    "项目 {code} 的调整后预算已被他人改为 {}，您的修改未保存。请刷新后再改。",
-                    now.format_wan_unit()
-                )))
+            jixiao_store::edits::Edit::Stale(now, _) => {
+                return Err(WebError::stale(
+                    format!(
+                        "项目 {code} 的调整后预算已被他人改为 {}，您的修改未保存。请刷新后再改。",
+                        now.format_wan_unit()
+                    ),
+                    format!(
+                        "Someone else changed project {code}'s adjusted budget to {}; your change was not saved. Reload and try again.",
+                        now.format_wan_unit()
+                    ),
+                ))
             }
             jixiao_store::edits::Edit::Missing => return Err(WebError::NotFound),
         }
@@ -793,7 +881,7 @@ pub fn adjust_budget(
             &user.actor(),
             "调整项目预算",
             &format!("project:{year}/{code}"),
-            &seen.format_wan_unit(),
+            &before.0.format_wan_unit(),
             &format!("{}（{}）", new.format_wan_unit(), reason.trim()),
         )?;
         bump(sql)
@@ -802,6 +890,11 @@ pub fn adjust_budget(
 
 /// Takes a workflow step named as forms and the API name it (`submit`, `return`, `approve`,
 /// `publish`), for a department the user may read, from the version the user saw.
+///
+/// One evaluation has one score: submitting scores the self-evaluation and saves it in the
+/// same transaction as the step, and approving or publishing is refused when the saved score
+/// is no longer what the data gives (it must be returned and submitted again), so the
+/// dashboard (saved record), the page, the portal and the open data (live) agree.
 pub fn transition(
     store: &mut dyn Store,
     user: &User,
@@ -812,9 +905,57 @@ pub fn transition(
     comment: &str,
 ) -> Result<workflow::Status, WebError> {
     must_read(user, department)?;
-    let step = workflow::Step::parse(step)
-        .ok_or_else(|| WebError::Invalid(format!("未知的操作“{step}”。")))?;
-    store
-        .sql()
-        .write(|sql| workflow::take(sql, user, department, year, step, seen_version, comment))
+    let step = workflow::Step::parse(step).ok_or_else(|| {
+        WebError::invalid(
+            format!("未知的操作“{step}”。"),
+            format!("Unknown step “{step}”."),
+        )
+    })?;
+    match step {
+        workflow::Step::Submit => {
+            if !step.allowed(user, department) {
+                return Err(WebError::Forbidden);
+            }
+            let (_, status) = save_scored(
+                store,
+                user,
+                department,
+                year,
+                Some((step, seen_version, comment)),
+            )?;
+            status.ok_or_else(|| WebError::Internal("提交后没有状态".into()))
+        }
+        workflow::Step::Approve | workflow::Step::Publish => {
+            let state = workflow::status(store.sql(), department, year)?.state;
+            if step.allowed(user, department) && step.leaves(state) {
+                let data = jixiao_app::load_dataset(store, department, year)?;
+                let (live, _) = score(&data)?;
+                let live = jixiao_domain::number::format_score(live.total);
+                let saved = store
+                    .evaluations(department, year)?
+                    .into_iter()
+                    .next()
+                    .map(|e| e.total);
+                if saved.as_deref() != Some(live.as_str()) {
+                    let saved = saved.unwrap_or_else(|| "—".into());
+                    return Err(WebError::invalid(
+                        format!(
+                            "已保存的评分（{saved}）与按当前数据计算的评分（{live}）不一致，不能“{}”：请退回，由填报人核对后重新提交。",
+                            step.label().0
+                        ),
+                        format!(
+                            "The saved score ({saved}) is not what the data gives now ({live}), so it cannot be “{}”: return it so that the editor checks and submits again.",
+                            step.label().1
+                        ),
+                    ));
+                }
+            }
+            store.sql().write(|sql| {
+                workflow::take(sql, user, department, year, step, seen_version, comment)
+            })
+        }
+        workflow::Step::Return => store
+            .sql()
+            .write(|sql| workflow::take(sql, user, department, year, step, seen_version, comment)),
+    }
 }

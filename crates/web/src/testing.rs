@@ -9,9 +9,18 @@ use std::net::{SocketAddr, TcpStream};
 /// Starts a server on `location` at a free port; returns its address once it listens. The
 /// server lives as long as the process.
 pub fn spawn_server(location: jixiao_store::Location) -> SocketAddr {
+    spawn_server_with(location, |_| {})
+}
+
+/// Starts a server as [`spawn_server`] does, its configuration first changed by `set`.
+pub fn spawn_server_with(
+    location: jixiao_store::Location,
+    set: impl FnOnce(&mut crate::Config) + Send + 'static,
+) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let config = crate::Config::new(location, "127.0.0.1:0");
+        let mut config = crate::Config::new(location, "127.0.0.1:0");
+        set(&mut config);
         let tx2 = tx.clone();
         if let Err(e) = crate::serve(config, move |addr| {
             let _ = tx2.send(Ok(addr));
@@ -56,6 +65,8 @@ pub struct Client {
     pub cookies: BTreeMap<String, String>,
     /// The CSRF token of the last page (hidden `_csrf` field) or sign-in answer.
     pub csrf: String,
+    /// Headers sent with every request (`Origin`, `X-Forwarded-For`, …).
+    pub always: Vec<(String, String)>,
 }
 
 impl Client {
@@ -66,6 +77,7 @@ impl Client {
             stream: None,
             cookies: BTreeMap::new(),
             csrf: String::new(),
+            always: Vec::new(),
         }
     }
 
@@ -119,7 +131,12 @@ impl Client {
                 .collect();
             head.push_str(&format!("Cookie: {}\r\n", c.join("; ")));
         }
-        for (k, v) in extra {
+        for (k, v) in self
+            .always
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(extra.iter().copied())
+        {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         head.push_str("\r\n");

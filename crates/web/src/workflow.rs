@@ -105,6 +105,11 @@ impl Step {
         }
     }
 
+    /// Whether the step can be taken from `state` (pages offer only these).
+    pub fn leaves(self, state: State) -> bool {
+        self.edge().0.contains(&state)
+    }
+
     /// The states it leaves from, and the state it leads to.
     fn edge(self) -> (&'static [State], State) {
         match self {
@@ -214,28 +219,51 @@ pub fn take(
     lock(sql, department, year)?;
     let now = status(sql, department, year)?;
     if now.version != seen_version {
-        return Err(WebError::Stale(format!(
-            "该自评已被 {} 于 {} 改为“{}”，您看到的是旧状态，操作未执行。请刷新后再试。",
-            now.updated_by,
-            now.updated_at,
-            now.state.label().0
-        )));
+        return Err(WebError::stale(
+            format!(
+                "该自评已被 {} 于 {} 改为“{}”，您看到的是旧状态，操作未执行。请刷新后再试。",
+                now.updated_by,
+                now.updated_at,
+                now.state.label().0
+            ),
+            format!(
+                "{} changed this self-evaluation to “{}” at {}; you saw an older state and nothing was done. Reload and try again.",
+                now.updated_by,
+                now.state.label().1,
+                now.updated_at
+            ),
+        ));
     }
     let (from, to) = step.edge();
     if !from.contains(&now.state) {
-        return Err(WebError::Invalid(format!(
-            "当前状态为“{}”，不能“{}”。{}",
-            now.state.label().0,
-            step.label().0,
-            if step == Step::Publish {
-                "只有审核通过的结果才能公开。"
-            } else {
-                ""
-            }
-        )));
+        return Err(WebError::invalid(
+            format!(
+                "当前状态为“{}”，不能“{}”。{}",
+                now.state.label().0,
+                step.label().0,
+                if step == Step::Publish {
+                    "只有审核通过的结果才能公开。"
+                } else {
+                    ""
+                }
+            ),
+            format!(
+                "The self-evaluation is “{}”: “{}” is not possible now.{}",
+                now.state.label().1,
+                step.label().1,
+                if step == Step::Publish {
+                    " Only approved results can be published."
+                } else {
+                    ""
+                }
+            ),
+        ));
     }
     if step == Step::Return && comment.trim().is_empty() {
-        return Err(WebError::Invalid("退回时请写明修改意见。".into()));
+        return Err(WebError::invalid(
+            "退回时请写明修改意见。",
+            "Write your comments when returning it.",
+        ));
     }
     let at = jixiao_store::now_utc();
     let actor = user.actor();
@@ -253,8 +281,9 @@ pub fn take(
         )?
     };
     if changed != 1 {
-        return Err(WebError::Stale(
-            "该自评刚被他人改动，您的操作未执行。请刷新后再试。".into(),
+        return Err(WebError::stale(
+            "该自评刚被他人改动，您的操作未执行。请刷新后再试。",
+            "Someone else just changed this self-evaluation; nothing was done. Reload and try again.",
         ));
     }
     sql.execute(
