@@ -139,5 +139,26 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
     for grid in &doc.tables {
         findings.extend(table::check(&name, grid, rules));
     }
+    if doc.is_cut() {
+        for f in findings.iter_mut().filter(|f| only_for_want_of_the_end(f)) {
+            f.severity = Severity::Note;
+            f.rule
+                .push_str("；摘录在此之后中断，缺少的行可能补足差额，故仅作提示");
+        }
+    }
     Ok(findings)
+}
+
+/// Findings that the rows missing from a cut excerpt could settle: weights that fall short of
+/// the total, and a group's or the total's sum that falls short of what it states.
+fn only_for_want_of_the_end(f: &Finding) -> bool {
+    let short = |a: &str, b: &str| {
+        let n = |t: &str| t.replace(',', "").parse::<Decimal>().ok();
+        matches!((n(a), n(b)), (Some(a), Some(b)) if a < b)
+    };
+    match f.check {
+        "weights" => short(&f.stated, &f.recomputed),
+        "subtotal" | "total" => short(&f.recomputed, &f.stated),
+        _ => false,
+    }
 }

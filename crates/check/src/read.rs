@@ -55,6 +55,44 @@ pub struct Document {
     pub paragraphs: Vec<Paragraph>,
     /// Tables, in order.
     pub tables: Vec<Grid>,
+    /// What the file says of itself in `# key: value` lines at its head (a transcribed
+    /// excerpt's `source`, and `excerpt: cut` when it ends before the document does).
+    pub meta: Vec<(String, String)>,
+}
+
+impl Document {
+    /// Whether the file is an excerpt that ends before the document does: findings that only
+    /// its missing end could settle are notes, never errors.
+    pub fn is_cut(&self) -> bool {
+        self.meta.iter().any(|(k, v)| k == "excerpt" && v == "cut")
+    }
+}
+
+/// A file's `# key: value` description.
+type Meta = Vec<(String, String)>;
+
+/// The `# key: value` lines at the head of a transcription, and the rest with their indexes.
+fn split_meta(text: &str) -> (Meta, Vec<(usize, &str)>) {
+    let mut meta = Vec::new();
+    let mut lines = text.lines().enumerate().peekable();
+    while let Some((_, l)) = lines.peek() {
+        let Some(rest) = l.strip_prefix("# ") else {
+            break;
+        };
+        let Some((k, v)) = rest.split_once(':') else {
+            break;
+        };
+        if k.is_empty()
+            || !k
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            break;
+        }
+        meta.push((k.to_string(), v.trim().to_string()));
+        lines.next();
+    }
+    (meta, lines.collect())
 }
 
 /// Reads `path` by its extension; the message says why a file cannot be read.
@@ -77,6 +115,13 @@ pub fn read(path: &Path) -> Result<Document, String> {
             })?;
             Ok(text_document(&text, |i| format!("第{}段", i + 1)))
         }
+        "tsv" => {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                "不是 UTF-8 编码的文本：请另存为 UTF-8（Excel“另存为 Unicode 文本”或 WPS 选择 UTF-8）"
+                    .to_string()
+            })?;
+            Ok(tsv_document(&text))
+        }
         "docx" => docx(&bytes),
         "xlsx" | "xlsm" | "xls" | "ods" => workbook(path),
         "pdf" => pdf(path),
@@ -90,13 +135,14 @@ pub fn read(path: &Path) -> Result<Document, String> {
     }
 }
 
-/// Paragraphs of plain text: each non-empty line, named by `name` from its index.
+/// Paragraphs of plain text: each non-empty line, named by `name` from its index; `# key:
+/// value` lines at the head are the file's own description, not its text.
 fn text_document(text: &str, name: impl Fn(usize) -> String) -> Document {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (meta, lines) = split_meta(text);
     Document {
-        paragraphs: text
-            .lines()
-            .enumerate()
+        paragraphs: lines
+            .into_iter()
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(i, l)| Paragraph {
                 location: name(i),
@@ -104,6 +150,32 @@ fn text_document(text: &str, name: impl Fn(usize) -> String) -> Document {
             })
             .collect(),
         tables: Vec::new(),
+        meta,
+    }
+}
+
+/// A table as tab-separated text (what Excel's “Unicode text” and a copied table give): one
+/// row a line, cells split at tabs, `# key: value` lines at the head as the file's description.
+fn tsv_document(text: &str) -> Document {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (meta, lines) = split_meta(text);
+    let rows = lines
+        .into_iter()
+        .map(|(_, l)| {
+            l.trim_end_matches('\r')
+                .split('\t')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    Document {
+        paragraphs: Vec::new(),
+        tables: vec![Grid {
+            name: "表格".into(),
+            a1: false,
+            rows,
+        }],
+        meta,
     }
 }
 

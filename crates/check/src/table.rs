@@ -23,6 +23,90 @@ struct Columns {
     actual: Option<usize>,
     operator: Option<usize>,
     name: Option<usize>,
+    /// Yuan per unit of the block's bare amounts: 10,000 under (万元), the national form's.
+    unit: i64,
+}
+
+/// Traditional characters of these tables' headings and labels, as simplified ones: tables
+/// published in traditional characters (mirror sites, some counties) are recognised by the
+/// same words. Only for recognising; every finding quotes the cells as published.
+pub(crate) fn simplify(text: &str) -> String {
+    const PAIRS: &[(char, char)] = &[
+        ('標', '标'),
+        ('際', '际'),
+        ('預', '预'),
+        ('數', '数'),
+        ('執', '执'),
+        ('績', '绩'),
+        ('項', '项'),
+        ('資', '资'),
+        ('實', '实'),
+        ('級', '级'),
+        ('滿', '满'),
+        ('產', '产'),
+        ('質', '质'),
+        ('時', '时'),
+        ('經', '经'),
+        ('濟', '济'),
+        ('會', '会'),
+        ('總', '总'),
+        ('計', '计'),
+        ('額', '额'),
+        ('與', '与'),
+        ('對', '对'),
+        ('結', '结'),
+        ('轉', '转'),
+        ('撥', '拨'),
+        ('當', '当'),
+        ('務', '务'),
+        ('價', '价'),
+        ('評', '评'),
+        ('農', '农'),
+        ('應', '应'),
+        ('態', '态'),
+        ('續', '续'),
+        ('響', '响'),
+        ('調', '调'),
+        ('門', '门'),
+        ('單', '单'),
+        ('來', '来'),
+        ('費', '费'),
+        ('體', '体'),
+        ('間', '间'),
+        ('範', '范'),
+        ('設', '设'),
+        ('權', '权'),
+        ('重', '重'),
+        ('說', '说'),
+        ('明', '明'),
+        ('歸', '归'),
+        ('據', '据'),
+        ('處', '处'),
+        ('況', '况'),
+        ('進', '进'),
+        ('後', '后'),
+        ('為', '为'),
+        ('業', '业'),
+        ('發', '发'),
+        ('訴', '诉'),
+        ('故', '故'),
+        ('餘', '余'),
+        ('變', '变'),
+        ('動', '动'),
+        ('控', '控'),
+        ('製', '制'),
+        ('內', '内'),
+        ('億', '亿'),
+        ('萬', '万'),
+        ('元', '元'),
+        ('並', '并'),
+        ('其', '其'),
+        ('則', '则'),
+        ('準', '准'),
+    ];
+    text.chars()
+        .map(|c| PAIRS.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s))
+        .collect()
 }
 
 fn find(row: &[String], words: &[&str], not: &[&str]) -> Option<usize> {
@@ -33,8 +117,14 @@ fn find(row: &[String], words: &[&str], not: &[&str]) -> Option<usize> {
 }
 
 fn header(row: &[String]) -> Option<Columns> {
-    let weight = find(row, &["分值", "权重"], &[])?;
-    let score = find(row, &["得分"], &["计算", "方法", "说明"])?;
+    let row: Vec<String> = row.iter().map(|c| simplify(c)).collect();
+    let row = row.as_slice();
+    let weight = find(row, &["分值", "权重"], &["系数"])?;
+    let score = find(
+        row,
+        &["自评得分", "指标得分", "得分"],
+        &["计算", "方法", "说明", "系数", "标准", "规则"],
+    )?;
     Some(Columns {
         weight: Some(weight),
         score: Some(score),
@@ -53,10 +143,34 @@ fn header(row: &[String]) -> Option<Columns> {
         actual: find(row, &["实际完成值", "完成值", "全年实际值", "实际值"], &[]),
         operator: find(row, &["指标性质"], &[]),
         name: find(row, &["三级指标", "指标名称"], &[]),
+        unit: if row.iter().any(|c| c.contains("万元")) || !row.iter().any(|c| c.contains('元'))
+        {
+            10_000
+        } else {
+            1
+        },
     })
 }
 
-/// A cell's number, with a trailing note in brackets such as （推定） or （暂定） left aside.
+/// A second header row under the first (一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 …,
+/// with no 分值 of its own): the columns it names that the first left unnamed.
+fn sub_header(row: &[String], c: &mut Columns) -> bool {
+    let row: Vec<String> = row.iter().map(|c| simplify(c)).collect();
+    let named = find(&row, &["三级指标", "指标性质", "度量单位", "二级指标"], &[]).is_some();
+    if !named || row.iter().any(|c| number(c).is_some()) {
+        return false;
+    }
+    if c.name.is_none() {
+        c.name = find(&row, &["三级指标", "指标名称"], &[]);
+    }
+    if c.operator.is_none() {
+        c.operator = find(&row, &["指标性质"], &[]);
+    }
+    true
+}
+
+/// A cell's number, with a trailing note in brackets such as （推定） or （暂定） left aside,
+/// and a unit written in the cell (`98%`, `10分`) dropped.
 fn number(text: &str) -> Option<(Decimal, u32)> {
     let mut t = text.trim();
     if let Some(at) = t.find(['（', '(']) {
@@ -64,7 +178,27 @@ fn number(text: &str) -> Option<(Decimal, u32)> {
             t = t[..at].trim();
         }
     }
-    parse_number(t.trim_end_matches(['%', '％']).trim())
+    parse_number(t.trim_end_matches(['%', '％', '分']).trim())
+}
+
+/// An amount cell in yuan: its own unit when it writes one (`4,753.66万元`, `12,000元`,
+/// `1.2亿元`, `150万`), else the block's (`unit` yuan per bare number). Also whether the cell
+/// wrote a unit.
+fn amount(text: &str, unit: i64) -> Option<(Decimal, bool)> {
+    let t = simplify(text.trim());
+    for (suffix, factor) in [
+        ("亿元", 100_000_000i64),
+        ("万元", 10_000),
+        ("亿", 100_000_000),
+        ("万", 10_000),
+        ("元", 1),
+    ] {
+        if let Some(n) = t.strip_suffix(suffix) {
+            let (v, _) = parse_number(n.trim())?;
+            return Some((v * Decimal::from(factor), true));
+        }
+    }
+    number(&t).map(|(v, _)| (v * Decimal::from(unit), false))
 }
 
 /// An indicator's comparison: ≥ (more is better), ≤ (less is better), = .
@@ -75,24 +209,100 @@ enum Op {
     Equal,
 }
 
-/// The operator and number of a target such as `≥95%`, `≤5`, `=0`, `100%`, `356篇`.
-fn target(text: &str, operator: Option<&str>) -> Option<(Op, Decimal)> {
+/// Names of indicators that are reverse (less is better) although often printed without ≤
+/// (issue 16, item 7).
+const REVERSE_NAMES: &[&str] = &[
+    "变动率",
+    "调整率",
+    "控制率",
+    "结余率",
+    "投诉率",
+    "事故率",
+    "差错率",
+    "发生率",
+    "超支率",
+    "返工率",
+    "损耗率",
+    "空置率",
+    "违规",
+    "流失率",
+    "误报率",
+    "故障率",
+];
+
+/// How a target's direction is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// Written (≥, ≤, =, or the 指标性质 column).
+    Stated,
+    /// Not written; taken from the indicator's name (…率 that should be low).
+    FromName,
+    /// Not written: more is better, the default of RULES.md §1.4.2.
+    Default,
+}
+
+/// The operator and number of a target such as `≥95%`, `≤5`, `=0`, `100%`, `356篇`, and how
+/// its direction is known.
+fn target(text: &str, operator: Option<&str>, name: &str) -> Option<(Op, Decimal, Known)> {
     let t = text.trim();
-    let (op, rest) = match t.chars().next()? {
-        '≥' | '＞' | '>' => (Op::AtLeast, &t[t.chars().next()?.len_utf8()..]),
-        '≤' | '＜' | '<' => (Op::AtMost, &t[t.chars().next()?.len_utf8()..]),
-        '=' | '＝' => (Op::Equal, &t[t.chars().next()?.len_utf8()..]),
-        _ => (
-            match operator.map(str::trim) {
-                Some("≤" | "<" | "＜" | "<=" | "反向") => Op::AtMost,
-                Some("=" | "＝" | "等于") => Op::Equal,
-                _ => Op::AtLeast,
-            },
-            t,
-        ),
+    let first = t.chars().next()?;
+    let (op, rest, known) = match first {
+        '≥' | '＞' | '>' | '≧' => (Op::AtLeast, &t[first.len_utf8()..], Known::Stated),
+        '≤' | '＜' | '<' | '≦' => (Op::AtMost, &t[first.len_utf8()..], Known::Stated),
+        '=' | '＝' | '﹦' => (Op::Equal, &t[first.len_utf8()..], Known::Stated),
+        _ => match operator.map(str::trim) {
+            Some("≥" | "≧" | ">" | "＞" | ">=" | "正向") => (Op::AtLeast, t, Known::Stated),
+            Some("≤" | "≦" | "<" | "＜" | "<=" | "反向") => (Op::AtMost, t, Known::Stated),
+            Some("=" | "＝" | "﹦" | "等于") => (Op::Equal, t, Known::Stated),
+            _ if REVERSE_NAMES.iter().any(|n| simplify(name).contains(n)) => {
+                (Op::AtMost, t, Known::FromName)
+            }
+            _ => (Op::AtLeast, t, Known::Default),
+        },
     };
-    let rest = rest.trim_start_matches('=').trim();
-    Some((op, leading_number(rest)?))
+    let rest = rest.trim_start_matches(['=', '＝']).trim();
+    Some((op, leading_number(rest)?, known))
+}
+
+/// A deadline or a duration written as a target (`9月前`, `11月底前`, `2023年12月完成`,
+/// `12月31日前`, `≤10个工作日`) or an actual (`7月`, `2023年11月`, `8个工作日`): a time
+/// indicator, earlier (less) being better. Returns the point in months (or the count of days)
+/// and whether it is a deadline rather than a number.
+fn time_value(text: &str) -> Option<Decimal> {
+    let t = text.trim().trim_start_matches(['≤', '≦', '<', '＜']).trim();
+    let digits = |s: &str| -> Option<Decimal> {
+        let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        n.parse::<i64>().ok().map(Decimal::from)
+    };
+    if let Some((y, rest)) = t.split_once('年') {
+        let year = digits(y)?;
+        let month = rest
+            .split_once('月')
+            .and_then(|(m, _)| digits(m))
+            .unwrap_or(Decimal::from(12));
+        return Some(year * Decimal::from(12) + month);
+    }
+    if let Some((m, rest)) = t.split_once('月') {
+        let month = digits(m)?;
+        // A day within the month counts as a fraction of it.
+        let day = rest
+            .split_once('日')
+            .and_then(|(d, _)| digits(d))
+            .unwrap_or(Decimal::ZERO);
+        return Some(month + day / Decimal::from(100));
+    }
+    if t.contains("工作日") || t.ends_with('天') || t.ends_with('日') {
+        return digits(t);
+    }
+    None
+}
+
+/// Whether a target is written as a deadline or a duration (a time indicator).
+fn is_deadline(text: &str) -> bool {
+    let t = text.trim();
+    (t.contains('月') && (t.contains('前') || t.contains("完成") || t.contains("底")))
+        || t.contains("工作日")
+        || (t.contains('年') && t.contains('月'))
 }
 
 /// The number at the start of `356篇` or `98.5%`.
@@ -183,6 +393,42 @@ struct Block {
     leaves: usize,
 }
 
+/// The fund block's 年度资金总额 row and the rows under it (其中 当年财政拨款, 上年结转, 其他资金),
+/// amounts in yuan.
+struct Funds {
+    row: usize,
+    budget: Decimal,
+    executed: Decimal,
+    weight: Decimal,
+    score: Option<(Decimal, u32)>,
+    parts_budget: Decimal,
+    parts_executed: Decimal,
+    parts: usize,
+    /// Rows under it with no amounts at all.
+    parts_blank: usize,
+}
+
+/// The decimals a table prints its scores with: the most any score cell has. A table that
+/// prints whole numbers is judged in whole numbers (issue 16, item 8).
+fn score_precision(grid: &Grid) -> u32 {
+    let mut cols: Option<Columns> = None;
+    let mut dp = 0;
+    for row in &grid.rows {
+        if let Some(h) = header(row) {
+            cols = Some(h);
+            continue;
+        }
+        if let Some(c) = &cols {
+            if let Some((_, d)) = c.score.and_then(|i| row.get(i)).and_then(|t| number(t)) {
+                dp = dp.max(d);
+            }
+        }
+    }
+    dp
+}
+
+type Push<'a> = dyn FnMut(Severity, &'static str, String, String, String, String, String) + 'a;
+
 /// Checks one table.
 pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -191,6 +437,9 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
     let mut score_sum = Decimal::ZERO;
     let mut leaves = 0usize;
     let mut blocks: Vec<Block> = Vec::new();
+    let mut funds: Vec<Funds> = Vec::new();
+    let mut in_funds = false;
+    let dp_scores = score_precision(grid);
     // The total row: its row, its stated weight and its stated score.
     type TotalRow = (usize, Option<Decimal>, Option<(Decimal, u32)>);
     let mut total: Option<TotalRow> = None;
@@ -199,13 +448,13 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
         c.and_then(|c| grid.rows[r].get(c))
             .map_or("", |s| s.as_str())
     };
-    let mut push = |severity,
-                    check,
-                    location: String,
-                    excerpt: String,
-                    stated: String,
-                    recomputed: String,
-                    rule: String| {
+    let mut push_to = |severity,
+                       check,
+                       location: String,
+                       excerpt: String,
+                       stated: String,
+                       recomputed: String,
+                       rule: String| {
         out.push(Finding {
             severity,
             check,
@@ -217,6 +466,8 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
             rule,
         })
     };
+    let push: &mut Push = &mut push_to;
+    let mut after_header = false;
     for (r, row) in grid.rows.iter().enumerate() {
         if let Some(c) = row
             .iter()
@@ -232,35 +483,91 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
         }
         if let Some(h) = header(row) {
             cols = Some(h);
+            after_header = true;
+            in_funds = false;
             continue;
         }
+        if after_header {
+            after_header = false;
+            if let Some(c) = cols.as_mut() {
+                if sub_header(row, c) {
+                    continue;
+                }
+            }
+        }
         let Some(c) = &cols else { continue };
-        let first = row
-            .iter()
-            .find(|s| !s.is_empty())
-            .map_or("", String::as_str);
+        let first = simplify(
+            row.iter()
+                .find(|s| !s.is_empty())
+                .map_or("", String::as_str),
+        );
+        if first.contains("总体目标") || first.contains("绩效指标") || first.contains("一级指标")
+        {
+            in_funds = false;
+        }
         let weight = number(cell(r, c.weight));
         let score = number(cell(r, c.score));
-        if first.contains("总分") || first.starts_with("合计") || first.starts_with("总计") {
+        if first.contains("总分")
+            || first.starts_with("合计")
+            || first.starts_with("总计")
+            || first.starts_with("自评得分")
+            || first.starts_with("综合得分")
+        {
             total = Some((r, weight.map(|w| w.0), score));
             continue;
         }
-        let Some((w, _)) = weight else {
-            // 其中 rows (分值 shown as — or /) only carry a rate.
-            if let (Some(b), Some(e), Some((rate, dp))) = (
-                number(cell(r, c.budget)),
-                number(cell(r, c.executed)),
-                number(cell(r, c.rate)),
-            ) {
-                rate_check(&mut push, grid, r, c, b.0, e.0, rate, dp);
+        let budget = amount(cell(r, c.budget), c.unit);
+        let executed = amount(cell(r, c.executed), c.unit);
+        // The rows under 年度资金总额: their amounts add up to it, and each has its rate.
+        if in_funds && weight.is_none() && budget.is_none() && executed.is_none() {
+            if let Some(f) = funds.last_mut() {
+                f.parts_blank += 1;
+            }
+        }
+        if in_funds && weight.is_none() && (budget.is_some() || executed.is_some()) {
+            if let Some(f) = funds.last_mut() {
+                f.parts_budget += budget.map_or(Decimal::ZERO, |b| b.0);
+                f.parts_executed += executed.map_or(Decimal::ZERO, |e| e.0);
+                f.parts += 1;
+            }
+            if let (Some(b), Some(e), Some((rate, dp))) =
+                (budget, executed, number(cell(r, c.rate)))
+            {
+                rate_check(push, grid, r, c, b.0, e.0, rate, dp);
             }
             continue;
+        }
+        let Some((w, _)) = weight else {
+            continue;
         };
+        // The execution row.
+        if let (Some(b), Some(e)) = (budget, executed) {
+            weight_sum += w;
+            leaves += 1;
+            if let Some((s, _)) = score {
+                score_sum += s;
+            }
+            if let Some((rate, dp)) = number(cell(r, c.rate)) {
+                rate_check(push, grid, r, c, b.0, e.0, rate, dp);
+            }
+            funds.push(Funds {
+                row: r,
+                budget: b.0,
+                executed: e.0,
+                weight: w,
+                score,
+                parts_budget: Decimal::ZERO,
+                parts_executed: Decimal::ZERO,
+                parts: 0,
+                parts_blank: 0,
+            });
+            in_funds = true;
+            continue;
+        }
+        in_funds = false;
         let name = cell(r, c.name).trim();
-        let is_subtotal = c.name.is_some()
-            && name.is_empty()
-            && cell(r, c.target).is_empty()
-            && number(cell(r, c.budget)).is_none();
+        let is_subtotal =
+            c.name.is_some() && name.is_empty() && cell(r, c.target).is_empty() && budget.is_none();
         if is_subtotal {
             blocks.push(Block {
                 row: r,
@@ -284,121 +591,71 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
             b.leaves += 1;
         }
         let Some(s) = s else { continue };
-        if s > w {
+        indicator(
+            push,
+            grid,
+            r,
+            c,
+            w,
+            s,
+            score.map_or(0, |s| s.1).max(dp_scores),
+            funds.last(),
+        );
+    }
+    let Some(c) = cols else { return out };
+    let push: &mut Push = &mut push_to;
+
+    for f in &funds {
+        let row = &grid.rows[f.row];
+        let nonzero = !f.parts_budget.is_zero() || !f.parts_executed.is_zero();
+        // Parts that are all zero count only when every part row states its zero.
+        let parts_given = f.parts > 0 && (nonzero || (f.parts >= 2 && f.parts_blank == 0));
+        if parts_given && (f.parts_budget != f.budget || f.parts_executed != f.executed) {
+            let unit = Decimal::from(c.unit);
             push(
-                Severity::Error,
-                "score-cap",
-                grid.cell(r, c.score.unwrap_or(0)),
+                if nonzero {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                "subtotal",
+                grid.row(f.row),
                 row_text(row),
-                show(s, 2),
-                format!("不超过 {}", show(w, 2)),
                 format!(
-                    "得分不能超过分值 {}（RULES.md §1.4.2：指标得分封顶于分值）",
-                    show(w, 2)
+                    "{} / {}",
+                    show(f.budget / unit, 2),
+                    show(f.executed / unit, 2)
                 ),
+                format!(
+                    "{} / {}",
+                    show(f.parts_budget / unit, 2),
+                    show(f.parts_executed / unit, 2)
+                ),
+                "年度资金总额（全年预算数 / 全年执行数）应等于其下“其中”各项之和".into(),
             );
-            continue;
         }
-        // The execution row: rate and score.
-        if let (Some((b, _)), Some((e, _))) =
-            (number(cell(r, c.budget)), number(cell(r, c.executed)))
-        {
-            if let Some((rate, dp)) = number(cell(r, c.rate)) {
-                rate_check(&mut push, grid, r, c, b, e, rate, dp);
-            }
-            if !b.is_zero() {
-                let exact = (e / b * w).min(w);
-                let (stated, dp) = score.expect("checked above");
-                if let Judgement::Wrong(expected) = judge(exact, stated, dp.max(2)) {
-                    push(
-                        Severity::Error,
-                        "execution-score",
-                        grid.cell(r, c.score.unwrap_or(0)),
-                        row_text(row),
-                        show(stated, 2),
-                        show(expected, 2),
-                        format!(
-                            "预算执行得分 = 执行率 × 分值，封顶于分值（RULES.md §1.3）：{} ÷ {} × {}",
-                            show(e, 2),
-                            show(b, 2),
-                            show(w, 2)
-                        ),
-                    );
-                }
-            }
-            continue;
-        }
-        // A qualitative indicator: the score must lie in its level's band (RULES.md §1.5).
-        if let Some((level, low, high)) = qualitative(cell(r, c.actual)) {
-            let (low, high) = (low * w, high * w);
-            let inside = s >= low && (s < high || (high == w && s <= w));
-            if !inside {
-                push(
-                    Severity::Error,
-                    "score-rule",
-                    grid.cell(r, c.score.unwrap_or(0)),
-                    row_text(row),
-                    show(s, 2),
-                    format!("{}–{}", show(low, 2), show(high, 2)),
-                    format!("定性指标“{level}”的得分应在其档次内（RULES.md §1.5）"),
-                );
-            }
-            continue;
-        }
-        // An indicator with a numeric target and actual.
-        let Some((op, t)) = target(
-            cell(r, c.target),
-            Some(cell(r, c.operator)).filter(|s| !s.is_empty()),
-        ) else {
-            continue;
+        // The execution score, from the total row's amounts — or, when the total row is
+        // empty or zero, from its parts.
+        let (b, e) = if f.budget.is_zero() && parts_given {
+            (f.parts_budget, f.parts_executed)
+        } else {
+            (f.budget, f.executed)
         };
-        let Some(a) = leading_number(cell(r, c.actual)) else {
-            continue;
-        };
-        let (expected, met) = expected_scores(op, t, a, w);
-        let fits = |e: Decimal| !matches!(judge(e, s, 2), Judgement::Wrong(_));
-        if met && s < w {
-            push(
-                Severity::Error,
-                "met-but-deducted",
-                grid.cell(r, c.score.unwrap_or(0)),
-                row_text(row),
-                show(s, 2),
-                show(w, 2),
-                format!(
-                    "目标已达成（指标值 {}，完成值 {}）却扣分：达成目标应得满分（RULES.md §1.4.2）",
-                    cell(r, c.target),
-                    cell(r, c.actual)
-                ),
-            );
-        } else if !expected.iter().any(|(e, _)| fits(*e)) {
-            push(
-                Severity::Error,
-                "score-rule",
-                grid.cell(r, c.score.unwrap_or(0)),
-                row_text(row),
-                show(s, 2),
-                expected
-                    .iter()
-                    .map(|(e, _)| show(*e, 2))
-                    .collect::<Vec<_>>()
-                    .join(" 或 "),
-                format!(
-                    "{}（指标值 {}，完成值 {}，分值 {}；RULES.md §1.4.2）",
-                    expected
-                        .iter()
-                        .map(|(_, n)| *n)
-                        .collect::<Vec<_>>()
-                        .join("；"),
-                    cell(r, c.target),
-                    cell(r, c.actual),
-                    show(w, 2)
-                ),
+        if let Some((stated, dp)) = f.score {
+            execution_score(
+                push,
+                grid,
+                f.row,
+                &c,
+                b,
+                e,
+                f.weight,
+                stated,
+                dp.max(dp_scores),
+                f.budget.is_zero() && parts_given,
             );
         }
     }
-    let Some(c) = cols else { return out };
-
     for b in &blocks {
         if b.leaves == 0 {
             continue;
@@ -430,7 +687,8 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
     if leaves == 0 {
         return out;
     }
-    if weight_sum != rules.total {
+    let weights_wrong = weight_sum != rules.total;
+    if weights_wrong {
         push(
             Severity::Error,
             "weights",
@@ -445,7 +703,10 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
         );
     }
     if let Some((r, w, s)) = total {
-        if let Some(w) = w.filter(|w| *w != weight_sum) {
+        // A total row that states the framework's total over weights that do not add up to
+        // it is the `weights` finding already made, not a second one.
+        let same_as_weights = weights_wrong && w == Some(rules.total);
+        if let Some(w) = w.filter(|w| *w != weight_sum && !same_as_weights) {
             push(
                 Severity::Error,
                 "total",
@@ -487,9 +748,222 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
     out
 }
 
+/// The execution score: rate × points, capped at the points (RULES.md §1.3), judged at the
+/// precision the table prints.
+#[allow(clippy::too_many_arguments)]
+fn execution_score(
+    push: &mut Push,
+    grid: &Grid,
+    r: usize,
+    c: &Columns,
+    budget: Decimal,
+    executed: Decimal,
+    w: Decimal,
+    stated: Decimal,
+    dp: u32,
+    from_parts: bool,
+) {
+    if budget.is_zero() {
+        return;
+    }
+    let exact = (executed / budget * w).min(w);
+    if let Judgement::Wrong(expected) = judge(exact, stated, dp) {
+        push(
+            if from_parts {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
+            "execution-score",
+            grid.cell(r, c.score.unwrap_or(0)),
+            row_text(&grid.rows[r]),
+            show(stated, dp),
+            show(expected, dp),
+            format!(
+                "预算执行得分 = 执行率 × 分值，封顶于分值（RULES.md §1.3）：{} ÷ {} × {}{}",
+                show(executed / Decimal::from(c.unit), 2),
+                show(budget / Decimal::from(c.unit), 2),
+                show(w, 2),
+                if from_parts {
+                    "；总额行为零或空，按其下各项之和计"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+}
+
+/// One indicator's score against its weight, its level or its rule.
+#[allow(clippy::too_many_arguments)]
+fn indicator(
+    push: &mut Push,
+    grid: &Grid,
+    r: usize,
+    c: &Columns,
+    w: Decimal,
+    s: Decimal,
+    dp: u32,
+    funds: Option<&Funds>,
+) {
+    let row = &grid.rows[r];
+    let cell = |c: Option<usize>| -> &str { c.and_then(|c| row.get(c)).map_or("", |s| s.as_str()) };
+    let at = grid.cell(r, c.score.unwrap_or(0));
+    if s > w {
+        push(
+            Severity::Error,
+            "score-cap",
+            at,
+            row_text(row),
+            show(s, dp),
+            format!("不超过 {}", show(w, dp)),
+            format!(
+                "得分不能超过分值 {}（RULES.md §1.4.2：指标得分封顶于分值）",
+                show(w, 2)
+            ),
+        );
+        return;
+    }
+    // A qualitative indicator: the score must lie in its level's band (RULES.md §1.5).
+    if let Some((level, low, high)) = qualitative(cell(c.actual)) {
+        let (low, high) = (low * w, high * w);
+        let inside = s >= low && (s < high || (high == w && s <= w));
+        if !inside {
+            push(
+                Severity::Error,
+                "score-rule",
+                at,
+                row_text(row),
+                show(s, dp),
+                format!("{}–{}", show(low, 2), show(high, 2)),
+                format!("定性指标“{level}”的得分应在其档次内（RULES.md §1.5）"),
+            );
+        }
+        return;
+    }
+    // A cost indicator whose actual, in money, is more than the project spent.
+    if simplify(&row_text(row)).contains("成本") {
+        if let (Some(f), Some((a, true))) = (funds, amount(cell(c.actual), c.unit)) {
+            let spent = if f.executed.is_zero() {
+                f.parts_executed
+            } else {
+                f.executed
+            };
+            if !spent.is_zero() && a > spent {
+                let unit = Decimal::from(c.unit);
+                push(
+                    Severity::Warning,
+                    "same-quantity",
+                    grid.cell(r, c.actual.unwrap_or(0)),
+                    row_text(row),
+                    cell(c.actual).to_string(),
+                    format!("不超过 {}", show(spent / unit, 2)),
+                    "成本指标的实际完成值不应超过项目资金的全年执行数（同一笔钱，两处数额不一）"
+                        .into(),
+                );
+            }
+        }
+    }
+    // A time indicator: a deadline or a duration, earlier being better.
+    if is_deadline(cell(c.target)) {
+        if let (Some(t), Some(a)) = (time_value(cell(c.target)), time_value(cell(c.actual))) {
+            if a <= t && s < w {
+                push(
+                    Severity::Error,
+                    "met-but-deducted",
+                    at,
+                    row_text(row),
+                    show(s, dp),
+                    show(w, dp),
+                    format!(
+                        "时效指标按期完成（期限 {}，完成于 {}）却扣分：达成目标应得满分（RULES.md §1.4.2）",
+                        cell(c.target),
+                        cell(c.actual)
+                    ),
+                );
+            }
+        }
+        return;
+    }
+    // An indicator with a numeric target and actual.
+    let name = cell(c.name).trim();
+    let Some((op, t, known)) = target(
+        cell(c.target),
+        Some(cell(c.operator)).filter(|s| !s.is_empty()),
+        name,
+    ) else {
+        return;
+    };
+    let Some(a) = leading_number(cell(c.actual)) else {
+        return;
+    };
+    let (expected, met) = expected_scores(op, t, a, w);
+    let fits = |e: Decimal| !matches!(judge(e, s, dp), Judgement::Wrong(_));
+    // Without a written direction, the other direction may be the one meant: what only it
+    // explains is a note, never an error (issue 16, item 7).
+    let other_fits = known != Known::Stated && {
+        let flipped = if op == Op::AtMost {
+            Op::AtLeast
+        } else {
+            Op::AtMost
+        };
+        let (e, m) = expected_scores(flipped, t, a, w);
+        (m && s == w) || e.iter().any(|(e, _)| fits(*e))
+    };
+    let inferred = match known {
+        Known::FromName => "；方向按指标名称推定为反向（表中未写 ≤）",
+        Known::Default => "；方向未写明，按正向计",
+        Known::Stated => "",
+    };
+    let severity = if other_fits {
+        Severity::Note
+    } else {
+        Severity::Error
+    };
+    if met && s < w {
+        push(
+            severity,
+            "met-but-deducted",
+            at,
+            row_text(row),
+            show(s, dp),
+            show(w, dp),
+            format!(
+                "目标已达成（指标值 {}，完成值 {}）却扣分：达成目标应得满分（RULES.md §1.4.2）{inferred}",
+                cell(c.target),
+                cell(c.actual)
+            ),
+        );
+    } else if !expected.iter().any(|(e, _)| fits(*e)) {
+        push(
+            severity,
+            "score-rule",
+            at,
+            row_text(row),
+            show(s, dp),
+            expected
+                .iter()
+                .map(|(e, _)| show(*e, dp))
+                .collect::<Vec<_>>()
+                .join(" 或 "),
+            format!(
+                "{}（指标值 {}，完成值 {}，分值 {}；RULES.md §1.4.2）{inferred}",
+                expected
+                    .iter()
+                    .map(|(_, n)| *n)
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                cell(c.target),
+                cell(c.actual),
+                show(w, 2)
+            ),
+        );
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn rate_check(
-    push: &mut impl FnMut(Severity, &'static str, String, String, String, String, String),
+    push: &mut Push,
     grid: &Grid,
     r: usize,
     c: &Columns,
