@@ -294,6 +294,10 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
             }
         }
 
+        breakdowns(&chars, &figs, &mut |severity, check, excerpt, stated, recomputed, rule| {
+            out.push(finding(severity, check, excerpt, stated, recomputed, rule))
+        });
+
         // The grade named against the total score given.
         if let (Some((grade, grade_at)), Some(score)) =
             (grade_word(&p.text), total_score(&p.text, &figs))
@@ -626,5 +630,175 @@ mod tests {
         assert_eq!(heading("2021年"), None);
         assert_eq!(heading("2.2万笔"), None);
         assert_eq!(cn_name(14), "十四");
+    }
+}
+
+/// A figure's size in one measure: money in 元, counts and the rest as written.
+fn measure(f: &Figure) -> Decimal {
+    f.yuan().unwrap_or(f.value)
+}
+
+/// Whether two figures measure the same kind of thing (money in any unit; the same
+/// classifier).
+fn same_kind(a: &Figure, b: &Figure) -> bool {
+    match (&a.unit, &b.unit) {
+        (Unit::Money(_), Unit::Money(_)) => true,
+        (x, y) => x == y,
+    }
+}
+
+/// Words before a figure that make it a change or a share, not a part of a total.
+const NOT_A_PART: &[&str] = &[
+    "增加", "减少", "增长", "下降", "上年", "同比", "占", "节约", "超支", "降低", "提高",
+];
+
+/// Breakdowns that run across sentences (issue 16): a total and the parts that follow its
+/// 其中 (`共755.19万元。其中：中央124.23万元，省级370.83万元，市级260.3万元`); a count of
+/// projects against those set at the start of the year and added during it (`共15个……年初8个、
+/// 年中增加8个`); and a final account's 收入总计 against its 支出总计, which balance.
+fn breakdowns(
+    chars: &[char],
+    figs: &[Figure],
+    push: &mut dyn FnMut(Severity, &'static str, String, String, String, String),
+) {
+    let text: String = chars.iter().collect();
+    let show_sum = |parts: &[&Figure], total: &Figure| {
+        let dp = parts.iter().map(|f| f.dp).chain([total.dp]).max().unwrap_or(0);
+        let factor = match &total.unit {
+            Unit::Money(f) => *f,
+            _ => Decimal::ONE,
+        };
+        let sum: Decimal = parts.iter().map(|f| measure(f)).sum::<Decimal>() / factor;
+        (sum, dp)
+    };
+    // 其中: the total is the last figure before it (in its sentence or the one before), the
+    // parts are the figures of the same kind after it, up to the end of its sentence (。).
+    let mut at = 0;
+    while let Some(found) = text[at..].find("其中") {
+        let byte = at + found;
+        at = byte + "其中".len();
+        let q = text[..byte].chars().count();
+        let end = (q..chars.len())
+            .find(|&i| chars[i] == '。')
+            .unwrap_or(chars.len());
+        let nested = (q + 2..end).find(|&i| chars[i] == '其' && chars.get(i + 1) == Some(&'中'));
+        let stop = nested.unwrap_or(end);
+        let Some(total) = figs.iter().rev().find(|f| f.end <= q) else {
+            continue;
+        };
+        // Not a total reached over a sentence that has its own figures after it.
+        let between: String = chars[total.end..q].iter().collect();
+        if between.chars().filter(|c| *c == '。').count() > 1 || total.more || total.near {
+            continue;
+        }
+        if matches!(total.unit, Unit::Percent | Unit::Score) {
+            continue;
+        }
+        // Parts at the level of the 其中: a breakdown in brackets is of the part before it.
+        let depth = |i: usize| {
+            chars[q..i].iter().fold(0i32, |d, c| match c {
+                '(' | '（' => d + 1,
+                ')' | '）' => d - 1,
+                _ => d,
+            })
+        };
+        let parts: Vec<&Figure> = figs
+            .iter()
+            .filter(|f| f.start > q && f.end <= stop && same_kind(f, total))
+            .filter(|f| depth(f.start) == 0)
+            .filter(|f| {
+                let l = label(chars, f);
+                !NOT_A_PART.iter().any(|w| l.contains(w)) && !l.contains('含')
+            })
+            .collect();
+        if parts.len() < 2 || parts.iter().any(|f| f.more || f.near) {
+            continue;
+        }
+        // A part as large as the total means the list is not a partition of it (一级指标3个、
+        // 二级指标9个、三级指标12个 of 12 indicators).
+        if parts.iter().any(|f| measure(f) >= measure(total)) {
+            continue;
+        }
+        let (sum, dp) = show_sum(&parts, total);
+        let total_value = measure(total)
+            / match &total.unit {
+                Unit::Money(f) => *f,
+                _ => Decimal::ONE,
+            };
+        if sum == total_value {
+            continue;
+        }
+        let tail: String = chars[parts.last().map_or(q, |f| f.end)..stop].iter().collect();
+        let open = tail.trim_start().starts_with('等');
+        push(
+            if open { Severity::Note } else { Severity::Error },
+            "sum",
+            excerpt(chars, clause_start(chars, total), stop),
+            total.text.clone(),
+            show(sum, dp),
+            format!(
+                "“其中”各项之和应等于总数：{} = {}{}",
+                parts.iter().map(|f| f.text.clone()).collect::<Vec<_>>().join(" + "),
+                show(sum, dp),
+                if open { "（列举以“等”结尾，或有未列出的项）" } else { "" }
+            ),
+        );
+    }
+    // 共N个项目 …… 年初N1个 …… 年中增加N2个.
+    for (k, total) in figs.iter().enumerate() {
+        let Unit::Count(c) = total.unit.clone() else {
+            continue;
+        };
+        if !label(chars, total).trim_end().ends_with(['共', '计']) || total.more || total.near {
+            continue;
+        }
+        let later = &figs[k + 1..];
+        let pick = |words: &[&str]| {
+            later.iter().find(|f| {
+                let l = label(chars, f);
+                f.unit == Unit::Count(c) && words.iter().any(|w| l.contains(w)) && !l.contains('含')
+            })
+        };
+        if let (Some(a), Some(b)) = (pick(&["年初"]), pick(&["年中", "追加", "新增", "增加"])) {
+            if a.value + b.value != total.value {
+                push(
+                    Severity::Warning,
+                    "sum",
+                    excerpt(chars, clause_start(chars, total), b.end),
+                    total.text.clone(),
+                    show(a.value + b.value, 0),
+                    format!(
+                        "年初与年中追加之和应等于总数：{} + {} = {}",
+                        a.text,
+                        b.text,
+                        show(a.value + b.value, 0)
+                    ),
+                );
+            }
+        }
+    }
+    // 收入总计 against 支出总计.
+    let labelled = |words: &[&str]| {
+        figs.iter().find(|f| {
+            matches!(f.unit, Unit::Money(_)) && {
+                let l = label(chars, f);
+                words.iter().any(|w| l.trim_end().ends_with(w))
+            }
+        })
+    };
+    if let (Some(i), Some(o)) = (
+        labelled(&["收入总计", "收入合计"]),
+        labelled(&["支出总计", "支出合计"]),
+    ) {
+        if measure(i) != measure(o) {
+            push(
+                Severity::Warning,
+                "total",
+                excerpt(chars, clause_start(chars, i), o.end),
+                format!("{} / {}", i.text, o.text),
+                "收入总计 = 支出总计".into(),
+                "部门决算的收入总计与支出总计（含结转结余）应相等".into(),
+            );
+        }
     }
 }

@@ -519,12 +519,19 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
         let budget = amount(cell(r, c.budget), c.unit);
         let executed = amount(cell(r, c.executed), c.unit);
         // The rows under 年度资金总额: their amounts add up to it, and each has its rate.
-        if in_funds && weight.is_none() && budget.is_none() && executed.is_none() {
+        // A row under 年度资金总额 is one of its parts, even when it repeats a 分值 and a score
+        // (其中：本年财政拨款 … 10 … 10): counted once, in the total row (issue 16, item 5).
+        let part_row = in_funds
+            && (weight.is_none()
+                || ["其中", "财政拨款", "结转", "其他资金", "上级", "本级"]
+                    .iter()
+                    .any(|w| first.contains(w)));
+        if part_row && budget.is_none() && executed.is_none() {
             if let Some(f) = funds.last_mut() {
                 f.parts_blank += 1;
             }
         }
-        if in_funds && weight.is_none() && (budget.is_some() || executed.is_some()) {
+        if part_row && (budget.is_some() || executed.is_some()) {
             if let Some(f) = funds.last_mut() {
                 f.parts_budget += budget.map_or(Decimal::ZERO, |b| b.0);
                 f.parts_executed += executed.map_or(Decimal::ZERO, |e| e.0);
@@ -941,11 +948,11 @@ fn indicator(
             at,
             row_text(row),
             show(s, dp),
-            expected
-                .iter()
-                .map(|(e, _)| show(*e, dp))
-                .collect::<Vec<_>>()
-                .join(" 或 "),
+            {
+                let mut shown: Vec<String> = expected.iter().map(|(e, _)| show(*e, dp)).collect();
+                shown.dedup();
+                shown.join(" 或 ")
+            },
             format!(
                 "{}（指标值 {}，完成值 {}，分值 {}；RULES.md §1.4.2）{inferred}",
                 expected

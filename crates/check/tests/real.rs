@@ -54,8 +54,19 @@ fn score(file: &str, expected: &[&ExpectedFinding], reported: &[Finding]) -> Sco
     let mut used = vec![false; reported.len()];
     let mut lines = Vec::new();
     let mut found = 0;
+    // The finding about the same row first, then any of the same check.
+    let about = |f: &Finding, e: &ExpectedFinding| {
+        let key: String = e.row.chars().filter(|c| !c.is_whitespace()).take(6).collect();
+        let text: String = f.excerpt.chars().filter(|c| !c.is_whitespace()).collect();
+        !key.is_empty() && text.contains(&key)
+    };
     for e in expected {
-        match (0..reported.len()).find(|&i| !used[i] && answers(reported[i].check, &e.check)) {
+        let free = |i: &usize| !used[*i] && answers(reported[*i].check, &e.check);
+        let pick = (0..reported.len())
+            .filter(free)
+            .find(|&i| about(&reported[i], e))
+            .or_else(|| (0..reported.len()).find(free));
+        match pick {
             Some(i) => {
                 used[i] = true;
                 found += 1;
