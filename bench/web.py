@@ -59,20 +59,18 @@ def main():
                               check=True, capture_output=True, text=True).stdout.strip()
     else:
         dept = sqlite3.connect(db).execute("SELECT MIN(code) FROM departments").fetchone()[0]
-    for name, role, extra in [("bureau", "bureau_admin", []), ("editor", "dept_editor", ["--department", dept])]:
-        subprocess.run([jixiao, "user", "add", name, "--name", name, "--role", role, *extra],
-                       env=dict(env, JIXIAO_PASSWORD="Bench-pass-2021"), check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The demo accounts (bureau, and an editor of the first department), with known passwords.
+    subprocess.run([load, "accounts", db, dept], env=env, check=True, stdout=subprocess.DEVNULL)
     port = 18000 + os.getpid() % 1000
     server = subprocess.Popen([jixiao, "serve", "--bind", f"127.0.0.1:{port}"], env=env,
                               stdout=subprocess.DEVNULL)
     try:
         time.sleep(1.5)
         # Warm the view once (the first request builds it from the store).
-        subprocess.run([load, f"127.0.0.1:{port}", "1", "2", "bureau:Bench-pass-2021"], check=True,
+        subprocess.run([load, f"127.0.0.1:{port}", "1", "2", "bureau:Jx-bureau-2021"], check=True,
                        stdout=subprocess.DEVNULL)
         out = subprocess.run([load, f"127.0.0.1:{port}", str(a.seconds), str(a.clients),
-                              "bureau:Bench-pass-2021", "editor:Bench-pass-2021"],
+                              "bureau:Jx-bureau-2021", "editor:Jx-editor-2021"],
                              check=True, capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
     finally:

@@ -25,6 +25,11 @@ pub struct Limits {
     pub ratio: u64,
     /// Cells one sheet may hold.
     pub cells: u64,
+    /// Cells of the rectangle from A1 to a sheet's last used cell: what a parser allocates.
+    pub area: u64,
+    /// Bytes of text a sheet's cells hold once each cell has its own copy of its shared
+    /// string, as a parser makes them.
+    pub text: u64,
     /// Rows a sheet may reach (Excel's grid).
     pub rows: u32,
     /// Columns a sheet may reach (Excel's grid).
@@ -32,13 +37,17 @@ pub struct Limits {
 }
 
 /// What jixiao accepts: well above any real self-evaluation table, budget workbook or report
-/// (a 500,000-row payment sheet inflates to about 60 MB), far below what hurts a server.
+/// (a 500,000-row payment sheet inflates to about 60 MB and holds 3 million cells), far below
+/// what hurts a server: a parsed sheet at the limits takes about 200 MB (6 million cells of 32
+/// bytes, and 128 MB of text).
 pub const LIMITS: Limits = Limits {
     entries: 5_000,
     part: 100 << 20,
     total: 200 << 20,
     ratio: 400,
-    cells: 8_000_000,
+    cells: 4_000_000,
+    area: 6_000_000,
+    text: 128 << 20,
     rows: 1_048_576,
     columns: 16_384,
 };
@@ -134,9 +143,11 @@ pub fn check_archive<R: Read + Seek>(reader: R, limits: &Limits) -> Result<(), S
     Ok(())
 }
 
-/// Counts each sheet's cells of an .xlsx with calamine's streaming reader and refuses sheets
-/// with more than `limits.cells` cells or cells outside Excel's grid (a dense range of their
-/// bounding box is what a parser would allocate).
+/// Counts each sheet's cells of an .xlsx with calamine's streaming reader (it keeps only the
+/// shared strings, which the archive check has bounded) and refuses a sheet that a parser
+/// could not hold: more than `limits.cells` cells, cells outside Excel's grid, a rectangle
+/// from A1 to its last cell of more than `limits.area` cells, or more than `limits.text` bytes
+/// of text once every cell has its own copy of its shared string.
 pub fn check_cells(path: &Path, limits: &Limits) -> Result<(), String> {
     use calamine::Reader;
     let Ok(mut wb) = calamine::open_workbook::<calamine::Xlsx<_>, _>(path) else {
@@ -146,12 +157,19 @@ pub fn check_cells(path: &Path, limits: &Limits) -> Result<(), String> {
         let Ok(mut cells) = wb.worksheet_cells_reader(&name) else {
             continue;
         };
-        let (mut n, mut max_row, mut max_col) = (0u64, 0u32, 0u32);
+        let (mut n, mut max_row, mut max_col, mut text) = (0u64, 0u32, 0u32, 0u64);
         while let Ok(Some(cell)) = cells.next_cell() {
             n += 1;
             let (r, c) = cell.get_position();
             max_row = max_row.max(r);
             max_col = max_col.max(c);
+            text += match cell.get_value() {
+                calamine::DataRef::SharedString(s) => s.len() as u64,
+                calamine::DataRef::String(s)
+                | calamine::DataRef::DateTimeIso(s)
+                | calamine::DataRef::DurationIso(s) => s.len() as u64,
+                _ => 0,
+            };
             if n > limits.cells {
                 return Err(refusal(&format!(
                     "工作表“{name}”的单元格超过 {} 个",
@@ -165,22 +183,88 @@ pub fn check_cells(path: &Path, limits: &Limits) -> Result<(), String> {
                     c as u64 + 1
                 )));
             }
+            if text > limits.text {
+                return Err(refusal(&format!(
+                    "工作表“{name}”各单元格的文字合计超过 {}（同一段共享文字被大量单元格引用）",
+                    mb(limits.text)
+                )));
+            }
         }
         // A few cells far apart make a parser allocate their whole bounding box.
         let area = (max_row as u64 + 1) * (max_col as u64 + 1);
-        if area > limits.cells.saturating_mul(4) {
+        if n > 0 && area > limits.area {
             return Err(refusal(&format!(
-                "工作表“{name}”的使用范围达 {} 行 × {} 列，远超其实际内容",
+                "工作表“{name}”的使用范围达 {} 行 × {} 列，超过 {} 个单元格的上限",
                 max_row as u64 + 1,
-                max_col as u64 + 1
+                max_col as u64 + 1,
+                limits.area
             )));
         }
     }
     Ok(())
 }
 
+/// Counts the cells an .ods sheet expands to: a `table:table-cell` with a value, repeated
+/// `table:number-columns-repeated` times in a row repeated `table:number-rows-repeated` times,
+/// read from `content.xml` while it inflates (empty repeated cells, which LibreOffice writes
+/// to the end of the grid, hold nothing and are not counted).
+fn check_ods_cells<R: Read>(content: R, limits: &Limits) -> Result<(), String> {
+    fn attr(tag: &[u8], name: &[u8]) -> Option<u64> {
+        let at = tag.windows(name.len()).position(|w| w == name)? + name.len();
+        let rest = &tag[at..];
+        let rest = rest
+            .strip_prefix(b"=\"")
+            .or_else(|| rest.strip_prefix(b"='"))?;
+        let digits: Vec<u8> = rest
+            .iter()
+            .copied()
+            .take_while(u8::is_ascii_digit)
+            .collect();
+        std::str::from_utf8(&digits).ok()?.parse().ok()
+    }
+    let mut reader = std::io::BufReader::new(content);
+    let mut tag: Vec<u8> = Vec::new();
+    let (mut in_tag, mut row_repeat, mut cells) = (false, 1u64, 0u64);
+    let mut buf = [0u8; 64 << 10];
+    loop {
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| format!("文件已损坏：content.xml 无法解压（{e}）"))?;
+        if n == 0 {
+            break;
+        }
+        for &b in &buf[..n] {
+            if b == b'<' {
+                in_tag = true;
+                tag.clear();
+            } else if b == b'>' && in_tag {
+                in_tag = false;
+                if tag.starts_with(b"table:table-row") {
+                    row_repeat = attr(&tag, b"table:number-rows-repeated").unwrap_or(1);
+                } else if tag.starts_with(b"table:table-cell")
+                    && tag.windows(17).any(|w| w == b"office:value-type")
+                {
+                    let repeat = attr(&tag, b"table:number-columns-repeated").unwrap_or(1);
+                    cells = cells.saturating_add(repeat.saturating_mul(row_repeat));
+                    if cells > limits.cells {
+                        return Err(refusal(&format!(
+                            "表格展开后的单元格超过 {} 个（重复的行或列）",
+                            limits.cells
+                        )));
+                    }
+                }
+            } else if in_tag && tag.len() < 4096 {
+                tag.push(b);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks an Office file on disk before any parser reads it: the archive for .xlsx, .xlsm,
-/// .docx and .ods, then the sheets' cells for .xlsx and .xlsm. Other files pass.
+/// .docx and .ods, then the sheets' cells for .xlsx, .xlsm and .ods. Other files pass; an
+/// old binary .xls holds at most Excel 97's grid (65,536 × 256 cells) and is not compressed,
+/// so what it can make a parser allocate is bounded by its size as uploaded.
 pub fn guard(path: &Path, limits: &Limits) -> Result<(), String> {
     let ext = path
         .extension()
@@ -194,6 +278,15 @@ pub fn guard(path: &Path, limits: &Limits) -> Result<(), String> {
     check_archive(std::io::BufReader::new(file), limits)?;
     if matches!(ext.as_str(), "xlsx" | "xlsm") {
         check_cells(path, limits)?;
+    }
+    if ext == "ods" {
+        let file = std::fs::File::open(path).map_err(|e| format!("无法读取：{e}"))?;
+        if let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) {
+            if let Ok(content) = zip.by_name("content.xml") {
+                // Bounded already: it inflates to at most `limits.part`.
+                check_ods_cells(content, limits)?;
+            }
+        }
     }
     Ok(())
 }
@@ -217,6 +310,8 @@ mod tests {
         total: 6 << 20,
         ratio: 100,
         cells: 100,
+        area: 400,
+        text: 1 << 20,
         rows: 1_048_576,
         columns: 16_384,
     };
@@ -279,6 +374,21 @@ pub mod testing {
         size: u32,
     }
 
+    fn deflated(name: &'static str, bytes: &[u8]) -> Part {
+        use std::io::Write;
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(bytes);
+        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).expect("deflate");
+        Part {
+            name,
+            method: 8,
+            crc: crc.finalize(),
+            compressed: e.finish().expect("deflate"),
+            size: bytes.len() as u32,
+        }
+    }
+
     fn stored(name: &'static str, text: &str) -> Part {
         let mut h = crc32fast::Hasher::new();
         h.update(text.as_bytes());
@@ -313,7 +423,68 @@ pub mod testing {
         // A last, empty block with fixed codes.
         data.extend_from_slice(&[0x03, 0x00]);
         let size = (n * MB as u64) as u32;
-        let mut parts = vec![
+        let mut parts = skeleton(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#,
+        );
+        parts.push(Part {
+            name: "xl/sharedStrings.xml",
+            method: 8,
+            crc: crc.finalize(),
+            compressed: data,
+            size: if lie { 4096 } else { size },
+        });
+        write_zip(&parts)
+    }
+
+    /// An .xlsx with two cells, A1 and XFD1048576: a parser would allocate the 17 billion
+    /// cells between them.
+    pub fn area_bomb_xlsx() -> Vec<u8> {
+        let mut parts = skeleton(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#,
+        );
+        parts.push(stored("xl/sharedStrings.xml", r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#));
+        write_zip(&parts)
+    }
+
+    /// An .xlsx whose one shared string, just under 1 MB (below the ratio rule's reach), is
+    /// referenced by `cells` cells: a parser copies it into every one (200,000 cells: 200 GB).
+    pub fn copy_bomb_xlsx(cells: u32) -> Vec<u8> {
+        let mut sheet = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+        );
+        let columns = 100u32;
+        for r in 0..cells.div_ceil(columns) {
+            sheet.push_str(&format!("<row r=\"{}\">", r + 1));
+            for c in 0..columns.min(cells - r * columns) {
+                let (a, b) = (c / 26, c % 26);
+                let col = if a == 0 {
+                    format!("{}", (b'A' + b as u8) as char)
+                } else {
+                    format!(
+                        "{}{}",
+                        (b'A' + a as u8 - 1) as char,
+                        (b'A' + b as u8) as char
+                    )
+                };
+                sheet.push_str(&format!("<c r=\"{col}{}\" t=\"s\"><v>0</v></c>", r + 1));
+            }
+            sheet.push_str("</row>");
+        }
+        sheet.push_str("</sheetData></worksheet>");
+        let sst = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>{}</t></si></sst>"#,
+            "A".repeat(1_000_000)
+        );
+        let mut parts = skeleton("");
+        parts.pop();
+        parts.push(deflated("xl/worksheets/sheet1.xml", sheet.as_bytes()));
+        parts.push(deflated("xl/sharedStrings.xml", sst.as_bytes()));
+        write_zip(&parts)
+    }
+
+    /// The parts every workbook here has, with `sheet` as its one sheet.
+    fn skeleton(sheet: &str) -> Vec<Part> {
+        vec![
             stored(
                 "[Content_Types].xml",
                 r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
@@ -330,23 +501,17 @@ pub mod testing {
                 "xl/_rels/workbook.xml.rels",
                 r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
             ),
-            stored(
-                "xl/worksheets/sheet1.xml",
-                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#,
-            ),
-        ];
-        parts.push(Part {
-            name: "xl/sharedStrings.xml",
-            method: 8,
-            crc: crc.finalize(),
-            compressed: data,
-            size: if lie { 4096 } else { size },
-        });
+            stored("xl/worksheets/sheet1.xml", sheet),
+        ]
+    }
+
+    /// The zip archive of `parts`, written by hand.
+    fn write_zip(parts: &[Part]) -> Vec<u8> {
         let mut out = Vec::new();
         let mut central = Vec::new();
         let u16le = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
         let u32le = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
-        for p in &parts {
+        for p in parts {
             let offset = out.len() as u32;
             u32le(&mut out, 0x0403_4b50);
             for x in [20, 0x0800, p.method, 0, 0x21] {
@@ -408,5 +573,37 @@ mod bomb_tests {
             e.contains("xl/sharedStrings.xml") && e.contains("不符"),
             "{e}"
         );
+    }
+
+    fn guarded(bytes: Vec<u8>) -> Result<(), String> {
+        let dir = std::env::temp_dir().join(format!("jixiao-archive-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("b{}.xlsx", bytes.len()));
+        std::fs::write(&path, bytes).unwrap();
+        let r = super::guard(&path, &super::LIMITS);
+        let _ = std::fs::remove_file(&path);
+        r
+    }
+
+    #[test]
+    fn a_far_cell_and_a_string_copied_into_many_cells_are_refused_before_parsing() {
+        let e = guarded(super::testing::area_bomb_xlsx()).unwrap_err();
+        assert!(e.contains("使用范围"), "{e}");
+        let bomb = super::testing::copy_bomb_xlsx(200_000);
+        assert!(bomb.len() < 2 << 20, "{}", bomb.len());
+        let e = guarded(bomb).unwrap_err();
+        assert!(e.contains("文字合计"), "{e}");
+        // The same shape within the limits passes: 100 cells hold 100 MB of copies.
+        assert_eq!(guarded(super::testing::copy_bomb_xlsx(100)), Ok(()));
+    }
+
+    #[test]
+    fn an_ods_that_repeats_a_cell_over_the_grid_is_refused() {
+        let content = br#"<office:document-content><office:body><office:spreadsheet><table:table table:name="x"><table:table-row table:number-rows-repeated="1048576"><table:table-cell office:value-type="string" table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let e = super::check_ods_cells(&content[..], &super::LIMITS).unwrap_err();
+        assert!(e.contains("展开后"), "{e}");
+        // LibreOffice's own empty rows to the end of the grid hold nothing.
+        let normal = br#"<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+        assert_eq!(super::check_ods_cells(&normal[..], &super::LIMITS), Ok(()));
     }
 }

@@ -294,9 +294,13 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
             }
         }
 
-        breakdowns(&chars, &figs, &mut |severity, check, excerpt, stated, recomputed, rule| {
-            out.push(finding(severity, check, excerpt, stated, recomputed, rule))
-        });
+        breakdowns(
+            &chars,
+            &figs,
+            &mut |severity, check, excerpt, stated, recomputed, rule| {
+                out.push(finding(severity, check, excerpt, stated, recomputed, rule))
+            },
+        );
 
         // The grade named against the total score given.
         if let (Some((grade, grade_at)), Some(score)) =
@@ -605,34 +609,6 @@ fn headings(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbering_is_read_in_every_style() {
-        assert_eq!(
-            heading("一、基本情况").map(|h| (h.0, h.1)),
-            Some((Style::Chinese, 1))
-        );
-        assert_eq!(
-            heading(" （2） 年度").map(|h| (h.0, h.1)),
-            Some((Style::ParenArabic, 2))
-        );
-        assert_eq!(
-            heading("（十二）x").map(|h| (h.0, h.1)),
-            Some((Style::ParenChinese, 12))
-        );
-        assert_eq!(
-            heading("1．文书").map(|h| (h.0, h.1)),
-            Some((Style::Arabic, 1))
-        );
-        assert_eq!(heading("2021年"), None);
-        assert_eq!(heading("2.2万笔"), None);
-        assert_eq!(cn_name(14), "十四");
-    }
-}
-
 /// A figure's size in one measure: money in 元, counts and the rest as written.
 fn measure(f: &Figure) -> Decimal {
     f.yuan().unwrap_or(f.value)
@@ -663,7 +639,12 @@ fn breakdowns(
 ) {
     let text: String = chars.iter().collect();
     let show_sum = |parts: &[&Figure], total: &Figure| {
-        let dp = parts.iter().map(|f| f.dp).chain([total.dp]).max().unwrap_or(0);
+        let dp = parts
+            .iter()
+            .map(|f| f.dp)
+            .chain([total.dp])
+            .max()
+            .unwrap_or(0);
         let factor = match &total.unit {
             Unit::Money(f) => *f,
             _ => Decimal::ONE,
@@ -728,19 +709,33 @@ fn breakdowns(
         if sum == total_value {
             continue;
         }
-        let tail: String = chars[parts.last().map_or(q, |f| f.end)..stop].iter().collect();
+        let tail: String = chars[parts.last().map_or(q, |f| f.end)..stop]
+            .iter()
+            .collect();
         let open = tail.trim_start().starts_with('等');
         push(
-            if open { Severity::Note } else { Severity::Error },
+            if open {
+                Severity::Note
+            } else {
+                Severity::Error
+            },
             "sum",
             excerpt(chars, clause_start(chars, total), stop),
             total.text.clone(),
             show(sum, dp),
             format!(
                 "“其中”各项之和应等于总数：{} = {}{}",
-                parts.iter().map(|f| f.text.clone()).collect::<Vec<_>>().join(" + "),
+                parts
+                    .iter()
+                    .map(|f| f.text.clone())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
                 show(sum, dp),
-                if open { "（列举以“等”结尾，或有未列出的项）" } else { "" }
+                if open {
+                    "（列举以“等”结尾，或有未列出的项）"
+                } else {
+                    ""
+                }
             ),
         );
     }
@@ -759,7 +754,8 @@ fn breakdowns(
                 f.unit == Unit::Count(c) && words.iter().any(|w| l.contains(w)) && !l.contains('含')
             })
         };
-        if let (Some(a), Some(b)) = (pick(&["年初"]), pick(&["年中", "追加", "新增", "增加"])) {
+        if let (Some(a), Some(b)) = (pick(&["年初"]), pick(&["年中", "追加", "新增", "增加"]))
+        {
             if a.value + b.value != total.value {
                 push(
                     Severity::Warning,
@@ -800,5 +796,33 @@ fn breakdowns(
                 "部门决算的收入总计与支出总计（含结转结余）应相等".into(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_is_read_in_every_style() {
+        assert_eq!(
+            heading("一、基本情况").map(|h| (h.0, h.1)),
+            Some((Style::Chinese, 1))
+        );
+        assert_eq!(
+            heading(" （2） 年度").map(|h| (h.0, h.1)),
+            Some((Style::ParenArabic, 2))
+        );
+        assert_eq!(
+            heading("（十二）x").map(|h| (h.0, h.1)),
+            Some((Style::ParenChinese, 12))
+        );
+        assert_eq!(
+            heading("1．文书").map(|h| (h.0, h.1)),
+            Some((Style::Arabic, 1))
+        );
+        assert_eq!(heading("2021年"), None);
+        assert_eq!(heading("2.2万笔"), None);
+        assert_eq!(cn_name(14), "十四");
     }
 }

@@ -56,7 +56,12 @@ fn score(file: &str, expected: &[&ExpectedFinding], reported: &[Finding]) -> Sco
     let mut found = 0;
     // The finding about the same row first, then any of the same check.
     let about = |f: &Finding, e: &ExpectedFinding| {
-        let key: String = e.row.chars().filter(|c| !c.is_whitespace()).take(6).collect();
+        let key: String = e
+            .row
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(6)
+            .collect();
         let text: String = f.excerpt.chars().filter(|c| !c.is_whitespace()).collect();
         !key.is_empty() && text.contains(&key)
     };

@@ -71,8 +71,12 @@ enum AuditAction {
 
 #[derive(Subcommand)]
 enum UserAction {
-    /// 创建账号并分配角色；密码取自环境变量 JIXIAO_PASSWORD，否则从标准输入读一行 —
-    /// create an account with a role; the password comes from JIXIAO_PASSWORD or stdin.
+    /// 创建账号并分配角色。三员账号的密码取自环境变量 JIXIAO_PASSWORD，否则从标准输入读一行；
+    /// 业务账号（财政局、部门、评价人员）不设密码，而是签发一次性凭证：前半段在此显示，后半段由
+    /// 安全管理员在网页“角色权限”页交付，首次登录须改密码 —
+    /// create an account with a role: the three administrators' password from JIXIAO_PASSWORD
+    /// or stdin; a business account gets a one-time credential instead (first half here, second
+    /// handed over by the security administrator), changed at its first sign-in.
     Add {
         /// 用户名 / the sign-in name.
         username: String,
@@ -87,8 +91,10 @@ enum UserAction {
         #[arg(long)]
         department: Option<String>,
     },
-    /// 重置密码并解锁（含三员账号，网页上不能重置它们）；密码取自 JIXIAO_PASSWORD 或标准输入 —
-    /// set a new password and unlock (the three administrators' accounts too).
+    /// 重置密码并解除登录限制。三员账号（网页上不能重置）的新密码取自 JIXIAO_PASSWORD 或标准输入；
+    /// 业务账号签发一次性凭证，与网页相同 —
+    /// reset a password and lift sign-in delays: the three administrators' from JIXIAO_PASSWORD
+    /// or stdin; a business account gets a one-time credential, as on the web.
     Reset {
         /// 用户名 / the sign-in name.
         username: String,
@@ -666,59 +672,107 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     jixiao_web::auth::Role::ALL.map(|r| r.id()).join("、")
                 ),
             })?;
-            let password = read_password()?;
+            let admin = jixiao_web::auth::is_admin_role(Some(role));
+            let password = if admin {
+                read_password()?
+            } else {
+                // Nobody knows it: the account is reached through the credential's halves.
+                format!("Aa1-{}", jixiao_web::auth::random_hex(16))
+            };
             let mut store = store_cmd::open(database_url)?;
             let sql = store.sql();
-            sql.write(|sql| {
-                let id = jixiao_web::auth::create_user(sql, &username, &name, &password)?;
-                jixiao_web::auth::set_role(sql, id, Some(role), department.as_deref(), &[])?;
-                jixiao_web::audit::append(
-                    sql,
-                    "jixiao user add（命令行）",
-                    "创建账号",
-                    &format!("user:{id}"),
-                    "",
-                    &format!("{username} {}", role.id()),
-                )?;
-                Ok::<_, jixiao_web::error::WebError>(())
-            })
-            .map_err(web_failure)?;
+            let actor = "jixiao user add（命令行）";
+            let first = sql
+                .write(|sql| {
+                    let id = jixiao_web::auth::create_user(sql, &username, &name, &password)?;
+                    jixiao_web::auth::set_role(sql, id, Some(role), department.as_deref(), &[])?;
+                    let first = if admin {
+                        None
+                    } else {
+                        Some(jixiao_web::auth::issue_credential(sql, id, actor)?.first)
+                    };
+                    jixiao_web::audit::append(
+                        sql,
+                        actor,
+                        "创建账号",
+                        &format!("user:{id}"),
+                        "",
+                        &format!(
+                            "{username} {}{}",
+                            role.id(),
+                            if admin {
+                                ""
+                            } else {
+                                "；签发一次性凭证，后半段待安全管理员交付"
+                            }
+                        ),
+                    )?;
+                    Ok::<_, jixiao_web::error::WebError>(first)
+                })
+                .map_err(web_failure)?;
             println!("已创建账号 {username}（{}）", role.label().0);
+            if let Some(first) = first {
+                print_first_half(&first);
+            }
             Ok(())
         }
         Command::User {
             action: UserAction::Reset { username },
         } => {
-            let password = read_password()?;
             let mut store = store_cmd::open(database_url)?;
             let sql = store.sql();
-            sql.write(|sql| {
-                let account = jixiao_web::auth::normalize_username(&username);
-                let id = sql
-                    .row(
-                        "SELECT id FROM web_users WHERE lower(username) = $1",
-                        &[account.into()],
-                    )?
-                    .map(|r| r[0].int())
-                    .ok_or_else(|| {
-                        jixiao_web::error::WebError::invalid(
-                            format!("没有用户名为“{username}”的账号。"),
-                            format!("There is no account named “{username}”."),
-                        )
-                    })?;
-                jixiao_web::auth::set_password(sql, id, &password)?;
-                jixiao_web::audit::append(
-                    sql,
-                    "jixiao user reset（命令行）",
-                    "重置密码",
-                    &format!("user:{id}"),
-                    "",
-                    &username,
-                )?;
-                Ok::<_, jixiao_web::error::WebError>(())
-            })
-            .map_err(web_failure)?;
-            println!("已重置 {username} 的密码并解锁，其已登录的会话均已退出。");
+            let account = jixiao_web::auth::normalize_username(&username);
+            let id = sql
+                .row(
+                    "SELECT id FROM web_users WHERE lower(username) = $1",
+                    &[account.into()],
+                )
+                .map_err(|e| web_failure(e.into()))?
+                .map(|r| r[0].int())
+                .ok_or_else(|| Failure {
+                    code: 2,
+                    message: format!("没有用户名为“{username}”的账号。"),
+                })?;
+            let admin = jixiao_web::auth::is_admin_role(
+                jixiao_web::auth::role_of(sql, id).map_err(web_failure)?,
+            );
+            let password = if admin { Some(read_password()?) } else { None };
+            let actor = "jixiao user reset（命令行）";
+            let first = sql
+                .write(|sql| {
+                    let first = match &password {
+                        Some(p) => {
+                            jixiao_web::auth::set_password(sql, id, p)?;
+                            None
+                        }
+                        None => Some(jixiao_web::auth::issue_credential(sql, id, actor)?.first),
+                    };
+                    jixiao_web::audit::append(
+                        sql,
+                        actor,
+                        if admin {
+                            "重置三员密码"
+                        } else {
+                            "重置密码（签发一次性凭证）"
+                        },
+                        &format!("user:{id}"),
+                        "",
+                        &username,
+                    )?;
+                    Ok::<_, jixiao_web::error::WebError>(first)
+                })
+                .map_err(web_failure)?;
+            match first {
+                None => {
+                    println!("已重置 {username} 的密码并解除登录限制，其已登录的会话均已退出。")
+                }
+                Some(first) => {
+                    println!(
+                        "已为 {username} 签发一次性凭证，原密码作废，其已登录的会话均已退出。"
+                    );
+                    print_first_half(&first);
+                }
+            }
             Ok(())
         }
         Command::Framework { action } => match action {
@@ -819,6 +873,14 @@ fn read_password() -> Result<String, Failure> {
         message: format!("无法读取密码：{e}"),
     })?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// What the command line says of a credential's first half.
+fn print_first_half(first: &str) {
+    println!("一次性凭证前半段：{first}");
+    println!(
+        "后半段由安全管理员在网页“角色权限”页交付；账号本人以“前半段-后半段”登录后须立即修改密码，凭证 24 小时内有效。"
+    );
 }
 
 fn web_failure(e: jixiao_web::error::WebError) -> Failure {

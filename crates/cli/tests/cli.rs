@@ -209,6 +209,50 @@ fn audit_verify_fails_after_a_row_is_altered_in_the_database() {
     let (code, out, _) = crate::jixiao(&["--database-url", db, "audit", "verify"]);
     assert_eq!(code, 0);
     assert!(out.contains("共 4 条"), "{out}");
+    // A business account made or reset on the command line gets a one-time credential, not a
+    // password the operator chose (issue 15: the system administrator never gains business
+    // access); the password given is not used.
+    for args in [
+        &[
+            "user",
+            "add",
+            "clerk",
+            "--name",
+            "办事员",
+            "--role",
+            "evaluator",
+        ][..],
+        &["user", "reset", "clerk"][..],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["--database-url", db])
+            .args(args)
+            .env("JIXIAO_PASSWORD", "Operator-chose-1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("一次性凭证前半段："), "{text}");
+        assert!(text.contains("后半段由安全管理员"), "{text}");
+    }
+    let mut store = jixiao_store::open(&jixiao_store::Location::Sqlite(db.into())).unwrap();
+    let sql = store.sql();
+    let r = sql
+        .row(
+            "SELECT must_change, (SELECT COUNT(*) FROM web_credential_halves) FROM web_users WHERE username = 'clerk'",
+            &[],
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!((r[0].int(), r[1].int()), (1, 1));
+    drop(store);
+    let (code, out, _) = crate::jixiao(&["--database-url", db, "audit", "verify"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("共 6 条"), "{out}");
     // Altered directly in the database, past the append-only trigger.
     let mut store = jixiao_store::open(&jixiao_store::Location::Sqlite(db.into())).unwrap();
     let sql = store.sql();

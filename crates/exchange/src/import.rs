@@ -599,6 +599,18 @@ pub fn import_then(
             Err(Problems(ps)) => ps.into_iter().for_each(|p| found.push(p)),
         }
     }
+    // A self-evaluation under review or published keeps the data it was scored on.
+    for (files, dept, y) in &datasets {
+        if let Some(state) = jixiao_store::edits::locked_review(store.sql(), dept, *y)? {
+            found.push(Problem {
+                file: files.origin.clone(),
+                location: String::new(),
+                message: format!(
+                    "部门 {dept} {y} 年度的自评当前为“{state}”，评分所依据的数据已锁定，不能重新导入；如需更正，请审核人先退回"
+                ),
+            });
+        }
+    }
 
     let year = if plan.tables.keys().any(|t| *t != UNITS.id) {
         opts.year

@@ -53,3 +53,23 @@ pub fn adjust_budget(
         None => Edit::Missing,
     })
 }
+
+/// The review state of a department's self-evaluation of `year` when it is past editing
+/// (submitted, approved or published), in Chinese: its data may not change then, by the web or
+/// by an import. `None` while it is a draft or returned, or was never reviewed.
+pub fn locked_review(
+    sql: &mut dyn Sql,
+    department: &str,
+    year: i32,
+) -> Result<Option<&'static str>> {
+    let r = sql.row(
+        "SELECT state FROM workflow WHERE department_code = $1 AND year = $2",
+        &[department.into(), year.into()],
+    )?;
+    Ok(r.and_then(|r| match r[0].text() {
+        "submitted" => Some("已提交待审核"),
+        "approved" => Some("已审核通过"),
+        "published" => Some("已公开"),
+        _ => None,
+    }))
+}

@@ -3,12 +3,27 @@
 //! second as one JSON line. Traffic goes only to the address given (a local server).
 //!
 //!   cargo run --release -p jixiao-web --example load -- ADDR SECONDS CLIENTS USER:PASSWORD...
+//!   cargo run --release -p jixiao-web --example load -- accounts DATABASE DEPARTMENT
+//!
+//! The second form creates the demo accounts (one per role, passwords `Jx-<name>-2021`) on a
+//! benchmark's store: business accounts made on the command line get one-time credentials,
+//! which a load run cannot use.
 
 use jixiao_web::testing::Client;
 use std::time::{Duration, Instant};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("accounts") && args.len() == 3 {
+        let mut store = jixiao_store::open(&jixiao_store::Location::parse(&args[1]))
+            .expect("the benchmark's store");
+        for (name, password, role) in
+            jixiao_web::create_demo_accounts(store.as_mut(), &args[2]).expect("accounts")
+        {
+            println!("{name}\t{password}\t{}", role.id());
+        }
+        return;
+    }
     if args.len() < 4 {
         eprintln!("usage: load ADDR SECONDS CLIENTS USER:PASSWORD [USER:PASSWORD…]");
         std::process::exit(2);

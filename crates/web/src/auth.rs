@@ -329,8 +329,27 @@ pub fn sign_in(
     let source: String = source.chars().take(64).collect();
     let t = now();
     let t_ms = now_ms();
+    // Old entries go (a day without a try); then this name and source's row is made if need be
+    // and locked for the rest of the transaction, so that tries at once from one source are
+    // counted one after another (SQLite's write transactions are serial already).
+    sql.execute(
+        "DELETE FROM web_throttle WHERE last_at < $1",
+        &[(t_ms - 86_400_000).into()],
+    )?;
+    sql.execute(
+        "INSERT INTO web_throttle (account, source, failures, next_at, last_at) VALUES ($1, $2, 0, 0, $3) \
+         ON CONFLICT (account, source) DO NOTHING",
+        &[account.clone().into(), source.clone().into(), t_ms.into()],
+    )?;
+    let lock = if sql.backend() == jixiao_store::sql::Backend::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
     let throttle = sql.row(
-        "SELECT failures, next_at FROM web_throttle WHERE account = $1 AND source = $2",
+        &format!(
+            "SELECT failures, next_at FROM web_throttle WHERE account = $1 AND source = $2{lock}"
+        ),
         &[account.clone().into(), source.clone().into()],
     )?;
     let failures = throttle.as_ref().map_or(0, |r| r[0].int());
@@ -797,9 +816,11 @@ pub fn issue_credential(
             "The three administrators' passwords are reset on the server's command line only (jixiao user reset NAME), never on the web.",
         ));
     }
+    // 64 random bits a half, in groups of four: guessing the other half is out of reach
+    // whatever the sign-in delays.
     let half = || {
-        let h = random_hex(4).to_ascii_uppercase();
-        format!("{}-{}", &h[..4], &h[4..])
+        let h = random_hex(8).to_ascii_uppercase();
+        format!("{}-{}-{}-{}", &h[..4], &h[4..8], &h[8..12], &h[12..])
     };
     let credential = Credential {
         first: half(),

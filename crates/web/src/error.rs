@@ -57,10 +57,10 @@ impl WebError {
     }
 
     /// Problems found by the domain or the file readers, whose texts are Chinese only: the
-    /// English twin says what kind of problem it is and carries the Chinese detail.
+    /// English twin says what kind of problem it is and that the details are in Chinese.
     pub fn invalid_data(zh: impl Into<String>) -> WebError {
         let zh = zh.into();
-        let en = format!("The data has problems (details in Chinese): {zh}");
+        let en = "The data has problems; the details are given in Chinese.".to_string();
         WebError::Invalid(Msg { zh, en })
     }
 }

@@ -259,19 +259,24 @@ impl FromRequestParts<AppState> for Ctx {
 /// `Sec-Fetch-Site` is neither `same-origin` nor `none` (typed or bookmarked), or its `Origin`
 /// is not this server's. Defence in depth beside the CSRF token; clients that send neither
 /// header (scripts, the command line) are left to the token.
-async fn same_origin(req: Request, next: Next) -> Response {
+async fn same_origin(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(
         *req.method(),
         axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
     );
-    if !safe && crosses_site(req.headers()) {
+    if !safe && crosses_site(req.headers(), state.behind_proxy) {
         return extract::refused(req.uri().path(), WebError::CrossSite).into_response();
     }
     next.run(req).await
 }
 
-/// Whether the request's headers say it came from another site.
-pub fn crosses_site(headers: &axum::http::HeaderMap) -> bool {
+/// Whether the request's headers say it came from another site. Behind a proxy, this server's
+/// name is the one the browser used: `X-Forwarded-Host` when the proxy sets it.
+pub fn crosses_site(headers: &axum::http::HeaderMap, behind_proxy: bool) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = text("sec-fetch-site") {
         if site != "same-origin" && site != "none" {
@@ -279,7 +284,11 @@ pub fn crosses_site(headers: &axum::http::HeaderMap) -> bool {
         }
     }
     if let Some(origin) = text("origin") {
-        let host = text("host").unwrap_or("");
+        let forwarded = text("x-forwarded-host")
+            .filter(|_| behind_proxy)
+            .and_then(|h| h.split(',').next())
+            .map(str::trim);
+        let host = forwarded.or(text("host")).unwrap_or("");
         let origin_host = origin
             .split_once("://")
             .map(|(_, rest)| rest.trim_end_matches('/'))
@@ -448,7 +457,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             (UPLOAD_LIMIT_MB + 1) << 20,
         ))
-        .layer(axum::middleware::from_fn(same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            same_origin,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }

@@ -830,6 +830,12 @@ pub async fn evaluation(
         })
         .await?;
     let editable = se.status.state.editable() && user.edits(&dept);
+    // Under review, a saved score that the data no longer gives can only be returned.
+    let stale = matches!(
+        se.status.state,
+        workflow::State::Submitted | workflow::State::Approved
+    ) && se.saved.first().map(|s| s.1.as_str())
+        != Some(format_score(se.department.total).as_str());
     let title = format!(
         "{} {}{}",
         se.data.department.name,
@@ -846,10 +852,11 @@ pub async fn evaluation(
                 div class="card" { div class="label" { (l.t("状态", "Status")) } div class="figure" { span id="state" class={ "state " (se.status.state.id()) } { (l.t(se.status.state.label().0, se.status.state.label().1)) } } @if !se.status.updated_by.is_empty() { div class="muted" { (se.status.updated_by) " · " (when(&se.status.updated_at)) } } }
             }
             @if se.department.provisional { p class="note" { (l.t("指标体系为暂定版本：", "Provisional framework: ")) (se.department.framework_note) } }
+            @if stale { p class="error" role="alert" { (l.t("已保存的评分与按当前数据计算的评分不一致：须退回，由填报人核对后重新提交。", "The saved score is not what the data gives now: return it so that the editor checks and submits again.")) } }
             @if se.status.state == workflow::State::Returned && !se.status.comment.is_empty() { p class="error" { (l.t("退回意见：", "Returned: ")) (se.status.comment) } }
             div class="actions" {
                 @for step in [Step::Submit, Step::Return, Step::Approve, Step::Publish] {
-                    @if step.allowed(&user, &dept) && step.leaves(se.status.state) {
+                    @if step.allowed(&user, &dept) && step.leaves(se.status.state) && !(stale && matches!(step, Step::Approve | Step::Publish)) {
                         form method="post" action={ (base) "/workflow" } class="inline-form" {
                             (csrf_field(&ctx))
                             input type="hidden" name="step" value=(step.id());

@@ -897,7 +897,10 @@ pub async fn project(
                 div class="card" { div class="label" { (l.t("已支出（万元）", "Spent")) } div class="figure" { (Fen(executed).format_wan()) } }
                 div class="card" { div class="label" { (l.t("执行率", "Rate")) } div class="figure" { (rate.map(format_percent).unwrap_or_else(|| "—".into())) } }
             }
-            @if user.adjusts_budgets() {
+            @if user.adjusts_budgets() && v.locked {
+                p class="muted" { (l.t("该部门本年度自评已提交或公开，预算保持审核时的数额，不能调整。", "The department's self-evaluation of this year is under review or published: the budget stays as reviewed.")) }
+            }
+            @if user.adjusts_budgets() && !v.locked {
                 h2 { (l.t("年中调整预算", "Mid-year adjustment")) }
                 form method="post" action={ "/departments/" (dept) "/projects/" (p.code) "/budget" } class="inline-form" {
                     (csrf_field(&ctx))

@@ -478,6 +478,59 @@ fn rewrite_actual(
     Ok((doc.to_string(), before))
 }
 
+/// What a self-evaluation's score rests on: a digest of its stored dataset files (actuals
+/// entered in the browser are written into them).
+fn fingerprint(sql: &mut dyn Sql, department: &str, year: i32) -> Result<String, WebError> {
+    let rows = sql.query(
+        "SELECT file_name, content FROM dataset_files WHERE department_code = $1 AND year = $2 ORDER BY file_name",
+        &[department.into(), year.into()],
+    )?;
+    let mut all = String::new();
+    for r in rows {
+        for v in [r[0].text(), r[1].text()] {
+            all.push_str(&v.len().to_string());
+            all.push(':');
+            all.push_str(v);
+        }
+    }
+    Ok(crate::auth::sha256(&all))
+}
+
+/// Refuses when the data a score was computed from (`seen`, its [`fingerprint`]) changed
+/// before the step's transaction took the self-evaluation's lock: what was scored is not what
+/// is stored.
+fn unchanged_since(
+    sql: &mut dyn Sql,
+    department: &str,
+    year: i32,
+    seen: &str,
+) -> Result<(), WebError> {
+    if fingerprint(sql, department, year)? != seen {
+        return Err(WebError::stale(
+            "数据在评分期间被修改，操作未执行。请刷新页面后再试。",
+            "The data changed while it was being scored; nothing was done. Reload and try again.",
+        ));
+    }
+    Ok(())
+}
+
+/// The latest saved total of a self-evaluation and the total its data gives now (`live`):
+/// equal when the saved score is current, which approving and publishing need.
+pub fn saved_and_live(
+    store: &mut dyn Store,
+    department: &str,
+    year: i32,
+    live: &Evaluation,
+) -> Result<(Option<String>, String), WebError> {
+    let live = jixiao_domain::number::format_score(live.total);
+    let saved = store
+        .evaluations(department, year)?
+        .into_iter()
+        .next()
+        .map(|e| e.total);
+    Ok((saved, live))
+}
+
 /// Scores a self-evaluation and saves the record with its audit entry, the workflow step
 /// `step` (when given) in the same transaction: the saved score, the state and the audit trail
 /// commit together or not at all. Returns the total.
@@ -488,6 +541,7 @@ fn save_scored(
     year: i32,
     step: Option<(workflow::Step, i64, &str)>,
 ) -> Result<(String, Option<workflow::Status>), WebError> {
+    let seen = fingerprint(store.sql(), department, year)?;
     let data = jixiao_app::load_dataset(store, department, year)?;
     let (evaluation, _) = score(&data)?;
     let record = jixiao_app::evaluation_record(&data, &evaluation);
@@ -495,6 +549,10 @@ fn save_scored(
     let mut tx = store.begin(&format!("评价 {department} {year} {}", record.framework))?;
     let status = {
         let mut sql = jixiao_store::sql::InTransaction(tx.as_mut());
+        // Serialised with every entry and step of this self-evaluation; then the data must be
+        // what was scored.
+        workflow::lock(&mut sql, department, year)?;
+        unchanged_since(&mut sql, department, year, &seen)?;
         match step {
             Some((step, seen, comment)) => Some(workflow::take(
                 &mut sql, user, department, year, step, seen, comment,
@@ -746,6 +804,9 @@ pub struct ProjectView {
     pub targets: Vec<jixiao_store::TargetRecord>,
     /// The version of its budget, which an adjustment form carries.
     pub budget_version: i64,
+    /// Whether its department's self-evaluation of the year is under review or published, so
+    /// that its budget stays as reviewed.
+    pub locked: bool,
 }
 
 /// A store project of `year`, if it belongs to `department` and `user` may read it.
@@ -783,6 +844,8 @@ pub fn project_view(
         .collect();
     let budget_version =
         jixiao_store::edits::budget(store.sql(), year, code)?.map_or(0, |(_, v)| v);
+    let locked =
+        jixiao_store::edits::locked_review(store.sql(), &unit.department_code, year)?.is_some();
     Ok(ProjectView {
         project,
         department: unit.department_code,
@@ -790,6 +853,7 @@ pub fn project_view(
         months,
         targets,
         budget_version,
+        locked,
     })
 }
 
@@ -927,15 +991,11 @@ pub fn transition(
         }
         workflow::Step::Approve | workflow::Step::Publish => {
             let state = workflow::status(store.sql(), department, year)?.state;
+            let seen = fingerprint(store.sql(), department, year)?;
             if step.allowed(user, department) && step.leaves(state) {
                 let data = jixiao_app::load_dataset(store, department, year)?;
                 let (live, _) = score(&data)?;
-                let live = jixiao_domain::number::format_score(live.total);
-                let saved = store
-                    .evaluations(department, year)?
-                    .into_iter()
-                    .next()
-                    .map(|e| e.total);
+                let (saved, live) = saved_and_live(store, department, year, &live)?;
                 if saved.as_deref() != Some(live.as_str()) {
                     let saved = saved.unwrap_or_else(|| "—".into());
                     return Err(WebError::invalid(
@@ -951,6 +1011,8 @@ pub fn transition(
                 }
             }
             store.sql().write(|sql| {
+                workflow::lock(sql, department, year)?;
+                unchanged_since(sql, department, year, &seen)?;
                 workflow::take(sql, user, department, year, step, seen_version, comment)
             })
         }

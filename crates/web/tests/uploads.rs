@@ -54,13 +54,25 @@ fn ten_decompression_bombs_at_once_are_refused_and_the_server_stays_under_1_gb()
         jixiao_web::create_demo_accounts(store.as_mut(), "baiyun-zfb").expect("accounts");
     }
     let addr = spawn_server(location);
-    // 1 MB inflating to 1 GB (honest, and lying in its headers), and 4 MB to 4 GB.
+    // 1 MB inflating to 1 GB (honest, and lying in its headers), 4 MB to 4 GB, two cells 17
+    // billion cells apart, and a string of 1 MB that 200,000 cells share (200 GB once copied).
     let bombs = Arc::new([
-        jixiao_archive::testing::bomb_xlsx(1 << 30, false),
-        jixiao_archive::testing::bomb_xlsx(1 << 30, true),
-        jixiao_archive::testing::bomb_xlsx(4000 << 20, true),
+        (
+            jixiao_archive::testing::bomb_xlsx(1 << 30, false),
+            "xl/sharedStrings.xml",
+        ),
+        (
+            jixiao_archive::testing::bomb_xlsx(1 << 30, true),
+            "xl/sharedStrings.xml",
+        ),
+        (
+            jixiao_archive::testing::bomb_xlsx(4000 << 20, true),
+            "xl/sharedStrings.xml",
+        ),
+        (jixiao_archive::testing::area_bomb_xlsx(), "使用范围"),
+        (jixiao_archive::testing::copy_bomb_xlsx(200_000), "文字合计"),
     ]);
-    assert!(bombs[0].len() < 2 << 20 && bombs[2].len() < 6 << 20);
+    assert!(bombs[0].0.len() < 2 << 20 && bombs[2].0.len() < 6 << 20);
     let before = peak_bytes();
     let threads: Vec<_> = (0..10)
         .map(|i| {
@@ -68,16 +80,17 @@ fn ten_decompression_bombs_at_once_are_refused_and_the_server_stays_under_1_gb()
             std::thread::spawn(move || {
                 let mut c = Client::new(addr);
                 c.sign_in("bureau", "Jx-bureau-2021");
-                let a = upload(&mut c, "支付流水.xlsx", &bombs[i % 3]);
-                (a.status, a.text())
+                let (bytes, why) = &bombs[i % bombs.len()];
+                let a = upload(&mut c, "支付流水.xlsx", bytes);
+                (a.status, a.text(), *why)
             })
         })
         .collect();
     for t in threads {
-        let (status, text) = t.join().unwrap();
+        let (status, text, why) = t.join().unwrap();
         assert_eq!(status, 200, "{text}");
         assert!(text.contains("未写入任何数据"), "{text}");
-        assert!(text.contains("xl/sharedStrings.xml"), "{text}");
+        assert!(text.contains(why), "{why}: {text}");
         assert!(text.contains("未做任何处理"), "{text}");
     }
     let peak = peak_bytes();

@@ -733,7 +733,7 @@ mod security {
         );
         assert_eq!(a.status, 200, "{}", a.text());
         let first = element(&a.text(), "first-half");
-        assert_eq!(first.len(), 9, "{first}");
+        assert_eq!(first.len(), 19, "64 bits in four groups: {first}");
         // The old password is gone, and half the credential signs nobody in.
         assert_eq!(try_sign_in(addr, "bureau", &password("bureau")), 422);
         assert_eq!(try_sign_in(addr, "bureau", &first), 422);
@@ -813,7 +813,8 @@ mod security {
         let scratch = Scratch::new("web-throttle");
         let location = Location::Sqlite(scratch.path("t.db"));
         seeded(&location, &scratch);
-        let addr = jixiao_web::testing::spawn_server_with(location, |c| c.behind_proxy = true);
+        let addr =
+            jixiao_web::testing::spawn_server_with(location.clone(), |c| c.behind_proxy = true);
         let from = |ip: &str| {
             let mut c = Client::new(addr);
             c.always = vec![("X-Forwarded-For".into(), ip.into())];
@@ -836,6 +837,37 @@ mod security {
         }
         assert_eq!(answers[0], vec![422, 422, 422, 429, 429], "real name");
         assert_eq!(answers[1], answers[0], "an unknown name answers the same");
+        // An inactive account answers the same, with the same words, even to its password.
+        {
+            let mut store = jixiao_store::open(&location).unwrap();
+            store
+                .sql()
+                .execute(
+                    "UPDATE web_users SET active = 0 WHERE username = 'evaluator'",
+                    &[],
+                )
+                .unwrap();
+        }
+        let mut other = from("203.0.113.10");
+        let texts: Vec<(u16, String)> = [
+            ("evaluator", password("evaluator")),
+            ("nobody", password("evaluator")),
+            ("editor", "Wrong-guess-1".to_string()),
+        ]
+        .iter()
+        .map(|(u, p)| {
+            let (status, text, _) = attempt(&mut other, u, p);
+            let msg = text
+                .split("role=\"alert\">")
+                .nth(1)
+                .and_then(|t| t.split('<').next())
+                .unwrap_or_default()
+                .to_string();
+            (status, msg)
+        })
+        .collect();
+        assert!(texts.iter().all(|t| *t == texts[0]), "{texts:?}");
+        assert_eq!(texts[0], (422, "用户名或密码不正确。".to_string()));
         let (_, text, _) = attempt(&mut attacker, "sysadmin", "Wrong-guess-1");
         assert!(text.contains("秒后再试"), "{text}");
         // The administrator, from elsewhere, signs in at once.
@@ -924,6 +956,20 @@ mod security {
             let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
             assert!(v["error_en"].as_str().unwrap().contains("another site"));
         }
+        // Behind a proxy, the name the browser used is the proxy's.
+        let proxied =
+            jixiao_web::testing::spawn_server_with(Location::Sqlite(scratch.path("o.db")), |c| {
+                c.behind_proxy = true
+            });
+        let mut c = signed_in(proxied, "editor");
+        c.get(&format!("/evaluations/{DEPT}/2021"));
+        c.always = vec![
+            ("X-Forwarded-Host".into(), "jixiao.example.gov.cn".into()),
+            ("Origin".into(), "https://jixiao.example.gov.cn".into()),
+        ];
+        assert_eq!(c.post_form(&path, &actual).status, 303);
+        c.always[1].1 = "https://evil.example".into();
+        assert_eq!(c.post_form(&path, &actual).status, 403);
         // The same site's own pages are served as before.
         let mut c = signed_in(addr, "editor");
         c.get(&format!("/evaluations/{DEPT}/2021"));
@@ -931,7 +977,10 @@ mod security {
             ("Origin".into(), "http://localhost".into()),
             ("Sec-Fetch-Site".into(), "same-origin".into()),
         ];
-        assert_eq!(c.post_form(&path, &actual).status, 303);
+        // (The proxied save above was the indicator's first: this one is from version 1.)
+        let mut second = actual;
+        second[3] = ("version", "1");
+        assert_eq!(c.post_form(&path, &second).status, 303);
     }
 
     #[test]
@@ -997,6 +1046,21 @@ mod security {
         assert_eq!(a.status, 303, "{}", a.text());
     }
 
+    /// A text without the spans it quotes (“…”).
+    fn unquoted(s: &str) -> String {
+        let mut out = String::new();
+        let mut depth = 0;
+        for c in s.chars() {
+            match c {
+                '“' => depth += 1,
+                '”' => depth -= 1,
+                _ if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Whether a text has Chinese characters (an English twin must not).
     fn has_cjk(s: &str) -> bool {
         s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
@@ -1014,17 +1078,23 @@ mod security {
         let a = editor.post_form(&format!("/evaluations/{DEPT}/2021/actuals"), &[]);
         assert_eq!(a.status, 422);
         assert!(a.text().contains("提交的表单有误"), "{}", a.text());
-        let a = editor.post_form(
+        let number = editor.post_form(
             &format!("/evaluations/{DEPT}/2021/workflow"),
             &[("step", "submit"), ("version", "abc")],
         );
-        assert_eq!(a.status, 422);
+        assert_eq!(number.status, 422);
+        assert!(number.text().contains("应填数字"), "{}", number.text());
         // An address whose year is not a number is not found.
-        let a = editor.get(&format!("/evaluations/{DEPT}/abc"));
-        assert_eq!(a.status, 404);
-        for a in [&a] {
+        let path = editor.get(&format!("/evaluations/{DEPT}/abc"));
+        assert_eq!(path.status, 404);
+        for a in [&a, &number, &path] {
             let t = a.text();
-            for english in ["Failed to deserialize", "Cannot parse", "Invalid URL"] {
+            for english in [
+                "Failed to deserialize",
+                "Cannot parse",
+                "Invalid URL",
+                "missing field",
+            ] {
                 assert!(!t.contains(english), "{t}");
             }
         }
@@ -1054,10 +1124,8 @@ mod security {
                 v["error_en"].as_str().unwrap(),
             );
             assert!(has_cjk(zh), "{zh}");
-            assert!(
-                !en.is_empty() && !has_cjk(en.split("“").next().unwrap()),
-                "{en}"
-            );
+            // English but for the data it quotes (an indicator's name, what was typed).
+            assert!(!en.is_empty() && !has_cjk(&unquoted(en)), "{en}");
             assert!(!zh.contains("Failed to deserialize"), "{zh}");
         }
         // An upload over the limit.
@@ -1089,6 +1157,18 @@ mod security {
         let scratch = Scratch::new("web-onescore");
         let location = Location::Sqlite(scratch.path("s.db"));
         seeded(&location, &scratch);
+        let book = scratch.path("预算执行.xlsx");
+        browser::workbook(&book, false);
+        {
+            let mut store = jixiao_store::open(&location).unwrap();
+            jixiao_exchange::import::import(
+                store.as_mut(),
+                &book,
+                &Default::default(),
+                &mut |_| {},
+            )
+            .expect("import the workbook");
+        }
         let addr = spawn_server(location.clone());
         let page = format!("/evaluations/{DEPT}/2021");
         let total = |html: &str| element(html, "total");
@@ -1133,23 +1213,34 @@ mod security {
         let html = approver.get(&page).text();
         assert!(html.contains("审核通过</button>") && html.contains("退回修改</button>"));
         assert!(!html.contains("公开</button>"), "{html}");
-        // A budget the score rests on cannot change now.
+        // Under review, the budgets stay as reviewed: no form, and a post is refused; the
+        // dataset cannot be imported again either.
         let mut bureau = signed_in(addr, "bureau");
-        let project = bureau.get(&format!("/departments/{DEPT}/projects/P02?year=2021"));
-        if project.status == 200 {
-            let html = project.text();
-            let at = html.find("name=\"version\" value=\"").unwrap() + 22;
-            let v = html[at..].split('"').next().unwrap().to_string();
-            let a = bureau.post_form(
-                &format!("/departments/{DEPT}/projects/P02/budget"),
-                &[
-                    ("year", "2021"),
-                    ("version", &v),
-                    ("budget", "1"),
-                    ("reason", "调减"),
-                ],
-            );
-            assert_eq!(a.status, 422, "{}", a.text());
+        let project = format!("/departments/{DEPT}/projects/X01?year=2021");
+        let html = bureau.get(&project).text();
+        assert!(html.contains("预算保持审核时的数额"), "{html}");
+        assert!(!html.contains("name=\"budget\""), "{html}");
+        let a = bureau.post_form(
+            &format!("/departments/{DEPT}/projects/X01/budget"),
+            &[
+                ("year", "2021"),
+                ("version", "0"),
+                ("budget", "1"),
+                ("reason", "调减"),
+            ],
+        );
+        assert_eq!(a.status, 422, "{}", a.text());
+        {
+            let mut store = jixiao_store::open(&location).unwrap();
+            let e = jixiao_exchange::import::import(
+                store.as_mut(),
+                &example(),
+                &Default::default(),
+                &mut |_| {},
+            )
+            .expect_err("a dataset under review is not imported again");
+            let e = format!("{e:?}");
+            assert!(e.contains("已锁定"), "{e}");
         }
         let v_approve = version(&mut api);
         approver.get(&page);
@@ -1217,7 +1308,13 @@ mod security {
             .unwrap();
         }
         let v = version(&mut api);
-        approver.get(&page);
+        let html = approver.get(&page).text();
+        assert!(html.contains("须退回"), "the page says why");
+        assert!(
+            !html.contains("审核通过</button>"),
+            "and offers no approval"
+        );
+        assert!(html.contains("退回修改</button>"));
         let a = approver.post_form(
             &format!("{page}/workflow"),
             &[("step", "approve"), ("version", &v)],
