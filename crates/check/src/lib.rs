@@ -138,6 +138,22 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
     let mut findings = narrative::check(&name, &doc.paragraphs, rules);
     for grid in &doc.tables {
         findings.extend(table::check(&name, grid, rules));
+        // The prose in a table's cells (预期目标, 实际完成情况) says things the checks of prose
+        // can verify: its breakdowns, its rates. Its headings are the table's, not a text's.
+        let cells = read::prose_cells(grid);
+        findings.extend(
+            narrative::check(&name, &cells, rules)
+                .into_iter()
+                .filter(|f| f.check != "heading"),
+        );
+    }
+    // A transcribed excerpt of chosen paragraphs says nothing of the numbering between them.
+    if doc.is_excerpt() {
+        for f in findings.iter_mut().filter(|f| f.check == "heading") {
+            f.severity = Severity::Note;
+            f.rule
+                .push_str("；这是摘录的段落，段落之间可能另有标题，故仅作提示");
+        }
     }
     if doc.is_cut() {
         for f in findings.iter_mut().filter(|f| only_for_want_of_the_end(f)) {

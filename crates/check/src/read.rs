@@ -66,6 +66,36 @@ impl Document {
     pub fn is_cut(&self) -> bool {
         self.meta.iter().any(|(k, v)| k == "excerpt" && v == "cut")
     }
+
+    /// Whether the file is a transcription from a published source (it names its `source`)
+    /// that does not say it is complete: chosen paragraphs, not necessarily contiguous.
+    pub fn is_excerpt(&self) -> bool {
+        self.meta.iter().any(|(k, _)| k == "source")
+            && !self
+                .meta
+                .iter()
+                .any(|(k, v)| k == "excerpt" && v == "complete")
+    }
+}
+
+/// The cells of a table that are prose (a sentence with figures, such as 预期目标 and 实际完成
+/// 情况), as paragraphs named by their cell.
+pub fn prose_cells(grid: &Grid) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    for (r, row) in grid.rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            let sentence = text.chars().count() >= 16
+                && text.chars().any(|ch| ch.is_ascii_digit())
+                && text.contains(['，', ',', '。', '；', ':', '：']);
+            if sentence {
+                out.push(Paragraph {
+                    location: grid.cell(r, c),
+                    text: text.clone(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A file's `# key: value` description.
