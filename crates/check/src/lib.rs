@@ -137,7 +137,7 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
     let name = path.display().to_string();
     let mut findings = narrative::check(&name, &doc.paragraphs, rules);
     for grid in &doc.tables {
-        findings.extend(table::check(&name, grid, rules));
+        findings.extend(table::check(&name, grid, rules, doc.is_cut()));
         // The prose in a table's cells (预期目标, 实际完成情况) says things the checks of prose
         // can verify: its breakdowns, its rates. Its headings are the table's, not a text's.
         let cells = read::prose_cells(grid);

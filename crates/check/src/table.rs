@@ -23,6 +23,10 @@ struct Columns {
     actual: Option<usize>,
     operator: Option<usize>,
     name: Option<usize>,
+    /// 得分系数 (coefficient forms: 得分 = 系数 × 指标权重).
+    coefficient: Option<usize>,
+    /// 调整指标值, which replaces the year's first target when given.
+    target_adjusted: Option<usize>,
     /// Yuan per unit of the block's bare amounts: 10,000 under (万元), the national form's.
     unit: i64,
 }
@@ -138,8 +142,10 @@ fn header(row: &[String]) -> Option<Columns> {
             &["全年执行数", "预算执行数", "执行数", "实际执行"],
             &["执行率"],
         ),
-        rate: find(row, &["执行率"], &[]),
-        target: find(row, &["年度指标值", "指标值", "目标值"], &["性质"]),
+        rate: find(row, &["执行率"], &["权重", "得分"]),
+        target: find(row, &["年度指标值", "指标值", "目标值"], &["性质", "调整"]),
+        target_adjusted: find(row, &["调整指标值"], &[]),
+        coefficient: find(row, &["得分系数"], &[]),
         actual: find(row, &["实际完成值", "完成值", "全年实际值", "实际值"], &[]),
         operator: find(row, &["指标性质"], &[]),
         name: find(row, &["三级指标", "指标名称"], &[]),
@@ -230,12 +236,35 @@ const REVERSE_NAMES: &[&str] = &[
     "故障率",
 ];
 
+/// Names of indicators that are positive (more is better), whose direction is therefore known
+/// without ≥.
+const POSITIVE_NAMES: &[&str] = &[
+    "执行率",
+    "完成率",
+    "覆盖率",
+    "合格率",
+    "满意度",
+    "满意率",
+    "及时率",
+    "到位率",
+    "达标率",
+    "知晓率",
+    "发放率",
+    "利用率",
+    "使用率",
+    "通过率",
+    "验收率",
+    "办结率",
+    "参保率",
+    "入学率",
+];
+
 /// How a target's direction is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Known {
     /// Written (≥, ≤, =, or the 指标性质 column).
     Stated,
-    /// Not written; taken from the indicator's name (…率 that should be low).
+    /// Not written; taken from the indicator's name (…率 that should be low, or high).
     FromName,
     /// Not written: more is better, the default of RULES.md §1.4.2.
     Default,
@@ -256,6 +285,9 @@ fn target(text: &str, operator: Option<&str>, name: &str) -> Option<(Op, Decimal
             Some("=" | "＝" | "﹦" | "等于") => (Op::Equal, t, Known::Stated),
             _ if REVERSE_NAMES.iter().any(|n| simplify(name).contains(n)) => {
                 (Op::AtMost, t, Known::FromName)
+            }
+            _ if POSITIVE_NAMES.iter().any(|n| simplify(name).contains(n)) => {
+                (Op::AtLeast, t, Known::FromName)
             }
             _ => (Op::AtLeast, t, Known::Default),
         },
@@ -429,12 +461,15 @@ fn score_precision(grid: &Grid) -> u32 {
 
 type Push<'a> = dyn FnMut(Severity, &'static str, String, String, String, String, String) + 'a;
 
-/// Checks one table.
-pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
+/// Checks one table; `cut` when the table is a transcription that ends before the table does.
+pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut cols: Option<Columns> = None;
     let mut weight_sum = Decimal::ZERO;
     let mut score_sum = Decimal::ZERO;
+    // The most the shown rows can score under their rules (printed scores where no rule could
+    // be applied).
+    let mut attainable = Decimal::ZERO;
     let mut leaves = 0usize;
     let mut blocks: Vec<Block> = Vec::new();
     let mut funds: Vec<Funds> = Vec::new();
@@ -469,6 +504,19 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
     let push: &mut Push = &mut push_to;
     let mut after_header = false;
     for (r, row) in grid.rows.iter().enumerate() {
+        // A total given beside its label anywhere (自评总分(分) | 97.6 in a form's head).
+        if let Some(c) = row.iter().position(|c| {
+            let c = simplify(c);
+            c.starts_with("自评总分") || c.starts_with("综合得分") || c.starts_with("自评得分合计")
+        }) {
+            if let Some(v) = row[c + 1..]
+                .iter()
+                .find(|v| !v.is_empty())
+                .and_then(|v| number(v))
+            {
+                total = Some((r, None, Some(v)));
+            }
+        }
         if let Some(c) = row
             .iter()
             .position(|c| c.contains("评价等级") || c == "等级")
@@ -547,12 +595,42 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
         let Some((w, _)) = weight else {
             continue;
         };
+        // An execution row that gives only its rate: 执行率 | 执行率权重 | 执行率得分.
+        if let (None, None, Some((rate, _)), Some((stated, dp))) =
+            (budget, executed, number(cell(r, c.rate)), score)
+        {
+            if c.name.map_or(true, |n| cell(r, Some(n)).is_empty()) {
+                weight_sum += w;
+                score_sum += stated;
+                attainable += stated.min((rate / Decimal::from(100) * w).min(w));
+                leaves += 1;
+                let hundred = Decimal::from(100);
+                execution_score(
+                    push,
+                    grid,
+                    r,
+                    c,
+                    hundred,
+                    rate,
+                    w,
+                    stated,
+                    dp.max(dp_scores),
+                    false,
+                );
+                continue;
+            }
+        }
         // The execution row.
         if let (Some(b), Some(e)) = (budget, executed) {
             weight_sum += w;
             leaves += 1;
             if let Some((s, _)) = score {
                 score_sum += s;
+                attainable += if b.0.is_zero() {
+                    s
+                } else {
+                    s.min((e.0 / b.0 * w).min(w))
+                };
             }
             if let Some((rate, dp)) = number(cell(r, c.rate)) {
                 rate_check(push, grid, r, c, b.0, e.0, rate, dp);
@@ -597,8 +675,11 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
             b.leaves_score += s.unwrap_or_default();
             b.leaves += 1;
         }
-        let Some(s) = s else { continue };
-        indicator(
+        let Some(s) = s else {
+            attainable += w;
+            continue;
+        };
+        let best = indicator(
             push,
             grid,
             r,
@@ -608,6 +689,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
             score.map_or(0, |s| s.1).max(dp_scores),
             funds.last(),
         );
+        attainable += best.map_or(s, |b| b.min(s).max(Decimal::ZERO));
     }
     let Some(c) = cols else { return out };
     let push: &mut Push = &mut push_to;
@@ -724,8 +806,33 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules) -> Vec<Finding> {
                 "总分行的分值应等于各项分值之和".into(),
             );
         }
-        if let Some((s, _)) = s {
-            if s != score_sum {
+        if let Some((s, dp)) = s {
+            // Rows not shown can score at most their weights; a total above what the shown rows
+            // can attain under their rules plus those weights cannot be right.
+            let unseen = (rules.total - weight_sum).max(Decimal::ZERO);
+            let most = attainable + if cut { unseen } else { Decimal::ZERO };
+            let most_shown =
+                jixiao_domain::number::Rounding::HalfAwayFromZero.round(most, dp.max(2));
+            if cut && s > most_shown {
+                push(
+                    Severity::Warning,
+                    "total",
+                    grid.cell(r, c.score.unwrap_or(0)),
+                    row_text(&grid.rows[r]),
+                    show(s, dp),
+                    format!("不超过 {}", show(most, 2)),
+                    format!(
+                        "总分不能超过各项按其规则可得之和{}：{}",
+                        if cut {
+                            "加上未列出各项的分值"
+                        } else {
+                            ""
+                        },
+                        show(most, 2)
+                    ),
+                );
+            }
+            if s != score_sum && !cut {
                 push(
                     Severity::Error,
                     "total",
@@ -801,7 +908,8 @@ fn execution_score(
     }
 }
 
-/// One indicator's score against its weight, its level or its rule.
+/// One indicator's score against its weight, its level or its rule; returns the highest score
+/// its rule gives, when the rule could be applied (for the most a table can attain).
 #[allow(clippy::too_many_arguments)]
 fn indicator(
     push: &mut Push,
@@ -812,7 +920,7 @@ fn indicator(
     s: Decimal,
     dp: u32,
     funds: Option<&Funds>,
-) {
+) -> Option<Decimal> {
     let row = &grid.rows[r];
     let cell = |c: Option<usize>| -> &str { c.and_then(|c| row.get(c)).map_or("", |s| s.as_str()) };
     let at = grid.cell(r, c.score.unwrap_or(0));
@@ -829,7 +937,7 @@ fn indicator(
                 show(w, 2)
             ),
         );
-        return;
+        return None;
     }
     // A qualitative indicator: the score must lie in its level's band (RULES.md §1.5).
     if let Some((level, low, high)) = qualitative(cell(c.actual)) {
@@ -846,7 +954,7 @@ fn indicator(
                 format!("定性指标“{level}”的得分应在其档次内（RULES.md §1.5）"),
             );
         }
-        return;
+        return None;
     }
     // A cost indicator whose actual, in money, is more than the project spent.
     if simplify(&row_text(row)).contains("成本") {
@@ -890,24 +998,29 @@ fn indicator(
                 );
             }
         }
-        return;
+        return None;
     }
-    // An indicator with a numeric target and actual.
+    // An indicator with a numeric target and actual (the adjusted target when there is one).
     let name = cell(c.name).trim();
+    let target_text = Some(cell(c.target_adjusted))
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or(cell(c.target));
     let Some((op, t, known)) = target(
-        cell(c.target),
+        target_text,
         Some(cell(c.operator)).filter(|s| !s.is_empty()),
         name,
     ) else {
-        return;
+        return None;
     };
     let Some(a) = leading_number(cell(c.actual)) else {
-        return;
+        return None;
     };
     let (expected, met) = expected_scores(op, t, a, w);
+    let best = expected.iter().map(|(e, _)| *e).max().unwrap_or(w);
     let fits = |e: Decimal| !matches!(judge(e, s, dp), Judgement::Wrong(_));
-    // Without a written direction, the other direction may be the one meant: what only it
-    // explains is a note, never an error (issue 16, item 7).
+    // Without a written direction, the other direction may be the one meant (issue 16, item
+    // 7): a direction inferred from the name gives a warning, never an error; with no clue at
+    // all, what only the other direction explains is a note.
     let other_fits = known != Known::Stated && {
         let flipped = if op == Op::AtMost {
             Op::AtLeast
@@ -917,16 +1030,67 @@ fn indicator(
         let (e, m) = expected_scores(flipped, t, a, w);
         (m && s == w) || e.iter().any(|(e, _)| fits(*e))
     };
-    let inferred = match known {
-        Known::FromName => "；方向按指标名称推定为反向（表中未写 ≤）",
-        Known::Default => "；方向未写明，按正向计",
-        Known::Stated => "",
+    let inferred = match (known, op) {
+        (Known::FromName, Op::AtMost) => "；方向按指标名称推定为反向（表中未写 ≤）",
+        (Known::FromName, _) => "；方向按指标名称推定为正向（表中未写 ≥）",
+        (Known::Default, _) => "；方向未写明，按正向计",
+        (Known::Stated, _) => "",
     };
-    let severity = if other_fits {
-        Severity::Note
-    } else {
-        Severity::Error
+    let severity = match (known, other_fits) {
+        (_, false) | (Known::Stated, _) => Severity::Error,
+        (Known::FromName, true) => Severity::Warning,
+        (Known::Default, true) => Severity::Note,
     };
+    // In a coefficient form (得分 = 得分系数 × 指标权重) the coefficient is what is judged.
+    let coefficient = number(cell(c.coefficient)).map(|(k, _)| k);
+    if let Some(k) = coefficient {
+        let hundred = Decimal::from(100);
+        let product = w * k / hundred;
+        if let Judgement::Wrong(e) = judge(product, s, dp) {
+            push(
+                Severity::Error,
+                "coefficient",
+                at.clone(),
+                row_text(row),
+                show(s, dp),
+                show(e, dp),
+                format!(
+                    "指标得分 = 得分系数 × 指标权重：{}% × {}",
+                    show(k, 2),
+                    show(w, 2)
+                ),
+            );
+        }
+        let shares: Vec<Decimal> = expected.iter().map(|(e, _)| *e / w * hundred).collect();
+        let fits_share =
+            |e: Decimal| !matches!(judge(e, k, 2), Judgement::Wrong(_)) || (met && k == hundred);
+        if !shares.iter().any(|e| fits_share(*e)) {
+            push(
+                severity.max(Severity::Warning),
+                "coefficient",
+                grid.cell(r, c.coefficient.unwrap_or(0)),
+                row_text(row),
+                format!("{}%", show(k, 2)),
+                {
+                    let mut shown: Vec<String> =
+                        shares.iter().map(|e| format!("{}%", show(*e, 2))).collect();
+                    shown.dedup();
+                    shown.join(" 或 ")
+                },
+                format!(
+                    "得分系数应由指标值与完成值算出：{}（指标值 {}，完成值 {}）{inferred}",
+                    expected
+                        .iter()
+                        .map(|(_, n)| *n)
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                    target_text,
+                    cell(c.actual)
+                ),
+            );
+        }
+        return Some(best);
+    }
     if met && s < w {
         push(
             severity,
@@ -937,7 +1101,7 @@ fn indicator(
             show(w, dp),
             format!(
                 "目标已达成（指标值 {}，完成值 {}）却扣分：达成目标应得满分（RULES.md §1.4.2）{inferred}",
-                cell(c.target),
+                target_text,
                 cell(c.actual)
             ),
         );
@@ -960,12 +1124,13 @@ fn indicator(
                     .map(|(_, n)| *n)
                     .collect::<Vec<_>>()
                     .join("；"),
-                cell(c.target),
+                target_text,
                 cell(c.actual),
                 show(w, 2)
             ),
         );
     }
+    Some(best)
 }
 
 #[allow(clippy::too_many_arguments)]
