@@ -599,7 +599,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
         if let (None, None, Some((rate, _)), Some((stated, dp))) =
             (budget, executed, number(cell(r, c.rate)), score)
         {
-            if c.name.map_or(true, |n| cell(r, Some(n)).is_empty()) {
+            if c.name.is_none_or(|n| cell(r, Some(n)).is_empty()) {
                 weight_sum += w;
                 score_sum += stated;
                 attainable += stated.min((rate / Decimal::from(100) * w).min(w));
@@ -1005,16 +1005,12 @@ fn indicator(
     let target_text = Some(cell(c.target_adjusted))
         .filter(|t| !t.trim().is_empty())
         .unwrap_or(cell(c.target));
-    let Some((op, t, known)) = target(
+    let (op, t, known) = target(
         target_text,
         Some(cell(c.operator)).filter(|s| !s.is_empty()),
         name,
-    ) else {
-        return None;
-    };
-    let Some(a) = leading_number(cell(c.actual)) else {
-        return None;
-    };
+    )?;
+    let a = leading_number(cell(c.actual))?;
     let (expected, met) = expected_scores(op, t, a, w);
     let best = expected.iter().map(|(e, _)| *e).max().unwrap_or(w);
     let fits = |e: Decimal| !matches!(judge(e, s, dp), Judgement::Wrong(_));
