@@ -138,6 +138,7 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
     let mut findings = narrative::check(&name, &doc.paragraphs, rules);
     for grid in &doc.tables {
         findings.extend(table::check(&name, grid, rules, doc.is_cut()));
+        findings.extend(table::label_blocks(&name, grid));
         // The prose in a table's cells (预期目标, 实际完成情况) says things the checks of prose
         // can verify: its breakdowns, its rates. Its headings are the table's, not a text's.
         let cells = read::prose_cells(grid);
@@ -173,6 +174,8 @@ fn only_for_want_of_the_end(f: &Finding) -> bool {
         matches!((n(a), n(b)), (Some(a), Some(b)) if a < b)
     };
     match f.check {
+        // A block's label against the blocks under it: the label states, the rows recompute.
+        "weights" if f.rule.starts_with("一个部分") => short(&f.recomputed, &f.stated),
         "weights" => short(&f.stated, &f.recomputed),
         "subtotal" | "total" => short(&f.recomputed, &f.stated),
         _ => false,

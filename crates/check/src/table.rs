@@ -27,6 +27,9 @@ struct Columns {
     coefficient: Option<usize>,
     /// 调整指标值, which replaces the year's first target when given.
     target_adjusted: Option<usize>,
+    /// The points a score column names in its heading (得分 (20 分*执行率)), for a block with
+    /// no 分值 column.
+    score_weight: Option<Decimal>,
     /// Yuan per unit of the block's bare amounts: 10,000 under (万元), the national form's.
     unit: i64,
 }
@@ -123,15 +126,28 @@ fn find(row: &[String], words: &[&str], not: &[&str]) -> Option<usize> {
 fn header(row: &[String]) -> Option<Columns> {
     let row: Vec<String> = row.iter().map(|c| simplify(c)).collect();
     let row = row.as_slice();
-    let weight = find(row, &["分值", "权重"], &["系数"])?;
+    let weight = find(row, &["分值", "权重"], &["系数"]);
     let score = find(
         row,
         &["自评得分", "指标得分", "得分"],
         &["计算", "方法", "说明", "系数", "标准", "规则"],
     )?;
+    // Without a 分值 column, a heading row still names its score and what is scored (预算数
+    // and 执行数, or 三级指标 and its values): the points come from the labels (issue 16, 5).
+    if weight.is_none()
+        && find(
+            row,
+            &["三级指标", "预算数", "执行数", "目标值", "指标值"],
+            &[],
+        )
+        .is_none()
+    {
+        return None;
+    }
     Some(Columns {
-        weight: Some(weight),
+        weight,
         score: Some(score),
+        score_weight: label_points(&row[score]),
         budget: find(
             row,
             &["全年预算数", "调整后预算", "预算数"],
@@ -156,6 +172,38 @@ fn header(row: &[String]) -> Option<Columns> {
             1
         },
     })
+}
+
+/// The points a label names: `产出指标 (60 分)`, `年度绩效目标（80分）`, `得分 (20 分*执行率)`.
+fn label_points(text: &str) -> Option<Decimal> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let chars: Vec<char> = t.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if !matches!(c, '(' | '（') {
+            continue;
+        }
+        let Some(len) = chars[i + 1..].iter().position(|c| matches!(c, ')' | '）')) else {
+            continue;
+        };
+        let inside: String = chars[i + 1..i + 1 + len].iter().collect();
+        // `(20分)`, `(特性指标70分)`, `(20 分*执行率)`, and a bare `(10)` when it is all the
+        // cell says.
+        let before_fen = inside.split('分').next().unwrap_or("");
+        let digits: String = before_fen
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let bare =
+            i == 0 && i + len + 2 == chars.len() && inside.chars().all(|c| c.is_ascii_digit());
+        if !digits.is_empty() && (inside.contains('分') || bare) {
+            return parse_number(&digits).map(|(v, _)| v);
+        }
+    }
+    None
 }
 
 /// A second header row under the first (一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 …,
@@ -470,6 +518,8 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
     // The most the shown rows can score under their rules (printed scores where no rule could
     // be applied).
     let mut attainable = Decimal::ZERO;
+    // Whether some scored rows had no 分值 column (their points are in the labels).
+    let mut weightless = false;
     let mut leaves = 0usize;
     let mut blocks: Vec<Block> = Vec::new();
     let mut funds: Vec<Funds> = Vec::new();
@@ -553,8 +603,15 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
         {
             in_funds = false;
         }
-        let weight = number(cell(r, c.weight));
         let score = number(cell(r, c.score));
+        let weight = number(cell(r, c.weight)).or_else(|| {
+            // A block with no 分值 column: its score heading names the points of its row.
+            c.weight
+                .is_none()
+                .then_some(c.score_weight)
+                .flatten()
+                .map(|w| (w, 0))
+        });
         if first.contains("总分")
             || first.starts_with("合计")
             || first.starts_with("总计")
@@ -593,6 +650,14 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
             continue;
         }
         let Some((w, _)) = weight else {
+            if c.weight.is_none() && !in_funds {
+                if let Some((s, _)) = score {
+                    score_sum += s;
+                    attainable += s;
+                    leaves += 1;
+                    weightless = true;
+                }
+            }
             continue;
         };
         // An execution row that gives only its rate: 执行率 | 执行率权重 | 执行率得分.
@@ -776,7 +841,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
     if leaves == 0 {
         return out;
     }
-    let weights_wrong = weight_sum != rules.total;
+    let weights_wrong = !weightless && weight_sum != rules.total;
     if weights_wrong {
         push(
             Severity::Error,
@@ -857,6 +922,115 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
                     );
                 }
             }
+        }
+    }
+    out
+}
+
+/// The blocks whose labels name their points (`年度绩效目标 (80 分)` over `产出指标 (60 分)` and
+/// `效益指标 (40 分)`): a block's points against the sum of the blocks under it, and each
+/// first-level block against the split a note under the table fixes (注：一级指标分值统一设置为：
+/// 产出指标50分、效益指标30分…).
+pub fn label_blocks(file: &str, grid: &Grid) -> Vec<Finding> {
+    struct Label {
+        row: usize,
+        col: usize,
+        text: String,
+        points: Decimal,
+        children: Decimal,
+        has_children: bool,
+    }
+    let mut labels: Vec<Label> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut note = String::new();
+    for (r, row) in grid.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let t = simplify(cell);
+            if t.starts_with("注") {
+                note.push_str(&t);
+                continue;
+            }
+            if t.contains("得分")
+                || t.contains("分值")
+                || t.contains("权重")
+                || t.chars().count() > 24
+            {
+                continue;
+            }
+            let Some(points) = label_points(&t) else {
+                continue;
+            };
+            while open.last().is_some_and(|&i| labels[i].col >= c) {
+                open.pop();
+            }
+            if let Some(&p) = open.last() {
+                labels[p].children += points;
+                labels[p].has_children = true;
+            }
+            open.push(labels.len());
+            labels.push(Label {
+                row: r,
+                col: c,
+                text: cell.clone(),
+                points,
+                children: Decimal::ZERO,
+                has_children: false,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    let finding = |severity, l: &Label, stated: String, recomputed: String, rule: String| Finding {
+        severity,
+        check: "weights",
+        file: file.to_string(),
+        location: grid.cell(l.row, l.col),
+        excerpt: l.text.clone(),
+        stated,
+        recomputed,
+        rule,
+    };
+    for l in labels
+        .iter()
+        .filter(|l| l.has_children && l.children != l.points)
+    {
+        out.push(finding(
+            Severity::Error,
+            l,
+            show(l.points, 0),
+            show(l.children, 0),
+            "一个部分的分值应等于其下各部分分值之和".into(),
+        ));
+    }
+    // The split the note fixes.
+    let compact: String = note.chars().filter(|c| !c.is_whitespace()).collect();
+    for level in ["产出指标", "效益指标", "满意度指标"] {
+        let Some(at) = compact.find(level) else {
+            continue;
+        };
+        let rest = &compact[at + level.len()..];
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if digits.is_empty() || !rest[digits.len()..].starts_with('分') {
+            continue;
+        }
+        let Ok(fixed) = digits.parse::<i64>() else {
+            continue;
+        };
+        let fixed = Decimal::from(fixed);
+        for l in labels
+            .iter()
+            .filter(|l| simplify(&l.text).starts_with(level) && l.points != fixed)
+        {
+            out.push(finding(
+                Severity::Warning,
+                l,
+                show(l.points, 0),
+                show(fixed, 0),
+                format!(
+                    "表下注明{level}统一为 {} 分，表中写作 {} 分",
+                    show(fixed, 0),
+                    show(l.points, 0)
+                ),
+            ));
         }
     }
     out
