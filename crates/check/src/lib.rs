@@ -139,6 +139,7 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
     for grid in &doc.tables {
         findings.extend(table::check(&name, grid, rules, doc.is_cut()));
         findings.extend(table::label_blocks(&name, grid));
+        findings.extend(table::column_totals(&name, grid));
         // The prose in a table's cells (预期目标, 实际完成情况) says things the checks of prose
         // can verify: its breakdowns, its rates. Its headings are the table's, not a text's.
         let cells = read::prose_cells(grid);
@@ -174,9 +175,15 @@ fn only_for_want_of_the_end(f: &Finding) -> bool {
         matches!((n(a), n(b)), (Some(a), Some(b)) if a < b)
     };
     match f.check {
-        // A block's label against the blocks under it: the label states, the rows recompute.
-        "weights" if f.rule.starts_with("一个部分") => short(&f.recomputed, &f.stated),
+        // A block's label against the blocks under it, when the block runs to the excerpt's end.
+        "weights" if f.rule.contains("此部分至表末") => short(&f.recomputed, &f.stated),
+        "weights" if f.rule.starts_with("各部分分值之和") => false,
         "weights" => short(&f.stated, &f.recomputed),
+        // A 合计 row below its items closes them.
+        // (unless its items run from the excerpt's first row, which may not be the table's).
+        "subtotal" if f.rule.starts_with("合计应等于其上各项之和") => {
+            f.rule.contains("自表首起") && short(&f.recomputed, &f.stated)
+        }
         "subtotal" | "total" => short(&f.recomputed, &f.stated),
         _ => false,
     }

@@ -939,6 +939,8 @@ pub fn label_blocks(file: &str, grid: &Grid) -> Vec<Finding> {
         points: Decimal,
         children: Decimal,
         has_children: bool,
+        /// Another block at its level or above came after it: its rows are all shown.
+        closed: bool,
     }
     let mut labels: Vec<Label> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
@@ -960,7 +962,8 @@ pub fn label_blocks(file: &str, grid: &Grid) -> Vec<Finding> {
             let Some(points) = label_points(&t) else {
                 continue;
             };
-            while open.last().is_some_and(|&i| labels[i].col >= c) {
+            while let Some(&i) = open.last().filter(|&&i| labels[i].col >= c) {
+                labels[i].closed = true;
                 open.pop();
             }
             if let Some(&p) = open.last() {
@@ -975,6 +978,7 @@ pub fn label_blocks(file: &str, grid: &Grid) -> Vec<Finding> {
                 points,
                 children: Decimal::ZERO,
                 has_children: false,
+                closed: false,
             });
         }
     }
@@ -998,7 +1002,11 @@ pub fn label_blocks(file: &str, grid: &Grid) -> Vec<Finding> {
             l,
             show(l.points, 0),
             show(l.children, 0),
-            "一个部分的分值应等于其下各部分分值之和".into(),
+            if l.closed {
+                "各部分分值之和应等于其所属部分的分值".into()
+            } else {
+                "一个部分的分值应等于其下各部分分值之和（此部分至表末）".into()
+            },
         ));
     }
     // The split the note fixes.
@@ -1031,6 +1039,123 @@ pub fn label_blocks(file: &str, grid: &Grid) -> Vec<Finding> {
                     show(l.points, 0)
                 ),
             ));
+        }
+    }
+    out
+}
+
+/// Sums down a column in a table that is not a scored table (fund breakdowns, spending
+/// details): items above a 合计/总计 row against it, and a 总额 row against the 其中 rows under
+/// it. A column whose items are all blank is not a breakdown.
+pub fn column_totals(file: &str, grid: &Grid) -> Vec<Finding> {
+    // Only the part before a scored block, which the checks of scored tables read.
+    let end = grid
+        .rows
+        .iter()
+        .position(|r| header(r).is_some())
+        .unwrap_or(grid.rows.len());
+    let rows = &grid.rows[..end];
+    let mut out = Vec::new();
+    let label = |row: &[String]| -> (usize, String) {
+        row.iter()
+            .enumerate()
+            .find(|(_, c)| !c.trim().is_empty() && number(c).is_none())
+            .map(|(i, c)| (i, simplify(c)))
+            .unwrap_or((0, String::new()))
+    };
+    let value_after = |row: &[String], from: usize| -> Option<(usize, Decimal, u32)> {
+        row.iter()
+            .enumerate()
+            .skip(from + 1)
+            .find_map(|(i, c)| number(c).map(|(v, dp)| (i, v, dp)))
+    };
+    for (r, row) in rows.iter().enumerate() {
+        let (at, text) = label(row);
+        // A 总额 (or 合计) followed by its 其中 rows.
+        if (text.contains("总额") || text.ends_with("合计:") || text.ends_with("合计："))
+            && rows
+                .get(r + 1)
+                .is_some_and(|n| label(n).1.starts_with("其中"))
+        {
+            let Some((col, total, dp)) = value_after(row, at) else {
+                continue;
+            };
+            let mut parts = Vec::new();
+            for next in &rows[r + 1..] {
+                let (a, t) = label(next);
+                if t.contains("总额")
+                    || (t.starts_with("其中") && number(next.get(col).map_or("", |s| s)).is_none())
+                {
+                    break;
+                }
+                match next.get(col).and_then(|c| number(c)) {
+                    Some((v, _)) if a < col => parts.push(v),
+                    _ => break,
+                }
+            }
+            let sum: Decimal = parts.iter().copied().sum();
+            if parts.len() >= 2 && sum != total {
+                out.push(Finding {
+                    severity: Severity::Error,
+                    check: "sum",
+                    file: file.to_string(),
+                    location: grid.cell(r, col),
+                    excerpt: row_text(row),
+                    stated: show(total, dp),
+                    recomputed: show(sum, dp),
+                    rule: format!(
+                        "总额应等于其下“其中”各项之和：{} = {}",
+                        parts
+                            .iter()
+                            .map(|v| show(*v, dp))
+                            .collect::<Vec<_>>()
+                            .join(" + "),
+                        show(sum, dp)
+                    ),
+                });
+            }
+            continue;
+        }
+        // Items above a 合计 row, back to the heading of their block.
+        if text.ends_with("合计") || text.ends_with("总计") {
+            for (col, cell) in row.iter().enumerate().skip(at + 1) {
+                let Some((total, dp)) = number(cell) else {
+                    continue;
+                };
+                let (mut sum, mut items, mut blank) = (Decimal::ZERO, 0, 0);
+                let mut from_top = true;
+                for prev in rows[..r].iter().rev() {
+                    match prev.get(col).map(|c| c.trim()).unwrap_or("") {
+                        "" => blank += 1,
+                        c => match number(c) {
+                            Some((v, _)) => {
+                                sum += v;
+                                items += 1;
+                            }
+                            None => {
+                                from_top = false;
+                                break;
+                            }
+                        },
+                    }
+                }
+                if items >= 2 && sum != total && blank < items * 4 {
+                    out.push(Finding {
+                        severity: Severity::Warning,
+                        check: "subtotal",
+                        file: file.to_string(),
+                        location: grid.cell(r, col),
+                        excerpt: row_text(row),
+                        stated: show(total, dp),
+                        recomputed: show(sum, dp),
+                        rule: if from_top {
+                            "合计应等于其上各项之和（各项自表首起）".into()
+                        } else {
+                            "合计应等于其上各项之和".into()
+                        },
+                    });
+                }
+            }
         }
     }
     out
