@@ -140,13 +140,15 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
         findings.extend(table::check(&name, grid, rules, doc.is_cut()));
         findings.extend(table::label_blocks(&name, grid));
         findings.extend(table::column_totals(&name, grid));
+        findings.extend(table::weighted_form(&name, grid));
         // The prose in a table's cells (预期目标, 实际完成情况) says things the checks of prose
         // can verify: its breakdowns, its rates. Its headings are the table's, not a text's.
         let cells = read::prose_cells(grid);
+        // (A plan's cell and its outcome's name the same amounts with different values.)
         findings.extend(
             narrative::check(&name, &cells, rules)
                 .into_iter()
-                .filter(|f| f.check != "heading"),
+                .filter(|f| f.check != "heading" && f.check != "same-quantity"),
         );
     }
     // A transcribed excerpt of chosen paragraphs says nothing of the numbering between them.

@@ -374,7 +374,124 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
         }
     }
 
+    out.extend(full_payment_claims(file, paragraphs));
+    out.extend(same_label_amounts(file, paragraphs));
     out.extend(headings(file, paragraphs));
+    out
+}
+
+/// The words that name an amount, without what only places it (the unit's name, the year, 其中,
+/// 下达): `1.某镇人民政府2023年度下达中央级资金转移支付` names `中央级资金转移支付`.
+fn amount_label(label: &str) -> Option<String> {
+    let mut l = label.trim();
+    for cut in ["其中", "下达", "年度", "：", ":", "为", "。"] {
+        if let Some(at) = l.rfind(cut) {
+            l = &l[at + cut.len()..];
+        }
+    }
+    let l = l.trim();
+    let money = ["资金", "经费", "支付", "拨款", "补助", "投资"];
+    (l.chars().count() >= 5 && money.iter().any(|m| l.ends_with(m))).then(|| l.to_string())
+}
+
+/// The same named amount stated with different values in two paragraphs (`其中：中央级资金转移
+/// 支付124.23万元` here, `下达中央级资金转移支付755.19万元` there), once per pair of paragraphs.
+fn same_label_amounts(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
+    let mut seen: Vec<(String, usize, Figure)> = Vec::new();
+    let mut out = Vec::new();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    // What a paragraph is about: its opening words, numbering left aside (two paragraphs on
+    // two projects may name their amounts alike).
+    let about = |t: &str| -> String {
+        t.trim_start_matches(|c: char| {
+            c.is_ascii_digit() || "()（）.、一二三四五六七八九十 ".contains(c)
+        })
+        .chars()
+        .take(8)
+        .collect()
+    };
+    for (i, p) in paragraphs.iter().enumerate() {
+        let chars: Vec<char> = p.text.chars().collect();
+        for f in figures(&p.text)
+            .into_iter()
+            .filter(|f| matches!(f.unit, Unit::Money(_)))
+        {
+            let Some(name) = amount_label(&label(&chars, &f)) else {
+                continue;
+            };
+            if let Some((_, j, g)) = seen.iter().find(|(n, j, g)| {
+                *n == name
+                    && *j != i
+                    && g.yuan() != f.yuan()
+                    && about(&paragraphs[*j].text) == about(&p.text)
+            }) {
+                if !pairs.contains(&(*j, i)) {
+                    pairs.push((*j, i));
+                    out.push(Finding {
+                        severity: Severity::Warning,
+                        check: "same-quantity",
+                        file: file.to_string(),
+                        location: p.location.clone(),
+                        excerpt: excerpt(&chars, clause_start(&chars, &f), f.end),
+                        stated: f.text.clone(),
+                        recomputed: g.text.clone(),
+                        rule: format!(
+                            "同一笔资金前后应一致：“{name}”在{}写作 {}",
+                            paragraphs[*j].location, g.text
+                        ),
+                    });
+                }
+            }
+            seen.push((name, i, f));
+        }
+    }
+    out
+}
+
+/// An amount said to be paid out in full (`资金2179万元已全部拨付`) and, elsewhere, the same
+/// amount with less paid (`资金共2179万元……已完成拨付2113.63万元`): both cannot hold.
+fn full_payment_claims(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
+    const FULL: &[&str] = &["全部拨付", "全额拨付", "全部支付", "全部到位并拨付"];
+    let mut claims: Vec<(&Paragraph, Figure)> = Vec::new();
+    let mut paid: Vec<(&Paragraph, Figure, Figure)> = Vec::new();
+    for p in paragraphs {
+        let chars: Vec<char> = p.text.chars().collect();
+        let figs: Vec<Figure> = figures(&p.text)
+            .into_iter()
+            .filter(|f| matches!(f.unit, Unit::Money(_)))
+            .collect();
+        for (k, f) in figs.iter().enumerate() {
+            let stop = figs.get(k + 1).map_or(chars.len(), |n| n.start);
+            let after: String = chars[f.end..stop.min(f.end + 16)].iter().collect();
+            if FULL.iter().any(|w| after.contains(w)) {
+                claims.push((p, f.clone()));
+            }
+            let before: String = chars[clause_start(&chars, f)..f.start].iter().collect();
+            if before.trim_end().ends_with("拨付") && !before.contains("全部") {
+                if let Some(whole) = figs[..k].iter().rev().find(|w| w.yuan() > f.yuan()) {
+                    paid.push((p, whole.clone(), f.clone()));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (p, claim) in &claims {
+        if let Some((q, whole, part)) = paid.iter().find(|(_, w, _)| w.yuan() == claim.yuan()) {
+            out.push(Finding {
+                severity: Severity::Warning,
+                check: "same-quantity",
+                file: file.to_string(),
+                location: p.location.clone(),
+                excerpt: p.text.chars().take(60).collect(),
+                stated: format!("{} 已全部拨付", claim.text),
+                recomputed: format!("{} 中拨付 {}", whole.text, part.text),
+                rule: format!(
+                    "同一笔资金前后说法不一：此处称已全部拨付，{}称只拨付了 {}",
+                    q.location, part.text
+                ),
+            });
+        }
+    }
     out
 }
 
@@ -653,14 +770,31 @@ fn breakdowns(
         (sum, dp)
     };
     // 其中: the total is the last figure before it (in its sentence or the one before), the
-    // parts are the figures of the same kind after it, up to the end of its sentence (。).
-    let mut at = 0;
-    while let Some(found) = text[at..].find("其中") {
-        let byte = at + found;
-        at = byte + "其中".len();
-        let q = text[..byte].chars().count();
+    // parts are the figures of the same kind after it, up to the end of its sentence (。). A
+    // list after `X万元，为` or `，包括` is X's breakdown too, up to its clause's end (；).
+    let mut markers: Vec<(usize, bool)> = Vec::new();
+    for (word, semi) in [
+        ("其中", false),
+        ("，为", true),
+        (",为", true),
+        ("，包括", true),
+        (",包括", true),
+    ] {
+        let mut from = 0;
+        while let Some(found) = text[from..].find(word) {
+            let byte = from + found;
+            from = byte + word.len();
+            markers.push((text[..byte].chars().count(), semi));
+        }
+    }
+    markers.sort();
+    for (q, semi) in markers {
+        // A 为-list belongs to the figure right before its comma.
+        if semi && !figs.iter().any(|f| f.end == q) {
+            continue;
+        }
         let end = (q..chars.len())
-            .find(|&i| chars[i] == '。')
+            .find(|&i| chars[i] == '。' || (semi && matches!(chars[i], '；' | ';')))
             .unwrap_or(chars.len());
         let nested = (q + 2..end).find(|&i| chars[i] == '其' && chars.get(i + 1) == Some(&'中'));
         let stop = nested.unwrap_or(end);
@@ -738,6 +872,41 @@ fn breakdowns(
                 }
             ),
         );
+    }
+    // A count and the list that names its members: 直属事业单位10个，即A、B、C……。
+    for f in figs {
+        let Unit::Count(_) = f.unit else { continue };
+        let rest: String = chars[f.end..].iter().collect();
+        let rest = rest.trim_start_matches([',', '，', ' ']);
+        let Some(list) = ["即：", "即:", "即", "分别是", "分别为", "：", ":"]
+            .iter()
+            .find_map(|m| rest.strip_prefix(m))
+        else {
+            continue;
+        };
+        let list: String = list
+            .chars()
+            .take_while(|c| !matches!(c, '。' | '；' | ';'))
+            .collect();
+        if list.contains('等') || !list.contains('、') || list.chars().any(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let items: Vec<&str> = list.split('、').collect();
+        let last_joined = items
+            .last()
+            .is_some_and(|l| l.contains('和') || l.contains('及'));
+        let n = items.len() + usize::from(last_joined);
+        if Decimal::from(n) != f.value {
+            push(
+                Severity::Warning,
+                "sum",
+                excerpt(chars, clause_start(chars, f), f.end + 8),
+                f.text.clone(),
+                format!("{n}"),
+                format!("其后列出 {n} 项（以“、”分隔），与所写数目不符"),
+            );
+        }
     }
     // 共N个项目 …… 年初N1个 …… 年中增加N2个.
     for (k, total) in figs.iter().enumerate() {

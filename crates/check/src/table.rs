@@ -1044,6 +1044,115 @@ pub fn label_blocks(file: &str, grid: &Grid) -> Vec<Finding> {
     out
 }
 
+/// A form that converts each indicator's own score (百分制) by its weight share: 单项指标得分 ×
+/// 权重占比 = 单项指标折算得分. The product is checked, an indicator that met its target must
+/// score 100 on its own scale, and a table whose indicators all met their targets must convert
+/// to the sum of their shares.
+pub fn weighted_form(file: &str, grid: &Grid) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let rows: Vec<Vec<String>> = grid
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| simplify(c)).collect())
+        .collect();
+    let Some(h) = rows.iter().position(|r| {
+        find(r, &["权重占比"], &[]).is_some() && find(r, &["折算得分"], &[]).is_some()
+    }) else {
+        return out;
+    };
+    let head = &rows[h];
+    let (Some(share), Some(conv)) = (
+        find(head, &["权重占比"], &[]),
+        find(head, &["折算得分"], &[]),
+    ) else {
+        return out;
+    };
+    let Some(raw) = find(head, &["单项指标得分", "得分"], &["折算", "权重"]) else {
+        return out;
+    };
+    let above = if h > 0 { &rows[h - 1] } else { head };
+    let pick =
+        |words: &[&str], not: &[&str]| find(head, words, not).or_else(|| find(above, words, not));
+    let symbol = pick(&["符号"], &[]);
+    let actual = pick(&["实际完成值", "完成值"], &[]);
+    let name = pick(&["三级指标"], &[]);
+    let hundred = Decimal::from(100);
+    let (mut all_met, mut shares, mut converted, mut n, mut last) =
+        (true, Decimal::ZERO, Decimal::ZERO, 0, h);
+    for (r, row) in grid.rows.iter().enumerate().skip(h + 1) {
+        let at = |c: Option<usize>| c.and_then(|c| row.get(c)).map_or("", |s| s.as_str());
+        let (Some((rs, _)), Some((p, _)), Some((v, dp))) = (
+            number(at(Some(raw))),
+            number(at(Some(share))),
+            number(at(Some(conv))),
+        ) else {
+            continue;
+        };
+        n += 1;
+        last = r;
+        shares += p;
+        converted += v;
+        if let Judgement::Wrong(e) = judge(rs * p / hundred, v, dp) {
+            out.push(Finding {
+                severity: Severity::Error,
+                check: "coefficient",
+                file: file.to_string(),
+                location: grid.cell(r, conv),
+                excerpt: row_text(row),
+                stated: show(v, dp),
+                recomputed: show(e, dp),
+                rule: format!(
+                    "折算得分 = 单项指标得分 × 权重占比：{} × {}%",
+                    show(rs, 2),
+                    show(p, 2)
+                ),
+            });
+        }
+        let met = symbol.and_then(|s| {
+            let op = at(Some(s));
+            let t = number(at(Some(s + 1)))?.0;
+            let a = leading_number(at(actual))?;
+            let (_, met) = expected_scores(target(&format!("{op}{t}"), None, "")?.0, t, a, hundred);
+            Some(met)
+        });
+        if met != Some(true) {
+            all_met = false;
+        }
+        if met == Some(true) && rs < hundred {
+            out.push(Finding {
+                severity: Severity::Warning,
+                check: "coefficient",
+                file: file.to_string(),
+                location: grid.cell(r, raw),
+                excerpt: row_text(row),
+                stated: show(rs, 2),
+                recomputed: "100.00".into(),
+                rule: format!(
+                    "按权重占比折算的表中，单项指标得分为百分制：“{}”已达成目标（{} {}，完成值 {}），应得 100{}",
+                    at(name),
+                    at(symbol),
+                    symbol.map_or("", |s| at(Some(s + 1))),
+                    at(actual),
+                    if rs == p { "；写作的得分等于其权重，权重被用了两次" } else { "" }
+                ),
+            });
+        }
+    }
+    if n >= 2 && all_met && converted < shares {
+        out.push(Finding {
+            severity: Severity::Warning,
+            check: "max-attainable",
+            file: file.to_string(),
+            location: grid.row(last),
+            excerpt: format!("{n} 项指标"),
+            stated: show(converted, 2),
+            recomputed: show(shares, 2),
+            rule: "各项均已达成目标，折算得分之和应等于其权重占比之和".into(),
+        });
+    }
+    out
+}
+
 /// Sums down a column in a table that is not a scored table (fund breakdowns, spending
 /// details): items above a 合计/总计 row against it, and a 总额 row against the 其中 rows under
 /// it. A column whose items are all blank is not a breakdown.

@@ -173,4 +173,10 @@ fn the_real_corpus_is_checked_with_its_precision_and_recall_printed() {
         ids.len(),
         r - t
     );
+    // Issue 16's goal, held from now on: a change that loses either fails.
+    let goal = rust_decimal::Decimal::new(95, 2);
+    assert!(
+        precision >= goal && recall >= goal,
+        "precision {precision} and recall {recall} must both be at least {goal}"
+    );
 }
