@@ -386,21 +386,29 @@ pub fn project_weight_problems(scheme: &ProjectScheme, project: &Project) -> Vec
     out
 }
 
-/// Evaluates a project under a project framework.
-pub fn evaluate_project(fw: &Framework, project: &Project) -> Result<Evaluation, Vec<EvalError>> {
+/// Scores a project's execution row and each of its indicators under a project framework,
+/// without checking how the weights are split: (items scored, items that could not be scored,
+/// warnings). What a transcribed excerpt of a table can be checked against, row by row.
+pub fn score_project_items(
+    fw: &Framework,
+    project: &Project,
+) -> Result<(Vec<ItemResult>, Vec<EvalError>), Vec<EvalError>> {
     let Scheme::Project(scheme) = &fw.scheme else {
         return Err(vec![EvalError {
             indicator: fw.id.clone(),
             message: "这是部门整体指标体系，不能用于项目评价".into(),
         }]);
     };
-    if project.indicators.is_empty() {
-        return Err(vec![EvalError {
-            indicator: project.name.clone(),
-            message: "项目未设置绩效指标，无法按项目支出指标体系评分".into(),
-        }]);
-    }
-    let mut errors = project_weight_problems(scheme, project);
+    let (items, errors, _) = project_items(fw, scheme, project);
+    Ok((items, errors))
+}
+
+fn project_items(
+    fw: &Framework,
+    scheme: &ProjectScheme,
+    project: &Project,
+) -> (Vec<ItemResult>, Vec<EvalError>, Vec<String>) {
+    let mut errors = Vec::new();
     let mut items = Vec::new();
     let mut warnings = Vec::new();
 
@@ -452,7 +460,11 @@ pub fn evaluate_project(fw: &Framework, project: &Project) -> Result<Evaluation,
     ordered.sort_by_key(|i| i.level1);
     for ind in ordered {
         let target = ind.target.as_ref().map(|t| t.value);
-        let rule = project_rule(scheme, ind.operator, target);
+        // The indicator's own rule, when its table states one, else its kind's default.
+        let rule = ind
+            .rule
+            .clone()
+            .unwrap_or_else(|| project_rule(scheme, ind.operator, target));
         let mut inputs = vec![Input {
             label: "分值".into(),
             value: ind.weight.value.normalize().to_string(),
@@ -532,7 +544,11 @@ pub fn evaluate_project(fw: &Framework, project: &Project) -> Result<Evaluation,
             &ind.name,
             ind.weight.value,
             Status::Confirmed,
-            "指标与分值由项目单位在预算编制时设定",
+            if ind.rule_text.is_empty() {
+                "指标与分值由项目单位在预算编制时设定"
+            } else {
+                &ind.rule_text
+            },
             &rule,
             observation,
             inputs,
@@ -542,6 +558,46 @@ pub fn evaluate_project(fw: &Framework, project: &Project) -> Result<Evaluation,
             Err(e) => errors.push(e),
         }
     }
+    (items, errors, warnings)
+}
+
+/// Evaluates a project under a project framework.
+pub fn evaluate_project(fw: &Framework, project: &Project) -> Result<Evaluation, Vec<EvalError>> {
+    let Scheme::Project(scheme) = &fw.scheme else {
+        return Err(vec![EvalError {
+            indicator: fw.id.clone(),
+            message: "这是部门整体指标体系，不能用于项目评价".into(),
+        }]);
+    };
+    if project.indicators.is_empty() {
+        return Err(vec![EvalError {
+            indicator: project.name.clone(),
+            message: "项目未设置绩效指标，无法按项目支出指标体系评分".into(),
+        }]);
+    }
+    let mut errors = project_weight_problems(scheme, project);
+    if scheme.blocks.is_empty() {
+        // No fixed split: the project's own indicators and the execution row make the total.
+        let sum = scheme.execution_weight
+            + project
+                .indicators
+                .iter()
+                .map(|i| i.weight.value)
+                .sum::<Decimal>();
+        if sum != fw.total {
+            errors.push(EvalError {
+                indicator: project.name.clone(),
+                message: format!(
+                    "预算执行分值 {} 与各三级指标分值之和为 {}，应为总分 {}",
+                    scheme.execution_weight.normalize(),
+                    sum.normalize(),
+                    fw.total.normalize()
+                ),
+            });
+        }
+    }
+    let (items, item_errors, warnings) = project_items(fw, scheme, project);
+    errors.extend(item_errors);
     if !errors.is_empty() {
         return Err(errors);
     }

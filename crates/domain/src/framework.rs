@@ -297,6 +297,20 @@ impl Framework {
                     check_node(node, &binding_reads, &mut ids, &mut out);
                 }
             }
+            // Without blocks, each project splits its points itself (forms whose first-level
+            // points vary by project, or that have no first level at all).
+            Scheme::Project(p) if p.blocks.is_empty() => {
+                if p.execution_weight <= Decimal::ZERO || p.execution_weight >= self.total {
+                    out.push(FrameworkProblem {
+                        indicator: None,
+                        message: format!(
+                            "预算执行分值 {} 应在 0 与总分 {} 之间",
+                            p.execution_weight.normalize(),
+                            self.total.normalize()
+                        ),
+                    });
+                }
+            }
             Scheme::Project(p) => {
                 let sum = p.execution_weight + p.blocks.iter().map(|(_, w)| *w).sum::<Decimal>();
                 if sum != self.total {

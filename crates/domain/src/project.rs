@@ -126,6 +126,11 @@ pub struct Indicator {
     pub judgement: Option<QualitativeJudgement>,
     /// Reason for a deviation and the corrective measure (偏差原因分析及改进措施).
     pub deviation_note: Option<String>,
+    /// The indicator's own scoring rule (its 评(扣)分标准), overriding the default of its kind
+    /// under the project framework (issue 16); `None` for the default.
+    pub rule: Option<crate::rule::Rule>,
+    /// The rule as the table states it, shown with the score (empty for the default).
+    pub rule_text: String,
 }
 
 /// A project (项目) of one year.

@@ -443,6 +443,8 @@ fn over_achievement_scores_full_but_asks_for_a_deviation_note() {
                     rationale: "部分达成".into(),
                 }),
                 deviation_note: None,
+                rule: None,
+                rule_text: String::new(),
             }
         };
     let project = Project {

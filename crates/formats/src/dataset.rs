@@ -166,6 +166,8 @@ struct IndicatorRaw {
     weight: Value,
     judgement: Option<JudgementRaw>,
     deviation_note: Option<String>,
+    /// The indicator's own rule (评(扣)分标准), in the framework format's terms.
+    rule: Option<crate::framework::RuleRaw>,
 }
 
 #[derive(Deserialize)]
@@ -607,6 +609,15 @@ fn indicator(raw: &IndicatorRaw, loc: &str, c: &mut Collector) -> Option<Indicat
             c.push(format!("{loc}.target"), "定量指标必须填写年度指标值 target");
         }
     }
+    let rule = raw.rule.as_ref().and_then(|r| {
+        let rule = c.take(&format!("{loc}.rule"), crate::framework::own_rule(r))?;
+        if let Some(w) = &weight {
+            for p in rule.problems(w.value) {
+                c.push(format!("{loc}.rule"), p.to_string());
+            }
+        }
+        Some(rule)
+    });
     Some(Indicator {
         level1: level1?,
         level2: raw.level2.clone(),
@@ -618,6 +629,8 @@ fn indicator(raw: &IndicatorRaw, loc: &str, c: &mut Collector) -> Option<Indicat
         actual,
         judgement,
         deviation_note: raw.deviation_note.clone(),
+        rule,
+        rule_text: raw.rule.as_ref().map_or(String::new(), |r| r.text.clone()),
     })
 }
 
@@ -813,6 +826,39 @@ fn read_problems(raw: ProblemsFile, c: &mut Collector) -> (Vec<DeptProblem>, Vec
     )
 }
 
+/// Reads a project file alone (`projects.toml` in the dataset format): a project table as a
+/// region published it, scored under a project framework without the department's other
+/// files. Every problem is returned when there is any.
+pub fn load_projects(path: &Path) -> Result<Vec<Project>, Problems> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Problems(vec![Problem {
+            file: path.to_path_buf(),
+            location: String::new(),
+            message: format!("无法读取：{e}"),
+        }])
+    })?;
+    let set = DatasetFiles {
+        origin: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        files: BTreeMap::from([("projects.toml".to_string(), text)]),
+    };
+    let mut problems = Vec::new();
+    let Some((file, raw)) = parse_file::<ProjectsFile>(&set, "projects.toml", &mut problems) else {
+        return Err(Problems(problems));
+    };
+    let mut c = Collector::new(&file);
+    let projects = read_projects(raw, &mut c);
+    problems.extend(c.into_problems());
+    // Problems name the file as it is called, not as a dataset folder would call it.
+    for p in &mut problems {
+        p.file = path.to_path_buf();
+    }
+    if problems.is_empty() {
+        Ok(projects)
+    } else {
+        Err(Problems(problems))
+    }
+}
+
 /// Reads a dataset folder. Every problem of every file is returned when there is any.
 pub fn load(dir: &Path) -> Result<DepartmentYear, Problems> {
     parse(&read_files(dir)?)
@@ -884,5 +930,96 @@ pub fn parse(set: &DatasetFiles) -> Result<DepartmentYear, Problems> {
             })
         }
         _ => Err(Problems(problems)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn projects(indicators: &str) -> Result<Vec<Project>, Problems> {
+        let dir = std::env::temp_dir().join(format!("jixiao-own-rule-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("p{}.project.toml", indicators.len()));
+        std::fs::write(
+            &path,
+            format!(
+                "format = \"jixiao-dataset/1\"\nunit = \"万元\"\n\n[[projects]]\ncode = \"P\"\nname = \"测试项目\"\nsource = \"一般公共预算\"\ngoal = \"\"\nbudget = {{ full_year = \"10\" }}\nexecuted = \"10\"\n\n{indicators}"
+            ),
+        )
+        .unwrap();
+        let r = load_projects(&path);
+        let _ = std::fs::remove_file(&path);
+        r
+    }
+
+    fn score(p: &Project, name: &str) -> Decimal {
+        let fw = crate::framework::load("cn-project-2020").unwrap();
+        let (items, errors) = jixiao_domain::evaluate::score_project_items(&fw, p).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        items.into_iter().find(|i| i.name == name).unwrap().score
+    }
+
+    use jixiao_domain::Decimal;
+
+    #[test]
+    fn an_indicator_carries_its_own_rule_over_the_default_of_its_kind() {
+        // 满意率90%以上得满分，每降低5个百分点扣1分: 82% is one complete step of 5 below (1 point;
+        // `whole` would count the started second step too, `pro_rata` 1.6).
+        let p = projects(
+            r#"[[projects.indicators]]
+level1 = "满意度指标"
+level2 = "服务对象满意度指标"
+name = "群众满意率"
+operator = "≥"
+target = "90"
+actual = "82"
+unit = "%"
+weight = "10"
+rule = { kind = "threshold_deduction", threshold = "90", side = "below", deduct = "1", step = "5", steps = "complete", text = "满意率90%以上得满分，每降低5个百分点扣1分" }
+
+[[projects.indicators]]
+level1 = "产出指标"
+level2 = "质量指标"
+name = "验收合格率"
+operator = "≥"
+target = "98"
+actual = "98"
+unit = "%"
+weight = "10"
+rule = { kind = "proportional_capped", target = "100", text = "得分 = 完成率 × 分值（指标值低于100%时亦然）" }
+"#,
+        )
+        .unwrap();
+        let p = &p[0];
+        assert_eq!(
+            p.indicators[0].rule_text,
+            "满意率90%以上得满分，每降低5个百分点扣1分"
+        );
+        assert_eq!(score(p, "群众满意率"), Decimal::from(9));
+        // The raw rate × weight variant: 98% of the weight although the 98% target is met.
+        assert_eq!(score(p, "验收合格率"), Decimal::new(98, 1));
+    }
+
+    #[test]
+    fn a_wrong_own_rule_is_named_with_its_place() {
+        let e = projects(
+            r#"[[projects.indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = "x"
+operator = "≥"
+target = "1"
+actual = "1"
+weight = "5"
+rule = { kind = "bands" }
+"#,
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("rule") && text.contains("未知的评分规则"),
+            "{text}"
+        );
     }
 }

@@ -21,7 +21,7 @@ use toml::Value;
 pub const FORMAT: &str = "jixiao-framework/1";
 
 /// The frameworks shipped with jixiao: (id, file name, text).
-pub const SHIPPED: [(&str, &str, &str); 2] = [
+pub const SHIPPED: [(&str, &str, &str); 4] = [
     (
         "gz-dept-2021",
         "frameworks/gz-dept-2021.toml",
@@ -31,6 +31,16 @@ pub const SHIPPED: [(&str, &str, &str); 2] = [
         "cn-project-2020",
         "frameworks/cn-project-2020.toml",
         include_str!("../../../frameworks/cn-project-2020.toml"),
+    ),
+    (
+        "cq-coefficient-2021",
+        "frameworks/cq-coefficient-2021.toml",
+        include_str!("../../../frameworks/cq-coefficient-2021.toml"),
+    ),
+    (
+        "exec20-project-2022",
+        "frameworks/exec20-project-2022.toml",
+        include_str!("../../../frameworks/exec20-project-2022.toml"),
     ),
 ];
 
@@ -105,21 +115,21 @@ struct IndicatorRaw {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TierRaw {
+pub(crate) struct TierRaw {
     when: String,
     score: Value,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ItemRaw {
+pub(crate) struct ItemRaw {
     name: String,
     points: Value,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CategoryRaw {
+pub(crate) struct CategoryRaw {
     name: String,
     score: Value,
 }
@@ -183,28 +193,105 @@ fn status(text: &str) -> Result<Status, String> {
         .ok_or_else(|| format!("status 应为 confirmed、inferred 或 provisional，实际为“{text}”"))
 }
 
-fn required(v: &Option<Value>, key: &str, rule: &str) -> Result<Decimal, String> {
+fn required(v: Option<&Value>, key: &str, rule: &str) -> Result<Decimal, String> {
     match v {
         Some(v) => decimal(v),
         None => Err(format!("评分规则 {rule} 需要参数 {key}")),
     }
 }
 
+/// A scoring rule as a file writes it: a framework indicator's `rule` and its parameters, or
+/// a project indicator's own `rule` table in a dataset (which overrides the default of its
+/// kind, issue 16).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleRaw {
+    pub(crate) kind: String,
+    /// The rule as the published table states it (评(扣)分标准), shown with the score.
+    #[serde(default)]
+    pub(crate) text: String,
+    target: Option<Value>,
+    threshold: Option<Value>,
+    side: Option<String>,
+    deduct: Option<Value>,
+    step: Option<Value>,
+    steps: Option<String>,
+    #[serde(default)]
+    tiers: Vec<TierRaw>,
+    #[serde(default)]
+    items: Vec<ItemRaw>,
+    #[serde(default)]
+    categories: Vec<CategoryRaw>,
+    achieved_floor: Option<Value>,
+    partly_floor: Option<Value>,
+}
+
+/// The parameters of a rule, from either place a file writes them.
+struct RuleArgs<'a> {
+    kind: &'a str,
+    target: Option<&'a Value>,
+    threshold: Option<&'a Value>,
+    side: Option<&'a str>,
+    deduct: Option<&'a Value>,
+    step: Option<&'a Value>,
+    steps: Option<&'a str>,
+    tiers: &'a [TierRaw],
+    items: &'a [ItemRaw],
+    categories: &'a [CategoryRaw],
+    achieved_floor: Option<&'a Value>,
+    partly_floor: Option<&'a Value>,
+}
+
+/// A project indicator's own rule.
+pub(crate) fn own_rule(raw: &RuleRaw) -> Result<Rule, String> {
+    rule_from(RuleArgs {
+        kind: &raw.kind,
+        target: raw.target.as_ref(),
+        threshold: raw.threshold.as_ref(),
+        side: raw.side.as_deref(),
+        deduct: raw.deduct.as_ref(),
+        step: raw.step.as_ref(),
+        steps: raw.steps.as_deref(),
+        tiers: &raw.tiers,
+        items: &raw.items,
+        categories: &raw.categories,
+        achieved_floor: raw.achieved_floor.as_ref(),
+        partly_floor: raw.partly_floor.as_ref(),
+    })
+}
+
 fn rule_of(raw: &IndicatorRaw) -> Result<Rule, String> {
-    let kind = raw.rule.as_str();
+    rule_from(RuleArgs {
+        kind: &raw.rule,
+        target: raw.target.as_ref(),
+        threshold: raw.threshold.as_ref(),
+        side: raw.side.as_deref(),
+        deduct: raw.deduct.as_ref(),
+        step: raw.step.as_ref(),
+        steps: raw.steps.as_deref(),
+        tiers: &raw.tiers,
+        items: &raw.items,
+        categories: &raw.categories,
+        achieved_floor: raw.achieved_floor.as_ref(),
+        partly_floor: raw.partly_floor.as_ref(),
+    })
+}
+
+fn rule_from(raw: RuleArgs) -> Result<Rule, String> {
+    let kind = raw.kind;
     Ok(match kind {
         "proportional_capped" => Rule::ProportionalCapped {
-            target: raw.target.as_ref().map(decimal).transpose()?,
+            target: raw.target.map(decimal).transpose()?,
         },
         "reverse_linear" => Rule::ReverseLinear {
-            target: required(&raw.target, "target", kind)?,
+            target: required(raw.target, "target", kind)?,
         },
         "reverse_inverse" => Rule::ReverseInverse {
-            target: required(&raw.target, "target", kind)?,
+            target: required(raw.target, "target", kind)?,
         },
         "threshold_deduction" => Rule::ThresholdDeduction {
-            threshold: required(&raw.threshold, "threshold", kind)?,
-            side: match raw.side.as_deref() {
+            threshold: required(raw.threshold, "threshold", kind)?,
+            side: match raw.side {
                 Some("below") => Side::Below,
                 Some("above") => Side::Above,
                 other => {
@@ -213,9 +300,9 @@ fn rule_of(raw: &IndicatorRaw) -> Result<Rule, String> {
                     ))
                 }
             },
-            deduct: required(&raw.deduct, "deduct", kind)?,
-            step: required(&raw.step, "step", kind)?,
-            mode: match raw.steps.as_deref() {
+            deduct: required(raw.deduct, "deduct", kind)?,
+            step: required(raw.step, "step", kind)?,
+            mode: match raw.steps {
                 None | Some("pro_rata") => StepMode::ProRata,
                 Some("whole") => StepMode::WholeSteps,
                 Some("complete") => StepMode::CompleteSteps,
@@ -251,7 +338,7 @@ fn rule_of(raw: &IndicatorRaw) -> Result<Rule, String> {
                 .collect::<Result<_, String>>()?,
         },
         "per_violation_deduction" => Rule::PerViolationDeduction {
-            deduct: required(&raw.deduct, "deduct", kind)?,
+            deduct: required(raw.deduct, "deduct", kind)?,
         },
         "categorical" => Rule::Categorical {
             categories: raw
@@ -263,13 +350,11 @@ fn rule_of(raw: &IndicatorRaw) -> Result<Rule, String> {
         "qualitative_band" => Rule::QualitativeBand {
             achieved_floor: raw
                 .achieved_floor
-                .as_ref()
                 .map(decimal)
                 .transpose()?
                 .unwrap_or(Decimal::new(8, 1)),
             partly_floor: raw
                 .partly_floor
-                .as_ref()
                 .map(decimal)
                 .transpose()?
                 .unwrap_or(Decimal::new(6, 1)),
