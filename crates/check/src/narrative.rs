@@ -268,12 +268,7 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
                 }
                 let sum: Decimal = parts.iter().map(|f| f.value).sum();
                 if sum != total.value {
-                    let dp = parts
-                        .iter()
-                        .map(|f| f.dp)
-                        .chain([total.dp])
-                        .max()
-                        .unwrap_or(0);
+                    let dp = decimals(parts.iter().map(|f| **f), total);
                     out.push(finding(
                         Severity::Error,
                         "sum",
@@ -726,6 +721,11 @@ fn headings(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
     out
 }
 
+/// The most decimals the parts and their total are written with: what their sum is shown with.
+fn decimals<'a>(parts: impl Iterator<Item = &'a Figure>, total: &Figure) -> u32 {
+    parts.map(|f| f.dp).chain([total.dp]).max().unwrap_or(0)
+}
+
 /// A figure's size in one measure: money in 元, counts and the rest as written.
 fn measure(f: &Figure) -> Decimal {
     f.yuan().unwrap_or(f.value)
@@ -756,12 +756,7 @@ fn breakdowns(
 ) {
     let text: String = chars.iter().collect();
     let show_sum = |parts: &[&Figure], total: &Figure| {
-        let dp = parts
-            .iter()
-            .map(|f| f.dp)
-            .chain([total.dp])
-            .max()
-            .unwrap_or(0);
+        let dp = decimals(parts.iter().copied(), total);
         let factor = match &total.unit {
             Unit::Money(f) => *f,
             _ => Decimal::ONE,
@@ -797,7 +792,22 @@ fn breakdowns(
             .find(|&i| chars[i] == '。' || (semi && matches!(chars[i], '；' | ';')))
             .unwrap_or(chars.len());
         let nested = (q + 2..end).find(|&i| chars[i] == '其' && chars.get(i + 1) == Some(&'中'));
-        let stop = nested.unwrap_or(end);
+        // A list whose items are parted by commas ends at the first ；: what follows it is
+        // another statement (其中：中央1753万元，省级519万元；用于……); a list parted by ； runs on.
+        let first_part = figs.iter().find(|f| f.start > q && f.end <= end);
+        let by_semicolons = first_part
+            .and_then(|f| {
+                chars[f.end..end]
+                    .iter()
+                    .find(|c| matches!(c, '，' | ',' | '；' | ';'))
+            })
+            .is_some_and(|c| matches!(c, '；' | ';'));
+        let semicolon = (q..end).find(|&i| matches!(chars[i], '；' | ';'));
+        let end = match semicolon {
+            Some(at) if !by_semicolons => at,
+            _ => end,
+        };
+        let stop = nested.filter(|n| *n < end).unwrap_or(end);
         let Some(total) = figs.iter().rev().find(|f| f.end <= q) else {
             continue;
         };

@@ -1559,6 +1559,16 @@ fn rate_check(
         show(budget, 2),
         show(exact.round_dp(4), 4)
     );
+    // A rate written as a ratio (1 for 100%, 0.9781 for 97.81%).
+    let hundred = Decimal::from(100);
+    if rate <= Decimal::ONE
+        && !matches!(
+            judge(exact, rate * hundred, dp.saturating_sub(2)),
+            Judgement::Wrong(_)
+        )
+    {
+        return;
+    }
     match judge(exact, rate, dp) {
         Judgement::Agrees => {}
         Judgement::OnlyBy(modes) => push(

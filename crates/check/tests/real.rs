@@ -251,12 +251,14 @@ fn every_consistent_real_table_reproduces_its_printed_scores() {
                 .iter()
                 .find(|i| i.name == *name)
                 .unwrap_or_else(|| panic!("{id}: no item “{name}”"));
-            let got = jixiao_domain::number::Rounding::HalfAwayFromZero.round(item.score, dp);
+            // The rule's exact score, rounded once, to the decimals the table prints.
+            let got = jixiao_domain::number::Rounding::HalfAwayFromZero.round(item.raw, dp);
+            let printed_value: rust_decimal::Decimal = printed.parse().expect("a printed score");
             scores += 1;
-            if got.to_string() != *printed {
+            if got != printed_value {
                 wrong.push(format!(
                     "{id}: {name} printed {printed}, scored {}",
-                    item.score
+                    item.raw
                 ));
             }
         }

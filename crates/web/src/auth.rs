@@ -779,6 +779,13 @@ pub fn set_password(sql: &mut dyn Sql, user_id: i64, password: &str) -> Result<(
     if n == 0 {
         return Err(WebError::NotFound);
     }
+    end_sessions_and_halves(sql, user_id)?;
+    unlock(sql, user_id)
+}
+
+/// Ends an account's sessions and forgets any credential half waiting for it: what a new
+/// password or a new credential makes void.
+fn end_sessions_and_halves(sql: &mut dyn Sql, user_id: i64) -> Result<(), WebError> {
     sql.execute(
         "DELETE FROM web_sessions WHERE user_id = $1",
         &[user_id.into()],
@@ -787,7 +794,7 @@ pub fn set_password(sql: &mut dyn Sql, user_id: i64, password: &str) -> Result<(
         "DELETE FROM web_credential_halves WHERE user_id = $1",
         &[user_id.into()],
     )?;
-    unlock(sql, user_id)
+    Ok(())
 }
 
 /// The two halves of a one-time credential.
@@ -835,14 +842,7 @@ pub fn issue_credential(
             user_id.into(),
         ],
     )?;
-    sql.execute(
-        "DELETE FROM web_sessions WHERE user_id = $1",
-        &[user_id.into()],
-    )?;
-    sql.execute(
-        "DELETE FROM web_credential_halves WHERE user_id = $1",
-        &[user_id.into()],
-    )?;
+    end_sessions_and_halves(sql, user_id)?;
     sql.execute(
         "INSERT INTO web_credential_halves (user_id, second_half, issued_by, issued_at) VALUES ($1, $2, $3, $4)",
         &[

@@ -63,6 +63,20 @@ fn seeded(location: &Location, scratch: &Scratch) {
     .expect("more accounts");
 }
 
+/// A seeded store (`seeded`) that also holds the browser test's budget workbook: store
+/// projects (X01 …) with budgets and payments.
+fn seeded_with_budgets(name: &str) -> (Scratch, Location) {
+    let scratch = Scratch::new(name);
+    let location = Location::Sqlite(scratch.path("s.db"));
+    seeded(&location, &scratch);
+    let book = scratch.path("预算执行.xlsx");
+    browser::workbook(&book, false);
+    let mut store = jixiao_store::open(&location).unwrap();
+    jixiao_exchange::import::import(store.as_mut(), &book, &Default::default(), &mut |_| {})
+        .expect("import the budget workbook");
+    (scratch, location)
+}
+
 fn password(user: &str) -> String {
     format!("Jx-{user}-2021")
 }
@@ -1154,21 +1168,7 @@ mod security {
 
     #[test]
     fn one_evaluation_has_one_score_and_the_pages_offer_only_the_steps_its_state_allows() {
-        let scratch = Scratch::new("web-onescore");
-        let location = Location::Sqlite(scratch.path("s.db"));
-        seeded(&location, &scratch);
-        let book = scratch.path("预算执行.xlsx");
-        browser::workbook(&book, false);
-        {
-            let mut store = jixiao_store::open(&location).unwrap();
-            jixiao_exchange::import::import(
-                store.as_mut(),
-                &book,
-                &Default::default(),
-                &mut |_| {},
-            )
-            .expect("import the workbook");
-        }
+        let (_scratch, location) = seeded_with_budgets("web-onescore");
         let addr = spawn_server(location.clone());
         let page = format!("/evaluations/{DEPT}/2021");
         let total = |html: &str| element(html, "total");
@@ -1851,21 +1851,7 @@ mod budgets {
 
     #[test]
     fn a_mid_year_adjustment_is_saved_once_and_a_stale_one_refused() {
-        let scratch = Scratch::new("web-budget");
-        let location = Location::Sqlite(scratch.path("g.db"));
-        seeded(&location, &scratch);
-        let book = scratch.path("预算执行.xlsx");
-        browser::workbook(&book, false);
-        {
-            let mut store = jixiao_store::open(&location).unwrap();
-            jixiao_exchange::import::import(
-                store.as_mut(),
-                &book,
-                &Default::default(),
-                &mut |_| {},
-            )
-            .expect("import");
-        }
+        let (_scratch, location) = seeded_with_budgets("web-budget");
         let addr = spawn_server(location);
         let page = format!("/departments/{DEPT}/projects/X01?year=2021");
         let post = format!("/departments/{DEPT}/projects/X01/budget");
