@@ -23,6 +23,12 @@ const RATE_RULES: &[RateRule] = &[
         name: "预算执行率 = 执行数 ÷ 预算数（RULES.md §1.3）",
     },
     RateRule {
+        rate: &["拨付进度", "支付进度", "拨付率"],
+        numerator: &["拨付", "支付"],
+        denominator: &["预算", "下达", "安排"],
+        name: "资金拨付进度 = 已拨付数 ÷ 预算数",
+    },
+    RateRule {
         rate: &["收支比率"],
         numerator: &["支出"],
         denominator: &["收入"],
@@ -370,6 +376,7 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
     }
 
     out.extend(full_payment_claims(file, paragraphs));
+    out.extend(over_target_rates(file, paragraphs));
     out.extend(same_label_amounts(file, paragraphs));
     out.extend(headings(file, paragraphs));
     out
@@ -438,6 +445,54 @@ fn same_label_amounts(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
                 }
             }
             seen.push((name, i, f));
+        }
+    }
+    out
+}
+
+/// A rate of overachievement (`实际改造数超任务43%`) against the task and the actual count the
+/// text gives before it (`任务数为115户……实际完成……264户`): (actual − task) ÷ task.
+fn over_target_rates(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
+    let mut task: Option<Figure> = None;
+    let mut done: Option<Figure> = None;
+    let mut out = Vec::new();
+    for p in paragraphs {
+        let chars: Vec<char> = p.text.chars().collect();
+        for f in figures(&p.text) {
+            let l = label(&chars, &f);
+            match f.unit {
+                Unit::Count(_) if l.contains("任务") => task = Some(f),
+                Unit::Count(_) if l.contains("实际完成") || l.contains("实际改造") => {
+                    done = Some(f)
+                }
+                Unit::Percent
+                    if l.trim_end().ends_with("超任务") || l.trim_end().ends_with("超额完成") =>
+                {
+                    let (Some(t), Some(a)) = (&task, &done) else {
+                        continue;
+                    };
+                    if t.unit != a.unit || t.value.is_zero() {
+                        continue;
+                    }
+                    let exact = (a.value - t.value) / t.value * Decimal::from(100);
+                    if let Judgement::Wrong(e) = judge(exact, f.value, f.dp) {
+                        out.push(Finding {
+                            severity: Severity::Error,
+                            check: "rate",
+                            file: file.to_string(),
+                            location: p.location.clone(),
+                            excerpt: excerpt(&chars, clause_start(&chars, &f), f.end),
+                            stated: f.text.clone(),
+                            recomputed: format!("{}%", show(e, f.dp)),
+                            rule: format!(
+                                "超任务比例 = (实际完成 − 任务) ÷ 任务：({} − {}) ÷ {}",
+                                a.text, t.text, t.text
+                            ),
+                        });
+                    }
+                }
+                _ => {}
+            }
         }
     }
     out

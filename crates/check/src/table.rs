@@ -25,6 +25,8 @@ struct Columns {
     name: Option<usize>,
     /// 得分系数 (coefficient forms: 得分 = 系数 × 指标权重).
     coefficient: Option<usize>,
+    /// 二级指标 (数量指标 and the like: a direction clue).
+    level2: Option<usize>,
     /// 调整指标值, which replaces the year's first target when given.
     target_adjusted: Option<usize>,
     /// The points a score column names in its heading (得分 (20 分*执行率)), for a block with
@@ -162,6 +164,7 @@ fn header(row: &[String]) -> Option<Columns> {
         target: find(row, &["年度指标值", "指标值", "目标值"], &["性质", "调整"]),
         target_adjusted: find(row, &["调整指标值"], &[]),
         coefficient: find(row, &["得分系数"], &[]),
+        level2: find(row, &["二级指标"], &[]),
         actual: find(row, &["实际完成值", "完成值", "全年实际值", "实际值"], &[]),
         operator: find(row, &["指标性质"], &[]),
         name: find(row, &["三级指标", "指标名称"], &[]),
@@ -219,6 +222,9 @@ fn sub_header(row: &[String], c: &mut Columns) -> bool {
     }
     if c.operator.is_none() {
         c.operator = find(&row, &["指标性质"], &[]);
+    }
+    if c.level2.is_none() {
+        c.level2 = find(&row, &["二级指标"], &[]);
     }
     true
 }
@@ -553,6 +559,8 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
     };
     let push: &mut Push = &mut push_to;
     let mut after_header = false;
+    // The second-level kind of the rows that follow (数量指标 …), merged cells carried down.
+    let mut level2 = String::new();
     for (r, row) in grid.rows.iter().enumerate() {
         // A total given beside its label anywhere (自评总分(分) | 97.6 in a form's head).
         if let Some(c) = row.iter().position(|c| {
@@ -594,6 +602,13 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
             }
         }
         let Some(c) = &cols else { continue };
+        if let Some(t) = c
+            .level2
+            .and_then(|i| row.get(i))
+            .filter(|t| !t.trim().is_empty())
+        {
+            level2 = simplify(t);
+        }
         let first = simplify(
             row.iter()
                 .find(|s| !s.is_empty())
@@ -753,6 +768,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
             s,
             score.map_or(0, |s| s.1).max(dp_scores),
             funds.last(),
+            &level2,
         );
         attainable += best.map_or(s, |b| b.min(s).max(Decimal::ZERO));
     }
@@ -1289,6 +1305,32 @@ fn execution_score(
         return;
     }
     let exact = (executed / budget * w).min(w);
+    // Only truncation gives it: at whole numbers that costs up to a point, a warning; with
+    // decimals a note (issue 16, item 8: say which mode explains the figure).
+    if let Judgement::OnlyBy(modes) = judge(exact, stated, dp) {
+        let by: Vec<&str> = modes.iter().map(|m| m.label()).collect();
+        push(
+            if dp == 0 && stated < exact {
+                Severity::Warning
+            } else {
+                Severity::Note
+            },
+            "execution-score",
+            grid.cell(r, c.score.unwrap_or(0)),
+            row_text(&grid.rows[r]),
+            show(stated, dp),
+            show(
+                jixiao_domain::number::Rounding::HalfAwayFromZero.round(exact, dp),
+                dp,
+            ),
+            format!(
+                "预算执行得分 = 执行率 × 分值 = {}，写作的数只有按{}才能得到",
+                show(exact, 4),
+                by.join("或")
+            ),
+        );
+        return;
+    }
     if let Judgement::Wrong(expected) = judge(exact, stated, dp) {
         push(
             if from_parts {
@@ -1328,6 +1370,7 @@ fn indicator(
     s: Decimal,
     dp: u32,
     funds: Option<&Funds>,
+    level2: &str,
 ) -> Option<Decimal> {
     let row = &grid.rows[r];
     let cell = |c: Option<usize>| -> &str { c.and_then(|c| row.get(c)).map_or("", |s| s.as_str()) };
@@ -1418,6 +1461,19 @@ fn indicator(
         Some(cell(c.operator)).filter(|s| !s.is_empty()),
         name,
     )?;
+    // With nothing written and nothing in the name, the indicator's kind is a clue: counts,
+    // quality, timeliness, benefits and satisfaction are more-is-better; costs less-is-better.
+    let (op, known) = match known {
+        Known::Default if level2.contains("成本") => (Op::AtMost, Known::FromName),
+        Known::Default
+            if ["数量", "质量", "时效", "效益", "满意"]
+                .iter()
+                .any(|k| level2.contains(k)) =>
+        {
+            (Op::AtLeast, Known::FromName)
+        }
+        k => (op, k),
+    };
     let a = leading_number(cell(c.actual))?;
     let (expected, met) = expected_scores(op, t, a, w);
     let best = expected.iter().map(|(e, _)| *e).max().unwrap_or(w);
