@@ -111,9 +111,9 @@ fn score(file: &str, expected: &[&ExpectedFinding], reported: &[Finding]) -> Sco
     }
 }
 
-/// Per file, the table of expected and found; over all, (files, tables, expected, found,
-/// reported, truly reported).
-fn score_dir(dir: &Path) -> (usize, usize, usize, usize, usize, usize) {
+/// Per file, the table of expected and found (with `detail`, what was missed and raised);
+/// over all, (files, tables, expected, found, reported, truly reported).
+fn score_dir(dir: &Path, detail_wanted: bool) -> (usize, usize, usize, usize, usize, usize) {
     let mut ids: Vec<String> = std::fs::read_dir(dir)
         .expect("a corpus folder")
         .filter_map(|e| {
@@ -173,7 +173,9 @@ fn score_dir(dir: &Path) -> (usize, usize, usize, usize, usize, usize) {
             detail.extend(s.lines);
         }
     }
-    println!("{}", detail.join("\n"));
+    if detail_wanted {
+        println!("{}", detail.join("\n"));
+    }
     (ids.len(), tables, e, f, r, t)
 }
 
@@ -183,7 +185,7 @@ fn ratio(a: usize, b: usize) -> rust_decimal::Decimal {
 
 #[test]
 fn the_real_corpus_is_checked_with_its_precision_and_recall_printed() {
-    let (files, tables, e, f, r, t) = score_dir(&real());
+    let (files, tables, e, f, r, t) = score_dir(&real(), true);
     assert!(tables >= 30, "{tables} tables");
     let (precision, recall) = (ratio(t, r), ratio(f, e));
     println!(
@@ -211,7 +213,9 @@ fn the_real_corpus_is_checked_with_its_precision_and_recall_printed() {
         .collect();
     holdouts.sort();
     for dir in holdouts {
-        let (files, tables, e, f, r, t) = score_dir(&dir);
+        // Only the figures: a hold-out set's misses are not shown, so that fitting to it is a
+        // choice made by moving it into `real/`, not an accident of reading the output.
+        let (files, tables, e, f, r, t) = score_dir(&dir, false);
         println!(
             "hold-out corpus {}: {files} files ({tables} tables); {e} expected, {f} found; {r} reported, \
              {} false; precision {}, recall {}",
