@@ -126,7 +126,11 @@ fn find(row: &[String], words: &[&str], not: &[&str]) -> Option<usize> {
 }
 
 fn header(row: &[String]) -> Option<Columns> {
-    let row: Vec<String> = row.iter().map(|c| simplify(c)).collect();
+    // Headings are often spaced out to fit their cells (`三级 指标`, `分 值`).
+    let row: Vec<String> = row
+        .iter()
+        .map(|c| simplify(c).chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
     let row = row.as_slice();
     let weight = find(row, &["分值", "权重"], &["系数"]);
     let score = find(
@@ -200,8 +204,8 @@ fn label_points(text: &str) -> Option<Decimal> {
             .into_iter()
             .rev()
             .collect();
-        let bare =
-            i == 0 && i + len + 2 == chars.len() && inside.chars().all(|c| c.is_ascii_digit());
+        // (a bare number closing the label: `绩效目标(10)`)
+        let bare = i + len + 2 == chars.len() && inside.chars().all(|c| c.is_ascii_digit());
         if !digits.is_empty() && (inside.contains('分') || bare) {
             return parse_number(&digits).map(|(v, _)| v);
         }
@@ -212,7 +216,10 @@ fn label_points(text: &str) -> Option<Decimal> {
 /// A second header row under the first (一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 …,
 /// with no 分值 of its own): the columns it names that the first left unnamed.
 fn sub_header(row: &[String], c: &mut Columns) -> bool {
-    let row: Vec<String> = row.iter().map(|c| simplify(c)).collect();
+    let row: Vec<String> = row
+        .iter()
+        .map(|c| simplify(c).chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
     let named = find(&row, &["三级指标", "指标性质", "度量单位", "二级指标"], &[]).is_some();
     if !named || row.iter().any(|c| number(c).is_some()) {
         return false;
@@ -356,8 +363,16 @@ fn target(text: &str, operator: Option<&str>, name: &str) -> Option<(Op, Decimal
 /// and whether it is a deadline rather than a number.
 fn time_value(text: &str) -> Option<Decimal> {
     let t = text.trim().trim_start_matches(['≤', '≦', '<', '＜']).trim();
+    // The number written right before its unit (`完成时间为2022年12月30日`).
     let digits = |s: &str| -> Option<Decimal> {
-        let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let n: String = s
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         n.parse::<i64>().ok().map(Decimal::from)
     };
     if let Some((y, rest)) = t.split_once('年') {
@@ -961,11 +976,22 @@ pub fn label_blocks(file: &str, grid: &Grid) -> Vec<Finding> {
     let mut labels: Vec<Label> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     let mut note = String::new();
+    // Labels are the indicator columns (一级 … 三级); the columns after them — points, values,
+    // 评分标准 — may mention points (`（2分）`) without being blocks.
+    let limit = grid
+        .rows
+        .iter()
+        .find_map(|r| header(r))
+        .and_then(|h| h.name.map(|n| n + 1).or(h.weight))
+        .unwrap_or(usize::MAX);
     for (r, row) in grid.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let t = simplify(cell);
             if t.starts_with("注") {
                 note.push_str(&t);
+                continue;
+            }
+            if c >= limit {
                 continue;
             }
             if t.contains("得分")
@@ -1310,11 +1336,7 @@ fn execution_score(
     if let Judgement::OnlyBy(modes) = judge(exact, stated, dp) {
         let by: Vec<&str> = modes.iter().map(|m| m.label()).collect();
         push(
-            if dp == 0 && stated < exact {
-                Severity::Warning
-            } else {
-                Severity::Note
-            },
+            Severity::Note,
             "execution-score",
             grid.cell(r, c.score.unwrap_or(0)),
             row_text(&grid.rows[r]),
@@ -1475,6 +1497,15 @@ fn indicator(
         k => (op, k),
     };
     let a = leading_number(cell(c.actual))?;
+    // An actual with more figures after its first (`5=50%`, a misread scan) is not one value.
+    let after: String = cell(c.actual)
+        .trim()
+        .chars()
+        .skip_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .collect();
+    if after.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
     let (expected, met) = expected_scores(op, t, a, w);
     let best = expected.iter().map(|(e, _)| *e).max().unwrap_or(w);
     let fits = |e: Decimal| !matches!(judge(e, s, dp), Judgement::Wrong(_));
@@ -1617,12 +1648,7 @@ fn rate_check(
     );
     // A rate written as a ratio (1 for 100%, 0.9781 for 97.81%).
     let hundred = Decimal::from(100);
-    if rate <= Decimal::ONE
-        && !matches!(
-            judge(exact, rate * hundred, dp.saturating_sub(2)),
-            Judgement::Wrong(_)
-        )
-    {
+    if rate <= Decimal::ONE && !matches!(judge(exact / hundred, rate, dp), Judgement::Wrong(_)) {
         return;
     }
     match judge(exact, rate, dp) {
