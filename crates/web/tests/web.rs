@@ -63,12 +63,18 @@ fn seeded(location: &Location, scratch: &Scratch) {
     .expect("more accounts");
 }
 
-/// A seeded store (`seeded`) that also holds the browser test's budget workbook: store
-/// projects (X01 …) with budgets and payments.
-fn seeded_with_budgets(name: &str) -> (Scratch, Location) {
+/// A scratch SQLite store, `seeded`.
+fn seeded_store(name: &str) -> (Scratch, Location) {
     let scratch = Scratch::new(name);
     let location = Location::Sqlite(scratch.path("s.db"));
     seeded(&location, &scratch);
+    (scratch, location)
+}
+
+/// A seeded store (`seeded`) that also holds the browser test's budget workbook: store
+/// projects (X01 …) with budgets and payments.
+fn seeded_with_budgets(name: &str) -> (Scratch, Location) {
+    let (scratch, location) = seeded_store(name);
     let book = scratch.path("预算执行.xlsx");
     browser::workbook(&book, false);
     let mut store = jixiao_store::open(&location).unwrap();
@@ -733,9 +739,7 @@ mod security {
 
     #[test]
     fn a_reset_never_gives_the_system_administrator_business_access() {
-        let scratch = Scratch::new("web-reset");
-        let location = Location::Sqlite(scratch.path("r.db"));
-        seeded(&location, &scratch);
+        let (_scratch, location) = seeded_store("web-reset");
         let addr = spawn_server(location.clone());
         let bureau = user_id(&location, "bureau");
         let mut sys = signed_in(addr, "sysadmin");
@@ -824,9 +828,7 @@ mod security {
 
     #[test]
     fn sign_in_is_throttled_per_name_and_source_and_never_locks_the_holder_out() {
-        let scratch = Scratch::new("web-throttle");
-        let location = Location::Sqlite(scratch.path("t.db"));
-        seeded(&location, &scratch);
+        let (_scratch, location) = seeded_store("web-throttle");
         let addr =
             jixiao_web::testing::spawn_server_with(location.clone(), |c| c.behind_proxy = true);
         let from = |ip: &str| {
@@ -935,10 +937,8 @@ mod security {
 
     #[test]
     fn a_request_from_another_site_is_refused() {
-        let scratch = Scratch::new("web-origin");
-        let location = Location::Sqlite(scratch.path("o.db"));
-        seeded(&location, &scratch);
-        let addr = spawn_server(location);
+        let (_scratch, location) = seeded_store("web-origin");
+        let addr = spawn_server(location.clone());
         let actual = [
             ("project", "P02"),
             ("indicator", "移交进馆文书档案"),
@@ -972,9 +972,7 @@ mod security {
         }
         // Behind a proxy, the name the browser used is the proxy's.
         let proxied =
-            jixiao_web::testing::spawn_server_with(Location::Sqlite(scratch.path("o.db")), |c| {
-                c.behind_proxy = true
-            });
+            jixiao_web::testing::spawn_server_with(location.clone(), |c| c.behind_proxy = true);
         let mut c = signed_in(proxied, "editor");
         c.get(&format!("/evaluations/{DEPT}/2021"));
         c.always = vec![
@@ -999,9 +997,7 @@ mod security {
 
     #[test]
     fn account_names_passwords_and_departments_are_normalised_and_checked() {
-        let scratch = Scratch::new("web-accounts");
-        let location = Location::Sqlite(scratch.path("n.db"));
-        seeded(&location, &scratch);
+        let (_scratch, location) = seeded_store("web-accounts");
         let addr = spawn_server(location.clone());
         let mut sys = signed_in(addr, "sysadmin");
         let long = "a".repeat(300);
@@ -1082,9 +1078,7 @@ mod security {
 
     #[test]
     fn every_refusal_has_its_chinese_message_and_its_english_twin() {
-        let scratch = Scratch::new("web-texts");
-        let location = Location::Sqlite(scratch.path("x.db"));
-        seeded(&location, &scratch);
+        let (_scratch, location) = seeded_store("web-texts");
         let addr = spawn_server(location);
         let mut editor = signed_in(addr, "editor");
         editor.get(&format!("/evaluations/{DEPT}/2021"));
