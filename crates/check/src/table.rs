@@ -1331,8 +1331,7 @@ fn execution_score(
         return;
     }
     let exact = (executed / budget * w).min(w);
-    // Only truncation gives it: at whole numbers that costs up to a point, a warning; with
-    // decimals a note (issue 16, item 8: say which mode explains the figure).
+    // Only truncation (or half-to-even) gives it: a note that says which (issue 16, item 8).
     if let Judgement::OnlyBy(modes) = judge(exact, stated, dp) {
         let by: Vec<&str> = modes.iter().map(|m| m.label()).collect();
         push(

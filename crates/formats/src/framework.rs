@@ -113,21 +113,21 @@ struct IndicatorRaw {
     partly_floor: Option<Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TierRaw {
     when: String,
     score: Value,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ItemRaw {
     name: String,
     points: Value,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CategoryRaw {
     name: String,
@@ -226,72 +226,45 @@ pub(crate) struct RuleRaw {
     partly_floor: Option<Value>,
 }
 
-/// The parameters of a rule, from either place a file writes them.
-struct RuleArgs<'a> {
-    kind: &'a str,
-    target: Option<&'a Value>,
-    threshold: Option<&'a Value>,
-    side: Option<&'a str>,
-    deduct: Option<&'a Value>,
-    step: Option<&'a Value>,
-    steps: Option<&'a str>,
-    tiers: &'a [TierRaw],
-    items: &'a [ItemRaw],
-    categories: &'a [CategoryRaw],
-    achieved_floor: Option<&'a Value>,
-    partly_floor: Option<&'a Value>,
-}
-
 /// A project indicator's own rule.
 pub(crate) fn own_rule(raw: &RuleRaw) -> Result<Rule, String> {
-    rule_from(RuleArgs {
-        kind: &raw.kind,
-        target: raw.target.as_ref(),
-        threshold: raw.threshold.as_ref(),
-        side: raw.side.as_deref(),
-        deduct: raw.deduct.as_ref(),
-        step: raw.step.as_ref(),
-        steps: raw.steps.as_deref(),
-        tiers: &raw.tiers,
-        items: &raw.items,
-        categories: &raw.categories,
-        achieved_floor: raw.achieved_floor.as_ref(),
-        partly_floor: raw.partly_floor.as_ref(),
-    })
+    rule_from(raw)
 }
 
+/// A framework indicator's rule: its `rule` and parameters, as a [`RuleRaw`].
 fn rule_of(raw: &IndicatorRaw) -> Result<Rule, String> {
-    rule_from(RuleArgs {
-        kind: &raw.rule,
-        target: raw.target.as_ref(),
-        threshold: raw.threshold.as_ref(),
-        side: raw.side.as_deref(),
-        deduct: raw.deduct.as_ref(),
-        step: raw.step.as_ref(),
-        steps: raw.steps.as_deref(),
-        tiers: &raw.tiers,
-        items: &raw.items,
-        categories: &raw.categories,
-        achieved_floor: raw.achieved_floor.as_ref(),
-        partly_floor: raw.partly_floor.as_ref(),
+    rule_from(&RuleRaw {
+        kind: raw.rule.clone(),
+        text: String::new(),
+        target: raw.target.clone(),
+        threshold: raw.threshold.clone(),
+        side: raw.side.clone(),
+        deduct: raw.deduct.clone(),
+        step: raw.step.clone(),
+        steps: raw.steps.clone(),
+        tiers: raw.tiers.clone(),
+        items: raw.items.clone(),
+        categories: raw.categories.clone(),
+        achieved_floor: raw.achieved_floor.clone(),
+        partly_floor: raw.partly_floor.clone(),
     })
 }
 
-fn rule_from(raw: RuleArgs) -> Result<Rule, String> {
-    let kind = raw.kind;
+fn rule_from(raw: &RuleRaw) -> Result<Rule, String> {
+    let kind = raw.kind.as_str();
     Ok(match kind {
         "proportional_capped" => Rule::ProportionalCapped {
-            target: raw.target.map(decimal).transpose()?,
+            target: raw.target.as_ref().map(decimal).transpose()?,
         },
         "reverse_linear" => Rule::ReverseLinear {
-            target: required(raw.target, "target", kind)?,
+            target: required(raw.target.as_ref(), "target", kind)?,
         },
         "reverse_inverse" => Rule::ReverseInverse {
-            target: required(raw.target, "target", kind)?,
+            target: required(raw.target.as_ref(), "target", kind)?,
         },
         "threshold_deduction" => Rule::ThresholdDeduction {
-            threshold: required(raw.threshold, "threshold", kind)?,
-            side: match raw.side {
+            threshold: required(raw.threshold.as_ref(), "threshold", kind)?,
+            side: match raw.side.as_deref() {
                 Some("below") => Side::Below,
                 Some("above") => Side::Above,
                 other => {
@@ -300,9 +273,9 @@ fn rule_from(raw: RuleArgs) -> Result<Rule, String> {
                     ))
                 }
             },
-            deduct: required(raw.deduct, "deduct", kind)?,
-            step: required(raw.step, "step", kind)?,
-            mode: match raw.steps {
+            deduct: required(raw.deduct.as_ref(), "deduct", kind)?,
+            step: required(raw.step.as_ref(), "step", kind)?,
+            mode: match raw.steps.as_deref() {
                 None | Some("pro_rata") => StepMode::ProRata,
                 Some("whole") => StepMode::WholeSteps,
                 Some("complete") => StepMode::CompleteSteps,
@@ -338,7 +311,7 @@ fn rule_from(raw: RuleArgs) -> Result<Rule, String> {
                 .collect::<Result<_, String>>()?,
         },
         "per_violation_deduction" => Rule::PerViolationDeduction {
-            deduct: required(raw.deduct, "deduct", kind)?,
+            deduct: required(raw.deduct.as_ref(), "deduct", kind)?,
         },
         "categorical" => Rule::Categorical {
             categories: raw
@@ -350,11 +323,13 @@ fn rule_from(raw: RuleArgs) -> Result<Rule, String> {
         "qualitative_band" => Rule::QualitativeBand {
             achieved_floor: raw
                 .achieved_floor
+                .as_ref()
                 .map(decimal)
                 .transpose()?
                 .unwrap_or(Decimal::new(8, 1)),
             partly_floor: raw
                 .partly_floor
+                .as_ref()
                 .map(decimal)
                 .transpose()?
                 .unwrap_or(Decimal::new(6, 1)),

@@ -64,6 +64,18 @@ fn reason(detail: &str) -> (String, String) {
     }
 }
 
+/// A request whose body or query serde could not read: what it said, put in the words of
+/// the part that was sent (`zh`, `en` wrap the reason).
+fn unreadable(
+    path: &str,
+    detail: &str,
+    zh: impl FnOnce(&str) -> String,
+    en: impl FnOnce(&str) -> String,
+) -> Refused {
+    let (why_zh, why_en) = reason(detail);
+    refused(path, WebError::invalid(zh(&why_zh), en(&why_en)))
+}
+
 /// A form body (`application/x-www-form-urlencoded`).
 pub struct Form<T>(pub T);
 
@@ -74,18 +86,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
         let path = req.uri().path().to_string();
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(Form(v)),
-            Err(e) => {
-                let (zh, en) = reason(&e.body_text());
-                Err(refused(
-                    &path,
-                    WebError::invalid(
-                        format!("提交的表单有误：{zh}。请刷新页面后重新填写。"),
-                        format!(
-                            "The form sent is wrong: {en}. Reload the page and fill it in again."
-                        ),
-                    ),
-                ))
-            }
+            Err(e) => Err(unreadable(
+                &path,
+                &e.body_text(),
+                |zh| format!("提交的表单有误：{zh}。请刷新页面后重新填写。"),
+                |en| format!("The form sent is wrong: {en}. Reload the page and fill it in again."),
+            )),
         }
     }
 }
@@ -100,16 +106,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         let path = req.uri().path().to_string();
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(JsonBody(v)),
-            Err(e) => {
-                let (zh, en) = reason(&e.body_text());
-                Err(refused(
-                    &path,
-                    WebError::invalid(
-                        format!("请求的 JSON 有误：{zh}（须为 Content-Type: application/json，字段见 /api/openapi.json）。"),
-                        format!("The JSON sent is wrong: {en} (send Content-Type: application/json; fields as in /api/openapi.json)."),
-                    ),
-                ))
-            }
+            Err(e) => Err(unreadable(
+                &path,
+                &e.body_text(),
+                |zh| {
+                    format!("请求的 JSON 有误：{zh}（须为 Content-Type: application/json，字段见 /api/openapi.json）。")
+                },
+                |en| {
+                    format!("The JSON sent is wrong: {en} (send Content-Type: application/json; fields as in /api/openapi.json).")
+                },
+            )),
         }
     }
 }
@@ -123,16 +129,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refused> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Query(v)),
-            Err(e) => {
-                let (zh, en) = reason(&e.body_text());
-                Err(refused(
-                    parts.uri.path(),
-                    WebError::invalid(
-                        format!("地址中的查询参数有误：{zh}。"),
-                        format!("The address's query is wrong: {en}."),
-                    ),
-                ))
-            }
+            Err(e) => Err(unreadable(
+                parts.uri.path(),
+                &e.body_text(),
+                |zh| format!("地址中的查询参数有误：{zh}。"),
+                |en| format!("The address's query is wrong: {en}."),
+            )),
         }
     }
 }

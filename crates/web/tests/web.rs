@@ -1056,6 +1056,15 @@ mod security {
         assert_eq!(a.status, 303, "{}", a.text());
     }
 
+    /// A workflow step taken from the self-evaluation's page as drawn now.
+    fn step(c: &mut Client, page: &str, step: &str, version: &str) -> jixiao_web::testing::Answer {
+        c.get(page);
+        c.post_form(
+            &format!("{page}/workflow"),
+            &[("step", step), ("version", version)],
+        )
+    }
+
     /// A text without the spans it quotes (“…”).
     fn unquoted(s: &str) -> String {
         let mut out = String::new();
@@ -1193,11 +1202,7 @@ mod security {
         let mut api = Client::new(addr);
         api.sign_in_api("editor", &password("editor"));
         let v = version(&mut api);
-        editor.get(&page);
-        let a = editor.post_form(
-            &format!("{page}/workflow"),
-            &[("step", "submit"), ("version", &v)],
-        );
+        let a = step(&mut editor, &page, "submit", &v);
         assert_eq!(a.status, 303, "{}", a.text());
         // Submitted: the editor is offered neither submitting nor recomputing; the approver
         // returns or approves, but cannot publish yet.
@@ -1237,19 +1242,12 @@ mod security {
             assert!(e.contains("已锁定"), "{e}");
         }
         let v_approve = version(&mut api);
-        approver.get(&page);
-        let a = approver.post_form(
-            &format!("{page}/workflow"),
-            &[("step", "approve"), ("version", &v_approve)],
-        );
+        let a = step(&mut approver, &page, "approve", &v_approve);
         assert_eq!(a.status, 303, "{}", a.text());
         let html = approver.get(&page).text();
         assert!(html.contains("公开</button>") && !html.contains("审核通过</button>"));
         let v_publish = version(&mut api);
-        let a = approver.post_form(
-            &format!("{page}/workflow"),
-            &[("step", "publish"), ("version", &v_publish)],
-        );
+        let a = step(&mut approver, &page, "publish", &v_publish);
         assert_eq!(a.status, 303, "{}", a.text());
         let html = editor.get(&page).text();
         assert!(!html.contains("提交审核</button>") && !html.contains("重新评分并保存"));
@@ -1309,10 +1307,7 @@ mod security {
             "and offers no approval"
         );
         assert!(html.contains("退回修改</button>"));
-        let a = approver.post_form(
-            &format!("{page}/workflow"),
-            &[("step", "approve"), ("version", &v)],
-        );
+        let a = step(&mut approver, &page, "approve", &v);
         assert_eq!(a.status, 422, "{}", a.text());
         assert!(a.text().contains("不一致"), "{}", a.text());
     }
