@@ -11,6 +11,7 @@
 //!   indicator scores, caps, weights against the framework, subtotals and the total.
 //! - [`read`]: the file formats, each to paragraphs and tables with their locations.
 
+pub mod funds;
 pub mod narrative;
 pub mod numbers;
 pub mod read;
@@ -140,7 +141,9 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
         findings.extend(table::check(&name, grid, rules, doc.is_cut()));
         findings.extend(table::label_blocks(&name, grid));
         findings.extend(table::column_totals(&name, grid));
+        findings.extend(funds::check(&name, grid));
         findings.extend(table::weighted_form(&name, grid));
+        findings.extend(table::inferred_weights(&name, grid));
         // The prose in a table's cells (预期目标, 实际完成情况) says things the checks of prose
         // can verify: its breakdowns, its rates. Its headings are the table's, not a text's.
         let cells = read::prose_cells(grid);

@@ -23,7 +23,7 @@ const RATE_RULES: &[RateRule] = &[
         name: "预算执行率 = 执行数 ÷ 预算数（RULES.md §1.3）",
     },
     RateRule {
-        rate: &["拨付进度", "支付进度", "拨付率"],
+        rate: &["拨付进度", "支付进度", "拨付率", "支付率"],
         numerator: &["拨付", "支付"],
         denominator: &["预算", "下达", "安排"],
         name: "资金拨付进度 = 已拨付数 ÷ 预算数",
@@ -175,20 +175,32 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
                         && !other.iter().any(|w| l.contains(w) && !words.contains(w))
                 })
             };
-            let (Some(num), Some(den)) = (
-                find(rule.numerator, &[]),
-                find(rule.denominator, rule.numerator),
-            ) else {
+            // The amount left unspent (支付18501.096万元，未支703万元，支付率95%): with no
+            // budget stated, the rate is of their sum.
+            let unspent = find(&["未支", "未拨", "未执行", "未使用"], &[]);
+            let Some(num) = find(rule.numerator, &["未"]) else {
                 continue;
             };
-            let (Some(n), Some(d)) = (num.yuan(), den.yuan()) else {
+            let (den, den_text, d) = match (find(rule.denominator, rule.numerator), unspent) {
+                (Some(den), _) => (Some(den), den.text.clone(), den.yuan()),
+                (None, Some(u)) if u.start > num.start => (
+                    None,
+                    format!("（{} + {}）", num.text, u.text),
+                    num.yuan().zip(u.yuan()).map(|(n, u)| n + u),
+                ),
+                _ => continue,
+            };
+            let (Some(n), Some(d)) = (num.yuan(), d) else {
                 continue;
             };
             if d.is_zero() {
                 continue;
             }
             let exact = n / d * Decimal::from(100);
-            let first = if num.start <= den.start { num } else { den };
+            let first = match den {
+                Some(den) if den.start < num.start => den,
+                _ => num,
+            };
             let text = excerpt(&chars, clause_start(&chars, first), rate.end);
             match judge(exact, rate.value, rate.dp) {
                 Judgement::Agrees => {}
@@ -208,7 +220,7 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
                         "{}：{} ÷ {} = {}%，写作的数只有按{}才能得到",
                         rule.name,
                         num.text,
-                        den.text,
+                        den_text,
                         show(exact.round_dp(4), 4),
                         modes
                             .iter()
@@ -227,12 +239,13 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
                         "{}：{} ÷ {} = {}%",
                         rule.name,
                         num.text,
-                        den.text,
+                        den_text,
                         show(exact.round_dp(4), 4)
                     ),
                 )),
             }
-            if rule.rate.contains(&"执行率") && !subject.is_empty() {
+            if let Some(den) = den.filter(|_| rule.rate.contains(&"执行率") && !subject.is_empty())
+            {
                 for (what, f) in [("预算数", den), ("执行数", num)] {
                     statements.push(Statement {
                         subject: subject.clone(),
@@ -1005,6 +1018,54 @@ fn breakdowns(
                     ),
                 );
             }
+        }
+    }
+    // N个项目……其中K个项目……，剩余 A 99.97%；B 99.89%…… : K and the rest, each named with its
+    // own rate, are the N.
+    for (k, total) in figs.iter().enumerate() {
+        let Unit::Count(c) = total.unit.clone() else {
+            continue;
+        };
+        if total.more || total.near {
+            continue;
+        }
+        let end = chars[total.end..]
+            .iter()
+            .position(|&ch| ch == '。')
+            .map_or(chars.len(), |p| total.end + p);
+        let Some(part) = figs[k + 1..]
+            .iter()
+            .find(|f| f.end <= end && f.unit == Unit::Count(c) && label(chars, f).contains("其中"))
+        else {
+            continue;
+        };
+        let after: String = chars[part.end..end].iter().collect();
+        let Some(rest_at) = ["剩余", "其余"].iter().find_map(|w| after.find(w)) else {
+            continue;
+        };
+        let rest_from = part.end + after[..rest_at].chars().count();
+        let rates = figs
+            .iter()
+            .filter(|f| f.start >= rest_from && f.end <= end && f.unit == Unit::Percent)
+            .count();
+        // The rest given as a count of its own (剩余7个) is another sentence form.
+        let rest_counted = figs
+            .iter()
+            .any(|f| f.start >= rest_from && f.end <= end && f.unit == Unit::Count(c));
+        if rates >= 2 && !rest_counted && part.value + Decimal::from(rates) != total.value {
+            push(
+                Severity::Warning,
+                "sum",
+                excerpt(chars, clause_start(chars, total), end),
+                total.text.clone(),
+                show(part.value + Decimal::from(rates), 0),
+                format!(
+                    "“其中”{}与其余逐个列出的 {rates} 项（各附执行率）之和应等于总数：{} + {rates} = {}",
+                    part.text,
+                    show(part.value, 0),
+                    show(part.value + Decimal::from(rates), 0)
+                ),
+            );
         }
     }
     // 收入总计 against 支出总计.

@@ -113,9 +113,40 @@ pub(crate) fn simplify(text: &str) -> String {
         ('則', '则'),
         ('準', '准'),
     ];
-    text.chars()
+    without_pinyin(text)
+        .chars()
         .map(|c| PAIRS.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s))
         .collect()
+}
+
+/// Text without the pinyin some mirror sites print after each character (`預(yù)算數(shù)`):
+/// a bracket of lowercase letters only, with a tone mark or two letters at least. `(A)`, `(B/A)`
+/// and `(万元)` stay.
+fn without_pinyin(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('(') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(')') {
+            Some(close)
+                if close > 0
+                    && after[..close].chars().all(char::is_lowercase)
+                    && (after[..close].chars().count() >= 2 || !after[..close].is_ascii()) =>
+            {
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('(');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 fn find(row: &[String], words: &[&str], not: &[&str]) -> Option<usize> {
@@ -154,11 +185,14 @@ fn header(row: &[String]) -> Option<Columns> {
         weight,
         score: Some(score),
         score_weight: label_points(&row[score]),
+        // 年初预算数 is the budget only where no 全年预算数 column follows it (a department
+        // form of 年初预算数 and 全年执行数).
         budget: find(
             row,
             &["全年预算数", "调整后预算", "预算数"],
             &["年初", "执行"],
-        ),
+        )
+        .or_else(|| find(row, &["年初预算数"], &[])),
         executed: find(
             row,
             &["全年执行数", "预算执行数", "执行数", "实际执行"],
@@ -238,7 +272,7 @@ fn sub_header(row: &[String], c: &mut Columns) -> bool {
 
 /// A cell's number, with a trailing note in brackets such as （推定） or （暂定） left aside,
 /// and a unit written in the cell (`98%`, `10分`) dropped.
-fn number(text: &str) -> Option<(Decimal, u32)> {
+pub(crate) fn number(text: &str) -> Option<(Decimal, u32)> {
     let mut t = text.trim();
     if let Some(at) = t.find(['（', '(']) {
         if t.ends_with(['）', ')']) {
@@ -505,6 +539,10 @@ struct Funds {
     parts_budget: Decimal,
     parts_executed: Decimal,
     parts: usize,
+    /// Parts that state a 全年预算数, and a 全年执行数: a column no part fills in is not
+    /// compared with the total (the clerk left it blank, not 0).
+    parts_budget_given: usize,
+    parts_executed_given: usize,
     /// Rows under it with no amounts at all.
     parts_blank: usize,
 }
@@ -670,12 +708,37 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
             if let Some(f) = funds.last_mut() {
                 f.parts_budget += budget.map_or(Decimal::ZERO, |b| b.0);
                 f.parts_executed += executed.map_or(Decimal::ZERO, |e| e.0);
+                f.parts_budget_given += usize::from(budget.is_some());
+                f.parts_executed_given += usize::from(executed.is_some());
                 f.parts += 1;
             }
             if let (Some(b), Some(e), Some((rate, dp))) =
                 (budget, executed, number(cell(r, c.rate)))
             {
                 rate_check(push, grid, r, c, b.0, e.0, rate, dp);
+            }
+            // A 其中 row that repeats 分值 and 得分 (基本支出 985.19 914.97 10 10): its score is
+            // not counted, but a reader takes it for its own rate's.
+            // One with the total's own amounts repeats the total's finding too: not again.
+            let repeats_total = funds
+                .last()
+                .zip(budget.zip(executed))
+                .is_some_and(|(f, (b, e))| f.budget == b.0 && f.executed == e.0);
+            if let (false, Some(b), Some(e), Some((w, _)), Some((stated, dp))) =
+                (repeats_total, budget, executed, weight, score)
+            {
+                execution_score(
+                    push,
+                    grid,
+                    r,
+                    c,
+                    b.0,
+                    e.0,
+                    w,
+                    stated,
+                    dp.max(dp_scores),
+                    Some("；此为“其中”行所列的分值与得分，不计入总分"),
+                );
             }
             continue;
         }
@@ -710,7 +773,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
                     w,
                     stated,
                     dp.max(dp_scores),
-                    false,
+                    None,
                 );
                 continue;
             }
@@ -739,6 +802,8 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
                 parts_budget: Decimal::ZERO,
                 parts_executed: Decimal::ZERO,
                 parts: 0,
+                parts_budget_given: 0,
+                parts_executed_given: 0,
                 parts_blank: 0,
             });
             in_funds = true;
@@ -795,7 +860,9 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
         let nonzero = !f.parts_budget.is_zero() || !f.parts_executed.is_zero();
         // Parts that are all zero count only when every part row states its zero.
         let parts_given = f.parts > 0 && (nonzero || (f.parts >= 2 && f.parts_blank == 0));
-        if parts_given && (f.parts_budget != f.budget || f.parts_executed != f.executed) {
+        let budget_differs = f.parts_budget_given > 0 && f.parts_budget != f.budget;
+        let executed_differs = f.parts_executed_given > 0 && f.parts_executed != f.executed;
+        if parts_given && (budget_differs || executed_differs) {
             let unit = Decimal::from(c.unit);
             push(
                 if nonzero {
@@ -837,7 +904,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
                 f.weight,
                 stated,
                 dp.max(dp_scores),
-                f.budget.is_zero() && parts_given,
+                (f.budget.is_zero() && parts_given).then_some("；总额行为零或空，按其下各项之和计"),
             );
         }
     }
@@ -1195,6 +1262,79 @@ pub fn weighted_form(file: &str, grid: &Grid) -> Vec<Finding> {
     out
 }
 
+/// A scored block with no 分值 column and no points per row, only the block's (年度绩效目标1
+/// (80分) | … | 年初目标值(A) | 实际完成值(B) | 得分), scored actual ÷ target × weight: each row's
+/// weight is the one whole number that gives its printed score at the printed decimals. When
+/// every row has exactly one and they add up to the block's points, the weights are taken as
+/// inferred — and a score above its inferred weight is reported, saying it was inferred.
+pub fn inferred_weights(file: &str, grid: &Grid) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (h, row) in grid.rows.iter().enumerate() {
+        let Some(c) = header(row) else { continue };
+        let (None, Some(ts), Some(ac), Some(sc)) = (c.weight, c.target, c.actual, c.score) else {
+            continue;
+        };
+        let Some(points) = row.iter().find_map(|cell| label_points(cell)) else {
+            continue;
+        };
+        // Rows of the block: target, actual and score all numbers; up to a total row.
+        let mut rows = Vec::new();
+        for (k, r) in grid.rows[h + 1..].iter().enumerate() {
+            let cell = |i: usize| r.get(i).map_or("", |s| s.trim());
+            if header(r).is_some() || simplify(&r.join("")).contains("总分") {
+                break;
+            }
+            match (number(cell(ts)), number(cell(ac)), number(cell(sc))) {
+                (Some((t, _)), Some((a, _)), Some((s, dp))) if !t.is_zero() => {
+                    rows.push((h + 1 + k, a / t, s, dp))
+                }
+                _ => {}
+            }
+        }
+        if rows.len() < 2 {
+            continue;
+        }
+        let mut weights = Vec::new();
+        for &(_, q, s, dp) in &rows {
+            let whole = points.trunc().to_string().parse::<i64>().unwrap_or(0);
+            let fits: Vec<Decimal> = (1..=whole)
+                .map(Decimal::from)
+                .filter(|w| jixiao_domain::number::Rounding::HalfAwayFromZero.round(q * w, dp) == s)
+                .collect();
+            if fits.len() != 1 {
+                break;
+            }
+            weights.push(fits[0]);
+        }
+        if weights.len() != rows.len() || weights.iter().copied().sum::<Decimal>() != points {
+            continue;
+        }
+        for (&(r, q, s, dp), w) in rows.iter().zip(&weights) {
+            if s > *w {
+                out.push(Finding {
+                    severity: Severity::Warning,
+                    check: "score-cap",
+                    file: file.to_string(),
+                    location: grid.cell(r, sc),
+                    excerpt: row_text(&grid.rows[r]),
+                    stated: show(s, dp),
+                    recomputed: show(*w, 0),
+                    rule: format!(
+                        "得分不应超过分值；表中未列分值，按“完成值 ÷ 目标值 × 分值”由各行得分推定为 {}（各行推定分值之和 {} 与本部分 {} 分相符）：{} × {} = {}，未封顶",
+                        show(*w, 0),
+                        show(points, 0),
+                        show(points, 0),
+                        show(q.round_dp(4), 4),
+                        show(*w, 0),
+                        show((q * w).round_dp(2), 2)
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Sums down a column in a table that is not a scored table (fund breakdowns, spending
 /// details): items above a 合计/总计 row against it, and a 总额 row against the 其中 rows under
 /// it. A column whose items are all blank is not a breakdown.
@@ -1214,12 +1354,26 @@ pub fn column_totals(file: &str, grid: &Grid) -> Vec<Finding> {
             .map(|(i, c)| (i, simplify(c)))
             .unwrap_or((0, String::new()))
     };
+    // An amount of the breakdown: a rate (`100%`) is not one; a unit in the cell (`829.3万`)
+    // is the column's unit.
+    let breakdown = |cell: &str| -> Option<(Decimal, u32)> {
+        let t = simplify(cell.trim());
+        if t.ends_with(['%', '％']) {
+            return None;
+        }
+        let bare = ["亿元", "万元", "亿", "万", "元"]
+            .iter()
+            .find_map(|u| t.strip_suffix(u))
+            .unwrap_or(&t);
+        number(bare)
+    };
     let value_after = |row: &[String], from: usize| -> Option<(usize, Decimal, u32)> {
         row.iter()
             .enumerate()
             .skip(from + 1)
-            .find_map(|(i, c)| number(c).map(|(v, dp)| (i, v, dp)))
+            .find_map(|(i, c)| breakdown(c).map(|(v, dp)| (i, v, dp)))
     };
+    let mut blocks: Vec<Breakdown> = Vec::new();
     for (r, row) in rows.iter().enumerate() {
         let (at, text) = label(row);
         // A 总额 (or 合计) followed by its 其中 rows.
@@ -1232,18 +1386,29 @@ pub fn column_totals(file: &str, grid: &Grid) -> Vec<Finding> {
                 continue;
             };
             let mut parts = Vec::new();
-            for next in &rows[r + 1..] {
+            let mut part_rows = Vec::new();
+            for (k, next) in rows[r + 1..].iter().enumerate() {
                 let (a, t) = label(next);
                 if t.contains("总额")
-                    || (t.starts_with("其中") && number(next.get(col).map_or("", |s| s)).is_none())
+                    || (t.starts_with("其中")
+                        && breakdown(next.get(col).map_or("", |s| s)).is_none())
                 {
                     break;
                 }
-                match next.get(col).and_then(|c| number(c)) {
-                    Some((v, _)) if a < col => parts.push(v),
+                match next.get(col).and_then(|c| breakdown(c)) {
+                    Some((v, _)) if a < col => {
+                        parts.push(v);
+                        part_rows.push((part_name(&t), v, r + 1 + k));
+                    }
                     _ => break,
                 }
             }
+            blocks.push(Breakdown {
+                col,
+                total,
+                dp,
+                parts: std::mem::take(&mut part_rows),
+            });
             let sum: Decimal = parts.iter().copied().sum();
             if parts.len() >= 2 && sum != total {
                 out.push(Finding {
@@ -1309,7 +1474,77 @@ pub fn column_totals(file: &str, grid: &Grid) -> Vec<Finding> {
             }
         }
     }
+    consolidations(file, grid, &blocks, &mut out);
     out
+}
+
+/// A 总额 row of a breakdown and its 其中 rows: (name, amount, row) each.
+struct Breakdown {
+    col: usize,
+    total: Decimal,
+    dp: u32,
+    parts: Vec<(String, Decimal, usize)>,
+}
+
+/// A part's name without the 其中 that introduces it.
+pub(crate) fn part_name(label: &str) -> String {
+    label
+        .trim_start_matches("其中")
+        .trim_start_matches([':', '：'])
+        .trim()
+        .to_string()
+}
+
+/// A consolidated block (资金合计: 总额 1084.25, 中央 668, 市级 343, 本级 73.25) followed by the
+/// blocks it consolidates (奖励扶助 763: 502, 208, 53; 特别扶助 321.25: 166, 136, 20.25), known by
+/// its total being the sum of theirs: each of its parts must be the sum of the parts of the same
+/// name below.
+fn consolidations(file: &str, grid: &Grid, blocks: &[Breakdown], out: &mut Vec<Finding>) {
+    for (i, head) in blocks.iter().enumerate() {
+        let mut sum = Decimal::ZERO;
+        let mut members = 0;
+        for b in blocks[i + 1..].iter().take_while(|b| b.col == head.col) {
+            sum += b.total;
+            members += 1;
+            if sum >= head.total {
+                break;
+            }
+        }
+        if members < 2 || sum != head.total || head.parts.len() < 2 {
+            continue;
+        }
+        let members = &blocks[i + 1..i + 1 + members];
+        for (name, value, row) in &head.parts {
+            let same: Vec<Decimal> = members
+                .iter()
+                .filter_map(|m| m.parts.iter().find(|p| p.0 == *name).map(|p| p.1))
+                .collect();
+            if same.len() != members.len() {
+                continue;
+            }
+            let parts_sum: Decimal = same.iter().copied().sum();
+            if parts_sum != *value {
+                out.push(Finding {
+                    severity: Severity::Error,
+                    check: "sum",
+                    file: file.to_string(),
+                    location: grid.cell(*row, head.col),
+                    excerpt: format!("{name} {}", show(*value, head.dp)),
+                    stated: show(*value, head.dp),
+                    recomputed: show(parts_sum, head.dp),
+                    rule: format!(
+                        "合计（{}）中的“{name}”应等于其下各分项中“{name}”之和：{} = {}",
+                        show(head.total, head.dp),
+                        same.iter()
+                            .map(|v| show(*v, head.dp))
+                            .collect::<Vec<_>>()
+                            .join(" + "),
+                        show(parts_sum, head.dp)
+                    ),
+                });
+            }
+        }
+    }
 }
 
 /// The execution score: rate × points, capped at the points (RULES.md §1.3), judged at the
@@ -1325,7 +1560,8 @@ fn execution_score(
     w: Decimal,
     stated: Decimal,
     dp: u32,
-    from_parts: bool,
+    // Why a wrong score is a warning, not an error: said after the rule.
+    lesser: Option<&str>,
 ) {
     if budget.is_zero() {
         return;
@@ -1354,7 +1590,7 @@ fn execution_score(
     }
     if let Judgement::Wrong(expected) = judge(exact, stated, dp) {
         push(
-            if from_parts {
+            if lesser.is_some() {
                 Severity::Warning
             } else {
                 Severity::Error
@@ -1369,11 +1605,7 @@ fn execution_score(
                 show(executed / Decimal::from(c.unit), 2),
                 show(budget / Decimal::from(c.unit), 2),
                 show(w, 2),
-                if from_parts {
-                    "；总额行为零或空，按其下各项之和计"
-                } else {
-                    ""
-                }
+                lesser.unwrap_or("")
             ),
         );
     }
@@ -1687,7 +1919,7 @@ fn rate_check(
 }
 
 /// A row's cells joined, for the excerpt.
-fn row_text(row: &[String]) -> String {
+pub(crate) fn row_text(row: &[String]) -> String {
     let mut cells: Vec<&str> = Vec::new();
     for c in row.iter().filter(|c| !c.is_empty()) {
         if cells.last() != Some(&c.as_str()) {
