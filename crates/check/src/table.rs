@@ -168,7 +168,16 @@ fn header(row: &[String]) -> Option<Columns> {
         row,
         &["自评得分", "指标得分", "得分"],
         &["计算", "方法", "说明", "系数", "标准", "规则"],
-    )?;
+    );
+    // A funds block with no score at all (a transfer payment's 绩效目标自评表): its rates are
+    // still checked.
+    let funds_only = score.is_none()
+        && find(row, &["预算数"], &[]).is_some()
+        && find(row, &["执行数"], &["执行率"]).is_some()
+        && find(row, &["执行率"], &[]).is_some();
+    if score.is_none() && !funds_only {
+        return None;
+    }
     // Without a 分值 column, a heading row still names its score and what is scored (预算数
     // and 执行数, or 三级指标 and its values): the points come from the labels (issue 16, 5).
     if weight.is_none()
@@ -183,8 +192,8 @@ fn header(row: &[String]) -> Option<Columns> {
     }
     Some(Columns {
         weight,
-        score: Some(score),
-        score_weight: label_points(&row[score]),
+        score,
+        score_weight: score.and_then(|s| label_points(&row[s])),
         // 年初预算数 is the budget only where no 全年预算数 column follows it (a department
         // form of 年初预算数 and 全年执行数).
         budget: find(
