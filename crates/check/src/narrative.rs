@@ -921,6 +921,11 @@ fn breakdowns(
         if sum == total_value {
             continue;
         }
+        // The first parts already make the total: the list ended there and a new statement
+        // ran on without its 。 (……其他资金859.6万元2023年支出2310.4万元，其中……).
+        if (2..parts.len()).any(|n| show_sum(&parts[..n], total).0 == total_value) {
+            continue;
+        }
         let tail: String = chars[parts.last().map_or(q, |f| f.end)..stop]
             .iter()
             .collect();

@@ -163,7 +163,13 @@ fn header(row: &[String]) -> Option<Columns> {
         .map(|c| simplify(c).chars().filter(|c| !c.is_whitespace()).collect())
         .collect();
     let row = row.as_slice();
-    let weight = find(row, &["分值", "权重"], &["系数"]);
+    // 参考分值 too, and its letters out of order in an OCR'd scan (`考值参分`): a short heading
+    // with both 分 and 值 and nothing of 得分.
+    let weight = find(row, &["分值", "权重"], &["系数"]).or_else(|| {
+        row.iter().position(|c| {
+            c.chars().count() <= 4 && c.contains('分') && c.contains('值') && !c.contains("得")
+        })
+    });
     let score = find(
         row,
         &["自评得分", "指标得分", "得分"],
@@ -627,7 +633,10 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
         // A total given beside its label anywhere (自评总分(分) | 97.6 in a form's head).
         if let Some(c) = row.iter().position(|c| {
             let c = simplify(c);
-            c.starts_with("自评总分") || c.starts_with("综合得分") || c.starts_with("自评得分合计")
+            c.starts_with("自评总分")
+                || c.starts_with("综合得分")
+                || c.starts_with("自评得分合计")
+                || c == "自评得分"
         }) {
             if let Some(v) = row[c + 1..]
                 .iter()
@@ -752,6 +761,13 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
             continue;
         }
         let Some((w, _)) = weight else {
+            // A funds row with no points (a form that scores nothing): its rate.
+            if let (None, Some(b), Some(e), Some((rate, dp))) =
+                (c.score, budget, executed, number(cell(r, c.rate)))
+            {
+                rate_check(push, grid, r, c, b.0, e.0, rate, dp);
+                continue;
+            }
             if c.weight.is_none() && !in_funds {
                 if let Some((s, _)) = score {
                     score_sum += s;
@@ -988,7 +1004,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
             if cut && s > most_shown {
                 push(
                     Severity::Warning,
-                    "total",
+                    "max-attainable",
                     grid.cell(r, c.score.unwrap_or(0)),
                     row_text(&grid.rows[r]),
                     show(s, dp),
@@ -1713,8 +1729,55 @@ fn indicator(
         }
         return None;
     }
-    // An indicator with a numeric target and actual (the adjusted target when there is one).
+    // A target in words met in the same words (改善学校的办学条件 | 改善学校的办学条件).
+    let (t_text, a_text) = (
+        simplify(cell(c.target).trim()),
+        simplify(cell(c.actual).trim()),
+    );
+    if !t_text.is_empty()
+        && t_text == a_text
+        && t_text.chars().count() >= 2
+        && !t_text.chars().any(|ch| ch.is_ascii_digit())
+        && s < w
+    {
+        push(
+            Severity::Warning,
+            "met-but-deducted",
+            at,
+            row_text(row),
+            show(s, dp),
+            show(w, dp),
+            "实际完成值与指标值文字相同，视为达成目标，却扣分：达成目标应得满分（RULES.md §1.4.2）"
+                .into(),
+        );
+        return None;
+    }
+    // 预算执行率 as an indicator row with no target (Ningxia's form prints `一`): scored as the
+    // execution row is, its rate × its points, capped (RULES.md §1.3). With a target it is an
+    // indicator like the others, below.
     let name = cell(c.name).trim();
+    if simplify(name).contains("预算执行率") && target(cell(c.target), None, name).is_none() {
+        if let Some((rate, _)) = number(cell(c.actual)).filter(|_| cell(c.actual).contains('%')) {
+            let exact = (rate / Decimal::from(100) * w).min(w);
+            if let Judgement::Wrong(expected) = judge(exact, s, dp) {
+                push(
+                    Severity::Error,
+                    "execution-score",
+                    at,
+                    row_text(row),
+                    show(s, dp),
+                    show(expected, dp),
+                    format!(
+                        "预算执行率指标得分 = 执行率 × 分值，封顶于分值（RULES.md §1.3）：{}% × {}",
+                        show(rate, 2),
+                        show(w, 2)
+                    ),
+                );
+            }
+            return Some(exact);
+        }
+    }
+    // An indicator with a numeric target and actual (the adjusted target when there is one).
     let target_text = Some(cell(c.target_adjusted))
         .filter(|t| !t.trim().is_empty())
         .unwrap_or(cell(c.target));
@@ -1882,8 +1945,8 @@ fn rate_check(
     let stated = grid.rows[r][c.rate.unwrap_or(0)].clone();
     let rule = format!(
         "执行率 = 全年执行数 ÷ 全年预算数（RULES.md §1.3）：{} ÷ {} = {}%",
-        show(executed, 2),
-        show(budget, 2),
+        show(executed / Decimal::from(c.unit), 2),
+        show(budget / Decimal::from(c.unit), 2),
         show(exact.round_dp(4), 4)
     );
     // A rate written as a ratio (1 for 100%, 0.9781 for 97.81%).

@@ -199,7 +199,7 @@ fn the_real_corpus_is_checked_with_its_precision_and_recall_printed() {
     // set joined (2026-12-07: 0.81), is held where it stands, so that a change that loses
     // either fails — raise the floor as recall rises.
     let goal = rust_decimal::Decimal::new(95, 2);
-    let recall_floor = rust_decimal::Decimal::new(80, 2);
+    let recall_floor = rust_decimal::Decimal::new(90, 2);
     assert!(
         precision >= goal && recall >= recall_floor,
         "precision {precision} must be at least {goal} and recall {recall} at least {recall_floor}"
