@@ -144,6 +144,7 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
         findings.extend(funds::check(&name, grid));
         findings.extend(table::weighted_form(&name, grid));
         findings.extend(table::inferred_weights(&name, grid));
+        findings.extend(table::goal_targets(&name, grid));
         // The prose in a table's cells (预期目标, 实际完成情况) says things the checks of prose
         // can verify: its breakdowns, its rates. Its headings are the table's, not a text's.
         let cells = read::prose_cells(grid);

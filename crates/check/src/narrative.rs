@@ -390,6 +390,8 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
 
     out.extend(full_payment_claims(file, paragraphs));
     out.extend(over_target_rates(file, paragraphs));
+    out.extend(unit_slips(file, paragraphs));
+    out.extend(standard_costs(file, paragraphs));
     out.extend(same_label_amounts(file, paragraphs));
     out.extend(headings(file, paragraphs));
     out
@@ -506,6 +508,158 @@ fn over_target_rates(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
                 }
                 _ => {}
             }
+        }
+    }
+    out
+}
+
+/// Instalments of one amount with one of them written in 元 among 万元 (`经费170万元……3月到账70万元，
+/// 6月到账60万元，10月到账20元，11月到账20万元`): reported when reading that one as 万元 makes the
+/// instalments the amount stated before them — a unit slip, not a payment of 20 yuan.
+fn unit_slips(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
+    let wan = Decimal::from(10_000);
+    let mut out = Vec::new();
+    for p in paragraphs {
+        let chars: Vec<char> = p.text.chars().collect();
+        let figs = figures(&p.text);
+        for (s, e) in sentences(&chars) {
+            let money: Vec<&Figure> = figs
+                .iter()
+                .filter(|f| f.start >= s && f.end <= e && f.yuan().is_some())
+                .collect();
+            // Instalments: three or more amounts whose labels end alike (…到账, …拨付).
+            let tail = |f: &Figure| -> String {
+                let l: Vec<char> = label(&chars, f).trim_end().chars().collect();
+                l[l.len().saturating_sub(2)..].iter().collect()
+            };
+            for (k, first) in money.iter().enumerate() {
+                let t = tail(first);
+                if t.chars().count() < 2 || money[..k].iter().any(|f| tail(f) == t) {
+                    continue;
+                }
+                let group: Vec<&Figure> = money[k..]
+                    .iter()
+                    .copied()
+                    .filter(|f| tail(f) == t)
+                    .collect();
+                let in_yuan: Vec<&&Figure> = group
+                    .iter()
+                    .filter(|f| f.unit == Unit::Money(Decimal::ONE))
+                    .collect();
+                let in_wan = group.iter().filter(|f| f.unit == Unit::Money(wan)).count();
+                if group.len() < 3 || in_yuan.len() != 1 || in_wan + 1 != group.len() {
+                    continue;
+                }
+                let slip = in_yuan[0];
+                let printed: Decimal = group.iter().filter_map(|f| f.yuan()).sum();
+                let read_as_wan = printed - slip.value + slip.value * wan;
+                let Some(total) = figs
+                    .iter()
+                    .filter(|f| f.end <= group[0].start)
+                    .find(|f| f.yuan() == Some(read_as_wan))
+                else {
+                    continue;
+                };
+                out.push(Finding {
+                    severity: Severity::Warning,
+                    check: "sum",
+                    file: file.to_string(),
+                    location: p.location.clone(),
+                    excerpt: excerpt(&chars, clause_start(&chars, group[0]), group[group.len() - 1].end),
+                    stated: group.iter().map(|f| f.text.clone()).collect::<Vec<_>>().join(" + "),
+                    recomputed: format!("{}万元", show(printed / wan, 4)),
+                    rule: format!(
+                        "各次“{t}”之和应等于{}：按所写为 {}万元；把“{}”读作 {}万元 才相等，单位疑有误",
+                        total.text,
+                        show(printed / wan, 4),
+                        slip.text,
+                        show(slip.value, slip.dp)
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// An amount reckoned at a standard per item (`按照规定每卷(册)2元的标准测算，争取到……资金21.44万元`)
+/// against the count of those items the paragraph states as its total (`合计共132697卷`): the
+/// amount must be the count × the standard, or another stated count of the same items × it.
+/// A standard per item per period (每人每月) is left alone: its months are not written.
+fn standard_costs(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for p in paragraphs {
+        let chars: Vec<char> = p.text.chars().collect();
+        let figs = figures(&p.text);
+        for (k, per) in figs.iter().enumerate() {
+            if per.unit != Unit::Money(Decimal::ONE) {
+                continue;
+            }
+            // 每卷(册)2元: the items are the classifiers between 每 and the figure.
+            let before: String = chars[per.start.saturating_sub(8)..per.start]
+                .iter()
+                .collect();
+            let Some(at) = before.rfind('每') else {
+                continue;
+            };
+            let items: String = before[at + '每'.len_utf8()..].to_string();
+            let after: String = chars[per.end..(per.end + 4).min(chars.len())]
+                .iter()
+                .collect();
+            if items.contains(['月', '年', '天', '日', '次']) || !after.contains("标准") {
+                continue;
+            }
+            let counted = |f: &Figure| matches!(f.unit, Unit::Count(c) if items.contains(c));
+            let Some(amount) = figs[k + 1..].iter().find(|f| {
+                matches!(f.unit, Unit::Money(_)) && f.yuan().is_some_and(|y| y > per.value)
+            }) else {
+                continue;
+            };
+            let counts: Vec<&Figure> = figs[..k].iter().filter(|f| counted(f)).collect();
+            let Some(total) = counts
+                .iter()
+                .find(|f| label(&chars, f).contains('共') || label(&chars, f).contains("合计"))
+            else {
+                continue;
+            };
+            let (Some(y), Unit::Money(factor)) = (amount.yuan(), amount.unit.clone()) else {
+                continue;
+            };
+            let fits = |c: &Figure| {
+                let v = c.value * per.value / factor;
+                jixiao_domain::number::Rounding::HalfAwayFromZero.round(v, amount.dp)
+                    == amount.value
+            };
+            if counts.iter().any(|c| fits(c)) || y.is_zero() {
+                continue;
+            }
+            let should = total.value * per.value / factor;
+            out.push(Finding {
+                severity: Severity::Warning,
+                check: "same-quantity",
+                file: file.to_string(),
+                location: p.location.clone(),
+                excerpt: excerpt(&chars, clause_start(&chars, per), amount.end),
+                stated: amount.text.clone(),
+                recomputed: format!(
+                    "{}{}",
+                    show(should, amount.dp),
+                    if factor == Decimal::from(10_000) {
+                        "万元"
+                    } else if factor == Decimal::ONE {
+                        "元"
+                    } else {
+                        "亿元"
+                    }
+                ),
+                rule: format!(
+                    "按标准测算的金额应为数量 × 标准：{} × {} = {}，文中所列其他数量亦不能得出 {}",
+                    total.text,
+                    per.text,
+                    show(should, amount.dp),
+                    amount.text
+                ),
+            });
         }
     }
     out
@@ -895,10 +1049,19 @@ fn breakdowns(
                 _ => d,
             })
         };
+        // A part's own breakdown after 包括, up to its ； (or the bracket it opened in), is not
+        // at the level of the 其中.
+        let within_include = |i: usize| {
+            chars[q..i]
+                .iter()
+                .collect::<String>()
+                .rsplit_once("包括")
+                .is_some_and(|(_, after)| !after.contains(['；', ';', ')', '）']))
+        };
         let parts: Vec<&Figure> = figs
             .iter()
             .filter(|f| f.start > q && f.end <= stop && same_kind(f, total))
-            .filter(|f| depth(f.start) == 0)
+            .filter(|f| depth(f.start) == 0 && !within_include(f.start))
             .filter(|f| {
                 let l = label(chars, f);
                 !NOT_A_PART.iter().any(|w| l.contains(w)) && !l.contains('含')

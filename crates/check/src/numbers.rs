@@ -49,7 +49,7 @@ impl Figure {
 }
 
 /// Classifiers that make a number a count.
-const CLASSIFIERS: &str = "个套件份次项篇张页辆宗条期笔家所名户册批场人";
+const CLASSIFIERS: &str = "个套件份次项篇张页辆宗条期笔家所名户册批场人卷盒盘";
 
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit()

@@ -1360,6 +1360,139 @@ pub fn inferred_weights(file: &str, grid: &Grid) -> Vec<Finding> {
     out
 }
 
+/// A number and the unit written after it (`425万粒`, `850亩`, `≥2个`): the unit is 万 or 亿 and
+/// the character after it, or one character; dates and rates are not quantities here.
+fn quantities(text: &str) -> Vec<(usize, Decimal, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit()
+            || (i > 0 && (chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+        {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == ',') {
+            i += 1;
+        }
+        let digits: String = chars[start..i].iter().filter(|c| **c != ',').collect();
+        let Some((v, _)) = parse_number(digits.trim_end_matches('.')) else {
+            continue;
+        };
+        let cjk = |c: &char| ('\u{4e00}'..='\u{9fff}').contains(c);
+        let mut unit = String::new();
+        if let Some(c) = chars.get(i).filter(|c| matches!(c, '万' | '亿')) {
+            unit.push(*c);
+            if let Some(n) = chars.get(i + 1).filter(|c| cjk(c)) {
+                unit.push(*n);
+            }
+        } else if let Some(c) = chars.get(i).filter(|c| cjk(c)) {
+            unit.push(*c);
+        }
+        if !unit.is_empty() && !unit.starts_with(['年', '月', '日', '是', '和', '及', '至'])
+        {
+            out.push((start, v, unit));
+        }
+    }
+    out
+}
+
+/// An indicator's target against the quantity the 年度总体目标 states for it (the goal: 采购
+/// 马铃薯原原种425万粒，免费……发放; the indicator 免费发放原原种: 550万粒). Reported only when the
+/// goal's other quantities of that unit are the targets of other rows, so that the goal is known
+/// to state targets, and exactly one of its quantities of the unit is left over, its clause
+/// sharing words with the indicator's name.
+pub fn goal_targets(file: &str, grid: &Grid) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some((g, goal)) = grid.rows.iter().enumerate().find_map(|(r, row)| {
+        let first = row.iter().position(|c| !c.trim().is_empty())?;
+        if !simplify(&row[first]).contains("总体目标") {
+            return None;
+        }
+        // The goal as set at the start of the year: the first long cell, on this row or the next.
+        [row, grid.rows.get(r + 1)?].iter().find_map(|row| {
+            row.iter()
+                .skip(1)
+                .find(|c| c.chars().count() >= 20)
+                .map(|c| (r, c.clone()))
+        })
+    }) else {
+        return out;
+    };
+    let Some((h, c)) = grid.rows[g..]
+        .iter()
+        .enumerate()
+        .find_map(|(k, row)| header(row).map(|c| (g + k, c)))
+    else {
+        return out;
+    };
+    let (Some(nc), Some(tc)) = (c.name, c.target) else {
+        return out;
+    };
+    let mut targets = Vec::new();
+    for (k, row) in grid.rows[h + 1..].iter().enumerate() {
+        let (Some(name), Some(t)) = (row.get(nc), row.get(tc)) else {
+            continue;
+        };
+        if let [(_, v, unit)] = quantities(t).as_slice() {
+            targets.push((h + 1 + k, name.clone(), *v, unit.clone(), t.clone()));
+        }
+    }
+    let stated = quantities(&goal);
+    let chars: Vec<char> = goal.chars().collect();
+    let bigrams = |text: &[char]| -> Vec<String> {
+        text.windows(2)
+            .filter(|w| w.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c)))
+            .map(|w| w.iter().collect::<String>())
+            .filter(|b| b != "指标")
+            .collect()
+    };
+    for (r, name, v, unit, cell) in &targets {
+        let same_unit: Vec<&(usize, Decimal, String)> =
+            stated.iter().filter(|q| q.2 == *unit).collect();
+        if same_unit.iter().any(|q| q.1 == *v) {
+            continue;
+        }
+        let confirmed = targets
+            .iter()
+            .any(|o| o.0 != *r && o.3 == *unit && same_unit.iter().any(|q| q.1 == o.2));
+        let left: Vec<&&(usize, Decimal, String)> = same_unit
+            .iter()
+            .filter(|q| !targets.iter().any(|o| o.3 == *unit && o.2 == q.1))
+            .collect();
+        let [only] = left.as_slice() else { continue };
+        let from = chars[..only.0]
+            .iter()
+            .rposition(|c| matches!(c, '，' | ',' | '；' | ';' | '。' | ':' | '：'))
+            .map_or(0, |p| p + 1);
+        let clause = bigrams(&chars[from..only.0]);
+        let name_chars: Vec<char> = name.chars().collect();
+        let shared = bigrams(&name_chars)
+            .iter()
+            .filter(|b| clause.contains(b))
+            .count();
+        if !confirmed || shared < 2 {
+            continue;
+        }
+        out.push(Finding {
+            severity: Severity::Warning,
+            check: "same-quantity",
+            file: file.to_string(),
+            location: grid.cell(*r, tc),
+            excerpt: row_text(&grid.rows[*r]),
+            stated: cell.clone(),
+            recomputed: format!("{}{unit}", only.1.normalize()),
+            rule: format!(
+                "年度总体目标写“{}{unit}”，该指标的指标值却是 {cell}：同一数量两处不一",
+                chars[from..only.0].iter().collect::<String>() + &only.1.normalize().to_string()
+            ),
+        });
+    }
+    out
+}
+
 /// Sums down a column in a table that is not a scored table (fund breakdowns, spending
 /// details): items above a 合计/总计 row against it, and a 总额 row against the 其中 rows under
 /// it. A column whose items are all blank is not a breakdown.
