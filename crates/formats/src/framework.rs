@@ -21,7 +21,7 @@ use toml::Value;
 pub const FORMAT: &str = "jixiao-framework/1";
 
 /// The frameworks shipped with jixiao: (id, file name, text).
-pub const SHIPPED: [(&str, &str, &str); 4] = [
+pub const SHIPPED: [(&str, &str, &str); 6] = [
     (
         "gz-dept-2021",
         "frameworks/gz-dept-2021.toml",
@@ -41,6 +41,16 @@ pub const SHIPPED: [(&str, &str, &str); 4] = [
         "exec20-project-2022",
         "frameworks/exec20-project-2022.toml",
         include_str!("../../../frameworks/exec20-project-2022.toml"),
+    ),
+    (
+        "nx-yinchuan-project-2021",
+        "frameworks/nx-yinchuan-project-2021.toml",
+        include_str!("../../../frameworks/nx-yinchuan-project-2021.toml"),
+    ),
+    (
+        "nx-zhuanxiang-2022",
+        "frameworks/nx-zhuanxiang-2022.toml",
+        include_str!("../../../frameworks/nx-zhuanxiang-2022.toml"),
     ),
 ];
 
