@@ -324,9 +324,10 @@ impl Framework {
                         ),
                     });
                 }
+                // The national three once each; 项目决策 and 项目管理 at most once.
                 for level in Level1::ALL {
                     let n = p.blocks.iter().filter(|(l, _)| *l == level).count();
-                    if n != 1 {
+                    if n > 1 || (n == 0 && Level1::NATIONAL.contains(&level)) {
                         out.push(FrameworkProblem {
                             indicator: Some(level.label().into()),
                             message: format!("一级指标应声明一次，实际声明了 {n} 次"),

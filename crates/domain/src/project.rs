@@ -9,6 +9,11 @@ use rust_decimal::Decimal;
 /// The first-level indicator groups of a project (一级指标).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level1 {
+    /// 项目决策 (决策指标): the decision block of the 项目决策/项目管理/项目绩效 forms (Sichuan
+    /// 2017–2019, Ningxia) and of department forms (部门决策).
+    Decision,
+    /// 项目管理 (过程指标): the management or process block of those forms.
+    Management,
     /// 产出指标.
     Output,
     /// 效益指标.
@@ -19,11 +24,23 @@ pub enum Level1 {
 
 impl Level1 {
     /// All groups in table order.
-    pub const ALL: [Level1; 3] = [Level1::Output, Level1::Benefit, Level1::Satisfaction];
+    pub const ALL: [Level1; 5] = [
+        Level1::Decision,
+        Level1::Management,
+        Level1::Output,
+        Level1::Benefit,
+        Level1::Satisfaction,
+    ];
+
+    /// The groups of the national project form (财预〔2020〕10号), which a framework that
+    /// declares its blocks must declare.
+    pub const NATIONAL: [Level1; 3] = [Level1::Output, Level1::Benefit, Level1::Satisfaction];
 
     /// The Chinese name, as tables print it.
     pub fn label(self) -> &'static str {
         match self {
+            Level1::Decision => "项目决策",
+            Level1::Management => "项目管理",
             Level1::Output => "产出指标",
             Level1::Benefit => "效益指标",
             Level1::Satisfaction => "满意度指标",
@@ -33,16 +50,33 @@ impl Level1 {
     /// The identifier used in data files.
     pub fn id(self) -> &'static str {
         match self {
+            Level1::Decision => "decision",
+            Level1::Management => "management",
             Level1::Output => "output",
             Level1::Benefit => "benefit",
             Level1::Satisfaction => "satisfaction",
         }
     }
 
-    /// Parses the identifier or the Chinese name (with or without 指标).
+    /// Other names tables print for it.
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Level1::Decision => &["决策", "决策指标", "部门决策"],
+            Level1::Management => &["管理", "过程", "过程指标", "项目过程", "部门管理"],
+            Level1::Output => &["项目产出"],
+            Level1::Benefit => &["项目效益"],
+            Level1::Satisfaction => &[],
+        }
+    }
+
+    /// Parses the identifier or the Chinese name (with or without 指标, or another name tables
+    /// print for it).
     pub fn parse(text: &str) -> Option<Level1> {
         Level1::ALL.into_iter().find(|l| {
-            l.id() == text || l.label() == text || l.label().trim_end_matches("指标") == text
+            l.id() == text
+                || l.label() == text
+                || l.label().trim_end_matches("指标") == text
+                || l.aliases().contains(&text)
         })
     }
 }
@@ -170,5 +204,24 @@ impl Project {
     /// Execution ÷ full-year budget, or `None` for a zero budget.
     pub fn execution_rate(&self) -> Option<Decimal> {
         self.executed.value.ratio_to(self.budget.full_year().value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Level1;
+
+    #[test]
+    fn first_levels_are_read_by_the_names_tables_print() {
+        assert_eq!(Level1::parse("产出指标"), Some(Level1::Output));
+        assert_eq!(Level1::parse("项目产出"), Some(Level1::Output));
+        assert_eq!(Level1::parse("项目决策"), Some(Level1::Decision));
+        assert_eq!(Level1::parse("过程指标"), Some(Level1::Management));
+        assert_eq!(Level1::parse("management"), Some(Level1::Management));
+        assert_eq!(Level1::parse("项目绩效"), None);
+        for l in Level1::ALL {
+            assert_eq!(Level1::parse(l.id()), Some(l));
+            assert_eq!(Level1::parse(l.label()), Some(l));
+        }
     }
 }
