@@ -21,7 +21,7 @@ use toml::Value;
 pub const FORMAT: &str = "jixiao-framework/1";
 
 /// The frameworks shipped with jixiao: (id, file name, text).
-pub const SHIPPED: [(&str, &str, &str); 6] = [
+pub const SHIPPED: [(&str, &str, &str); 7] = [
     (
         "gz-dept-2021",
         "frameworks/gz-dept-2021.toml",
@@ -41,6 +41,11 @@ pub const SHIPPED: [(&str, &str, &str); 6] = [
         "exec20-project-2022",
         "frameworks/exec20-project-2022.toml",
         include_str!("../../../frameworks/exec20-project-2022.toml"),
+    ),
+    (
+        "ah-exec9-project-2022",
+        "frameworks/ah-exec9-project-2022.toml",
+        include_str!("../../../frameworks/ah-exec9-project-2022.toml"),
     ),
     (
         "nx-yinchuan-project-2021",
