@@ -298,13 +298,14 @@ impl Framework {
                 }
             }
             // Without blocks, each project splits its points itself (forms whose first-level
-            // points vary by project, or that have no first level at all).
+            // points vary by project, or that have no first level at all). A form may score no
+            // execution at all (0: the rate shown, worth nothing — Hubei's 广水 form).
             Scheme::Project(p) if p.blocks.is_empty() => {
-                if p.execution_weight <= Decimal::ZERO || p.execution_weight >= self.total {
+                if p.execution_weight < Decimal::ZERO || p.execution_weight >= self.total {
                     out.push(FrameworkProblem {
                         indicator: None,
                         message: format!(
-                            "预算执行分值 {} 应在 0 与总分 {} 之间",
+                            "预算执行分值 {} 应不小于 0 且小于总分 {}",
                             p.execution_weight.normalize(),
                             self.total.normalize()
                         ),
