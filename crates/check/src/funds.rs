@@ -37,12 +37,8 @@ pub fn check(file: &str, grid: &Grid) -> Vec<Finding> {
             .enumerate()
             .filter(|(_, c)| {
                 let t = simplify(c);
-                t.contains("(万元)") || t.contains("（万元）")
-            })
-            .filter(|(_, c)| {
-                ["资金", "支出", "结余"]
-                    .iter()
-                    .any(|w| simplify(c).contains(w))
+                (t.contains("(万元)") || t.contains("（万元）"))
+                    && ["资金", "支出", "结余"].iter().any(|w| t.contains(w))
             })
             .map(|(c, label)| {
                 let raw = row.get(c + 1).cloned().unwrap_or_default();

@@ -622,7 +622,7 @@ fn standard_costs(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
             else {
                 continue;
             };
-            let (Some(y), Unit::Money(factor)) = (amount.yuan(), amount.unit.clone()) else {
+            let Unit::Money(factor) = amount.unit.clone() else {
                 continue;
             };
             let fits = |c: &Figure| {
@@ -630,7 +630,7 @@ fn standard_costs(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
                 jixiao_domain::number::Rounding::HalfAwayFromZero.round(v, amount.dp)
                     == amount.value
             };
-            if counts.iter().any(|c| fits(c)) || y.is_zero() {
+            if counts.iter().any(|c| fits(c)) || amount.value.is_zero() {
                 continue;
             }
             let should = total.value * per.value / factor;

@@ -297,18 +297,26 @@ pub(crate) fn number(text: &str) -> Option<(Decimal, u32)> {
     parse_number(t.trim_end_matches(['%', '％', '分']).trim())
 }
 
+/// Units an amount cell may write after its number, longest first, with yuan per unit.
+const MONEY_UNITS: [(&str, i64); 5] = [
+    ("亿元", 100_000_000),
+    ("万元", 10_000),
+    ("亿", 100_000_000),
+    ("万", 10_000),
+    ("元", 1),
+];
+
+/// Whether a character is a CJK ideograph (of the basic block, where table words are).
+fn is_cjk(c: &char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(c)
+}
+
 /// An amount cell in yuan: its own unit when it writes one (`4,753.66万元`, `12,000元`,
 /// `1.2亿元`, `150万`), else the block's (`unit` yuan per bare number). Also whether the cell
 /// wrote a unit.
 fn amount(text: &str, unit: i64) -> Option<(Decimal, bool)> {
     let t = simplify(text.trim());
-    for (suffix, factor) in [
-        ("亿元", 100_000_000i64),
-        ("万元", 10_000),
-        ("亿", 100_000_000),
-        ("万", 10_000),
-        ("元", 1),
-    ] {
+    for (suffix, factor) in MONEY_UNITS {
         if let Some(n) = t.strip_suffix(suffix) {
             let (v, _) = parse_number(n.trim())?;
             return Some((v * Decimal::from(factor), true));
@@ -1381,14 +1389,13 @@ fn quantities(text: &str) -> Vec<(usize, Decimal, String)> {
         let Some((v, _)) = parse_number(digits.trim_end_matches('.')) else {
             continue;
         };
-        let cjk = |c: &char| ('\u{4e00}'..='\u{9fff}').contains(c);
         let mut unit = String::new();
         if let Some(c) = chars.get(i).filter(|c| matches!(c, '万' | '亿')) {
             unit.push(*c);
-            if let Some(n) = chars.get(i + 1).filter(|c| cjk(c)) {
+            if let Some(n) = chars.get(i + 1).filter(|c| is_cjk(c)) {
                 unit.push(*n);
             }
-        } else if let Some(c) = chars.get(i).filter(|c| cjk(c)) {
+        } else if let Some(c) = chars.get(i).filter(|c| is_cjk(c)) {
             unit.push(*c);
         }
         if !unit.is_empty() && !unit.starts_with(['年', '月', '日', '是', '和', '及', '至'])
@@ -1444,7 +1451,7 @@ pub fn goal_targets(file: &str, grid: &Grid) -> Vec<Finding> {
     let chars: Vec<char> = goal.chars().collect();
     let bigrams = |text: &[char]| -> Vec<String> {
         text.windows(2)
-            .filter(|w| w.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c)))
+            .filter(|w| w.iter().all(is_cjk))
             .map(|w| w.iter().collect::<String>())
             .filter(|b| b != "指标")
             .collect()
@@ -1519,9 +1526,9 @@ pub fn column_totals(file: &str, grid: &Grid) -> Vec<Finding> {
         if t.ends_with(['%', '％']) {
             return None;
         }
-        let bare = ["亿元", "万元", "亿", "万", "元"]
+        let bare = MONEY_UNITS
             .iter()
-            .find_map(|u| t.strip_suffix(u))
+            .find_map(|(u, _)| t.strip_suffix(u))
             .unwrap_or(&t);
         number(bare)
     };
