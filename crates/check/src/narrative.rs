@@ -967,6 +967,63 @@ const NOT_A_PART: &[&str] = &[
     "增加", "减少", "增长", "下降", "上年", "同比", "占", "节约", "超支", "降低", "提高",
 ];
 
+/// A budget broken down by source and, after it, the spending broken down by the same sources
+/// (`预算共安排546.23万元，其中：中央248.73万元……；实际支付355.16万元，其中：中央248.74万元`): no source
+/// can have spent more than it was given — the same share printed two ways.
+fn spent_above_budget(
+    chars: &[char],
+    lists: &[(&Figure, Vec<&Figure>)],
+    push: &mut dyn FnMut(Severity, &'static str, String, String, String, String),
+) {
+    let name = |f: &Figure| {
+        label(chars, f)
+            .replace("其中", "")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
+    let is = |f: &Figure, words: &[&str]| {
+        matches!(f.unit, Unit::Money(_)) && words.iter().any(|w| label(chars, f).contains(w))
+    };
+    for (k, (budget, given)) in lists.iter().enumerate() {
+        if !is(budget, &["安排", "预算", "下达", "到位"]) {
+            continue;
+        }
+        for (spent, used) in &lists[k + 1..] {
+            if !is(spent, &["支付", "支出", "执行", "使用"]) {
+                continue;
+            }
+            for part in used {
+                let Some(had) = given
+                    .iter()
+                    .find(|g| !name(g).is_empty() && name(g) == name(part))
+                else {
+                    continue;
+                };
+                if measure(part) > measure(had) {
+                    push(
+                        Severity::Warning,
+                        "same-quantity",
+                        excerpt(chars, clause_start(chars, spent), part.end),
+                        part.text.clone(),
+                        had.text.clone(),
+                        format!(
+                            "{}的支出（{}）多于其安排（{}，“{}”之中）：同一来源的资金前后写法不一",
+                            name(part),
+                            part.text,
+                            had.text,
+                            budget.text
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A total whose parts do not add up to it: the total, its parts, their sum and its decimals.
+type Mismatch<'a> = (&'a Figure, Vec<&'a Figure>, Decimal, u32);
+
 /// Breakdowns that run across sentences (issue 16): a total and the parts that follow its
 /// 其中 (`共755.19万元。其中：中央124.23万元，省级370.83万元，市级260.3万元`); a count of
 /// projects against those set at the start of the year and added during it (`共15个……年初8个、
@@ -1005,6 +1062,9 @@ fn breakdowns(
         }
     }
     markers.sort();
+    // Every breakdown read, its total and its parts: for the sources a budget and its spending
+    // both break down.
+    let mut lists: Vec<(&Figure, Vec<&Figure>)> = Vec::new();
     for (q, semi) in markers {
         // A 为-list belongs to the figure right before its comma.
         if semi && !figs.iter().any(|f| f.end == q) {
@@ -1014,22 +1074,6 @@ fn breakdowns(
             .find(|&i| chars[i] == '。' || (semi && matches!(chars[i], '；' | ';')))
             .unwrap_or(chars.len());
         let nested = (q + 2..end).find(|&i| chars[i] == '其' && chars.get(i + 1) == Some(&'中'));
-        // A list whose items are parted by commas ends at the first ；: what follows it is
-        // another statement (其中：中央1753万元，省级519万元；用于……); a list parted by ； runs on.
-        let first_part = figs.iter().find(|f| f.start > q && f.end <= end);
-        let by_semicolons = first_part
-            .and_then(|f| {
-                chars[f.end..end]
-                    .iter()
-                    .find(|c| matches!(c, '，' | ',' | '；' | ';'))
-            })
-            .is_some_and(|c| matches!(c, '；' | ';'));
-        let semicolon = (q..end).find(|&i| matches!(chars[i], '；' | ';'));
-        let end = match semicolon {
-            Some(at) if !by_semicolons => at,
-            _ => end,
-        };
-        let stop = nested.filter(|n| *n < end).unwrap_or(end);
         let Some(total) = figs.iter().rev().find(|f| f.end <= q) else {
             continue;
         };
@@ -1041,58 +1085,104 @@ fn breakdowns(
         if matches!(total.unit, Unit::Percent | Unit::Score) {
             continue;
         }
-        // Parts at the level of the 其中: a breakdown in brackets is of the part before it.
-        let depth = |i: usize| {
-            chars[q..i].iter().fold(0i32, |d, c| match c {
-                '(' | '（' => d + 1,
-                ')' | '）' => d - 1,
-                _ => d,
+        // A sum of money may come with the count of what it pays for, in its sentence
+        // (项目21个，项目支出总额656.93万元。其中，本级项目8个，本级项目支出385.58万元；对下转移支付项目0个…):
+        // each is broken down by the same list.
+        let count_total = matches!(total.unit, Unit::Money(_))
+            .then(|| {
+                figs.iter().rev().find(|f| {
+                    f.end <= total.start
+                        && matches!(f.unit, Unit::Count(_))
+                        && !chars[f.end..total.start].contains(&'。')
+                })
             })
-        };
-        // A part's own breakdown after 包括, up to its ； (or the bracket it opened in), is not
-        // at the level of the 其中.
-        let within_include = |i: usize| {
-            chars[q..i]
-                .iter()
-                .collect::<String>()
-                .rsplit_once("包括")
-                .is_some_and(|(_, after)| !after.contains(['；', ';', ')', '）']))
-        };
-        let parts: Vec<&Figure> = figs
+            .flatten()
+            .filter(|f| !f.more && !f.near);
+        let mut wrong: Vec<Mismatch> = Vec::new();
+        let mut open = false;
+        let mut last_part = q;
+        // A list whose items are parted by commas ends at the first ；: what follows it is
+        // another statement (其中：中央1753万元，省级519万元；用于……); a list parted by ； runs on.
+        // The parting is the one after the first part of the first total's kind.
+        let first_part = figs
             .iter()
-            .filter(|f| f.start > q && f.end <= stop && same_kind(f, total))
-            .filter(|f| depth(f.start) == 0 && !within_include(f.start))
-            .filter(|f| {
-                let l = label(chars, f);
-                !NOT_A_PART.iter().any(|w| l.contains(w)) && !l.contains('含')
+            .find(|f| f.start > q && f.end <= end && same_kind(f, total));
+        let by_semicolons = first_part
+            .and_then(|f| {
+                chars[f.end..end]
+                    .iter()
+                    .find(|c| matches!(c, '，' | ',' | '；' | ';'))
             })
-            .collect();
-        if parts.len() < 2 || parts.iter().any(|f| f.more || f.near) {
-            continue;
-        }
-        // A part as large as the total means the list is not a partition of it (一级指标3个、
-        // 二级指标9个、三级指标12个 of 12 indicators).
-        if parts.iter().any(|f| measure(f) >= measure(total)) {
-            continue;
-        }
-        let (sum, dp) = show_sum(&parts, total);
-        let total_value = measure(total)
-            / match &total.unit {
-                Unit::Money(f) => *f,
-                _ => Decimal::ONE,
+            .is_some_and(|c| matches!(c, '；' | ';'));
+        for total in std::iter::once(total).chain(count_total) {
+            let semicolon = (q..end).find(|&i| matches!(chars[i], '；' | ';'));
+            let end = match semicolon {
+                Some(at) if !by_semicolons => at,
+                _ => end,
             };
-        if sum == total_value {
+            let stop = nested.filter(|n| *n < end).unwrap_or(end);
+            // Parts at the level of the 其中: a breakdown in brackets is of the part before it.
+            let depth = |i: usize| {
+                chars[q..i].iter().fold(0i32, |d, c| match c {
+                    '(' | '（' => d + 1,
+                    ')' | '）' => d - 1,
+                    _ => d,
+                })
+            };
+            // A part's own breakdown after 包括, up to its ； (or the bracket it opened in), is
+            // not at the level of the 其中.
+            let within_include = |i: usize| {
+                chars[q..i]
+                    .iter()
+                    .collect::<String>()
+                    .rsplit_once("包括")
+                    .is_some_and(|(_, after)| !after.contains(['；', ';', ')', '）']))
+            };
+            let parts: Vec<&Figure> = figs
+                .iter()
+                .filter(|f| f.start > q && f.end <= stop && same_kind(f, total))
+                .filter(|f| depth(f.start) == 0 && !within_include(f.start))
+                .filter(|f| {
+                    let l = label(chars, f);
+                    !NOT_A_PART.iter().any(|w| l.contains(w)) && !l.contains('含')
+                })
+                .collect();
+            if parts.len() < 2 || parts.iter().any(|f| f.more || f.near) {
+                continue;
+            }
+            // A part as large as the total means the list is not a partition of it (一级指标3个、
+            // 二级指标9个、三级指标12个 of 12 indicators).
+            if parts.iter().any(|f| measure(f) >= measure(total)) {
+                continue;
+            }
+            lists.push((total, parts.clone()));
+            let (sum, dp) = show_sum(&parts, total);
+            let total_value = measure(total)
+                / match &total.unit {
+                    Unit::Money(f) => *f,
+                    _ => Decimal::ONE,
+                };
+            if sum == total_value {
+                continue;
+            }
+            // The first parts already make the total: the list ended there and a new statement
+            // ran on without its 。 (……其他资金859.6万元2023年支出2310.4万元，其中……).
+            if (2..parts.len()).any(|n| show_sum(&parts[..n], total).0 == total_value) {
+                continue;
+            }
+            let tail: String = chars[parts.last().map_or(q, |f| f.end)..stop]
+                .iter()
+                .collect();
+            open |= tail.trim_start().starts_with('等');
+            last_part = last_part.max(stop);
+            wrong.push((total, parts, sum, dp));
+        }
+        if wrong.is_empty() {
             continue;
         }
-        // The first parts already make the total: the list ended there and a new statement
-        // ran on without its 。 (……其他资金859.6万元2023年支出2310.4万元，其中……).
-        if (2..parts.len()).any(|n| show_sum(&parts[..n], total).0 == total_value) {
-            continue;
-        }
-        let tail: String = chars[parts.last().map_or(q, |f| f.end)..stop]
-            .iter()
-            .collect();
-        let open = tail.trim_start().starts_with('等');
+        let first_total = wrong.iter().map(|w| w.0.start).min().unwrap_or(q);
+        let join =
+            |f: &dyn Fn(&Mismatch) -> String| wrong.iter().map(f).collect::<Vec<_>>().join(" / ");
         push(
             if open {
                 Severity::Note
@@ -1100,17 +1190,29 @@ fn breakdowns(
                 Severity::Error
             },
             "sum",
-            excerpt(chars, clause_start(chars, total), stop),
-            total.text.clone(),
-            show(sum, dp),
+            excerpt(
+                chars,
+                clause_start(
+                    chars,
+                    wrong
+                        .iter()
+                        .find(|w| w.0.start == first_total)
+                        .map_or(total, |w| w.0),
+                ),
+                last_part,
+            ),
+            join(&|w| w.0.text.clone()),
+            join(&|w| show(w.2, w.3)),
             format!(
-                "“其中”各项之和应等于总数：{} = {}{}",
-                parts
-                    .iter()
-                    .map(|f| f.text.clone())
-                    .collect::<Vec<_>>()
-                    .join(" + "),
-                show(sum, dp),
+                "“其中”各项之和应等于总数：{}{}",
+                join(&|w| format!(
+                    "{} = {}",
+                    w.1.iter()
+                        .map(|f| f.text.clone())
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                    show(w.2, w.3)
+                )),
                 if open {
                     "（列举以“等”结尾，或有未列出的项）"
                 } else {
@@ -1119,6 +1221,7 @@ fn breakdowns(
             ),
         );
     }
+    spent_above_budget(chars, &lists, push);
     // A count and the list that names its members: 直属事业单位10个，即A、B、C……。
     for f in figs {
         let Unit::Count(_) = f.unit else { continue };

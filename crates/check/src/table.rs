@@ -570,6 +570,30 @@ struct Funds {
     parts_blank: usize,
 }
 
+impl Funds {
+    fn new(
+        row: usize,
+        budget: Decimal,
+        executed: Decimal,
+        weight: Decimal,
+        score: Option<(Decimal, u32)>,
+    ) -> Funds {
+        Funds {
+            row,
+            budget,
+            executed,
+            weight,
+            score,
+            parts_budget: Decimal::ZERO,
+            parts_executed: Decimal::ZERO,
+            parts: 0,
+            parts_budget_given: 0,
+            parts_executed_given: 0,
+            parts_blank: 0,
+        }
+    }
+}
+
 /// The decimals a table prints its scores with: the most any score cell has. A table that
 /// prints whole numbers is judged in whole numbers (issue 16, item 8).
 fn score_precision(grid: &Grid) -> u32 {
@@ -770,10 +794,15 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
         }
         let Some((w, _)) = weight else {
             // A funds row with no points (a form that scores nothing): its rate.
-            if let (None, Some(b), Some(e), Some((rate, dp))) =
-                (c.score, budget, executed, number(cell(r, c.rate)))
-            {
-                rate_check(push, grid, r, c, b.0, e.0, rate, dp);
+            if let (None, Some(b), Some(e)) = (c.score, budget, executed) {
+                if let Some((rate, dp)) = number(cell(r, c.rate)) {
+                    rate_check(push, grid, r, c, b.0, e.0, rate, dp);
+                }
+                // Its 年度资金总额 row heads the 其中 rows under it, as in a scored form.
+                if first.contains("资金总额") || first.starts_with("合计") {
+                    funds.push(Funds::new(r, b.0, e.0, Decimal::ZERO, None));
+                    in_funds = true;
+                }
                 continue;
             }
             if c.weight.is_none() && !in_funds {
@@ -826,19 +855,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
             if let Some((rate, dp)) = number(cell(r, c.rate)) {
                 rate_check(push, grid, r, c, b.0, e.0, rate, dp);
             }
-            funds.push(Funds {
-                row: r,
-                budget: b.0,
-                executed: e.0,
-                weight: w,
-                score,
-                parts_budget: Decimal::ZERO,
-                parts_executed: Decimal::ZERO,
-                parts: 0,
-                parts_budget_given: 0,
-                parts_executed_given: 0,
-                parts_blank: 0,
-            });
+            funds.push(Funds::new(r, b.0, e.0, w, score));
             in_funds = true;
             continue;
         }
@@ -897,8 +914,9 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
         let executed_differs = f.parts_executed_given > 0 && f.parts_executed != f.executed;
         if parts_given && (budget_differs || executed_differs) {
             let unit = Decimal::from(c.unit);
+            // Blank 其中 rows beside filled ones are read as zeros: a reading, so a warning.
             push(
-                if nonzero {
+                if nonzero && f.parts_blank == 0 {
                     Severity::Error
                 } else {
                     Severity::Warning
@@ -916,7 +934,14 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
                     show(f.parts_budget / unit, 2),
                     show(f.parts_executed / unit, 2)
                 ),
-                "年度资金总额（全年预算数 / 全年执行数）应等于其下“其中”各项之和".into(),
+                format!(
+                    "年度资金总额（全年预算数 / 全年执行数）应等于其下“其中”各项之和{}",
+                    if f.parts_blank > 0 {
+                        "；空白的“其中”行按 0 计"
+                    } else {
+                        ""
+                    }
+                ),
             );
         }
         // The execution score, from the total row's amounts — or, when the total row is

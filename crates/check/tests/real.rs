@@ -58,9 +58,13 @@ struct Score {
 
 /// Whether a reported check answers an expected one: the same check, or `met-but-deducted`
 /// (the checker's name for the score-rule case of a target met yet scored below its weight)
-/// for `score-rule`.
+/// for `score-rule`, and `sum` and `subtotal` for each other (a total against its parts, which
+/// a reader may call either: the checker says `subtotal` in a table's blocks, `sum` in prose).
 fn answers(reported: &str, expected: &str) -> bool {
-    reported == expected || (reported == "met-but-deducted" && expected == "score-rule")
+    let total_against_parts = |c: &str| c == "sum" || c == "subtotal";
+    reported == expected
+        || (reported == "met-but-deducted" && expected == "score-rule")
+        || (total_against_parts(reported) && total_against_parts(expected))
 }
 
 /// Matches expected findings to reported ones by their check, one to one.
@@ -198,7 +202,7 @@ fn the_real_corpus_is_checked_with_its_precision_and_recall_printed() {
          {r} reported, {} false; precision {precision}, recall {recall}",
         r - t
     );
-    // Issue 16's goal is 0.95 for both, held since 2026-12-07 (1.00 and 0.95 on 118 files).
+    // Issue 16's goal is 0.95 for both, held since 2026-12-07 (1.00 and 0.955 on 130 files).
     let goal = rust_decimal::Decimal::new(95, 2);
     assert!(
         precision >= goal && recall >= goal,
