@@ -2,47 +2,26 @@
 //! between the store and the domain. Each reads or writes through a [`Store`] and returns
 //! domain types; neither front end repeats them.
 
+pub mod audit;
+pub mod auth;
+mod error;
+pub mod results;
+pub mod service;
+pub mod uploads;
+pub mod workflow;
+
+pub use error::{Error, Msg};
+
 use jixiao_domain::dataset::DepartmentYear;
 use jixiao_domain::date::Date;
 use jixiao_domain::evaluate::Evaluation;
 use jixiao_domain::number::format_score;
 use jixiao_formats::dataset::DatasetFiles;
-use jixiao_formats::Problems;
 use jixiao_monitor::config::Config;
 use jixiao_monitor::levels::{is_month_end, monitor, Level, Project, Table};
-use jixiao_store::{EvaluationItemRecord, EvaluationRecord, Store, StoreError};
-use std::fmt;
+use jixiao_store::{EvaluationItemRecord, EvaluationRecord, Store};
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// Why a service could not do what was asked.
-#[derive(Debug)]
-pub enum Error {
-    /// What was asked for is not in the store; the message says what is.
-    Missing(String),
-    /// Stored data that does not read (a dataset with problems).
-    Input(Problems),
-    /// The store failed.
-    Store(StoreError),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Missing(m) => f.write_str(m),
-            Error::Input(p) => write!(f, "发现 {} 个问题：\n{p}", p.0.len()),
-            Error::Store(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Error {
-        Error::Store(e)
-    }
-}
 
 /// A department's self-evaluation dataset for `year`, read from the store.
 pub fn load_dataset(
@@ -57,7 +36,7 @@ pub fn load_dataset(
             .map(|(c, y)| format!("{c}（{y}）"))
             .collect::<Vec<_>>()
             .join("、");
-        return Err(Error::Missing(format!(
+        return Err(Error::NotFound(format!(
             "库 {} 中没有部门“{department}”{year} 年度的数据集；库中有：{}",
             store.location(),
             if known.is_empty() {
@@ -186,7 +165,7 @@ pub fn monitor_store(
 ) -> Result<Table, Error> {
     let projects = monitored_projects(store, year)?;
     if projects.is_empty() {
-        return Err(Error::Missing(format!(
+        return Err(Error::NotFound(format!(
             "库 {} 中没有 {year} 年度的项目：请先导入（jixiao import）",
             store.location()
         )));

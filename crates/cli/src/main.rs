@@ -471,11 +471,16 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             }
             if serve {
                 let accounts =
-                    jixiao_web::create_demo_accounts(store.as_mut(), &data.department.code)
-                        .map_err(web_failure)?;
+                    jixiao_app::auth::create_demo_accounts(store.as_mut(), &data.department.code)
+                        .map_err(Failure::from)?;
                 drop(store);
-                let config = jixiao_web::Config::new(jixiao_store::Location::parse(&url), &bind);
-                return serve_web(config, &accounts, &data.department.code, data.year);
+                return serve_web(
+                    jixiao_store::Location::parse(&url),
+                    &bind,
+                    &accounts,
+                    &data.department.code,
+                    data.year,
+                );
             }
             Ok(())
         }
@@ -626,21 +631,29 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             behind_proxy,
         } => {
             let url = database_url.unwrap_or(jixiao_store::DEFAULT_SQLITE_FILE);
-            let mut config = jixiao_web::Config::new(jixiao_store::Location::parse(url), &bind);
-            config.connections = connections;
-            config.behind_proxy = behind_proxy;
-            config.linkage = jixiao_formats::linkage::load(&linkage)?;
-            config.disclosure = jixiao_domain::results::DisclosureRule {
-                days: disclosure_days,
-                working_days: disclosure_working_days,
+            let options = ServeOptions {
+                connections,
+                behind_proxy,
+                linkage: jixiao_formats::linkage::load(&linkage)?,
+                disclosure: jixiao_domain::results::DisclosureRule {
+                    days: disclosure_days,
+                    working_days: disclosure_working_days,
+                },
             };
-            serve_web(config, &[], "", 0)
+            serve_configured(
+                jixiao_store::Location::parse(url),
+                &bind,
+                Some(options),
+                &[],
+                "",
+                0,
+            )
         }
         Command::Audit {
             action: AuditAction::Verify,
         } => {
             let mut store = store_cmd::open(database_url)?;
-            match jixiao_web::audit::verify(store.sql())? {
+            match jixiao_app::audit::verify(store.sql())? {
                 Ok(n) => {
                     println!("审计日志完整：共 {n} 条，哈希链无断裂。");
                     Ok(())
@@ -665,33 +678,33 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     department,
                 },
         } => {
-            let role = jixiao_web::auth::Role::parse(&role).ok_or_else(|| Failure {
+            let role = jixiao_app::auth::Role::parse(&role).ok_or_else(|| Failure {
                 code: 2,
                 message: format!(
                     "角色“{role}”不认识：应为 {}",
-                    jixiao_web::auth::Role::ALL.map(|r| r.id()).join("、")
+                    jixiao_app::auth::Role::ALL.map(|r| r.id()).join("、")
                 ),
             })?;
-            let admin = jixiao_web::auth::is_admin_role(Some(role));
+            let admin = jixiao_app::auth::is_admin_role(Some(role));
             let password = if admin {
                 read_password()?
             } else {
                 // Nobody knows it: the account is reached through the credential's halves.
-                format!("Aa1-{}", jixiao_web::auth::random_hex(16))
+                format!("Aa1-{}", jixiao_app::auth::random_hex(16))
             };
             let mut store = store_cmd::open(database_url)?;
             let sql = store.sql();
             let actor = "jixiao user add（命令行）";
             let first = sql
                 .write(|sql| {
-                    let id = jixiao_web::auth::create_user(sql, &username, &name, &password)?;
-                    jixiao_web::auth::set_role(sql, id, Some(role), department.as_deref(), &[])?;
+                    let id = jixiao_app::auth::create_user(sql, &username, &name, &password)?;
+                    jixiao_app::auth::set_role(sql, id, Some(role), department.as_deref(), &[])?;
                     let first = if admin {
                         None
                     } else {
-                        Some(jixiao_web::auth::issue_credential(sql, id, actor)?.first)
+                        Some(jixiao_app::auth::issue_credential(sql, id, actor)?.first)
                     };
-                    jixiao_web::audit::append(
+                    jixiao_app::audit::append(
                         sql,
                         actor,
                         "创建账号",
@@ -707,9 +720,9 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                             }
                         ),
                     )?;
-                    Ok::<_, jixiao_web::error::WebError>(first)
+                    Ok::<_, jixiao_app::Error>(first)
                 })
-                .map_err(web_failure)?;
+                .map_err(Failure::from)?;
             println!("已创建账号 {username}（{}）", role.label().0);
             if let Some(first) = first {
                 print_first_half(&first);
@@ -721,20 +734,20 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
         } => {
             let mut store = store_cmd::open(database_url)?;
             let sql = store.sql();
-            let account = jixiao_web::auth::normalize_username(&username);
+            let account = jixiao_app::auth::normalize_username(&username);
             let id = sql
                 .row(
                     "SELECT id FROM web_users WHERE lower(username) = $1",
                     &[account.into()],
                 )
-                .map_err(|e| web_failure(e.into()))?
+                .map_err(Failure::from)?
                 .map(|r| r[0].int())
                 .ok_or_else(|| Failure {
                     code: 2,
                     message: format!("没有用户名为“{username}”的账号。"),
                 })?;
-            let admin = jixiao_web::auth::is_admin_role(
-                jixiao_web::auth::role_of(sql, id).map_err(web_failure)?,
+            let admin = jixiao_app::auth::is_admin_role(
+                jixiao_app::auth::role_of(sql, id).map_err(Failure::from)?,
             );
             let password = if admin { Some(read_password()?) } else { None };
             let actor = "jixiao user reset（命令行）";
@@ -742,12 +755,12 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 .write(|sql| {
                     let first = match &password {
                         Some(p) => {
-                            jixiao_web::auth::set_password(sql, id, p)?;
+                            jixiao_app::auth::set_password(sql, id, p)?;
                             None
                         }
-                        None => Some(jixiao_web::auth::issue_credential(sql, id, actor)?.first),
+                        None => Some(jixiao_app::auth::issue_credential(sql, id, actor)?.first),
                     };
-                    jixiao_web::audit::append(
+                    jixiao_app::audit::append(
                         sql,
                         actor,
                         if admin {
@@ -759,9 +772,9 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                         "",
                         &username,
                     )?;
-                    Ok::<_, jixiao_web::error::WebError>(first)
+                    Ok::<_, jixiao_app::Error>(first)
                 })
-                .map_err(web_failure)?;
+                .map_err(Failure::from)?;
             match first {
                 None => {
                     println!("已重置 {username} 的密码并解除登录限制，其已登录的会话均已退出。")
@@ -883,24 +896,43 @@ fn print_first_half(first: &str) {
     );
 }
 
-fn web_failure(e: jixiao_web::error::WebError) -> Failure {
-    let code = match e {
-        jixiao_web::error::WebError::Internal(_) => 4,
-        _ => 1,
-    };
-    Failure {
-        code,
-        message: e.message().0,
-    }
+/// What `jixiao serve` sets beyond the store and the address.
+#[cfg_attr(not(feature = "web"), allow(dead_code))]
+struct ServeOptions {
+    connections: usize,
+    behind_proxy: bool,
+    linkage: jixiao_domain::results::Linkage,
+    disclosure: jixiao_domain::results::DisclosureRule,
 }
 
-/// Serves the web application until interrupted.
+/// Serves the web application with its defaults until interrupted.
 fn serve_web(
-    config: jixiao_web::Config,
-    accounts: &[(String, String, jixiao_web::auth::Role)],
+    location: jixiao_store::Location,
+    bind: &str,
+    accounts: &[(String, String, jixiao_app::auth::Role)],
     department: &str,
     year: i32,
 ) -> Result<(), Failure> {
+    serve_configured(location, bind, None, accounts, department, year)
+}
+
+/// Serves the web application until interrupted.
+#[cfg(feature = "web")]
+fn serve_configured(
+    location: jixiao_store::Location,
+    bind: &str,
+    options: Option<ServeOptions>,
+    accounts: &[(String, String, jixiao_app::auth::Role)],
+    department: &str,
+    year: i32,
+) -> Result<(), Failure> {
+    let mut config = jixiao_web::Config::new(location, bind);
+    if let Some(o) = options {
+        config.connections = o.connections;
+        config.behind_proxy = o.behind_proxy;
+        config.linkage = o.linkage;
+        config.disclosure = o.disclosure;
+    }
     let location = config.location.to_string();
     jixiao_web::serve(config, |addr| {
         println!("\n网页服务已启动：http://{addr}/ （库：{location}；Ctrl-C 停止）");
@@ -913,6 +945,22 @@ fn serve_web(
         }
     })
     .map_err(|message| Failure { code: 4, message })
+}
+
+/// Without the `web` feature there is no server to start: say how to get one.
+#[cfg(not(feature = "web"))]
+fn serve_configured(
+    _location: jixiao_store::Location,
+    _bind: &str,
+    _options: Option<ServeOptions>,
+    _accounts: &[(String, String, jixiao_app::auth::Role)],
+    _department: &str,
+    _year: i32,
+) -> Result<(), Failure> {
+    Err(Failure {
+        code: 2,
+        message: "此版本编译时未包含网页服务（cargo 特性 web）。请用 cargo build --release（默认包含）重新编译。\nThis build has no web server (cargo feature `web`); rebuild with the default features.".into(),
+    })
 }
 
 /// The bundled example: next to the binary's source tree when run from a checkout.

@@ -330,11 +330,7 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
         // Rectifications overdue on the as-of date are part of the notice.
-        let overdue =
-            jixiao_web::results::overdue_items(store.sql(), as_of).map_err(|e| Failure {
-                code: 4,
-                message: e.message().0,
-            })?;
+        let overdue = jixiao_app::results::overdue_items(store.sql(), as_of)?;
         match ext.as_deref() {
             Some("xlsx") => {
                 let title = format!(

@@ -12,12 +12,19 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// The application layer's refusals are the user's to fix (exit code 1); a store or other
+/// internal failure is 4, as the `--help` text lists.
 impl From<jixiao_app::Error> for Failure {
     fn from(e: jixiao_app::Error) -> Failure {
+        use jixiao_app::Error as E;
         match e {
-            jixiao_app::Error::Missing(message) => Failure { code: 1, message },
-            jixiao_app::Error::Input(p) => p.into(),
-            jixiao_app::Error::Store(e) => e.into(),
+            E::Input(p) => p.into(),
+            E::Store(e) => e.into(),
+            E::Internal(message) => Failure { code: 4, message },
+            other => Failure {
+                code: 1,
+                message: other.to_string(),
+            },
         }
     }
 }

@@ -18,7 +18,7 @@ fn main() {
         let mut store = jixiao_store::open(&jixiao_store::Location::parse(&args[1]))
             .expect("the benchmark's store");
         for (name, password, role) in
-            jixiao_web::create_demo_accounts(store.as_mut(), &args[2]).expect("accounts")
+            jixiao_app::auth::create_demo_accounts(store.as_mut(), &args[2]).expect("accounts")
         {
             println!("{name}\t{password}\t{}", role.id());
         }

@@ -279,7 +279,7 @@ pub async fn audit(State(s): State<AppState>, ctx: Ctx) -> Api {
         .pool
         .run(|store| {
             let sql = store.sql();
-            Ok((
+            Ok::<_, WebError>((
                 crate::audit::recent(sql, 100, 0)?,
                 crate::audit::verify(sql)?,
             ))

@@ -30,14 +30,7 @@ pub enum WebError {
     Internal(String),
 }
 
-/// A message in both languages: every refusal has its Chinese text and its English twin.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Msg {
-    /// 中文.
-    pub zh: String,
-    /// English.
-    pub en: String,
-}
+pub use jixiao_app::Msg;
 
 impl WebError {
     /// An invalid form or request, in both languages.
@@ -132,9 +125,17 @@ impl From<jixiao_store::StoreError> for WebError {
 
 impl From<jixiao_app::Error> for WebError {
     fn from(e: jixiao_app::Error) -> WebError {
+        use jixiao_app::Error as E;
         match e {
-            jixiao_app::Error::Missing(_) => WebError::NotFound,
-            other => WebError::Internal(other.to_string()),
+            E::SignIn => WebError::SignIn,
+            E::Forbidden => WebError::Forbidden,
+            E::NotFound(_) => WebError::NotFound,
+            E::Invalid(m) => WebError::Invalid(m),
+            E::Stale(m) => WebError::Stale(m),
+            E::Locked(m) => WebError::Throttled(m),
+            other @ (E::Input(_) | E::Store(_) | E::Internal(_)) => {
+                WebError::Internal(other.to_string())
+            }
         }
     }
 }

@@ -8,18 +8,15 @@
 //! record's owner, and render. Routes are grouped by the permission they need in [`router`].
 
 pub mod api;
-pub mod audit;
-pub mod auth;
+// The application layer's modules, under the names the views have always used.
+pub use jixiao_app::{audit, auth, results, service, uploads, workflow};
 pub mod error;
 pub mod extract;
 mod pages;
 pub mod pool;
-pub mod results;
 mod results_pages;
-pub mod service;
 #[doc(hidden)]
 pub mod testing;
-pub mod workflow;
 
 use auth::User;
 use axum::extract::{FromRequestParts, Request};
@@ -526,56 +523,4 @@ async fn shutdown() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-}
-
-/// Accounts for trying jixiao: one per role, with the seed's department. Those missing are
-/// created; returns (username, password, role) of each.
-pub fn create_demo_accounts(
-    store: &mut dyn jixiao_store::Store,
-    department: &str,
-) -> Result<Vec<(String, String, auth::Role)>, WebError> {
-    let sql = store.sql();
-    let accounts = [
-        ("bureau", "财政局 王敏", auth::Role::BureauAdmin),
-        ("editor", "办公室 李娜", auth::Role::DeptEditor),
-        ("approver", "办公室 陈刚", auth::Role::DeptApprover),
-        ("evaluator", "第三方 赵磊", auth::Role::Evaluator),
-        ("sysadmin", "系统管理员", auth::Role::SysAdmin),
-        ("secadmin", "安全管理员", auth::Role::SecAdmin),
-        ("auditor", "审计管理员", auth::Role::AuditAdmin),
-    ];
-    let mut out = Vec::new();
-    for (name, display, role) in accounts {
-        let password = format!("Jx-{}-2021", name);
-        out.push((name.to_string(), password.clone(), role));
-        if sql
-            .row(
-                "SELECT 1 FROM web_users WHERE username = $1",
-                &[name.into()],
-            )?
-            .is_some()
-        {
-            continue;
-        }
-        sql.write(|sql| {
-            let id = auth::create_user(sql, name, display, &password)?;
-            let dept = role.needs_department().then_some(department);
-            let assigned = if role == auth::Role::Evaluator {
-                vec![department.to_string()]
-            } else {
-                Vec::new()
-            };
-            auth::set_role(sql, id, Some(role), dept, &assigned)?;
-            audit::append(
-                sql,
-                "jixiao demo",
-                "创建演示账号",
-                &format!("user:{id}"),
-                "",
-                &format!("{name} {}", role.id()),
-            )?;
-            Ok::<_, WebError>(())
-        })?;
-    }
-    Ok(out)
 }

@@ -5,6 +5,7 @@ use crate::auth::{self, Role, User};
 use crate::error::WebError;
 use crate::extract::{Form, Multipart, Path, Query};
 use crate::service::{self, Monitoring};
+use crate::uploads;
 use crate::workflow::{self, Step};
 use crate::{AppState, Ctx, Lang};
 use axum::extract::State;
@@ -21,6 +22,12 @@ use std::sync::Arc;
 /// A page's failure, rendered as a page (both languages) with its status; "sign in" becomes
 /// a redirect to the sign-in page.
 pub struct PageError(pub(crate) WebError);
+
+impl From<jixiao_app::Error> for PageError {
+    fn from(e: jixiao_app::Error) -> PageError {
+        PageError(e.into())
+    }
+}
 
 impl From<WebError> for PageError {
     fn from(e: WebError) -> PageError {
@@ -268,6 +275,7 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>
             Ok(res)
         }
         Err(e) => {
+            let e = WebError::from(e);
             let status = e.status();
             let (zh, en) = e.message();
             let page = login_page(&ctx, &fresh, Some(ctx.lang.t(&zh, &en).to_string()));
@@ -336,7 +344,7 @@ pub async fn public_evaluation(
         .run(move |store| {
             let data = service::published_dataset(store, &dept, year)?;
             let (eval, _) = service::score(&data)?;
-            Ok((data, eval))
+            Ok::<_, WebError>((data, eval))
         })
         .await?;
     let title = format!(
@@ -457,7 +465,7 @@ async fn views(
             let version = service::data_version(store.sql())?;
             let overview = overviews.at(store, version, today())?;
             let Some(latest) = cache.latest_year(store, version)? else {
-                return Ok((None, overview));
+                return Ok::<_, WebError>((None, overview));
             };
             let as_of = as_of.unwrap_or_else(|| default_as_of(latest));
             let m = cache.get_at(store, as_of.year(), as_of, version)?;
@@ -631,7 +639,7 @@ pub async fn department(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<St
                 .filter(|(c, _)| *c == d2)
                 .map(|(_, y)| y)
                 .collect();
-            Ok((units, datasets))
+            Ok::<_, WebError>((units, datasets))
         })
         .await?;
     let name = m
@@ -826,7 +834,7 @@ pub async fn evaluation(
                     crate::results::responsibility(store.sql(), &d2, &p.code)?,
                 );
             }
-            Ok((se, spells))
+            Ok::<_, WebError>((se, spells))
         })
         .await?;
     let editable = se.status.state.editable() && user.edits(&dept);
@@ -1067,16 +1075,9 @@ pub async fn upload(State(s): State<AppState>, ctx: Ctx, Multipart(mut form): Mu
     let outcome = s
         .pool
         .run(move |store| {
-            let id = store.sql().write(|sql| {
-                sql.execute(
-                    "INSERT INTO web_uploads (user_id, file_name, content, created_at) VALUES ($1, $2, $3, $4)",
-                    &[user.id.into(), file_name.clone().into(), bytes.into(), jixiao_store::now_utc().into()],
-                )?;
-                let r = sql.row("SELECT MAX(id) FROM web_uploads WHERE user_id = $1", &[user.id.into()])?;
-                Ok::<_, WebError>(r.map_or(0, |r| r[0].int()))
-            })?;
-            let checked = run_import(store, id, &user, true)?;
-            Ok((id, checked))
+            let id = uploads::keep(store, &user, &file_name, bytes)?;
+            let checked = uploads::import(store, id, &user, true)?;
+            Ok::<_, jixiao_app::Error>((id, checked))
         })
         .await?;
     let (id, checked) = outcome;
@@ -1137,111 +1138,6 @@ fn safe_name(name: &str) -> Result<String, WebError> {
     Ok(base.to_string())
 }
 
-/// An import's report, line by line, as the page shows it.
-fn summary(report: &jixiao_exchange::import::Report) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(y) = report.year {
-        lines.push(format!(
-            "预算年度 {y}{}",
-            if report.year_inferred {
-                "（按支付日期推定）"
-            } else {
-                ""
-            }
-        ));
-    }
-    for (table, n) in &report.rows {
-        lines.push(format!("{table} {} 行", format_count(*n as i64)));
-    }
-    if report.payments.already_stored > 0 {
-        lines.push(format!(
-            "其中支付 {} 笔此前已导入，按流水号跳过",
-            format_count(report.payments.already_stored as i64)
-        ));
-    }
-    lines
-}
-
-/// What an import wrote (or would write), line by line; or every problem as (file, location,
-/// message).
-type Checked = Result<Vec<String>, Vec<(String, String, String)>>;
-
-/// Runs an upload's import (checking only, or for real): the summary of what is (or would
-/// be) written, or every problem as (file, location, message).
-fn run_import(
-    store: &mut dyn jixiao_store::Store,
-    id: i64,
-    user: &User,
-    dry_run: bool,
-) -> Result<Checked, WebError> {
-    // A confirmation claims the upload (reads and deletes it in one transaction), so the same
-    // file confirmed twice at once is imported once.
-    let row = store.sql().write(|sql| {
-        let row = sql
-            .row(
-                "SELECT user_id, file_name, content FROM web_uploads WHERE id = $1",
-                &[id.into()],
-            )?
-            .ok_or(WebError::NotFound)?;
-        if row[0].int() != user.id {
-            return Err(WebError::Forbidden);
-        }
-        if !dry_run {
-            let n = sql.execute(
-                "DELETE FROM web_uploads WHERE id = $1 AND user_id = $2",
-                &[id.into(), user.id.into()],
-            )?;
-            if n != 1 {
-                return Err(WebError::NotFound);
-            }
-        }
-        Ok(row)
-    })?;
-    let name = row[1].text().to_string();
-    let dir = std::env::temp_dir().join(format!(
-        "jixiao-upload-{}-{}",
-        std::process::id(),
-        auth::random_hex(8)
-    ));
-    std::fs::create_dir_all(&dir).map_err(|e| WebError::Internal(e.to_string()))?;
-    let path = dir.join(&name);
-    std::fs::write(&path, row[2].bytes()).map_err(|e| WebError::Internal(e.to_string()))?;
-    let opts = jixiao_exchange::import::Options {
-        dry_run,
-        ..Default::default()
-    };
-    // The import records itself in its own transaction: the audit entry commits with the rows.
-    let actor = user.actor();
-    let result = jixiao_exchange::import::import_then(
-        store,
-        &path,
-        &opts,
-        &mut |_| {},
-        &mut |tx, report| {
-            let mut sql = jixiao_store::sql::InTransaction(tx);
-            crate::audit::append(
-                &mut sql,
-                &actor,
-                "导入数据",
-                &format!("upload:{id}"),
-                &name,
-                &summary(report).join("；"),
-            )?;
-            service::bump(&mut sql).map_err(|e| jixiao_store::StoreError(e.message().0))
-        },
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    match result {
-        Ok(report) => Ok(Ok(summary(&report))),
-        Err(jixiao_exchange::import::ImportError::Input(problems, _)) => Ok(Err(problems
-            .0
-            .into_iter()
-            .map(|p| (name.clone(), p.location, p.message))
-            .collect())),
-        Err(jixiao_exchange::import::ImportError::Store(e)) => Err(e.into()),
-    }
-}
-
 pub async fn confirm_import(
     State(s): State<AppState>,
     ctx: Ctx,
@@ -1258,7 +1154,7 @@ pub async fn confirm_import(
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let done = s
         .pool
-        .run(move |store| run_import(store, id, &user, false))
+        .run(move |store| uploads::import(store, id, &user, false))
         .await?;
     let body = match done {
         Ok(lines) => html! {
@@ -1703,7 +1599,7 @@ pub async fn audit_log(State(s): State<AppState>, ctx: Ctx, Query(q): Query<Page
         .pool
         .run(move |store| {
             let sql = store.sql();
-            Ok((
+            Ok::<_, WebError>((
                 crate::audit::recent(sql, 100, page * 100)?,
                 crate::audit::verify(sql)?,
             ))

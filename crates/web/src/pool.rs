@@ -36,10 +36,11 @@ impl Pool {
         &self.location
     }
 
-    /// Runs `f` with a connection on a blocking thread.
-    pub async fn run<T: Send + 'static>(
+    /// Runs `f` with a connection on a blocking thread. `f` fails with the web's error or the
+    /// application layer's, which becomes the web's.
+    pub async fn run<T: Send + 'static, E: Into<WebError> + Send + 'static>(
         self: &Arc<Self>,
-        f: impl FnOnce(&mut dyn Store) -> Result<T, WebError> + Send + 'static,
+        f: impl FnOnce(&mut dyn Store) -> Result<T, E> + Send + 'static,
     ) -> Result<T, WebError> {
         let _permit = self
             .permits
@@ -53,7 +54,7 @@ impl Pool {
                 Some(s) => s,
                 None => jixiao_store::open(&pool.location)?,
             };
-            let out = f(store.as_mut());
+            let out = f(store.as_mut()).map_err(Into::into);
             // After an unexpected error the connection may be mid-transaction: it is dropped.
             // Refusals (forbidden, stale, invalid) roll back before they return.
             if !matches!(out, Err(WebError::Internal(_))) {

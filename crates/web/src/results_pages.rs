@@ -117,7 +117,7 @@ pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
                     }
                 }
             }
-            Ok((items, problems, names))
+            Ok::<_, WebError>((items, problems, names))
         })
         .await?;
     let overdue = items.iter().filter(|i| i.status == "overdue").count();
@@ -430,7 +430,7 @@ pub async fn years(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<String>
                 }
                 rows.push((y, projects.len(), budget, executed, scored));
             }
-            Ok((name, rows))
+            Ok::<_, WebError>((name, rows))
         })
         .await?;
     let rate = |b: i64, e: i64| (b != 0).then(|| Decimal::from(e) / Decimal::from(b));
@@ -504,7 +504,7 @@ pub async fn disclosure(State(s): State<AppState>, ctx: Ctx) -> Page {
                     ));
                 }
             }
-            Ok((rows, gaps))
+            Ok::<_, WebError>((rows, gaps))
         })
         .await?;
     ok(layout(
@@ -865,7 +865,11 @@ pub async fn project(
         .run(move |store| {
             let year = match q.year {
                 Some(y) => y,
-                None => store.years()?.into_iter().max().ok_or(WebError::NotFound)?,
+                None => store
+                    .years()?
+                    .into_iter()
+                    .max()
+                    .ok_or_else(jixiao_app::Error::not_found)?,
             };
             service::project_view(store, &u2, &d2, year, &c2)
         })

@@ -51,7 +51,7 @@ fn ten_decompression_bombs_at_once_are_refused_and_the_server_stays_under_1_gb()
         let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/baiyun-2021");
         jixiao_exchange::import::import(store.as_mut(), &example, &Default::default(), &mut |_| {})
             .expect("import the seed");
-        jixiao_web::create_demo_accounts(store.as_mut(), "baiyun-zfb").expect("accounts");
+        jixiao_app::auth::create_demo_accounts(store.as_mut(), "baiyun-zfb").expect("accounts");
     }
     let addr = spawn_server(location);
     // 1 MB inflating to 1 GB (honest, and lying in its headers), 4 MB to 4 GB, two cells 17

@@ -38,7 +38,7 @@ fn seeded(location: &Location, scratch: &Scratch) {
     }
     jixiao_exchange::import::import(store.as_mut(), &other, &opts, &mut |_| {})
         .expect("import the second department");
-    jixiao_web::create_demo_accounts(store.as_mut(), DEPT).expect("demo accounts");
+    jixiao_app::auth::create_demo_accounts(store.as_mut(), DEPT).expect("demo accounts");
     let sql = store.sql();
     sql.write(|sql| {
         let id =

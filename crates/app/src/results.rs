@@ -3,8 +3,8 @@
 //! disclosure calendar with its completeness check, and the open data.
 
 use crate::auth::User;
-use crate::error::WebError;
 use crate::service::{self, must_edit, must_read};
+use crate::Error;
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
 use jixiao_domain::results::{
@@ -65,7 +65,7 @@ pub struct Rectification {
 
 const RECT_COLUMNS: &str = "id, department_code, year, project_code, problem, measures, responsible, sent_on, due_on, status, verified_by, verified_at, version";
 
-fn rectification(sql: &mut dyn Sql, r: &[Value], today: Date) -> Result<Rectification, WebError> {
+fn rectification(sql: &mut dyn Sql, r: &[Value], today: Date) -> Result<Rectification, Error> {
     let mut x = rectification_row(r, today);
     x.files = sql
         .query(
@@ -108,14 +108,14 @@ pub fn rectifications(
     sql: &mut dyn Sql,
     user: &User,
     today: Date,
-) -> Result<Vec<Rectification>, WebError> {
+) -> Result<Vec<Rectification>, Error> {
     let mut out = all_rectifications(sql, today)?;
     out.retain(|r| user.reads(&r.department));
     Ok(out)
 }
 
 /// Every rectification, as it stands today, by due date.
-pub fn all_rectifications(sql: &mut dyn Sql, today: Date) -> Result<Vec<Rectification>, WebError> {
+pub fn all_rectifications(sql: &mut dyn Sql, today: Date) -> Result<Vec<Rectification>, Error> {
     let rows = sql.query(
         &format!("SELECT {RECT_COLUMNS} FROM rectifications ORDER BY due_on, id"),
         &[],
@@ -156,13 +156,13 @@ pub fn count_overdue(
 }
 
 /// A date typed into a form or sent to the API; empty means none.
-pub fn optional_date(text: &str, what: &str) -> Result<Option<Date>, WebError> {
+pub fn optional_date(text: &str, what: &str) -> Result<Option<Date>, Error> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
     Date::parse(t).map(Some).ok_or_else(|| {
-        WebError::invalid(
+        Error::invalid(
             format!("{what}“{t}”无法识别：应为 2022-03-15 这样的日期。"),
             format!("Date “{t}” not understood: write it as 2022-03-15."),
         )
@@ -181,18 +181,18 @@ pub fn open_rectification(
     problem: &str,
     sent_on: Date,
     due_on: Option<Date>,
-) -> Result<i64, WebError> {
+) -> Result<i64, Error> {
     // The finance bureau sends results; a department may also record its own.
     must_edit(user, department)?;
     if problem.trim().is_empty() {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "请写明发现的问题。",
             "Describe the problem found.",
         ));
     }
     let due = due_on.unwrap_or_else(|| rectification_due(sent_on, RECTIFICATION_DAYS));
     if due < sent_on {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             format!("整改期限 {due} 早于结果送达日 {sent_on}。"),
             format!("The due date {due} is before the date the result was sent, {sent_on}."),
         ));
@@ -225,13 +225,13 @@ pub struct Progress<'a> {
     pub version: i64,
 }
 
-fn load_one(sql: &mut dyn Sql, id: i64, today: Date) -> Result<Rectification, WebError> {
+fn load_one(sql: &mut dyn Sql, id: i64, today: Date) -> Result<Rectification, Error> {
     let r = sql
         .row(
             &format!("SELECT {RECT_COLUMNS} FROM rectifications WHERE id = $1"),
             &[id.into()],
         )?
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     rectification(sql, &r, today)
 }
 
@@ -241,24 +241,24 @@ pub fn update_rectification(
     user: &User,
     id: i64,
     p: Progress<'_>,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     sql.write(|sql| {
         let before = load_one(sql, id, today())?;
         must_edit(user, &before.department)?;
         if p.status == RectificationStatus::Overdue {
-            return Err(WebError::invalid("“逾期”由期限自动判定，不能手工选择。", "“Overdue” follows from the due date and cannot be chosen by hand."));
+            return Err(Error::invalid("“逾期”由期限自动判定，不能手工选择。", "“Overdue” follows from the due date and cannot be chosen by hand."));
         }
         if p.status == RectificationStatus::Done {
-            return Err(WebError::invalid(
+            return Err(Error::invalid(
                 "“已完成”须由财政局核验佐证后确认：请上传整改佐证，并报财政局核验。",
                 "“Done” is confirmed by the finance bureau after it verifies the evidence: upload the evidence and ask the bureau to verify it.",
             ));
         }
         if before.stored_status == RectificationStatus::Done.id() {
-            return Err(WebError::invalid("该整改事项已核验完成，不能再修改。", "This rectification has been verified as done and can no longer change."));
+            return Err(Error::invalid("该整改事项已核验完成，不能再修改。", "This rectification has been verified as done and can no longer change."));
         }
         if before.version != p.version {
-            return Err(WebError::stale("该整改事项已被他人修改，您的修改未保存。请刷新后再填。", "Someone else changed this rectification; your change was not saved. Reload and try again."));
+            return Err(Error::stale("该整改事项已被他人修改，您的修改未保存。请刷新后再填。", "Someone else changed this rectification; your change was not saved. Reload and try again."));
         }
         let changed = sql.execute(
             "UPDATE rectifications SET measures = $1, responsible = $2, status = $3, version = version + 1, updated_by = $4, updated_at = $5 \
@@ -266,7 +266,7 @@ pub fn update_rectification(
             &[p.measures.into(), p.responsible.into(), p.status.id().into(), user.actor().into(), jixiao_store::now_utc().into(), id.into(), p.version.into()],
         )?;
         if changed != 1 {
-            return Err(WebError::stale("该整改事项刚被他人修改，您的修改未保存。请刷新后再填。", "Someone else just changed this rectification; your change was not saved. Reload and try again."));
+            return Err(Error::stale("该整改事项刚被他人修改，您的修改未保存。请刷新后再填。", "Someone else just changed this rectification; your change was not saved. Reload and try again."));
         }
         crate::audit::append(
             sql,
@@ -286,24 +286,24 @@ pub fn verify_rectification(
     user: &User,
     id: i64,
     version: i64,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     if user.role != Some(crate::auth::Role::BureauAdmin) {
-        return Err(WebError::Forbidden);
+        return Err(Error::Forbidden);
     }
     sql.write(|sql| {
         let before = load_one(sql, id, today())?;
         if before.version != version {
-            return Err(WebError::stale("该整改事项已被他人修改，请刷新后再核验。", "Someone else changed this rectification; reload before verifying it."));
+            return Err(Error::stale("该整改事项已被他人修改，请刷新后再核验。", "Someone else changed this rectification; reload before verifying it."));
         }
         if before.files.is_empty() {
-            return Err(WebError::invalid("尚无整改佐证材料，不能核验为已完成。", "There is no evidence yet, so it cannot be verified as done."));
+            return Err(Error::invalid("尚无整改佐证材料，不能核验为已完成。", "There is no evidence yet, so it cannot be verified as done."));
         }
         let changed = sql.execute(
             "UPDATE rectifications SET status = 'done', verified_by = $1, verified_at = $2, version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3 AND version = $4",
             &[user.actor().into(), jixiao_store::now_utc().into(), id.into(), version.into()],
         )?;
         if changed != 1 {
-            return Err(WebError::stale("该整改事项刚被他人修改，请刷新后再核验。", "Someone else just changed this rectification; reload before verifying it."));
+            return Err(Error::stale("该整改事项刚被他人修改，请刷新后再核验。", "Someone else just changed this rectification; reload before verifying it."));
         }
         crate::audit::append(sql, &user.actor(), "核验整改完成", &format!("rectification:{id}"), &before.stored_status, "done")?;
         service::bump(sql)
@@ -317,7 +317,7 @@ pub fn attach_file(
     id: i64,
     name: &str,
     bytes: Vec<u8>,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     let name = name
         .rsplit(['/', '\\'])
         .next()
@@ -325,13 +325,13 @@ pub fn attach_file(
         .trim()
         .to_string();
     if name.is_empty() || bytes.is_empty() {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "请选择要上传的佐证文件。",
             "Choose the evidence file to upload.",
         ));
     }
     if bytes.len() > 20 << 20 {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "佐证文件不能超过 20 MB。",
             "Evidence files may be at most 20 MB.",
         ));
@@ -349,13 +349,13 @@ pub fn attach_file(
 }
 
 /// An evidence file, for those who may read its department.
-pub fn file(sql: &mut dyn Sql, user: &User, file_id: i64) -> Result<(String, Vec<u8>), WebError> {
+pub fn file(sql: &mut dyn Sql, user: &User, file_id: i64) -> Result<(String, Vec<u8>), Error> {
     let r = sql
         .row(
             "SELECT f.file_name, f.content, r.department_code FROM rectification_files f JOIN rectifications r ON r.id = f.rectification_id WHERE f.id = $1",
             &[file_id.into()],
         )?
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     must_read(user, r[2].text())?;
     Ok((r[0].text().to_string(), r[1].bytes().to_vec()))
 }
@@ -363,11 +363,7 @@ pub fn file(sql: &mut dyn Sql, user: &User, file_id: i64) -> Result<(String, Vec
 /// Refuses a project code that is not the department's: neither one of its store projects
 /// nor a project of one of its self-evaluation datasets. An empty code (the department as a
 /// whole) passes.
-pub fn must_be_project_of(
-    sql: &mut dyn Sql,
-    department: &str,
-    project: &str,
-) -> Result<(), WebError> {
+pub fn must_be_project_of(sql: &mut dyn Sql, department: &str, project: &str) -> Result<(), Error> {
     if project.is_empty() {
         return Ok(());
     }
@@ -393,7 +389,7 @@ pub fn must_be_project_of(
             return Ok(());
         }
     }
-    Err(WebError::invalid(
+    Err(Error::invalid(
         format!("项目“{project}”不是部门“{department}”的项目。"),
         format!("Project “{project}” is not one of department “{department}”'s projects."),
     ))
@@ -421,7 +417,7 @@ pub fn responsibility(
     sql: &mut dyn Sql,
     department: &str,
     project: &str,
-) -> Result<Vec<Spell>, WebError> {
+) -> Result<Vec<Spell>, Error> {
     Ok(sql
         .query(
             "SELECT person, since, until, recorded_by, recorded_at FROM responsibilities \
@@ -460,11 +456,11 @@ pub fn assign(
     project: &str,
     person: &str,
     since: Date,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     must_edit(user, department)?;
     let person = person.trim();
     if person.is_empty() {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "请填写责任人姓名。",
             "Enter the responsible person's name.",
         ));
@@ -486,7 +482,7 @@ pub fn assign(
         if let Some(c) = current {
             let from = date(&c[2]).unwrap_or(since);
             if since <= from {
-                return Err(WebError::invalid(
+                return Err(Error::invalid(
                     format!(
                         "新责任人的起始日 {since} 须晚于现任责任人 {} 的起始日 {from}：已有的责任记录不能改写。",
                         c[1].text()
@@ -554,12 +550,12 @@ pub fn linkage_table(
     store: &mut dyn Store,
     user: &User,
     rules: &Linkage,
-) -> Result<Vec<LinkRow>, WebError> {
+) -> Result<Vec<LinkRow>, Error> {
     let overdue = count_overdue(&all_rectifications(store.sql(), today())?);
     let mut out = Vec::new();
     for d in service::departments(store, user)? {
         for &year in &d.datasets {
-            let data = jixiao_app::load_dataset(store, &d.code, year)?;
+            let data = crate::load_dataset(store, &d.code, year)?;
             let (eval, projects) = service::score(&data)?;
             let budgets: Vec<_> = data
                 .finances
@@ -630,9 +626,9 @@ pub fn linkage_table(
 }
 
 /// The linkage table as an .xlsx workbook.
-pub fn linkage_xlsx(rows: &[LinkRow], rules: &Linkage) -> Result<Vec<u8>, WebError> {
+pub fn linkage_xlsx(rows: &[LinkRow], rules: &Linkage) -> Result<Vec<u8>, Error> {
     use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| WebError::Internal(e.to_string());
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(e.to_string());
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("预算挂钩").map_err(fail)?;
     let bold = Format::new().set_bold();
@@ -735,7 +731,7 @@ fn step_date(
     department: &str,
     year: i32,
     to: &str,
-) -> Result<Option<Date>, WebError> {
+) -> Result<Option<Date>, Error> {
     Ok(sql
         .row(
             "SELECT at FROM workflow_events WHERE department_code = $1 AND year = $2 AND to_state = $3 ORDER BY seq DESC LIMIT 1",
@@ -750,7 +746,7 @@ pub fn calendar(
     user: &User,
     rule: DisclosureRule,
     today: Date,
-) -> Result<Vec<CalendarRow>, WebError> {
+) -> Result<Vec<CalendarRow>, Error> {
     let mut out = Vec::new();
     for d in service::departments(store, user)? {
         for &year in &d.datasets {
@@ -794,19 +790,19 @@ pub fn record_disclosure(
     item: &str,
     approved_on: Option<Date>,
     published_on: Option<Date>,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     if user.role != Some(crate::auth::Role::BureauAdmin) {
-        return Err(WebError::Forbidden);
+        return Err(Error::Forbidden);
     }
     if !["budget", "final_accounts"].contains(&item) {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             format!("未知的公开事项“{item}”。"),
             format!("Unknown disclosure item “{item}”."),
         ));
     }
     if let (Some(a), Some(p)) = (approved_on, published_on) {
         if p < a {
-            return Err(WebError::invalid(
+            return Err(Error::invalid(
                 format!("公开日 {p} 早于批复日 {a}。"),
                 format!("The publication date {p} is before the approval date {a}."),
             ));
@@ -822,7 +818,7 @@ pub fn record_disclosure(
         let (a, p) = (approved_on.or(old_a), published_on.or(old_p));
         if let (Some(a), Some(p)) = (a, p) {
             if p < a {
-                return Err(WebError::invalid(format!("公开日 {p} 早于批复日 {a}。"), format!("The publication date {p} is before the approval date {a}.")));
+                return Err(Error::invalid(format!("公开日 {p} 早于批复日 {a}。"), format!("The publication date {p} is before the approval date {a}.")));
             }
         }
         sql.execute(
@@ -846,7 +842,7 @@ pub fn completeness_of(
     store: &mut dyn Store,
     department: &str,
     year: i32,
-) -> Result<Vec<String>, WebError> {
+) -> Result<Vec<String>, Error> {
     let sql = store.sql();
     let published =
         crate::workflow::status(sql, department, year)?.state == crate::workflow::State::Published;
@@ -869,7 +865,7 @@ pub fn completeness_of(
             .is_some_and(|r| r[0] != Value::Null);
         items.push(item(label, p, 1, None));
     }
-    let data = jixiao_app::load_dataset(store, department, year)?;
+    let data = crate::load_dataset(store, department, year)?;
     let scored = data
         .projects
         .iter()
@@ -888,7 +884,7 @@ pub fn completeness_of(
 pub fn overdue_items(
     sql: &mut dyn Sql,
     on: Date,
-) -> Result<Vec<jixiao_exchange::notice::Overdue>, WebError> {
+) -> Result<Vec<jixiao_exchange::notice::Overdue>, Error> {
     let mut overdue: Vec<Rectification> = all_rectifications(sql, on)?
         .into_iter()
         .filter(|r| r.status == RectificationStatus::Overdue.id())

@@ -2,7 +2,7 @@
 //! approved → published. Who may take each step, and the record of who took it and when.
 
 use crate::auth::User;
-use crate::error::WebError;
+use crate::Error;
 use jixiao_store::sql::Sql;
 
 /// Where a self-evaluation stands.
@@ -147,7 +147,7 @@ pub struct Status {
 }
 
 /// The workflow record (a draft at version 0 when no step has been taken).
-pub fn status(sql: &mut dyn Sql, department: &str, year: i32) -> Result<Status, WebError> {
+pub fn status(sql: &mut dyn Sql, department: &str, year: i32) -> Result<Status, Error> {
     let row = sql.row(
         "SELECT state, version, comment, updated_by, updated_at FROM workflow WHERE department_code = $1 AND year = $2",
         &[department.into(), year.into()],
@@ -192,7 +192,7 @@ pub fn status(sql: &mut dyn Sql, department: &str, year: i32) -> Result<Status, 
 /// Serialises, to the end of the caller's transaction, everything that reads a department's
 /// year's workflow state and then writes by it (steps, entries). SQLite's write transactions
 /// are serial already; PostgreSQL takes an advisory lock on the department and year.
-pub fn lock(sql: &mut dyn Sql, department: &str, year: i32) -> Result<(), WebError> {
+pub fn lock(sql: &mut dyn Sql, department: &str, year: i32) -> Result<(), Error> {
     if sql.backend() == jixiao_store::sql::Backend::Postgres {
         sql.query(
             "SELECT pg_advisory_xact_lock(hashtext($1))",
@@ -212,14 +212,14 @@ pub fn take(
     step: Step,
     seen_version: i64,
     comment: &str,
-) -> Result<Status, WebError> {
+) -> Result<Status, Error> {
     if !step.allowed(user, department) {
-        return Err(WebError::Forbidden);
+        return Err(Error::Forbidden);
     }
     lock(sql, department, year)?;
     let now = status(sql, department, year)?;
     if now.version != seen_version {
-        return Err(WebError::stale(
+        return Err(Error::stale(
             format!(
                 "该自评已被 {} 于 {} 改为“{}”，您看到的是旧状态，操作未执行。请刷新后再试。",
                 now.updated_by,
@@ -236,7 +236,7 @@ pub fn take(
     }
     let (from, to) = step.edge();
     if !from.contains(&now.state) {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             format!(
                 "当前状态为“{}”，不能“{}”。{}",
                 now.state.label().0,
@@ -260,7 +260,7 @@ pub fn take(
         ));
     }
     if step == Step::Return && comment.trim().is_empty() {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "退回时请写明修改意见。",
             "Write your comments when returning it.",
         ));
@@ -281,7 +281,7 @@ pub fn take(
         )?
     };
     if changed != 1 {
-        return Err(WebError::stale(
+        return Err(Error::stale(
             "该自评刚被他人改动，您的操作未执行。请刷新后再试。",
             "Someone else just changed this self-evaluation; nothing was done. Reload and try again.",
         ));

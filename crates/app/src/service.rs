@@ -2,8 +2,8 @@
 //! checking what that user may do to the record's owner before touching it.
 
 use crate::auth::User;
-use crate::error::WebError;
 use crate::workflow;
+use crate::Error;
 use jixiao_domain::dataset::DepartmentYear;
 use jixiao_domain::evaluate::{evaluate_department, Evaluation};
 use jixiao_monitor::config::Config;
@@ -20,7 +20,7 @@ pub const DEPARTMENT_FRAMEWORK: &str = "gz-dept-2021";
 pub const PROJECT_FRAMEWORK: &str = "cn-project-2020";
 
 /// Marks the data changed, so every server's cached views are rebuilt.
-pub fn bump(sql: &mut dyn Sql) -> Result<(), WebError> {
+pub fn bump(sql: &mut dyn Sql) -> Result<(), Error> {
     sql.execute(
         "UPDATE web_state SET value = value + 1 WHERE key = 'data_version'",
         &[],
@@ -29,7 +29,7 @@ pub fn bump(sql: &mut dyn Sql) -> Result<(), WebError> {
 }
 
 /// What the data looks like now: changes through the web and imports from anywhere.
-pub fn data_version(sql: &mut dyn Sql) -> Result<(i64, i64), WebError> {
+pub fn data_version(sql: &mut dyn Sql) -> Result<(i64, i64), Error> {
     let r = sql
         .row(
             "SELECT (SELECT value FROM web_state WHERE key = 'data_version'), \
@@ -55,14 +55,14 @@ pub struct Department {
 }
 
 /// The departments `user` may read: from the store's departments and the datasets' owners.
-pub fn departments(store: &mut dyn Store, user: &User) -> Result<Vec<Department>, WebError> {
+pub fn departments(store: &mut dyn Store, user: &User) -> Result<Vec<Department>, Error> {
     let mut out = all_departments(store)?;
     out.retain(|d| user.reads(&d.code));
     Ok(out)
 }
 
 /// Every department, from the store's departments and the datasets' owners, by code.
-pub fn all_departments(store: &mut dyn Store) -> Result<Vec<Department>, WebError> {
+pub fn all_departments(store: &mut dyn Store) -> Result<Vec<Department>, Error> {
     let mut out: Vec<Department> = store
         .departments()?
         .into_iter()
@@ -78,13 +78,13 @@ pub fn all_departments(store: &mut dyn Store) -> Result<Vec<Department>, WebErro
                 d.datasets.push(year);
                 // Departments created from the units table carry no name: the dataset has it.
                 if d.name.is_empty() {
-                    if let Ok(data) = jixiao_app::load_dataset(store, &code, year) {
+                    if let Ok(data) = crate::load_dataset(store, &code, year) {
                         d.name = data.department.name;
                     }
                 }
             }
             None => {
-                let name = jixiao_app::load_dataset(store, &code, year)
+                let name = crate::load_dataset(store, &code, year)
                     .map(|d| d.department.name)
                     .unwrap_or_else(|_| code.clone());
                 out.push(Department {
@@ -141,7 +141,7 @@ impl Overviews {
         store: &mut dyn Store,
         version: (i64, i64),
         today: jixiao_domain::date::Date,
-    ) -> Result<Arc<Overview>, WebError> {
+    ) -> Result<Arc<Overview>, Error> {
         let key = (version, today.to_string());
         if let Some((k, o)) = self.latest.lock().ok().and_then(|l| l.clone()) {
             if k == key {
@@ -181,20 +181,20 @@ impl Overviews {
 }
 
 /// Refuses unless `user` may read `department`.
-pub fn must_read(user: &User, department: &str) -> Result<(), WebError> {
+pub fn must_read(user: &User, department: &str) -> Result<(), Error> {
     if user.reads(department) {
         Ok(())
     } else {
-        Err(WebError::Forbidden)
+        Err(Error::Forbidden)
     }
 }
 
 /// Refuses unless `user` may change `department`'s data.
-pub fn must_edit(user: &User, department: &str) -> Result<(), WebError> {
+pub fn must_edit(user: &User, department: &str) -> Result<(), Error> {
     if user.edits(department) {
         Ok(())
     } else {
-        Err(WebError::Forbidden)
+        Err(Error::Forbidden)
     }
 }
 
@@ -227,8 +227,8 @@ pub struct SelfEvaluation {
     pub saved: Vec<(String, String, String)>,
 }
 
-fn evaluation_failure(errors: Vec<jixiao_domain::evaluate::EvalError>) -> WebError {
-    WebError::invalid_data(
+fn evaluation_failure(errors: Vec<jixiao_domain::evaluate::EvalError>) -> Error {
+    Error::invalid_data(
         errors
             .iter()
             .map(ToString::to_string)
@@ -238,13 +238,13 @@ fn evaluation_failure(errors: Vec<jixiao_domain::evaluate::EvalError>) -> WebErr
 }
 
 /// Scores a dataset under the department and project frameworks.
-pub fn score(data: &DepartmentYear) -> Result<(Evaluation, Vec<Evaluation>), WebError> {
+pub fn score(data: &DepartmentYear) -> Result<(Evaluation, Vec<Evaluation>), Error> {
     let fw = jixiao_formats::framework::load(DEPARTMENT_FRAMEWORK)
-        .map_err(|p| WebError::Internal(p.to_string()))?;
+        .map_err(|p| Error::Internal(p.to_string()))?;
     let pfw = jixiao_formats::framework::load(PROJECT_FRAMEWORK)
-        .map_err(|p| WebError::Internal(p.to_string()))?;
+        .map_err(|p| Error::Internal(p.to_string()))?;
     let department = evaluate_department(&fw, data).map_err(evaluation_failure)?;
-    let projects = jixiao_app::project_evaluations(data, &pfw).map_err(evaluation_failure)?;
+    let projects = crate::project_evaluations(data, &pfw).map_err(evaluation_failure)?;
     Ok((department, projects))
 }
 
@@ -254,9 +254,9 @@ pub fn self_evaluation(
     user: &User,
     department: &str,
     year: i32,
-) -> Result<SelfEvaluation, WebError> {
+) -> Result<SelfEvaluation, Error> {
     must_read(user, department)?;
-    let data = jixiao_app::load_dataset(store, department, year)?;
+    let data = crate::load_dataset(store, department, year)?;
     let (evaluation, projects) = score(&data)?;
     let sql = store.sql();
     let entries = sql
@@ -309,11 +309,11 @@ pub fn set_actual(
     value: &str,
     evidence: &str,
     seen_version: i64,
-) -> Result<i64, WebError> {
+) -> Result<i64, Error> {
     must_edit(user, department)?;
     let value = value.trim().replace([',', '，'], "");
     let exact = Decimal::from_str(&value).map_err(|_| {
-        WebError::invalid(
+        Error::invalid(
             format!("指标“{indicator}”的实际完成值“{value}”不是数字：应填写如 4529 或 97.5 的数（不带单位）。"),
             format!("The actual value “{value}” of “{indicator}” is not a number: write one such as 4529 or 97.5, without its unit."),
         )
@@ -323,7 +323,7 @@ pub fn set_actual(
         workflow::lock(sql, department, year)?;
         let status = workflow::status(sql, department, year)?;
         if !status.state.editable() {
-            return Err(WebError::invalid(
+            return Err(Error::invalid(
                 format!(
                     "自评当前为“{}”，不能修改；如需修改，请审核人先退回。",
                     status.state.label().0
@@ -346,7 +346,7 @@ pub fn set_actual(
                 ),
                 &[department.into(), year.into()],
             )?
-            .ok_or(WebError::NotFound)?;
+            .ok_or(Error::not_found())?;
         let old = sql.row(
             "SELECT actual, evidence, version, updated_by, updated_at FROM indicator_entries \
              WHERE department_code = $1 AND year = $2 AND project_code = $3 AND indicator = $4",
@@ -355,7 +355,7 @@ pub fn set_actual(
         let current = old.as_ref().map_or(0, |r| r[2].int());
         if current != seen_version {
             return Err(match &old {
-                Some(r) => WebError::stale(
+                Some(r) => Error::stale(
                     format!(
                         "指标“{indicator}”已被 {} 于 {} 改为 {}，您的修改未保存。请刷新页面，核对后再填。",
                         r[3].text(),
@@ -369,7 +369,7 @@ pub fn set_actual(
                         r[4].text()
                     ),
                 ),
-                None => WebError::stale(
+                None => Error::stale(
                     format!("指标“{indicator}”尚无录入，您的表单版本不对，修改未保存。请刷新页面后再填。"),
                     format!("“{indicator}” has no entry yet and your form's version is wrong; nothing was saved. Reload and try again."),
                 ),
@@ -383,7 +383,7 @@ pub fn set_actual(
             origin: format!("库:{department}/{year}").into(),
             files,
         })
-        .map_err(|p| WebError::invalid_data(p.to_string()))?;
+        .map_err(|p| Error::invalid_data(p.to_string()))?;
         sql.execute(
             "UPDATE dataset_files SET content = $1 WHERE department_code = $2 AND year = $3 AND file_name = 'projects.toml'",
             &[text.into(), department.into(), year.into()],
@@ -405,7 +405,7 @@ pub fn set_actual(
             )?
         };
         if changed != 1 {
-            return Err(WebError::stale(
+            return Err(Error::stale(
                 format!("指标“{indicator}”刚被他人修改，您的修改未保存。请刷新页面，核对后再填。"),
                 format!("Someone else just changed “{indicator}”; your change was not saved. Reload, check and try again."),
             ));
@@ -428,7 +428,7 @@ fn store_files(
     sql: &mut dyn Sql,
     department: &str,
     year: i32,
-) -> Result<std::collections::BTreeMap<String, String>, WebError> {
+) -> Result<std::collections::BTreeMap<String, String>, Error> {
     Ok(sql
         .query(
             "SELECT file_name, content FROM dataset_files WHERE department_code = $1 AND year = $2",
@@ -446,26 +446,26 @@ fn rewrite_actual(
     project: &str,
     indicator: &str,
     value: &str,
-) -> Result<(String, String), WebError> {
+) -> Result<(String, String), Error> {
     let mut doc = text
         .parse::<toml_edit::DocumentMut>()
-        .map_err(|e| WebError::Internal(format!("projects.toml 无法读取：{e}")))?;
+        .map_err(|e| Error::Internal(format!("projects.toml 无法读取：{e}")))?;
     let projects = doc
         .get_mut("projects")
         .and_then(|p| p.as_array_of_tables_mut())
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     let p = projects
         .iter_mut()
         .find(|p| p.get("code").and_then(|c| c.as_str()) == Some(project))
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     let indicators = p
         .get_mut("indicators")
         .and_then(|i| i.as_array_of_tables_mut())
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     let i = indicators
         .iter_mut()
         .find(|i| i.get("name").and_then(|n| n.as_str()) == Some(indicator))
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     let before = match i.get("actual") {
         Some(item) => match item.as_str() {
             Some(s) => s.to_string(),
@@ -480,7 +480,7 @@ fn rewrite_actual(
 
 /// What a self-evaluation's score rests on: a digest of its stored dataset files (actuals
 /// entered in the browser are written into them).
-fn fingerprint(sql: &mut dyn Sql, department: &str, year: i32) -> Result<String, WebError> {
+fn fingerprint(sql: &mut dyn Sql, department: &str, year: i32) -> Result<String, Error> {
     let rows = sql.query(
         "SELECT file_name, content FROM dataset_files WHERE department_code = $1 AND year = $2 ORDER BY file_name",
         &[department.into(), year.into()],
@@ -504,9 +504,9 @@ fn unchanged_since(
     department: &str,
     year: i32,
     seen: &str,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     if fingerprint(sql, department, year)? != seen {
-        return Err(WebError::stale(
+        return Err(Error::stale(
             "数据在评分期间被修改，操作未执行。请刷新页面后再试。",
             "The data changed while it was being scored; nothing was done. Reload and try again.",
         ));
@@ -521,7 +521,7 @@ pub fn saved_and_live(
     department: &str,
     year: i32,
     live: &Evaluation,
-) -> Result<(Option<String>, String), WebError> {
+) -> Result<(Option<String>, String), Error> {
     let live = jixiao_domain::number::format_score(live.total);
     let saved = store
         .evaluations(department, year)?
@@ -540,11 +540,11 @@ fn save_scored(
     department: &str,
     year: i32,
     step: Option<(workflow::Step, i64, &str)>,
-) -> Result<(String, Option<workflow::Status>), WebError> {
+) -> Result<(String, Option<workflow::Status>), Error> {
     let seen = fingerprint(store.sql(), department, year)?;
-    let data = jixiao_app::load_dataset(store, department, year)?;
+    let data = crate::load_dataset(store, department, year)?;
     let (evaluation, _) = score(&data)?;
-    let record = jixiao_app::evaluation_record(&data, &evaluation);
+    let record = crate::evaluation_record(&data, &evaluation);
     let total = record.total.clone();
     let mut tx = store.begin(&format!("评价 {department} {year} {}", record.framework))?;
     let status = {
@@ -587,11 +587,11 @@ pub fn recompute(
     user: &User,
     department: &str,
     year: i32,
-) -> Result<String, WebError> {
+) -> Result<String, Error> {
     must_edit(user, department)?;
     let state = workflow::status(store.sql(), department, year)?.state;
     if !state.editable() {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             format!(
                 "自评当前为“{}”，评分已随提交固定；如需重新评分，请审核人先退回。",
                 state.label().0
@@ -606,25 +606,25 @@ pub fn recompute(
 }
 
 /// The narrative report as .docx or .pdf bytes.
-pub fn report(data: &DepartmentYear, format: &str) -> Result<Vec<u8>, WebError> {
+pub fn report(data: &DepartmentYear, format: &str) -> Result<Vec<u8>, Error> {
     let (evaluation, projects) = score(data)?;
     let wording = jixiao_report::wording::Wording::default();
     let doc = jixiao_report::build_with(data, &evaluation, &projects, &wording)
-        .map_err(|e| WebError::Internal(format!("无法生成报告：{e}")))?;
+        .map_err(|e| Error::Internal(format!("无法生成报告：{e}")))?;
     match format {
         "pdf" => {
-            let fonts = jixiao_report::pdf::find_fonts().map_err(WebError::Internal)?;
-            jixiao_report::pdf::write(&doc, &fonts).map_err(WebError::Internal)
+            let fonts = jixiao_report::pdf::find_fonts().map_err(Error::Internal)?;
+            jixiao_report::pdf::write(&doc, &fonts).map_err(Error::Internal)
         }
         "docx" => jixiao_report::docx::write(&doc, std::io::Cursor::new(Vec::new()))
             .map(|c| c.into_inner())
-            .map_err(|e| WebError::Internal(e.to_string())),
-        _ => Err(WebError::NotFound),
+            .map_err(|e| Error::Internal(e.to_string())),
+        _ => Err(Error::not_found()),
     }
 }
 
 /// What the public may see: the published self-evaluations, (department, name, year, when).
-pub fn published(store: &mut dyn Store) -> Result<Vec<(String, String, i32, String)>, WebError> {
+pub fn published(store: &mut dyn Store) -> Result<Vec<(String, String, i32, String)>, Error> {
     let rows = store.sql().query(
         "SELECT department_code, year, updated_at FROM workflow WHERE state = 'published' ORDER BY department_code, year",
         &[],
@@ -632,7 +632,7 @@ pub fn published(store: &mut dyn Store) -> Result<Vec<(String, String, i32, Stri
     let mut out = Vec::new();
     for r in rows {
         let (code, year) = (r[0].text().to_string(), r[1].int() as i32);
-        let name = jixiao_app::load_dataset(store, &code, year)
+        let name = crate::load_dataset(store, &code, year)
             .map(|d| d.department.name)
             .unwrap_or_else(|_| code.clone());
         out.push((code, name, year, r[2].text().to_string()));
@@ -645,12 +645,12 @@ pub fn published_dataset(
     store: &mut dyn Store,
     department: &str,
     year: i32,
-) -> Result<DepartmentYear, WebError> {
+) -> Result<DepartmentYear, Error> {
     let status = workflow::status(store.sql(), department, year)?;
     if status.state != workflow::State::Published {
-        return Err(WebError::NotFound);
+        return Err(Error::not_found());
     }
-    Ok(jixiao_app::load_dataset(store, department, year)?)
+    crate::load_dataset(store, department, year)
 }
 
 /// The monitoring of a year as of a date, computed once per data version and shared.
@@ -687,7 +687,7 @@ impl MonitoringCache {
         store: &mut dyn Store,
         year: i32,
         as_of: jixiao_domain::date::Date,
-    ) -> Result<Arc<Monitoring>, WebError> {
+    ) -> Result<Arc<Monitoring>, Error> {
         let version = data_version(store.sql())?;
         self.get_at(store, year, as_of, version)
     }
@@ -697,7 +697,7 @@ impl MonitoringCache {
         &self,
         store: &mut dyn Store,
         version: (i64, i64),
-    ) -> Result<Option<i32>, WebError> {
+    ) -> Result<Option<i32>, Error> {
         if let Some((v, y)) = self.latest.lock().ok().and_then(|l| *l) {
             if v == version {
                 return Ok(y);
@@ -722,7 +722,7 @@ impl MonitoringCache {
         year: i32,
         as_of: jixiao_domain::date::Date,
         version: (i64, i64),
-    ) -> Result<Arc<Monitoring>, WebError> {
+    ) -> Result<Arc<Monitoring>, Error> {
         let key = (year, as_of.to_string(), version);
         if let Some((_, m)) = self
             .entries
@@ -732,12 +732,12 @@ impl MonitoringCache {
         {
             return Ok(m);
         }
-        let projects: Vec<Project> = jixiao_app::monitored_projects(store, year)?;
+        let projects: Vec<Project> = crate::monitored_projects(store, year)?;
         let c = Config::default();
         let departments =
-            jixiao_app::monitor_projects(store, &projects, year, as_of, Level::Department, &c)?;
+            crate::monitor_projects(store, &projects, year, as_of, Level::Department, &c)?;
         let by_project =
-            jixiao_app::monitor_projects(store, &projects, year, as_of, Level::Project, &c)?;
+            crate::monitor_projects(store, &projects, year, as_of, Level::Project, &c)?;
         let mut names: std::collections::HashMap<String, String> = store
             .departments()?
             .into_iter()
@@ -747,7 +747,7 @@ impl MonitoringCache {
         // Departments known only by code from the units table: named from their datasets.
         for (code, y) in store.datasets()? {
             if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(code) {
-                if let Ok(d) = jixiao_app::load_dataset(store, slot.key(), y) {
+                if let Ok(d) = crate::load_dataset(store, slot.key(), y) {
                     slot.insert(d.department.name);
                 }
             }
@@ -816,21 +816,21 @@ pub fn project_view(
     department: &str,
     year: i32,
     code: &str,
-) -> Result<ProjectView, WebError> {
+) -> Result<ProjectView, Error> {
     must_read(user, department)?;
     let project = store
         .projects(Some(year))?
         .into_iter()
         .find(|p| p.code == code)
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     let unit = store
         .units()?
         .into_iter()
         .find(|u| u.code == project.unit_code)
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     // Another department's project is "not found" here, whatever its code.
     if unit.department_code != department {
-        return Err(WebError::NotFound);
+        return Err(Error::not_found());
     }
     let months = store
         .execution(year)?
@@ -858,10 +858,10 @@ pub fn project_view(
 }
 
 /// 万元 as a clerk types it ("1,234.56", "69.88") to fen, exactly.
-pub fn parse_wan(text: &str) -> Result<jixiao_domain::money::Fen, WebError> {
+pub fn parse_wan(text: &str) -> Result<jixiao_domain::money::Fen, Error> {
     let t = text.trim().replace([',', '，'], "");
     let bad = || {
-        WebError::invalid(
+        Error::invalid(
             format!(
                 "金额“{}”无法识别：应为以万元为单位的数，如 69.88，最多到分（小数点后六位）。",
                 text.trim()
@@ -897,12 +897,12 @@ pub fn adjust_budget(
     seen_version: i64,
     new: jixiao_domain::money::Fen,
     reason: &str,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     if !user.adjusts_budgets() {
-        return Err(WebError::Forbidden);
+        return Err(Error::Forbidden);
     }
     if reason.trim().is_empty() {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "请写明调整原因（如 年中追加、调减）。",
             "Give the reason for the adjustment (such as a mid-year addition or cut).",
         ));
@@ -912,7 +912,7 @@ pub fn adjust_budget(
     store.sql().write(|sql| {
         let state = workflow::status(sql, department, year)?.state;
         if !state.editable() {
-            return Err(WebError::invalid(
+            return Err(Error::invalid(
                 format!(
                     "部门 {year} 年度自评当前为“{}”，其评分依据的预算不能再调整；如确需调整，请先退回自评。",
                     state.label().0
@@ -923,11 +923,11 @@ pub fn adjust_budget(
                 ),
             ));
         }
-        let before = jixiao_store::edits::budget(sql, year, code)?.ok_or(WebError::NotFound)?;
+        let before = jixiao_store::edits::budget(sql, year, code)?.ok_or(Error::not_found())?;
         match jixiao_store::edits::adjust_budget(sql, year, code, seen_version, new)? {
             jixiao_store::edits::Edit::Saved => {}
             jixiao_store::edits::Edit::Stale(now, _) => {
-                return Err(WebError::stale(
+                return Err(Error::stale(
                     format!(
                         "项目 {code} 的调整后预算已被他人改为 {}，您的修改未保存。请刷新后再改。",
                         now.format_wan_unit()
@@ -938,7 +938,7 @@ pub fn adjust_budget(
                     ),
                 ))
             }
-            jixiao_store::edits::Edit::Missing => return Err(WebError::NotFound),
+            jixiao_store::edits::Edit::Missing => return Err(Error::not_found()),
         }
         crate::audit::append(
             sql,
@@ -967,10 +967,10 @@ pub fn transition(
     step: &str,
     seen_version: i64,
     comment: &str,
-) -> Result<workflow::Status, WebError> {
+) -> Result<workflow::Status, Error> {
     must_read(user, department)?;
     let step = workflow::Step::parse(step).ok_or_else(|| {
-        WebError::invalid(
+        Error::invalid(
             format!("未知的操作“{step}”。"),
             format!("Unknown step “{step}”."),
         )
@@ -978,7 +978,7 @@ pub fn transition(
     match step {
         workflow::Step::Submit => {
             if !step.allowed(user, department) {
-                return Err(WebError::Forbidden);
+                return Err(Error::Forbidden);
             }
             let (_, status) = save_scored(
                 store,
@@ -987,18 +987,18 @@ pub fn transition(
                 year,
                 Some((step, seen_version, comment)),
             )?;
-            status.ok_or_else(|| WebError::Internal("提交后没有状态".into()))
+            status.ok_or_else(|| Error::Internal("提交后没有状态".into()))
         }
         workflow::Step::Approve | workflow::Step::Publish => {
             let state = workflow::status(store.sql(), department, year)?.state;
             let seen = fingerprint(store.sql(), department, year)?;
             if step.allowed(user, department) && step.leaves(state) {
-                let data = jixiao_app::load_dataset(store, department, year)?;
+                let data = crate::load_dataset(store, department, year)?;
                 let (live, _) = score(&data)?;
                 let (saved, live) = saved_and_live(store, department, year, &live)?;
                 if saved.as_deref() != Some(live.as_str()) {
                     let saved = saved.unwrap_or_else(|| "—".into());
-                    return Err(WebError::invalid(
+                    return Err(Error::invalid(
                         format!(
                             "已保存的评分（{saved}）与按当前数据计算的评分（{live}）不一致，不能“{}”：请退回，由填报人核对后重新提交。",
                             step.label().0

@@ -1,7 +1,7 @@
 //! Who is asking: accounts, roles, passwords (Argon2id), sessions kept in the database,
 //! per-name-and-source sign-in throttling, one-time credentials for resets, and CSRF tokens.
 
-use crate::error::WebError;
+use crate::Error;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use jixiao_store::sql::{Sql, Value};
@@ -223,14 +223,14 @@ pub fn sha256(text: &str) -> String {
 }
 
 /// An Argon2id hash (PHC string) of a password, with a fresh salt.
-pub fn hash_password(password: &str) -> Result<String, WebError> {
+pub fn hash_password(password: &str) -> Result<String, Error> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| WebError::Internal(e.to_string()))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| WebError::Internal(e.to_string()))?;
+    getrandom::fill(&mut salt).map_err(|e| Error::Internal(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| Error::Internal(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| WebError::Internal(e.to_string()))
+        .map_err(|e| Error::Internal(e.to_string()))
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
@@ -245,7 +245,7 @@ fn verify_password(password: &str, hash: &str) -> bool {
 
 /// What a password must be: the rule is shown on the forms. Spaces do not count towards
 /// its length or its kinds, and it may not begin or end with one.
-pub fn check_password_rule(password: &str) -> Result<(), WebError> {
+pub fn check_password_rule(password: &str) -> Result<(), Error> {
     let visible: Vec<char> = password.chars().filter(|c| !c.is_whitespace()).collect();
     let kinds = [
         visible.iter().any(|c| c.is_ascii_lowercase()),
@@ -254,14 +254,14 @@ pub fn check_password_rule(password: &str) -> Result<(), WebError> {
         visible.iter().any(|c| !c.is_ascii_alphanumeric()),
     ];
     if password.chars().count() > MAX_PASSWORD {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             format!("密码不能超过 {MAX_PASSWORD} 个字符。"),
             format!("A password may have at most {MAX_PASSWORD} characters."),
         ));
     }
     if password.trim() != password || visible.len() < 10 || kinds.iter().filter(|k| **k).count() < 3
     {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "密码至少 10 位（空格不计），且包含大写字母、小写字母、数字、符号中的至少三类，首尾不能是空格。",
             "A password needs at least 10 characters besides spaces, of at least three kinds (upper case, lower case, digits, symbols), and may not begin or end with a space.",
         ));
@@ -271,7 +271,7 @@ pub fn check_password_rule(password: &str) -> Result<(), WebError> {
 
 const USER_COLUMNS: &str = "id, username, display_name, role, department_code, must_change";
 
-fn user_from(sql: &mut dyn Sql, row: &[Value]) -> Result<User, WebError> {
+fn user_from(sql: &mut dyn Sql, row: &[Value]) -> Result<User, Error> {
     let id = row[0].int();
     let role = Role::parse(row[3].text());
     // Only evaluators have assignments: the others are spared the query.
@@ -315,9 +315,9 @@ pub fn sign_in(
     username: &str,
     password: &str,
     source: &str,
-) -> Result<(User, NewSession), WebError> {
+) -> Result<(User, NewSession), Error> {
     let wrong = || {
-        WebError::invalid(
+        Error::invalid(
             "用户名或密码不正确。",
             "The user name or the password is wrong.",
         )
@@ -356,7 +356,7 @@ pub fn sign_in(
     if let Some(next_at) = throttle.as_ref().map(|r| r[1].int()).filter(|n| *n > t_ms) {
         let _ = verify_password(password, dummy_hash());
         let wait = (next_at - t_ms + 999) / 1000;
-        return Err(WebError::Throttled(crate::error::Msg {
+        return Err(Error::Locked(crate::error::Msg {
             zh: format!("登录尝试过于频繁，请 {wait} 秒后再试。"),
             en: format!("Too many sign-in attempts: try again in {wait} seconds."),
         }));
@@ -402,7 +402,7 @@ pub fn sign_in(
             }
         }
         return Err(if expired && ok {
-            WebError::invalid(
+            Error::invalid(
                 "一次性凭证已过期，请联系系统管理员重新签发。",
                 "The one-time credential has expired: ask the system administrator for a new one.",
             )
@@ -435,7 +435,7 @@ pub fn sign_in(
             &format!("SELECT {USER_COLUMNS} FROM web_users WHERE id = $1"),
             &[id.into()],
         )?
-        .ok_or(WebError::SignIn)?;
+        .ok_or(Error::SignIn)?;
     let user = user_from(sql, &row)?;
     Ok((user, session))
 }
@@ -448,7 +448,7 @@ fn dummy_hash() -> &'static str {
 
 /// The user and CSRF token of a session cookie, when it is live; moves the idle limit on
 /// (at most once a minute, so reads do not write on every request).
-pub fn session(sql: &mut dyn Sql, token: &str) -> Result<Option<(User, String)>, WebError> {
+pub fn session(sql: &mut dyn Sql, token: &str) -> Result<Option<(User, String)>, Error> {
     let t = now();
     let hash = sha256(token);
     let row = sql.row(
@@ -469,7 +469,7 @@ pub fn session(sql: &mut dyn Sql, token: &str) -> Result<Option<(User, String)>,
 }
 
 /// Ends a session.
-pub fn sign_out(sql: &mut dyn Sql, token: &str) -> Result<(), WebError> {
+pub fn sign_out(sql: &mut dyn Sql, token: &str) -> Result<(), Error> {
     sql.execute(
         "DELETE FROM web_sessions WHERE token_hash = $1",
         &[sha256(token).into()],
@@ -484,7 +484,7 @@ pub fn sign_in_recorded(
     username: &str,
     password: &str,
     source: &str,
-) -> Result<Result<(NewSession, bool), WebError>, WebError> {
+) -> Result<Result<(NewSession, bool), Error>, Error> {
     sql.begin_write()?;
     match sign_in(sql, username, password, source) {
         Ok((user, session)) => {
@@ -499,9 +499,9 @@ pub fn sign_in_recorded(
             sql.commit()?;
             Ok(Ok((session, user.must_change)))
         }
-        Err(WebError::Internal(m)) => {
+        Err(Error::Internal(m)) => {
             let _ = sql.rollback();
-            Err(WebError::Internal(m))
+            Err(Error::Internal(m))
         }
         Err(refusal) => {
             sql.commit()?;
@@ -511,7 +511,7 @@ pub fn sign_in_recorded(
 }
 
 /// Ends a session and records it, in one transaction.
-pub fn sign_out_recorded(sql: &mut dyn Sql, user: &User, token: &str) -> Result<(), WebError> {
+pub fn sign_out_recorded(sql: &mut dyn Sql, user: &User, token: &str) -> Result<(), Error> {
     sql.write(|sql| {
         sign_out(sql, token)?;
         crate::audit::append(
@@ -527,7 +527,7 @@ pub fn sign_out_recorded(sql: &mut dyn Sql, user: &User, token: &str) -> Result<
 }
 
 /// Every account, for the administrators' pages.
-pub fn users(sql: &mut dyn Sql) -> Result<Vec<Account>, WebError> {
+pub fn users(sql: &mut dyn Sql) -> Result<Vec<Account>, Error> {
     let rows = sql.query(
         &format!("SELECT {USER_COLUMNS}, active, locked_until, version, credential_expires FROM web_users ORDER BY id"),
         &[],
@@ -561,19 +561,19 @@ pub struct Account {
 }
 
 /// The version of an account's role, for refusing a role change made on an old page.
-pub fn role_version(sql: &mut dyn Sql, user_id: i64) -> Result<i64, WebError> {
+pub fn role_version(sql: &mut dyn Sql, user_id: i64) -> Result<i64, Error> {
     Ok(sql
         .row(
             "SELECT version FROM web_users WHERE id = $1",
             &[user_id.into()],
         )?
-        .ok_or(WebError::NotFound)?[0]
+        .ok_or(Error::not_found())?[0]
         .int())
 }
 
 /// A sign-in name, normalised ([`normalize_username`]) and checked: 1 to [`MAX_USERNAME`]
 /// letters, digits and `. _ -`, beginning with a letter or digit.
-pub fn valid_username(name: &str) -> Result<String, WebError> {
+pub fn valid_username(name: &str) -> Result<String, Error> {
     let name = normalize_username(name);
     let ok = !name.is_empty()
         && name.len() <= MAX_USERNAME
@@ -582,7 +582,7 @@ pub fn valid_username(name: &str) -> Result<String, WebError> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     if !ok {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             format!("用户名须为 1 至 {MAX_USERNAME} 位字母、数字或 . _ -，以字母或数字开头（不区分大小写）。"),
             format!("A user name has 1 to {MAX_USERNAME} letters, digits or . _ -, beginning with a letter or digit (case does not matter)."),
         ));
@@ -592,11 +592,11 @@ pub fn valid_username(name: &str) -> Result<String, WebError> {
 
 /// A name shown, trimmed and checked: 1 to [`MAX_DISPLAY_NAME`] characters, no control
 /// characters and no markup brackets.
-pub fn valid_display_name(name: &str) -> Result<String, WebError> {
+pub fn valid_display_name(name: &str) -> Result<String, Error> {
     let name = name.trim().to_string();
     let n = name.chars().count();
     if n == 0 || n > MAX_DISPLAY_NAME || name.chars().any(|c| c.is_control() || "<>".contains(c)) {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             format!("姓名须为 1 至 {MAX_DISPLAY_NAME} 个字，不能含控制字符或尖括号。"),
             format!("A display name has 1 to {MAX_DISPLAY_NAME} characters, without control characters or angle brackets."),
         ));
@@ -611,7 +611,7 @@ pub fn create_user(
     username: &str,
     display_name: &str,
     password: &str,
-) -> Result<i64, WebError> {
+) -> Result<i64, Error> {
     let username = valid_username(username)?;
     let display_name = valid_display_name(display_name)?;
     check_password_rule(password)?;
@@ -622,7 +622,7 @@ pub fn create_user(
         )?
         .is_some()
     {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             format!("用户名“{username}”已存在（用户名不区分大小写）。"),
             format!("The user name “{username}” is taken (case does not matter)."),
         ));
@@ -642,12 +642,12 @@ pub fn create_user(
             "SELECT id FROM web_users WHERE username = $1",
             &[username.into()],
         )?
-        .ok_or_else(|| WebError::Internal("新建的用户找不到".into()))?;
+        .ok_or_else(|| Error::Internal("新建的用户找不到".into()))?;
     Ok(row[0].int())
 }
 
 /// A department code that the store holds, or a refusal naming it.
-fn existing_department(sql: &mut dyn Sql, code: &str) -> Result<String, WebError> {
+fn existing_department(sql: &mut dyn Sql, code: &str) -> Result<String, Error> {
     let code = code.trim();
     let found = code.len() <= 64
         && sql
@@ -655,7 +655,7 @@ fn existing_department(sql: &mut dyn Sql, code: &str) -> Result<String, WebError
             .is_some();
     if !found {
         let shown: String = code.chars().take(40).collect();
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             format!("部门编码“{shown}”不存在：请填写已导入的部门编码（见“部门与项目”）。"),
             format!("There is no department “{shown}”: give the code of an imported department (see Departments)."),
         ));
@@ -671,11 +671,11 @@ pub fn set_role(
     role: Option<Role>,
     department: Option<&str>,
     assigned: &[String],
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     let department = department.map(str::trim).filter(|d| !d.is_empty());
     let needs = role.is_some_and(Role::needs_department);
     if needs && department.is_none() {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "部门填报人和部门审核人须指定所属部门。",
             "Department editors and approvers need their department.",
         ));
@@ -702,7 +702,7 @@ pub fn set_role(
         ],
     )?;
     if n == 0 {
-        return Err(WebError::NotFound);
+        return Err(Error::not_found());
     }
     sql.execute(
         "DELETE FROM web_assignments WHERE user_id = $1",
@@ -723,13 +723,13 @@ pub fn set_role(
 }
 
 /// The role stored for an account (`None` for no role), or `NotFound`.
-pub fn role_of(sql: &mut dyn Sql, user_id: i64) -> Result<Option<Role>, WebError> {
+pub fn role_of(sql: &mut dyn Sql, user_id: i64) -> Result<Option<Role>, Error> {
     let r = sql
         .row(
             "SELECT role FROM web_users WHERE id = $1",
             &[user_id.into()],
         )?
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     Ok(Role::parse(r[0].text()))
 }
 
@@ -742,19 +742,19 @@ pub fn is_admin_role(role: Option<Role>) -> bool {
 }
 
 /// An account's sign-in name and name shown, or `NotFound`.
-pub fn account_names(sql: &mut dyn Sql, user_id: i64) -> Result<(String, String), WebError> {
+pub fn account_names(sql: &mut dyn Sql, user_id: i64) -> Result<(String, String), Error> {
     let r = sql
         .row(
             "SELECT username, display_name FROM web_users WHERE id = $1",
             &[user_id.into()],
         )?
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     Ok((r[0].text().to_string(), r[1].text().to_string()))
 }
 
 /// Lifts every sign-in delay on an account (the system administrator's work; also the
 /// command line's `jixiao user reset`).
-pub fn unlock(sql: &mut dyn Sql, user_id: i64) -> Result<(), WebError> {
+pub fn unlock(sql: &mut dyn Sql, user_id: i64) -> Result<(), Error> {
     let (username, _) = account_names(sql, user_id)?;
     sql.execute(
         "DELETE FROM web_throttle WHERE account = $1",
@@ -769,7 +769,7 @@ pub fn unlock(sql: &mut dyn Sql, user_id: i64) -> Result<(), WebError> {
 
 /// Sets a password chosen on the server's command line (`jixiao user reset`), unlocks the
 /// account and ends its sessions. The web never calls this.
-pub fn set_password(sql: &mut dyn Sql, user_id: i64, password: &str) -> Result<(), WebError> {
+pub fn set_password(sql: &mut dyn Sql, user_id: i64, password: &str) -> Result<(), Error> {
     check_password_rule(password)?;
     let hash = hash_password(password)?;
     let n = sql.execute(
@@ -777,7 +777,7 @@ pub fn set_password(sql: &mut dyn Sql, user_id: i64, password: &str) -> Result<(
         &[hash.into(), user_id.into()],
     )?;
     if n == 0 {
-        return Err(WebError::NotFound);
+        return Err(Error::not_found());
     }
     end_sessions_and_halves(sql, user_id)?;
     unlock(sql, user_id)
@@ -785,7 +785,7 @@ pub fn set_password(sql: &mut dyn Sql, user_id: i64, password: &str) -> Result<(
 
 /// Ends an account's sessions and forgets any credential half waiting for it: what a new
 /// password or a new credential makes void.
-fn end_sessions_and_halves(sql: &mut dyn Sql, user_id: i64) -> Result<(), WebError> {
+fn end_sessions_and_halves(sql: &mut dyn Sql, user_id: i64) -> Result<(), Error> {
     sql.execute(
         "DELETE FROM web_sessions WHERE user_id = $1",
         &[user_id.into()],
@@ -816,9 +816,9 @@ pub fn issue_credential(
     sql: &mut dyn Sql,
     user_id: i64,
     issued_by: &str,
-) -> Result<Credential, WebError> {
+) -> Result<Credential, Error> {
     if is_admin_role(role_of(sql, user_id)?) {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "三员（系统、安全、审计管理员）的密码只能在服务器上用命令行重置（jixiao user reset 用户名），不能在网页上重置。",
             "The three administrators' passwords are reset on the server's command line only (jixiao user reset NAME), never on the web.",
         ));
@@ -858,7 +858,7 @@ pub fn issue_credential(
 
 /// The accounts whose credential's second half waits for the security administrator:
 /// (account id, issued by, issued at).
-pub fn pending_halves(sql: &mut dyn Sql) -> Result<Vec<(i64, String, String)>, WebError> {
+pub fn pending_halves(sql: &mut dyn Sql) -> Result<Vec<(i64, String, String)>, Error> {
     Ok(sql
         .query(
             "SELECT user_id, issued_by, issued_at FROM web_credential_halves ORDER BY user_id",
@@ -870,14 +870,14 @@ pub fn pending_halves(sql: &mut dyn Sql) -> Result<Vec<(i64, String, String)>, W
 }
 
 /// Hands over a credential's second half: returns it once and forgets it.
-pub fn take_second_half(sql: &mut dyn Sql, user_id: i64) -> Result<String, WebError> {
+pub fn take_second_half(sql: &mut dyn Sql, user_id: i64) -> Result<String, Error> {
     let r = sql
         .row(
             "SELECT second_half FROM web_credential_halves WHERE user_id = $1",
             &[user_id.into()],
         )?
         .ok_or_else(|| {
-            WebError::invalid(
+            Error::invalid(
                 "该账号没有待交付的一次性凭证（可能已交付）。",
                 "This account has no one-time credential waiting to be handed over (it may have been handed over already).",
             )
@@ -898,21 +898,21 @@ pub fn change_password(
     current: &str,
     new: &str,
     keep_session: &str,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     let r = sql
         .row(
             "SELECT password_hash FROM web_users WHERE id = $1",
             &[user.id.into()],
         )?
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::not_found())?;
     if !verify_password(current, r[0].text()) {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "当前密码（或一次性凭证）不正确。",
             "The current password (or one-time credential) is wrong.",
         ));
     }
     if current == new {
-        return Err(WebError::invalid(
+        return Err(Error::invalid(
             "新密码不能与当前密码（或一次性凭证）相同。",
             "The new password must differ from the current one (or the one-time credential).",
         ));
@@ -928,4 +928,56 @@ pub fn change_password(
         &[user.id.into(), sha256(keep_session).into()],
     )?;
     Ok(())
+}
+
+/// Accounts for trying jixiao: one per role, with the seed's department. Those missing are
+/// created; returns (username, password, role) of each.
+pub fn create_demo_accounts(
+    store: &mut dyn jixiao_store::Store,
+    department: &str,
+) -> Result<Vec<(String, String, Role)>, Error> {
+    let sql = store.sql();
+    let accounts = [
+        ("bureau", "财政局 王敏", Role::BureauAdmin),
+        ("editor", "办公室 李娜", Role::DeptEditor),
+        ("approver", "办公室 陈刚", Role::DeptApprover),
+        ("evaluator", "第三方 赵磊", Role::Evaluator),
+        ("sysadmin", "系统管理员", Role::SysAdmin),
+        ("secadmin", "安全管理员", Role::SecAdmin),
+        ("auditor", "审计管理员", Role::AuditAdmin),
+    ];
+    let mut out = Vec::new();
+    for (name, display, role) in accounts {
+        let password = format!("Jx-{}-2021", name);
+        out.push((name.to_string(), password.clone(), role));
+        if sql
+            .row(
+                "SELECT 1 FROM web_users WHERE username = $1",
+                &[name.into()],
+            )?
+            .is_some()
+        {
+            continue;
+        }
+        sql.write(|sql| {
+            let id = create_user(sql, name, display, &password)?;
+            let dept = role.needs_department().then_some(department);
+            let assigned = if role == Role::Evaluator {
+                vec![department.to_string()]
+            } else {
+                Vec::new()
+            };
+            set_role(sql, id, Some(role), dept, &assigned)?;
+            crate::audit::append(
+                sql,
+                "jixiao demo",
+                "创建演示账号",
+                &format!("user:{id}"),
+                "",
+                &format!("{name} {}", role.id()),
+            )?;
+            Ok::<_, Error>(())
+        })?;
+    }
+    Ok(out)
 }
