@@ -155,6 +155,7 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
                 .filter(|f| f.check != "heading" && f.check != "same-quantity"),
         );
     }
+    findings.extend(table::arrival_rate(&name, &doc.tables));
     // A transcribed excerpt of chosen paragraphs says nothing of the numbering between them.
     if doc.is_excerpt() {
         for f in findings.iter_mut().filter(|f| f.check == "heading") {

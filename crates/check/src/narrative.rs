@@ -116,7 +116,16 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
     let mut out = Vec::new();
     let mut statements: Vec<Statement> = Vec::new();
     let mut heading_subject = String::new();
-    for p in paragraphs {
+    // Prose from mirror sites, in traditional characters with pinyin after each one, is read
+    // (and quoted) as simplified characters without the pinyin; other prose is unchanged.
+    let read: Vec<Paragraph> = paragraphs
+        .iter()
+        .map(|p| Paragraph {
+            location: p.location.clone(),
+            text: crate::table::simplify(&p.text),
+        })
+        .collect();
+    for p in &read {
         let chars: Vec<char> = p.text.chars().collect();
         let figs = figures(&p.text);
         let finding =
@@ -388,12 +397,12 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
         }
     }
 
-    out.extend(full_payment_claims(file, paragraphs));
-    out.extend(over_target_rates(file, paragraphs));
-    out.extend(unit_slips(file, paragraphs));
-    out.extend(standard_costs(file, paragraphs));
-    out.extend(same_label_amounts(file, paragraphs));
-    out.extend(headings(file, paragraphs));
+    out.extend(full_payment_claims(file, &read));
+    out.extend(over_target_rates(file, &read));
+    out.extend(unit_slips(file, &read));
+    out.extend(standard_costs(file, &read));
+    out.extend(same_label_amounts(file, &read));
+    out.extend(headings(file, &read));
     out
 }
 
@@ -1100,6 +1109,7 @@ fn breakdowns(
             .filter(|f| !f.more && !f.near);
         let mut wrong: Vec<Mismatch> = Vec::new();
         let mut open = false;
+        let mut literal = false;
         let mut last_part = q;
         // A list whose items are parted by commas ends at the first ；: what follows it is
         // another statement (其中：中央1753万元，省级519万元；用于……); a list parted by ； runs on.
@@ -1131,10 +1141,11 @@ fn breakdowns(
             };
             // A part's own breakdown after 包括, up to its ； (or the bracket it opened in), is
             // not at the level of the 其中.
+            // (其中包括 is the 其中 itself.)
             let within_include = |i: usize| {
-                chars[q..i]
-                    .iter()
-                    .collect::<String>()
+                let text: String = chars[q..i].iter().collect();
+                text.strip_prefix("其中包括")
+                    .unwrap_or(&text)
                     .rsplit_once("包括")
                     .is_some_and(|(_, after)| !after.contains(['；', ';', ')', '）']))
             };
@@ -1151,11 +1162,29 @@ fn breakdowns(
                 continue;
             }
             // A part as large as the total means the list is not a partition of it (一级指标3个、
-            // 二级指标9个、三级指标12个 of 12 indicators).
-            if parts.iter().any(|f| measure(f) >= measure(total)) {
+            // 二级指标9个、三级指标12个 of 12 indicators; 收到…520万元，其中：…补助资金520万元，已支出
+            // 388.16万元 — what follows is its spending). Money as large as the total beside other
+            // money that is not spent from it (预算数60万元，其中包括补贴资金60万，结余资金12.664万元)
+            // contradicts the total read literally: a warning.
+            let spent = |f: &&Figure| {
+                let l = label(chars, f);
+                ["支出", "使用", "拨付", "执行", "完成", "到位"]
+                    .iter()
+                    .any(|w| l.contains(w))
+            };
+            let whole = parts.iter().any(|f| measure(f) >= measure(total));
+            if whole
+                && (!matches!(total.unit, Unit::Money(_))
+                    || parts
+                        .iter()
+                        .any(|f| measure(f) > measure(total) || spent(f)))
+            {
                 continue;
             }
-            lists.push((total, parts.clone()));
+            literal |= whole;
+            if !whole {
+                lists.push((total, parts.clone()));
+            }
             let (sum, dp) = show_sum(&parts, total);
             let total_value = measure(total)
                 / match &total.unit {
@@ -1163,6 +1192,22 @@ fn breakdowns(
                     _ => Decimal::ONE,
                 };
             if sum == total_value {
+                continue;
+            }
+            // A total written in a larger unit than its parts is their sum rounded to its own
+            // decimals (3.30亿元 of 5440万元 + 252万元 + 27285.3万元 = 3.29773亿元).
+            let larger_unit = match total.unit {
+                Unit::Money(t) => parts
+                    .iter()
+                    .all(|f| matches!(f.unit, Unit::Money(p) if p < t)),
+                _ => false,
+            };
+            if larger_unit
+                && sum.round_dp_with_strategy(
+                    total.dp,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                ) == total_value
+            {
                 continue;
             }
             // The first parts already make the total: the list ended there and a new statement
@@ -1186,6 +1231,8 @@ fn breakdowns(
         push(
             if open {
                 Severity::Note
+            } else if literal {
+                Severity::Warning
             } else {
                 Severity::Error
             },
@@ -1215,6 +1262,8 @@ fn breakdowns(
                 )),
                 if open {
                     "（列举以“等”结尾，或有未列出的项）"
+                } else if literal {
+                    "（其中一项已等于总数，按字面各项之和超出总数）"
                 } else {
                     ""
                 }

@@ -117,6 +117,8 @@ pub fn figures(text: &str) -> Vec<Figure> {
             (Unit::Money(Decimal::from(100_000_000)), 2)
         } else if rest.starts_with('元') {
             (Unit::Money(Decimal::ONE), 1)
+        } else if rest.starts_with('万') && money_without_yuan(&chars, start, k + 1) {
+            (Unit::Money(Decimal::from(10_000)), 1)
         } else if rest.starts_with('%') || rest.starts_with('％') {
             (Unit::Percent, 1)
         } else if rest.starts_with('分') && !rest.starts_with("分之") {
@@ -154,6 +156,26 @@ pub fn figures(text: &str) -> Vec<Figure> {
         i = end;
     }
     out
+}
+
+/// Whether `N万` ending at `end` is money with its 元 left off (`补贴资金60万，`): the clause
+/// before it names money and no classifier follows (`10万人` is people).
+fn money_without_yuan(chars: &[char], start: usize, end: usize) -> bool {
+    let closes = chars
+        .get(end)
+        .is_none_or(|c| matches!(c, '，' | '。' | '；' | '、' | ',' | ';' | '）' | ')'));
+    let clause: String = chars[..start]
+        .iter()
+        .rev()
+        .take_while(|c| !matches!(c, '，' | '。' | '；' | '：' | ',' | ';' | ':'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    closes
+        && ["资金", "资", "经费", "补贴", "预算"]
+            .iter()
+            .any(|w| clause.contains(w))
 }
 
 /// How a stated figure relates to the exact value it should show.

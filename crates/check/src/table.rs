@@ -10,7 +10,7 @@
 use crate::numbers::{judge, parse_number, show, Judgement};
 use crate::read::Grid;
 use crate::{Finding, Rules, Severity};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 #[derive(Debug, Default, Clone)]
 struct Columns {
@@ -112,6 +112,66 @@ pub(crate) fn simplify(text: &str) -> String {
         ('其', '其'),
         ('則', '则'),
         ('準', '准'),
+        ('補', '补'),
+        ('貼', '贴'),
+        ('團', '团'),
+        ('機', '机'),
+        ('購', '购'),
+        ('專', '专'),
+        ('區', '区'),
+        ('縣', '县'),
+        ('鎮', '镇'),
+        ('劃', '划'),
+        ('達', '达'),
+        ('個', '个'),
+        ('這', '这'),
+        ('開', '开'),
+        ('們', '们'),
+        ('財', '财'),
+        ('報', '报'),
+        ('關', '关'),
+        ('員', '员'),
+        ('將', '将'),
+        ('過', '过'),
+        ('還', '还'),
+        ('運', '运'),
+        ('營', '营'),
+        ('護', '护'),
+        ('險', '险'),
+        ('醫', '医'),
+        ('療', '疗'),
+        ('衛', '卫'),
+        ('養', '养'),
+        ('戶', '户'),
+        ('貧', '贫'),
+        ('東', '东'),
+        ('場', '场'),
+        ('築', '筑'),
+        ('橋', '桥'),
+        ('環', '环'),
+        ('導', '导'),
+        ('於', '于'),
+        ('從', '从'),
+        ('屬', '属'),
+        ('現', '现'),
+        ('規', '规'),
+        ('聯', '联'),
+        ('節', '节'),
+        ('約', '约'),
+        ('賬', '账'),
+        ('貸', '贷'),
+        ('稅', '税'),
+        ('參', '参'),
+        ('問', '问'),
+        ('題', '题'),
+        ('舉', '举'),
+        ('師', '师'),
+        ('兩', '两'),
+        ('點', '点'),
+        ('層', '层'),
+        ('買', '买'),
+        ('獎', '奖'),
+        ('勵', '励'),
     ];
     without_pinyin(text)
         .chars()
@@ -2169,4 +2229,69 @@ pub(crate) fn row_text(row: &[String]) -> String {
     } else {
         s
     }
+}
+
+/// A 到位率 indicator (资金到位 / 到位率 | 分值 | 得分) against the money the table's head says
+/// arrived (计划投资额(万元) 570 · 实际到位资金(万元) 398.88): scored above 到位率 × 分值, the
+/// usual rule, it is reported as a warning — the rule is not printed beside it.
+/// The head and the scored rows may be read as separate tables: `grids` are all of a document's.
+pub fn arrival_rate(file: &str, grids: &[Grid]) -> Vec<Finding> {
+    let amount_after = |words: &[&str]| {
+        grids.iter().flat_map(|g| &g.rows).find_map(|row| {
+            let c = row.iter().position(|c| {
+                let t = simplify(c);
+                words.iter().any(|w| t.contains(w)) && !t.contains("率")
+            })?;
+            row.get(c + 1).and_then(|v| number(v)).map(|n| n.0)
+        })
+    };
+    let (Some(planned), Some(arrived)) = (
+        amount_after(&["计划投资额", "计划安排资金", "计划投入资金"]),
+        amount_after(&["实际到位资金"]),
+    ) else {
+        return Vec::new();
+    };
+    if planned <= Decimal::ZERO || arrived >= planned {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (grid, (r, row)) in grids
+        .iter()
+        .flat_map(|g| g.rows.iter().enumerate().map(move |x| (g, x)))
+    {
+        let Some(c) = row.iter().position(|c| simplify(c).trim() == "到位率") else {
+            continue;
+        };
+        let numbers: Vec<(Decimal, u32)> = row[c + 1..]
+            .iter()
+            .filter(|v| !v.trim().is_empty())
+            .map_while(|v| number(v))
+            .take(2)
+            .collect();
+        let [(weight, _), (score, dp)] = numbers[..] else {
+            continue;
+        };
+        let rate = arrived / planned;
+        let due = rate * weight;
+        let shown = due.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+        if score > shown {
+            out.push(Finding {
+                severity: Severity::Warning,
+                check: "score-rule",
+                file: file.to_string(),
+                location: grid.row(r),
+                excerpt: row_text(row),
+                stated: show(score, dp),
+                recomputed: show(due, 2),
+                rule: format!(
+                    "到位率 = 实际到位资金 ÷ 计划数 = {} ÷ {} = {}%；按通行的“到位率 × 分值”计应得 {} 分（表中未印评分规则，此为推定）",
+                    show(arrived, 2),
+                    show(planned, 2),
+                    show(rate * Decimal::from(100), 2),
+                    show(due, 2)
+                ),
+            });
+        }
+    }
+    out
 }
