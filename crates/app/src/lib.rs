@@ -2,6 +2,7 @@
 //! between the store and the domain. Each reads or writes through a [`Store`] and returns
 //! domain types; neither front end repeats them.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 mod error;
@@ -22,6 +23,25 @@ use jixiao_monitor::levels::{is_month_end, monitor, Level, Project, Table};
 use jixiao_store::{EvaluationItemRecord, EvaluationRecord, Store};
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Records a change to the data: appends its audit entry and moves the data version on, so
+/// every server's cached views are rebuilt. Call it inside the transaction that makes the
+/// change, so the three commit together; it is the one place either happens for data.
+pub fn record_change(
+    sql: &mut dyn jixiao_store::sql::Sql,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    before: &str,
+    after: &str,
+) -> Result<(), Error> {
+    audit::append(sql, actor, action, entity, before, after)?;
+    sql.execute(
+        "UPDATE web_state SET value = value + 1 WHERE key = 'data_version'",
+        &[],
+    )?;
+    Ok(())
+}
 
 /// A department's self-evaluation dataset for `year`, read from the store.
 pub fn load_dataset(

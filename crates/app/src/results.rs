@@ -207,8 +207,7 @@ pub fn open_rectification(
         let id = sql
             .row("SELECT MAX(id) FROM rectifications WHERE department_code = $1", &[department.into()])?
             .map_or(0, |r| r[0].int());
-        crate::audit::append(sql, &user.actor(), "新建整改事项", &format!("rectification:{id}"), "", &format!("{department}/{year} {problem}（期限 {due}）"))?;
-        service::bump(sql)?;
+        crate::record_change(sql, &user.actor(), "新建整改事项", &format!("rectification:{id}"), "", &format!("{department}/{year} {problem}（期限 {due}）"))?;
         Ok(id)
     })
 }
@@ -268,15 +267,14 @@ pub fn update_rectification(
         if changed != 1 {
             return Err(Error::stale("该整改事项刚被他人修改，您的修改未保存。请刷新后再填。", "Someone else just changed this rectification; your change was not saved. Reload and try again."));
         }
-        crate::audit::append(
+        crate::record_change(
             sql,
             &user.actor(),
             "更新整改事项",
             &format!("rectification:{id}"),
             &serde_json::json!({"status": before.stored_status, "measures": before.measures, "responsible": before.responsible}).to_string(),
             &serde_json::json!({"status": p.status.id(), "measures": p.measures, "responsible": p.responsible}).to_string(),
-        )?;
-        service::bump(sql)
+        )
     })
 }
 
@@ -305,8 +303,7 @@ pub fn verify_rectification(
         if changed != 1 {
             return Err(Error::stale("该整改事项刚被他人修改，请刷新后再核验。", "Someone else just changed this rectification; reload before verifying it."));
         }
-        crate::audit::append(sql, &user.actor(), "核验整改完成", &format!("rectification:{id}"), &before.stored_status, "done")?;
-        service::bump(sql)
+        crate::record_change(sql, &user.actor(), "核验整改完成", &format!("rectification:{id}"), &before.stored_status, "done")
     })
 }
 
@@ -343,8 +340,7 @@ pub fn attach_file(
             "INSERT INTO rectification_files (rectification_id, file_name, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5)",
             &[id.into(), name.clone().into(), bytes.into(), user.actor().into(), jixiao_store::now_utc().into()],
         )?;
-        crate::audit::append(sql, &user.actor(), "上传整改佐证", &format!("rectification:{id}"), "", &name)?;
-        service::bump(sql)
+        crate::record_change(sql, &user.actor(), "上传整改佐证", &format!("rectification:{id}"), "", &name)
     })
 }
 
@@ -503,8 +499,7 @@ pub fn assign(
             "INSERT INTO responsibilities (department_code, project_code, person, since, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
             &[department.into(), project.into(), person.into(), since.to_string().into(), user.actor().into(), jixiao_store::now_utc().into()],
         )?;
-        crate::audit::append(sql, &user.actor(), "变更项目责任人", &format!("project:{department}/{project}"), &before, &format!("{person}（自 {since}）"))?;
-        service::bump(sql)
+        crate::record_change(sql, &user.actor(), "变更项目责任人", &format!("project:{department}/{project}"), &before, &format!("{person}（自 {since}）"))
     })
 }
 
@@ -832,8 +827,7 @@ pub fn record_disclosure(
         let show = |a: Option<Date>, p: Option<Date>| {
             format!("批复 {} 公开 {}", a.map_or("—".into(), |d| d.to_string()), p.map_or("—".into(), |d| d.to_string()))
         };
-        crate::audit::append(sql, &user.actor(), "登记公开日期", &format!("disclosure:{department}/{year}/{item}"), &show(old_a, old_p), &show(a, p))?;
-        service::bump(sql)
+        crate::record_change(sql, &user.actor(), "登记公开日期", &format!("disclosure:{department}/{year}/{item}"), &show(old_a, old_p), &show(a, p))
     })
 }
 

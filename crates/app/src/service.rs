@@ -19,15 +19,6 @@ pub const DEPARTMENT_FRAMEWORK: &str = "gz-dept-2021";
 /// The framework for projects.
 pub const PROJECT_FRAMEWORK: &str = "cn-project-2020";
 
-/// Marks the data changed, so every server's cached views are rebuilt.
-pub fn bump(sql: &mut dyn Sql) -> Result<(), Error> {
-    sql.execute(
-        "UPDATE web_state SET value = value + 1 WHERE key = 'data_version'",
-        &[],
-    )?;
-    Ok(())
-}
-
 /// What the data looks like now: changes through the web and imports from anywhere.
 pub fn data_version(sql: &mut dyn Sql) -> Result<(i64, i64), Error> {
     let r = sql
@@ -411,7 +402,7 @@ pub fn set_actual(
             ));
         }
         let before_evidence = old.as_ref().map_or("", |r| r[1].text());
-        crate::audit::append(
+        crate::record_change(
             sql,
             &actor,
             "录入实际完成值",
@@ -419,7 +410,6 @@ pub fn set_actual(
             &serde_json::json!({ "actual": before, "evidence": before_evidence }).to_string(),
             &serde_json::json!({ "actual": exact.to_string(), "evidence": evidence }).to_string(),
         )?;
-        bump(sql)?;
         Ok(version)
     })
 }
@@ -563,7 +553,7 @@ fn save_scored(
     tx.save_evaluation(&record)?;
     {
         let mut sql = jixiao_store::sql::InTransaction(tx.as_mut());
-        crate::audit::append(
+        crate::record_change(
             &mut sql,
             &user.actor(),
             if step.is_some() {
@@ -575,7 +565,6 @@ fn save_scored(
             "",
             &format!("{total}（{}）", evaluation.grade_label),
         )?;
-        bump(&mut sql)?;
     }
     tx.commit()?;
     Ok((total, status))
@@ -940,15 +929,14 @@ pub fn adjust_budget(
             }
             jixiao_store::edits::Edit::Missing => return Err(Error::not_found()),
         }
-        crate::audit::append(
+        crate::record_change(
             sql,
             &user.actor(),
             "调整项目预算",
             &format!("project:{year}/{code}"),
             &before.0.format_wan_unit(),
             &format!("{}（{}）", new.format_wan_unit(), reason.trim()),
-        )?;
-        bump(sql)
+        )
     })
 }
 

@@ -112,15 +112,15 @@ pub fn import(
         &mut |_| {},
         &mut |tx, report| {
             let mut sql = jixiao_store::sql::InTransaction(tx);
-            crate::audit::append(
+            crate::record_change(
                 &mut sql,
                 &actor,
                 "导入数据",
                 &format!("upload:{id}"),
                 &name,
                 &summary(report).join("；"),
-            )?;
-            crate::service::bump(&mut sql).map_err(|e| jixiao_store::StoreError(e.to_string()))
+            )
+            .map_err(|e| jixiao_store::StoreError(e.to_string()))
         },
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -291,7 +291,7 @@ pub fn take(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         &[department.into(), year.into(), (now.history.len() as i64 + 1).into(), now.state.id().into(), to.id().into(), actor.clone().into(), at.into(), comment.into()],
     )?;
-    crate::audit::append(
+    crate::record_change(
         sql,
         &actor,
         step.label().0,
@@ -303,6 +303,5 @@ pub fn take(
             format!("{}：{comment}", to.id())
         },
     )?;
-    crate::service::bump(sql)?;
     status(sql, department, year)
 }

@@ -685,44 +685,21 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     jixiao_app::auth::Role::ALL.map(|r| r.id()).join("、")
                 ),
             })?;
-            let admin = jixiao_app::auth::is_admin_role(Some(role));
-            let password = if admin {
-                read_password()?
+            let password = if jixiao_app::auth::is_admin_role(Some(role)) {
+                Some(read_password()?)
             } else {
-                // Nobody knows it: the account is reached through the credential's halves.
-                format!("Aa1-{}", jixiao_app::auth::random_hex(16))
+                None
             };
             let mut store = store_cmd::open(database_url)?;
-            let sql = store.sql();
-            let actor = "jixiao user add（命令行）";
-            let first = sql
-                .write(|sql| {
-                    let id = jixiao_app::auth::create_user(sql, &username, &name, &password)?;
-                    jixiao_app::auth::set_role(sql, id, Some(role), department.as_deref(), &[])?;
-                    let first = if admin {
-                        None
-                    } else {
-                        Some(jixiao_app::auth::issue_credential(sql, id, actor)?.first)
-                    };
-                    jixiao_app::audit::append(
-                        sql,
-                        actor,
-                        "创建账号",
-                        &format!("user:{id}"),
-                        "",
-                        &format!(
-                            "{username} {}{}",
-                            role.id(),
-                            if admin {
-                                ""
-                            } else {
-                                "；签发一次性凭证，后半段待安全管理员交付"
-                            }
-                        ),
-                    )?;
-                    Ok::<_, jixiao_app::Error>(first)
-                })
-                .map_err(Failure::from)?;
+            let (_, first) = jixiao_app::accounts::create(
+                store.sql(),
+                "jixiao user add（命令行）",
+                &username,
+                &name,
+                Some(role),
+                department.as_deref(),
+                password.as_deref(),
+            )?;
             println!("已创建账号 {username}（{}）", role.label().0);
             if let Some(first) = first {
                 print_first_half(&first);
@@ -734,47 +711,19 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
         } => {
             let mut store = store_cmd::open(database_url)?;
             let sql = store.sql();
-            let account = jixiao_app::auth::normalize_username(&username);
-            let id = sql
-                .row(
-                    "SELECT id FROM web_users WHERE lower(username) = $1",
-                    &[account.into()],
-                )
-                .map_err(Failure::from)?
-                .map(|r| r[0].int())
-                .ok_or_else(|| Failure {
-                    code: 2,
-                    message: format!("没有用户名为“{username}”的账号。"),
-                })?;
-            let admin = jixiao_app::auth::is_admin_role(
-                jixiao_app::auth::role_of(sql, id).map_err(Failure::from)?,
-            );
+            let id = jixiao_app::accounts::find(sql, &username)?.ok_or_else(|| Failure {
+                code: 2,
+                message: format!("没有用户名为“{username}”的账号。"),
+            })?;
+            let admin = jixiao_app::auth::is_admin_role(jixiao_app::auth::role_of(sql, id)?);
             let password = if admin { Some(read_password()?) } else { None };
-            let actor = "jixiao user reset（命令行）";
-            let first = sql
-                .write(|sql| {
-                    let first = match &password {
-                        Some(p) => {
-                            jixiao_app::auth::set_password(sql, id, p)?;
-                            None
-                        }
-                        None => Some(jixiao_app::auth::issue_credential(sql, id, actor)?.first),
-                    };
-                    jixiao_app::audit::append(
-                        sql,
-                        actor,
-                        if admin {
-                            "重置三员密码"
-                        } else {
-                            "重置密码（签发一次性凭证）"
-                        },
-                        &format!("user:{id}"),
-                        "",
-                        &username,
-                    )?;
-                    Ok::<_, jixiao_app::Error>(first)
-                })
-                .map_err(Failure::from)?;
+            let first = jixiao_app::accounts::reset_on_server(
+                sql,
+                "jixiao user reset（命令行）",
+                id,
+                &username,
+                password.as_deref(),
+            )?;
             match first {
                 None => {
                     println!("已重置 {username} 的密码并解除登录限制，其已登录的会话均已退出。")

@@ -11,6 +11,7 @@ use crate::{AppState, Ctx, Lang};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use jixiao_app::accounts;
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
 use jixiao_domain::number::{format_count, format_percent, format_score};
@@ -1268,26 +1269,18 @@ pub async fn create_user(State(s): State<AppState>, ctx: Ctx, Form(f): Form<NewU
     let (username, first) = s
         .pool
         .run(move |store| {
-            store.sql().write(|sql| {
-                // Nobody knows the initial password: the account is reached only through the
-                // credential's two halves.
-                let initial = format!("Aa1-{}", auth::random_hex(16));
-                let id = auth::create_user(sql, &f.username, &f.display_name, &initial)?;
-                let (username, _) = auth::account_names(sql, id)?;
-                let credential = auth::issue_credential(sql, id, &user.actor())?;
-                crate::audit::append(
-                    sql,
-                    &user.actor(),
-                    "创建账号",
-                    &format!("user:{id}"),
-                    "",
-                    &format!("{username}；签发一次性凭证，后半段待安全管理员交付"),
-                )?;
-                Ok::<_, WebError>((username, credential.first))
-            })
+            accounts::create(
+                store.sql(),
+                &user.actor(),
+                &f.username,
+                &f.display_name,
+                None,
+                None,
+                None,
+            )
         })
         .await?;
-    credential_page(&ctx, &username, &first)
+    credential_page(&ctx, &username, &first.unwrap_or_default())
 }
 
 #[derive(Deserialize)]
@@ -1320,34 +1313,7 @@ pub async fn reset_user(
     };
     let done = s
         .pool
-        .run(move |store| {
-            store.sql().write(|sql| {
-                let (username, display) = auth::account_names(sql, id)?;
-                if issue {
-                    let credential = auth::issue_credential(sql, id, &user.actor())?;
-                    crate::audit::append(
-                        sql,
-                        &user.actor(),
-                        "重置密码（签发一次性凭证）",
-                        &format!("user:{id}"),
-                        "",
-                        &format!("为 {display}（{username}）签发一次性凭证：前半段交系统管理员，后半段待安全管理员交付；首次登录须改密码，24 小时内有效"),
-                    )?;
-                    Ok::<_, WebError>(Some((username, credential.first)))
-                } else {
-                    auth::unlock(sql, id)?;
-                    crate::audit::append(
-                        sql,
-                        &user.actor(),
-                        "解除登录限制",
-                        &format!("user:{id}"),
-                        "",
-                        &format!("{display}（{username}）"),
-                    )?;
-                    Ok(None)
-                }
-            })
-        })
+        .run(move |store| accounts::reset(store.sql(), &user.actor(), id, issue))
         .await?;
     match done {
         Some((username, first)) => credential_page(&ctx, &username, &first),
@@ -1372,21 +1338,7 @@ pub async fn hand_over_credential(
     let user = ctx.user_checked(&f._csrf)?.clone();
     let (username, second) = s
         .pool
-        .run(move |store| {
-            store.sql().write(|sql| {
-                let (username, display) = auth::account_names(sql, id)?;
-                let second = auth::take_second_half(sql, id)?;
-                crate::audit::append(
-                    sql,
-                    &user.actor(),
-                    "交付一次性凭证后半段",
-                    &format!("user:{id}"),
-                    "",
-                    &format!("{display}（{username}）"),
-                )?;
-                Ok::<_, WebError>((username, second))
-            })
-        })
+        .run(move |store| accounts::hand_over(store.sql(), &user.actor(), id))
         .await?;
     let l = ctx.lang;
     ok(layout(
@@ -1438,22 +1390,7 @@ pub async fn change_password(
     let token = ctx.token.clone().unwrap_or_default();
     s.pool
         .run(move |store| {
-            store.sql().write(|sql| {
-                auth::change_password(sql, &user, &f.current, &f.new, &token)?;
-                crate::audit::append(
-                    sql,
-                    &user.actor(),
-                    "修改密码",
-                    &format!("user:{}", user.id),
-                    "",
-                    if user.must_change {
-                        "首次登录改密（一次性凭证已失效）"
-                    } else {
-                        ""
-                    },
-                )?;
-                Ok::<_, WebError>(())
-            })
+            accounts::change_own_password(store.sql(), &user, &f.current, &f.new, &token)
         })
         .await?;
     Ok(Redirect::to("/").into_response())
@@ -1529,11 +1466,6 @@ pub async fn set_role(
 ) -> Page {
     only(&ctx, Role::SecAdmin)?;
     let user = ctx.user_checked(&f._csrf)?.clone();
-    if id == user.id {
-        return Err(
-            WebError::invalid("不能修改自己的角色。", "You cannot change your own role.").into(),
-        );
-    }
     let role = if f.role.is_empty() {
         None
     } else {
@@ -1546,40 +1478,14 @@ pub async fn set_role(
     };
     s.pool
         .run(move |store| {
-            store.sql().write(|sql| {
-                let assigned: Vec<String> = f
-                    .assigned
-                    .split([',', '，', ' '])
-                    .map(str::to_string)
-                    .collect();
-                // 三员 roles are given and taken on the server's command line only: through
-                // the web the security administrator could otherwise make itself the others.
-                let before = auth::role_of(sql, id)?;
-                if let Some(seen) = f.version {
-                    if auth::role_version(sql, id)? != seen {
-                        return Err(WebError::stale(
-                            "该账号的角色刚被他人修改，您的修改未保存。请刷新后再改。",
-                            "Someone else just changed this account's role; your change was not saved. Reload and try again.",
-                        ));
-                    }
-                }
-                if auth::is_admin_role(role) || auth::is_admin_role(before) {
-                    return Err(WebError::invalid(
-                        "三员角色只能在服务器上用命令行分配（jixiao user add），网页上不能授予或撤销。",
-                        "The three administrators' roles are given on the server's command line only (jixiao user add), never on the web.",
-                    ));
-                }
-                auth::set_role(sql, id, role, Some(&f.department), &assigned)?;
-                crate::audit::append(
-                    sql,
-                    &user.actor(),
-                    "分配角色",
-                    &format!("user:{id}"),
-                    before.map_or("", Role::id),
-                    &format!("{} {} {}", f.role, f.department, f.assigned),
-                )?;
-                Ok::<_, WebError>(())
-            })
+            let change = accounts::RoleChange {
+                role,
+                role_text: &f.role,
+                department: &f.department,
+                assigned: &f.assigned,
+                version: f.version,
+            };
+            accounts::assign_role(store.sql(), &user, id, &change)
         })
         .await?;
     Ok(Redirect::to("/admin/roles").into_response())
