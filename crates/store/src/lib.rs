@@ -16,6 +16,7 @@
 pub mod edits;
 mod migrations;
 mod postgres_store;
+mod reads;
 mod records;
 pub mod sql;
 mod sqlite_store;
@@ -138,13 +139,21 @@ pub trait Store: Send {
     fn begin(&mut self, source: &str) -> Result<Box<dyn Transaction + '_>>;
 
     /// Every department, by code.
-    fn departments(&mut self) -> Result<Vec<DepartmentRecord>>;
+    fn departments(&mut self) -> Result<Vec<DepartmentRecord>> {
+        reads::departments(self.sql())
+    }
     /// Every unit, by code.
-    fn units(&mut self) -> Result<Vec<UnitRecord>>;
+    fn units(&mut self) -> Result<Vec<UnitRecord>> {
+        reads::units(self.sql())
+    }
     /// The projects of `year` (or of every year), by year and code.
-    fn projects(&mut self, year: Option<i32>) -> Result<Vec<ProjectRecord>>;
+    fn projects(&mut self, year: Option<i32>) -> Result<Vec<ProjectRecord>> {
+        reads::projects(self.sql(), year)
+    }
     /// The performance targets of `year`'s projects, by project code and indicator code.
-    fn targets(&mut self, year: Option<i32>) -> Result<Vec<TargetRecord>>;
+    fn targets(&mut self, year: Option<i32>) -> Result<Vec<TargetRecord>> {
+        reads::targets(self.sql(), year)
+    }
     /// Calls `f` for each payment of `year`'s projects, by payment id.
     fn for_each_payment(
         &mut self,
@@ -170,17 +179,25 @@ pub trait Store: Send {
         as_of: Option<jixiao_domain::date::Date>,
     ) -> Result<Vec<ProgressRecord>>;
     /// The fiscal years that have projects or datasets.
-    fn years(&mut self) -> Result<Vec<i32>>;
+    fn years(&mut self) -> Result<Vec<i32>> {
+        reads::years(self.sql())
+    }
     /// The stored self-evaluation datasets: (department code, year).
-    fn datasets(&mut self) -> Result<Vec<(String, i32)>>;
+    fn datasets(&mut self) -> Result<Vec<(String, i32)>> {
+        reads::datasets(self.sql())
+    }
     /// A stored dataset's files, by file name.
     fn dataset_files(
         &mut self,
         department: &str,
         year: i32,
-    ) -> Result<Option<BTreeMap<String, String>>>;
+    ) -> Result<Option<BTreeMap<String, String>>> {
+        reads::dataset_files(self.sql(), department, year)
+    }
     /// The evaluations saved for a department's year, newest first, with their items.
-    fn evaluations(&mut self, department: &str, year: i32) -> Result<Vec<EvaluationRecord>>;
+    fn evaluations(&mut self, department: &str, year: i32) -> Result<Vec<EvaluationRecord>> {
+        reads::evaluations(self.sql(), department, year)
+    }
     /// Counts and a digest of every row: equal digests mean equal contents. For tests and
     /// for `jixiao store status`.
     fn digest(&mut self) -> Result<Digest>;
