@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 mod error;
+pub mod notice;
 pub mod results;
 pub mod service;
 pub mod uploads;

@@ -321,40 +321,26 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
     let year = a.year.unwrap_or(as_of.year());
     let started = std::time::Instant::now();
     let mut store = store_cmd::open(a.database_url)?;
-    let t = table_from_store(store.as_mut(), year, as_of, level, c)?;
-    print_table(&t);
+    let notice = jixiao_app::notice::build(store.as_mut(), year, as_of, level, c)?;
+    let t = &notice.table;
+    print_table(t);
     eprintln!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
     if let Some(out) = &a.out {
         let ext = out
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        // Rectifications overdue on the as-of date are part of the notice.
-        let overdue = jixiao_app::results::overdue_items(store.sql(), as_of)?;
+        let cannot_write = |e: String| Failure {
+            code: 3,
+            message: format!("无法写出 {}：{e}", out.display()),
+        };
         match ext.as_deref() {
             Some("xlsx") => {
-                let title = format!(
-                    "{year}年预算执行情况通报（截至 {as_of}，按{}）",
-                    level.label()
-                );
-                jixiao_exchange::notice::write(out, &t, c, &title, &overdue).map_err(|m| {
-                    Failure {
-                        code: 3,
-                        message: m,
-                    }
-                })?;
+                let bytes = notice.workbook().map_err(|e| cannot_write(e.to_string()))?;
+                std::fs::write(out, bytes).map_err(|e| cannot_write(e.to_string()))?;
             }
-            Some("docx" | "pdf") => {
-                let title = format!("{year}年预算执行情况通报（截至 {as_of}）");
-                crate::write_document(
-                    &jixiao_exchange::notice::document(&t, c, &title, &overdue),
-                    out,
-                )?;
-            }
-            Some("csv") => write_csv(out, &t).map_err(|e| Failure {
-                code: 3,
-                message: format!("无法写出 {}：{e}", out.display()),
-            })?,
+            Some("docx" | "pdf") => crate::write_document(&notice.document(), out)?,
+            Some("csv") => write_csv(out, t).map_err(|e| cannot_write(e.to_string()))?,
             _ => {
                 return Err(usage(
                     "--out 应以 .xlsx、.docx 或 .pdf（通报）或 .csv（明细）结尾".into(),

@@ -8,7 +8,6 @@ use jixiao_monitor::levels::{Line, Table};
 use jixiao_monitor::rules::Warning;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
-use std::path::Path;
 
 /// Fen as 万元 with two decimals, exactly (for cells; text keeps the figure as printed).
 fn wan(fen: i128) -> String {
@@ -207,19 +206,6 @@ pub fn document(
         }));
     }
     doc
-}
-
-/// Writes the notice for `table` (usually at department or unit level).
-pub fn write(
-    path: &Path,
-    table: &Table,
-    config: &Config,
-    title: &str,
-    overdue: &[Overdue],
-) -> Result<(), String> {
-    let bytes = workbook(table, config, title, overdue)
-        .map_err(|e| format!("无法写出 {}：{e}", path.display()))?;
-    std::fs::write(path, bytes).map_err(|e| format!("无法写出 {}：{e}", path.display()))
 }
 
 /// The notice as workbook bytes.

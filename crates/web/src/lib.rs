@@ -135,9 +135,10 @@ impl Ctx {
     }
 }
 
-/// Compares without stopping at the first difference.
+/// Compares without stopping at the first difference (`subtle`).
 pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 /// The largest upload (evidence files, import workbooks), in MB.

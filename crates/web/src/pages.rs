@@ -385,15 +385,12 @@ pub async fn public_report(
 /// Percent-encodes text for a header's `filename*` or a form value: letters, digits and
 /// `-._~` stay as they are.
 pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    const KEPT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, KEPT).to_string()
 }
 
 pub(crate) fn download(name: &str, bytes: Vec<u8>) -> Response {

@@ -996,26 +996,19 @@ pub async fn notice(
     let bytes = s
         .pool
         .run(move |store| {
-            let c = jixiao_monitor::config::Config::default();
-            let t = jixiao_app::monitor_store(
+            let notice = jixiao_app::notice::build(
                 store,
                 as_of.year(),
                 as_of,
                 jixiao_monitor::levels::Level::Department,
-                &c,
+                &jixiao_monitor::config::Config::default(),
             )?;
-            let overdue = results::overdue_items(store.sql(), as_of)?;
-            let year = as_of.year();
             if f2 == "xlsx" {
-                let title = format!("{year}年预算执行情况通报（截至 {as_of}，按部门）");
-                jixiao_exchange::notice::workbook(&t, &c, &title, &overdue)
-                    .map_err(|e| WebError::Internal(e.to_string()))
+                notice.workbook()
             } else {
-                let title = format!("{year}年预算执行情况通报（截至 {as_of}）");
-                let doc = jixiao_exchange::notice::document(&t, &c, &title, &overdue);
-                jixiao_report::docx::write(&doc, std::io::Cursor::new(Vec::new()))
+                jixiao_report::docx::write(&notice.document(), std::io::Cursor::new(Vec::new()))
                     .map(|c| c.into_inner())
-                    .map_err(|e| WebError::Internal(e.to_string()))
+                    .map_err(|e| jixiao_app::Error::Internal(e.to_string()))
             }
         })
         .await?;
