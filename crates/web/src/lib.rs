@@ -14,7 +14,7 @@ pub mod error;
 pub mod extract;
 mod pages;
 pub mod pool;
-mod results_pages;
+
 #[doc(hidden)]
 pub mod testing;
 
@@ -340,12 +340,9 @@ pub fn router(state: AppState) -> Router {
             "/public/{dept}/{year}/report/{format}",
             get(pages::public_report),
         )
-        .route(
-            "/public/datapackage.json",
-            get(results_pages::datapackage_json),
-        )
-        .route("/public/data.json", get(results_pages::open_json))
-        .route("/public/data/{file}", get(results_pages::open_csv_file))
+        .route("/public/datapackage.json", get(pages::datapackage_json))
+        .route("/public/data.json", get(pages::open_json))
+        .route("/public/data/{file}", get(pages::open_csv_file))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/login", post(api::login))
         .route("/api/public", get(api::public));
@@ -372,45 +369,33 @@ pub fn router(state: AppState) -> Router {
             "/evaluations/{dept}/{year}/report/{format}",
             get(pages::report),
         )
-        .route("/departments/{dept}/years", get(results_pages::years))
-        .route(
-            "/departments/{dept}/projects/{code}",
-            get(results_pages::project),
-        )
+        .route("/departments/{dept}/years", get(pages::years))
+        .route("/departments/{dept}/projects/{code}", get(pages::project))
         .route(
             "/departments/{dept}/projects/{code}/budget",
-            post(results_pages::adjust_budget),
+            post(pages::adjust_budget),
         )
         .route(
             "/evaluations/{dept}/{year}/responsibility",
-            post(results_pages::assign),
+            post(pages::assign),
         )
         .route(
             "/rectifications",
-            get(results_pages::rectifications).post(results_pages::create_rectification),
+            get(pages::rectifications).post(pages::create_rectification),
         )
-        .route(
-            "/rectifications/{id}",
-            post(results_pages::update_rectification),
-        )
+        .route("/rectifications/{id}", post(pages::update_rectification))
         .route(
             "/rectifications/{id}/verify",
-            post(results_pages::verify_rectification),
+            post(pages::verify_rectification),
         )
-        .route(
-            "/rectifications/{id}/files",
-            post(results_pages::upload_evidence),
-        )
-        .route(
-            "/rectifications/files/{id}",
-            get(results_pages::evidence_file),
-        )
-        .route("/monitoring/notice/{format}", get(results_pages::notice))
-        .route("/linkage", get(results_pages::linkage))
-        .route("/linkage/xlsx", get(results_pages::linkage_xlsx))
+        .route("/rectifications/{id}/files", post(pages::upload_evidence))
+        .route("/rectifications/files/{id}", get(pages::evidence_file))
+        .route("/monitoring/notice/{format}", get(pages::notice))
+        .route("/linkage", get(pages::linkage))
+        .route("/linkage/xlsx", get(pages::linkage_xlsx))
         .route(
             "/disclosure",
-            get(results_pages::disclosure).post(results_pages::record_disclosure),
+            get(pages::disclosure).post(pages::record_disclosure),
         )
         .route("/imports", get(pages::imports).post(pages::upload))
         .route("/imports/{id}/confirm", post(pages::confirm_import))
