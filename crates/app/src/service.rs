@@ -338,26 +338,27 @@ pub fn set_actual(
                 &[department.into(), year.into()],
             )?
             .ok_or(Error::not_found())?;
+        // The value's one home is the dataset's projects.toml; indicator_entries records the
+        // edit (evidence, version, who, when).
+        let (text, before) = rewrite_actual(file[0].text(), project, indicator, &exact.to_string())?;
         let old = sql.row(
-            "SELECT actual, evidence, version, updated_by, updated_at FROM indicator_entries \
+            "SELECT evidence, version, updated_by, updated_at FROM indicator_entries \
              WHERE department_code = $1 AND year = $2 AND project_code = $3 AND indicator = $4",
             &[department.into(), year.into(), project.into(), indicator.into()],
         )?;
-        let current = old.as_ref().map_or(0, |r| r[2].int());
+        let current = old.as_ref().map_or(0, |r| r[1].int());
         if current != seen_version {
             return Err(match &old {
                 Some(r) => Error::stale(
                     format!(
-                        "指标“{indicator}”已被 {} 于 {} 改为 {}，您的修改未保存。请刷新页面，核对后再填。",
+                        "指标“{indicator}”已被 {} 于 {} 改为 {before}，您的修改未保存。请刷新页面，核对后再填。",
+                        r[2].text(),
                         r[3].text(),
-                        r[4].text(),
-                        r[0].text()
                     ),
                     format!(
-                        "{} changed “{indicator}” to {} at {}; your change was not saved. Reload, check and try again.",
-                        r[3].text(),
-                        r[0].text(),
-                        r[4].text()
+                        "{} changed “{indicator}” to {before} at {}; your change was not saved. Reload, check and try again.",
+                        r[2].text(),
+                        r[3].text()
                     ),
                 ),
                 None => Error::stale(
@@ -366,7 +367,6 @@ pub fn set_actual(
                 ),
             });
         }
-        let (text, before) = rewrite_actual(file[0].text(), project, indicator, &exact.to_string())?;
         // The dataset must still read, whole, before it is stored.
         let mut files = store_files(sql, department, year)?;
         files.insert("projects.toml".into(), text.clone());
@@ -384,15 +384,15 @@ pub fn set_actual(
         let version = current + 1;
         let changed = if current == 0 {
             sql.execute(
-                "INSERT INTO indicator_entries (department_code, year, project_code, indicator, actual, evidence, version, updated_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) ON CONFLICT DO NOTHING",
-                &[department.into(), year.into(), project.into(), indicator.into(), exact.to_string().into(), evidence.into(), actor.clone().into(), at.into()],
+                "INSERT INTO indicator_entries (department_code, year, project_code, indicator, evidence, version, updated_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7) ON CONFLICT DO NOTHING",
+                &[department.into(), year.into(), project.into(), indicator.into(), evidence.into(), actor.clone().into(), at.into()],
             )?
         } else {
             sql.execute(
-                "UPDATE indicator_entries SET actual = $1, evidence = $2, version = version + 1, updated_by = $3, updated_at = $4 \
-                 WHERE department_code = $5 AND year = $6 AND project_code = $7 AND indicator = $8 AND version = $9",
-                &[exact.to_string().into(), evidence.into(), actor.clone().into(), at.into(), department.into(), year.into(), project.into(), indicator.into(), current.into()],
+                "UPDATE indicator_entries SET evidence = $1, version = version + 1, updated_by = $2, updated_at = $3 \
+                 WHERE department_code = $4 AND year = $5 AND project_code = $6 AND indicator = $7 AND version = $8",
+                &[evidence.into(), actor.clone().into(), at.into(), department.into(), year.into(), project.into(), indicator.into(), current.into()],
             )?
         };
         if changed != 1 {
@@ -401,7 +401,7 @@ pub fn set_actual(
                 format!("Someone else just changed “{indicator}”; your change was not saved. Reload, check and try again."),
             ));
         }
-        let before_evidence = old.as_ref().map_or("", |r| r[1].text());
+        let before_evidence = old.as_ref().map_or("", |r| r[0].text());
         crate::record_change(
             sql,
             &actor,

@@ -28,7 +28,7 @@ macro_rules! migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 8] = [
+pub const MIGRATIONS: [Migration; 9] = [
     migration!(1, "0001_core"),
     migration!(2, "0002_targets_evaluations"),
     migration!(3, "0003_project_execution"),
@@ -37,6 +37,7 @@ pub const MIGRATIONS: [Migration; 8] = [
     migration!(6, "0006_web"),
     migration!(7, "0007_results"),
     migration!(8, "0008_trust"),
+    migration!(9, "0009_one_actual"),
 ];
 
 /// How many migrations this build knows.
