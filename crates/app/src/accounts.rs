@@ -173,33 +173,6 @@ pub fn hand_over(sql: &mut dyn Sql, actor: &str, id: i64) -> Result<(String, Str
     })
 }
 
-/// A user changes their own password (or replaces a one-time credential with one); the session
-/// `keep_session` stays signed in, every other one ends.
-pub fn change_own_password(
-    sql: &mut dyn Sql,
-    user: &User,
-    current: &str,
-    new: &str,
-    keep_session: &str,
-) -> Result<(), Error> {
-    sql.write(|sql| {
-        auth::change_password(sql, user, current, new, keep_session)?;
-        crate::audit::append(
-            sql,
-            &user.actor(),
-            "修改密码",
-            &entity(user.id),
-            "",
-            if user.must_change {
-                "首次登录改密（一次性凭证已失效）"
-            } else {
-                ""
-            },
-        )?;
-        Ok::<_, Error>(())
-    })
-}
-
 /// What the security administrator sets on an account: a business role (or none), its
 /// department and the departments a third-party evaluator is assigned, as the form wrote them.
 pub struct RoleChange<'a> {

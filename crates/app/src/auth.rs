@@ -891,7 +891,8 @@ pub fn take_second_half(sql: &mut dyn Sql, user_id: i64) -> Result<String, Error
 
 /// Changes the signed-in user's own password: the current one (or the one-time credential)
 /// must be given; the new one follows the rule and differs from it. Ends the user's other
-/// sessions and clears the one-time state.
+/// sessions (`keep_session` stays signed in) and clears the one-time state; one transaction
+/// with its audit entry.
 pub fn change_password(
     sql: &mut dyn Sql,
     user: &User,
@@ -899,35 +900,49 @@ pub fn change_password(
     new: &str,
     keep_session: &str,
 ) -> Result<(), Error> {
-    let r = sql
-        .row(
-            "SELECT password_hash FROM web_users WHERE id = $1",
-            &[user.id.into()],
-        )?
-        .ok_or(Error::not_found())?;
-    if !verify_password(current, r[0].text()) {
-        return Err(Error::invalid(
-            "当前密码（或一次性凭证）不正确。",
-            "The current password (or one-time credential) is wrong.",
-        ));
-    }
-    if current == new {
-        return Err(Error::invalid(
-            "新密码不能与当前密码（或一次性凭证）相同。",
-            "The new password must differ from the current one (or the one-time credential).",
-        ));
-    }
-    check_password_rule(new)?;
-    let hash = hash_password(new)?;
-    sql.execute(
-        "UPDATE web_users SET password_hash = $1, must_change = 0, credential_expires = 0 WHERE id = $2",
-        &[hash.into(), user.id.into()],
-    )?;
-    sql.execute(
-        "DELETE FROM web_sessions WHERE user_id = $1 AND token_hash <> $2",
-        &[user.id.into(), sha256(keep_session).into()],
-    )?;
-    Ok(())
+    sql.write(|sql| {
+        let r = sql
+            .row(
+                "SELECT password_hash FROM web_users WHERE id = $1",
+                &[user.id.into()],
+            )?
+            .ok_or(Error::not_found())?;
+        if !verify_password(current, r[0].text()) {
+            return Err(Error::invalid(
+                "当前密码（或一次性凭证）不正确。",
+                "The current password (or one-time credential) is wrong.",
+            ));
+        }
+        if current == new {
+            return Err(Error::invalid(
+                "新密码不能与当前密码（或一次性凭证）相同。",
+                "The new password must differ from the current one (or the one-time credential).",
+            ));
+        }
+        check_password_rule(new)?;
+        let hash = hash_password(new)?;
+        sql.execute(
+            "UPDATE web_users SET password_hash = $1, must_change = 0, credential_expires = 0 WHERE id = $2",
+            &[hash.into(), user.id.into()],
+        )?;
+        sql.execute(
+            "DELETE FROM web_sessions WHERE user_id = $1 AND token_hash <> $2",
+            &[user.id.into(), sha256(keep_session).into()],
+        )?;
+        crate::audit::append(
+            sql,
+            &user.actor(),
+            "修改密码",
+            &format!("user:{}", user.id),
+            "",
+            if user.must_change {
+                "首次登录改密（一次性凭证已失效）"
+            } else {
+                ""
+            },
+        )?;
+        Ok(())
+    })
 }
 
 /// Accounts for trying jixiao: one per role, with the seed's department. Those missing are

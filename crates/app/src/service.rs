@@ -862,12 +862,12 @@ pub fn parse_wan(text: &str) -> Result<jixiao_domain::money::Fen, Error> {
         )
     };
     let d = Decimal::from_str(&t).map_err(|_| bad())?;
-    let fen = d * Decimal::from(1_000_000);
-    if fen.fract() != Decimal::ZERO || fen < Decimal::ZERO {
+    if d < Decimal::ZERO {
         return Err(bad());
     }
-    use rust_decimal::prelude::ToPrimitive;
-    fen.to_i64().map(jixiao_domain::money::Fen).ok_or_else(bad)
+    // The domain's one exact conversion: a fraction of a fen or an amount out of range is
+    // refused there.
+    jixiao_domain::money::Fen::from_wan(d).map_err(|_| bad())
 }
 
 /// Adjusts a project's full-year budget (年中调整): the finance bureau's work (budgets are

@@ -90,8 +90,15 @@ impl Client {
         body: &[u8],
         extra: &[(&str, &str)],
     ) -> std::io::Result<Answer> {
+        let req = Request {
+            method,
+            path,
+            content_type,
+            body,
+            extra,
+        };
         for attempt in 0..2 {
-            match self.try_request(method, path, content_type, body, extra) {
+            match self.try_request(&req) {
                 Ok(a) => return Ok(a),
                 Err(e) if attempt == 0 => {
                     self.stream = None;
@@ -103,14 +110,14 @@ impl Client {
         unreachable!()
     }
 
-    fn try_request(
-        &mut self,
-        method: &str,
-        path: &str,
-        content_type: Option<&str>,
-        body: &[u8],
-        extra: &[(&str, &str)],
-    ) -> std::io::Result<Answer> {
+    fn try_request(&mut self, req: &Request<'_>) -> std::io::Result<Answer> {
+        let Request {
+            method,
+            path,
+            content_type,
+            body,
+            extra,
+        } = *req;
         if self.stream.is_none() {
             let s = TcpStream::connect(self.addr)?;
             s.set_nodelay(true)?;
@@ -299,4 +306,14 @@ fn hidden_csrf(html: &str) -> Option<String> {
 /// Percent-encodes a form value.
 pub fn encode(s: &str) -> String {
     crate::pages::percent_encode(s)
+}
+
+/// One request as [`Client::request`] was given it, for the retry.
+#[derive(Clone, Copy)]
+struct Request<'a> {
+    method: &'a str,
+    path: &'a str,
+    content_type: Option<&'a str>,
+    body: &'a [u8],
+    extra: &'a [(&'a str, &'a str)],
 }

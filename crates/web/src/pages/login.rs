@@ -146,9 +146,7 @@ pub async fn change_password(
     let user = ctx.user_checked(&f._csrf)?.clone();
     let token = ctx.token.clone().unwrap_or_default();
     s.pool
-        .run(move |store| {
-            accounts::change_own_password(store.sql(), &user, &f.current, &f.new, &token)
-        })
+        .run(move |store| auth::change_password(store.sql(), &user, &f.current, &f.new, &token))
         .await?;
     Ok(Redirect::to("/").into_response())
 }
