@@ -429,6 +429,76 @@ fn store_files(
         .collect())
 }
 
+/// Writes a project's adjusted full-year budget into the department's stored dataset, when
+/// the dataset lists the project: `budget.full_year` in the file's own unit (万元 or 元),
+/// comments and layout kept; the dataset must still read, whole, before it is stored.
+fn sync_dataset_budget(
+    sql: &mut dyn Sql,
+    department: &str,
+    year: i32,
+    code: &str,
+    new: jixiao_domain::money::Fen,
+) -> Result<(), Error> {
+    let mut files = store_files(sql, department, year)?;
+    let Some(text) = files
+        .get("projects.toml")
+        .map(|t| with_budget(t, code, new))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(());
+    };
+    files.insert("projects.toml".into(), text.clone());
+    jixiao_formats::dataset::parse(&jixiao_formats::dataset::DatasetFiles {
+        origin: format!("库:{department}/{year}").into(),
+        files,
+    })
+    .map_err(|p| Error::invalid_data(p.to_string()))?;
+    sql.execute(
+        "UPDATE dataset_files SET content = $1 WHERE department_code = $2 AND year = $3 AND file_name = 'projects.toml'",
+        &[text.into(), department.into(), year.into()],
+    )?;
+    Ok(())
+}
+
+/// `projects.toml` with project `code`'s `budget.full_year` set to `new` in the file's unit;
+/// `None` when the file does not list the project or gives it no budget table.
+fn with_budget(
+    text: &str,
+    code: &str,
+    new: jixiao_domain::money::Fen,
+) -> Result<Option<String>, Error> {
+    let mut doc = text
+        .parse::<toml_edit::DocumentMut>()
+        .map_err(|e| Error::Internal(format!("projects.toml 无法读取：{e}")))?;
+    let amount = match doc.get("unit").and_then(|u| u.as_str()) {
+        Some("元") => new.to_yuan(),
+        _ => new.to_wan(),
+    }
+    .normalize()
+    .to_string();
+    let Some(project) = doc
+        .get_mut("projects")
+        .and_then(|p| p.as_array_of_tables_mut())
+        .and_then(|ps| {
+            ps.iter_mut()
+                .find(|p| p.get("code").and_then(|c| c.as_str()) == Some(code))
+        })
+    else {
+        return Ok(None);
+    };
+    match project.get_mut("budget") {
+        Some(toml_edit::Item::Value(toml_edit::Value::InlineTable(t))) => {
+            t.insert("full_year", amount.into());
+        }
+        Some(toml_edit::Item::Table(t)) => {
+            t.insert("full_year", toml_edit::value(amount));
+        }
+        _ => return Ok(None),
+    }
+    Ok(Some(doc.to_string()))
+}
+
 /// `projects.toml` with one indicator's `actual` replaced (comments and layout kept), and the
 /// value it had.
 fn rewrite_actual(
@@ -929,6 +999,9 @@ pub fn adjust_budget(
             }
             jixiao_store::edits::Edit::Missing => return Err(Error::not_found()),
         }
+        // The self-evaluation reads the dataset: the adjustment reaches it in the same
+        // transaction, so the score rests on the budget the bureau approved.
+        sync_dataset_budget(sql, department, year, code, new)?;
         crate::record_change(
             sql,
             &user.actor(),
@@ -1007,5 +1080,27 @@ pub fn transition(
         workflow::Step::Return => store
             .sql()
             .write(|sql| workflow::take(sql, user, department, year, step, seen_version, comment)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_budget;
+    use jixiao_domain::money::Fen;
+
+    #[test]
+    fn an_adjusted_budget_is_written_into_the_dataset_in_its_unit() {
+        let wan = "format = \"jixiao-dataset/1\"\nunit = \"万元\"\n\n# 注释\n[[projects]]\ncode = \"P01\"\nbudget = { initial = \"80\", full_year = \"85\" }\n";
+        let out = with_budget(wan, "P01", Fen(90_123_456)).unwrap().unwrap();
+        assert!(
+            out.contains("budget = { initial = \"80\", full_year = \"90.123456\" }"),
+            "{out}"
+        );
+        assert!(out.contains("# 注释"), "comments kept: {out}");
+        let yuan = wan.replace("万元", "元");
+        let out = with_budget(&yuan, "P01", Fen(12_345)).unwrap().unwrap();
+        assert!(out.contains("full_year = \"123.45\""), "{out}");
+        // A project the dataset does not list is left alone.
+        assert_eq!(with_budget(wan, "X01", Fen(1)).unwrap(), None);
     }
 }
