@@ -120,7 +120,7 @@ pub fn import(
                 &name,
                 &summary(report).join("；"),
             )
-            .map_err(|e| jixiao_store::StoreError(e.to_string()))
+            .map_err(|e| jixiao_store::StoreError::other(e.to_string()))
         },
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -78,9 +78,35 @@ fn redact(url: &str) -> String {
     url.to_string()
 }
 
-/// A failure of the store itself (not of the input), worded for the person running jixiao.
+/// A failure of the store itself (not of the input), worded for the person running jixiao,
+/// with its kind, so a caller can tell a conflict it may retry from a store that is down.
 #[derive(Debug)]
-pub struct StoreError(pub String);
+pub struct StoreError(pub String, pub ErrorKind);
+
+/// What kind of failure a [`StoreError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A row that should be there is not.
+    NotFound,
+    /// A constraint refused the write (a duplicate key, a concurrent writer).
+    Conflict,
+    /// The database cannot be reached or is busy.
+    Unavailable,
+    /// Anything else: a stored value that does not read, a failed migration.
+    Other,
+}
+
+impl StoreError {
+    /// A failure of no particular kind.
+    pub fn other(message: impl Into<String>) -> StoreError {
+        StoreError(message.into(), ErrorKind::Other)
+    }
+
+    /// Its kind.
+    pub fn kind(&self) -> ErrorKind {
+        self.1
+    }
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -92,19 +118,41 @@ impl std::error::Error for StoreError {}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
-        StoreError(format!("SQLite 出错：{e}"))
+        use rusqlite::ErrorCode;
+        let kind = match &e {
+            rusqlite::Error::QueryReturnedNoRows => ErrorKind::NotFound,
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                ErrorCode::ConstraintViolation => ErrorKind::Conflict,
+                ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+                | ErrorCode::CannotOpen
+                | ErrorCode::ReadOnly => ErrorKind::Unavailable,
+                _ => ErrorKind::Other,
+            },
+            _ => ErrorKind::Other,
+        };
+        StoreError(format!("SQLite 出错：{e}"), kind)
     }
 }
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> StoreError {
         match e.as_db_error() {
-            Some(db) => StoreError(format!(
-                "PostgreSQL 出错：{}（{}）",
-                db.message(),
-                db.code().code()
-            )),
-            None => StoreError(format!("PostgreSQL 出错：{e}")),
+            Some(db) => {
+                let code = db.code().code();
+                // SQLSTATE class 23: integrity constraints; 40: transaction rollback
+                // (serialization, deadlock); 08 and 57: connection and operator intervention.
+                let kind = match &code[..2] {
+                    "23" | "40" => ErrorKind::Conflict,
+                    "08" | "57" | "53" => ErrorKind::Unavailable,
+                    _ => ErrorKind::Other,
+                };
+                StoreError(format!("PostgreSQL 出错：{}（{code}）", db.message()), kind)
+            }
+            None if e.is_closed() => {
+                StoreError(format!("PostgreSQL 出错：{e}"), ErrorKind::Unavailable)
+            }
+            None => StoreError(format!("PostgreSQL 出错：{e}"), ErrorKind::Other),
         }
     }
 }

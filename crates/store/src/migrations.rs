@@ -52,7 +52,7 @@ pub(crate) const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
 
 /// The message for a store that a newer jixiao has migrated further than this one knows.
 pub(crate) fn too_new(level: u32) -> crate::StoreError {
-    crate::StoreError(format!(
+    crate::StoreError::other(format!(
         "数据库已由更新版本的 jixiao 升级到第 {level} 步迁移，本版本只认识 {MIGRATION_COUNT} 步；请升级 jixiao 后再用"
     ))
 }

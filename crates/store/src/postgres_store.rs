@@ -39,10 +39,10 @@ pub(crate) struct PostgresStore {
 impl PostgresStore {
     pub(crate) fn open(url: &str, level: u32) -> Result<PostgresStore> {
         let client = Client::connect(url, NoTls).map_err(|e| {
-            StoreError(format!(
-                "无法连接 PostgreSQL（{}）：{e}",
-                crate::redact(url)
-            ))
+            StoreError(
+                format!("无法连接 PostgreSQL（{}）：{e}", crate::redact(url)),
+                crate::ErrorKind::Unavailable,
+            )
         })?;
         let mut store = PostgresStore {
             location: Location::Postgres(url.to_string()),
@@ -74,7 +74,7 @@ impl PostgresStore {
         {
             let mut step = tx.transaction()?;
             step.batch_execute(m.postgres)
-                .map_err(|e| StoreError(format!("数据库迁移 {} 失败：{e}", m.name)))?;
+                .map_err(|e| StoreError::other(format!("数据库迁移 {} 失败：{e}", m.name)))?;
             step.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                 &[&(m.version as i32), &m.name, &now_utc()],
@@ -346,7 +346,7 @@ impl<'a> PostgresTx<'a> {
         ))?;
         let mut w = tx.copy_in(&format!("COPY {name} FROM STDIN"))?;
         w.write_all(data)
-            .map_err(|e| StoreError(format!("向 PostgreSQL 发送数据失败：{e}")))?;
+            .map_err(|e| StoreError::other(format!("向 PostgreSQL 发送数据失败：{e}")))?;
         w.finish()?;
         tx.batch_execute(upsert)?;
         Ok(())
@@ -355,7 +355,7 @@ impl<'a> PostgresTx<'a> {
     fn t(&mut self) -> Result<&mut postgres::Transaction<'a>> {
         self.tx
             .as_mut()
-            .ok_or_else(|| StoreError("事务已提交".into()))
+            .ok_or_else(|| StoreError::other("事务已提交"))
     }
 
     fn flush(&mut self) -> Result<()> {
@@ -740,7 +740,7 @@ impl Transaction for PostgresTx<'_> {
     fn commit(mut self: Box<Self>) -> Result<()> {
         match self.tx.take() {
             Some(tx) => Ok(tx.commit()?),
-            None => Err(StoreError("事务已提交".into())),
+            None => Err(StoreError::other("事务已提交")),
         }
     }
 

@@ -23,11 +23,11 @@ impl Row<'_> {
     fn value(&self, i: usize) -> Result<&Value> {
         self.values
             .get(i)
-            .ok_or_else(|| StoreError(format!("{}：缺少第 {} 列", self.what, i + 1)))
+            .ok_or_else(|| StoreError::other(format!("{}：缺少第 {} 列", self.what, i + 1)))
     }
 
     fn wrong(&self, i: usize, expected: &str) -> StoreError {
-        StoreError(format!(
+        StoreError::other(format!(
             "{}：第 {} 列应为{expected}，实为 {:?}",
             self.what,
             i + 1,

@@ -375,33 +375,34 @@ impl Hasher {
 /// The funding source stored in a row, or a store error naming the bad value.
 pub(crate) fn fund_source(text: &str) -> crate::Result<FundingSource> {
     FundingSource::parse(text)
-        .ok_or_else(|| crate::StoreError(format!("库中资金来源“{text}”无法识别")))
+        .ok_or_else(|| crate::StoreError::other(format!("库中资金来源“{text}”无法识别")))
 }
 
 /// The direction stored in a row.
 pub(crate) fn direction(text: &str) -> crate::Result<Direction> {
-    Direction::parse(text).ok_or_else(|| crate::StoreError(format!("库中指标方向“{text}”无法识别")))
+    Direction::parse(text)
+        .ok_or_else(|| crate::StoreError::other(format!("库中指标方向“{text}”无法识别")))
 }
 
 /// The kind stored in a row.
 pub(crate) fn kind(text: &str) -> crate::Result<ProjectKind> {
     ProjectKind::parse(text)
-        .ok_or_else(|| crate::StoreError(format!("库中支出类型“{text}”无法识别")))
+        .ok_or_else(|| crate::StoreError::other(format!("库中支出类型“{text}”无法识别")))
 }
 
 /// A date stored in a row.
 pub(crate) fn date(text: &str) -> crate::Result<Date> {
-    Date::parse(text).ok_or_else(|| crate::StoreError(format!("库中日期“{text}”无法识别")))
+    Date::parse(text).ok_or_else(|| crate::StoreError::other(format!("库中日期“{text}”无法识别")))
 }
 
 /// A likelihood stored in a row.
 pub(crate) fn likelihood(text: &str) -> crate::Result<Likelihood> {
     Likelihood::parse(text)
-        .ok_or_else(|| crate::StoreError(format!("库中完成目标可能性“{text}”无法识别")))
+        .ok_or_else(|| crate::StoreError::other(format!("库中完成目标可能性“{text}”无法识别")))
 }
 
 /// A decimal stored in a row.
 pub(crate) fn decimal(text: &str) -> crate::Result<Decimal> {
     text.parse()
-        .map_err(|_| crate::StoreError(format!("库中数值“{text}”无法识别")))
+        .map_err(|_| crate::StoreError::other(format!("库中数值“{text}”无法识别")))
 }

@@ -27,15 +27,22 @@ impl SqliteStore {
     pub(crate) fn open(path: &Path, level: u32) -> Result<SqliteStore> {
         if let Some(parent) = path.parent() {
             if !parent.as_os_str().is_empty() && !parent.is_dir() {
-                return Err(StoreError(format!(
-                    "无法创建数据库 {}：文件夹 {} 不存在",
-                    path.display(),
-                    parent.display()
-                )));
+                return Err(StoreError(
+                    format!(
+                        "无法创建数据库 {}：文件夹 {} 不存在",
+                        path.display(),
+                        parent.display()
+                    ),
+                    crate::ErrorKind::Unavailable,
+                ));
             }
         }
-        let conn = Connection::open(path)
-            .map_err(|e| StoreError(format!("无法打开数据库 {}：{e}", path.display())))?;
+        let conn = Connection::open(path).map_err(|e| {
+            StoreError(
+                format!("无法打开数据库 {}：{e}", path.display()),
+                crate::ErrorKind::Unavailable,
+            )
+        })?;
         conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA busy_timeout = 10000;",
@@ -71,7 +78,7 @@ impl SqliteStore {
             )?;
             if !done {
                 tx.execute_batch(m.sqlite)
-                    .map_err(|e| StoreError(format!("数据库迁移 {} 失败：{e}", m.name)))?;
+                    .map_err(|e| StoreError::other(format!("数据库迁移 {} 失败：{e}", m.name)))?;
                 tx.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                     params![m.version, m.name, now_utc()],
@@ -449,7 +456,7 @@ impl Transaction for SqliteTx<'_> {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
             .optional()?
-            .ok_or_else(|| StoreError(format!("支付 {} 写入失败", p.payment_id)))?;
+            .ok_or_else(|| StoreError::other(format!("支付 {} 写入失败", p.payment_id)))?;
         let s = &mut self.summary;
         if batch == self.batch {
             if s.duplicates.len() < LISTED_AT_MOST {

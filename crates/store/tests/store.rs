@@ -493,3 +493,26 @@ fn a_budget_adjustment_is_compared_by_version_and_an_import_moves_the_version_on
         );
     });
 }
+
+/// A store error says its kind: a duplicate key is a conflict on both backends, and a store
+/// that cannot be opened is unavailable (issue 17).
+#[test]
+fn store_errors_carry_their_kind() {
+    each_backend(|loc, backend| {
+        let mut store = open(loc).unwrap();
+        let sql = store.sql();
+        let insert = "INSERT INTO departments (code, name, region_code) VALUES ($1, $2, $3)";
+        sql.execute(insert, &["D1".into(), "甲".into(), "".into()])
+            .unwrap();
+        let e = sql
+            .execute(insert, &["D1".into(), "甲".into(), "".into()])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Conflict, "{backend}: {e}");
+    });
+    let missing = std::env::temp_dir()
+        .join("jixiao-no-such-dir")
+        .join("sub")
+        .join("store.db");
+    let e = open(&Location::Sqlite(missing)).err().expect("cannot open");
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+}
