@@ -367,18 +367,8 @@ pub fn set_actual(
                 ),
             });
         }
-        // The dataset must still read, whole, before it is stored.
-        let mut files = store_files(sql, department, year)?;
-        files.insert("projects.toml".into(), text.clone());
-        jixiao_formats::dataset::parse(&jixiao_formats::dataset::DatasetFiles {
-            origin: format!("库:{department}/{year}").into(),
-            files,
-        })
-        .map_err(|p| Error::invalid_data(p.to_string()))?;
-        sql.execute(
-            "UPDATE dataset_files SET content = $1 WHERE department_code = $2 AND year = $3 AND file_name = 'projects.toml'",
-            &[text.into(), department.into(), year.into()],
-        )?;
+        let files = store_files(sql, department, year)?;
+        store_projects_toml(sql, department, year, files, text)?;
         let at = jixiao_store::now_utc();
         let actor = user.actor();
         let version = current + 1;
@@ -439,7 +429,7 @@ fn sync_dataset_budget(
     code: &str,
     new: jixiao_domain::money::Fen,
 ) -> Result<(), Error> {
-    let mut files = store_files(sql, department, year)?;
+    let files = store_files(sql, department, year)?;
     let Some(text) = files
         .get("projects.toml")
         .map(|t| with_budget(t, code, new))
@@ -448,6 +438,18 @@ fn sync_dataset_budget(
     else {
         return Ok(());
     };
+    store_projects_toml(sql, department, year, files, text)
+}
+
+/// Stores a rewritten `projects.toml` among the dataset's other `files`: the dataset must
+/// still read, whole, before it is stored.
+fn store_projects_toml(
+    sql: &mut dyn Sql,
+    department: &str,
+    year: i32,
+    mut files: std::collections::BTreeMap<String, String>,
+    text: String,
+) -> Result<(), Error> {
     files.insert("projects.toml".into(), text.clone());
     jixiao_formats::dataset::parse(&jixiao_formats::dataset::DatasetFiles {
         origin: format!("库:{department}/{year}").into(),

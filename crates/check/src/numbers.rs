@@ -173,7 +173,7 @@ fn money_without_yuan(chars: &[char], start: usize, end: usize) -> bool {
         .rev()
         .collect();
     closes
-        && ["资金", "资", "经费", "补贴", "预算"]
+        && ["资金", "经费", "补贴", "预算"]
             .iter()
             .any(|w| clause.contains(w))
 }

@@ -474,9 +474,10 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     jixiao_app::auth::create_demo_accounts(store.as_mut(), &data.department.code)
                         .map_err(Failure::from)?;
                 drop(store);
-                return serve_web(
+                return serve_configured(
                     jixiao_store::Location::parse(&url),
                     &bind,
+                    None,
                     &accounts,
                     &data.department.code,
                     data.year,
@@ -852,17 +853,6 @@ struct ServeOptions {
     behind_proxy: bool,
     linkage: jixiao_domain::results::Linkage,
     disclosure: jixiao_domain::results::DisclosureRule,
-}
-
-/// Serves the web application with its defaults until interrupted.
-fn serve_web(
-    location: jixiao_store::Location,
-    bind: &str,
-    accounts: &[(String, String, jixiao_app::auth::Role)],
-    department: &str,
-    year: i32,
-) -> Result<(), Failure> {
-    serve_configured(location, bind, None, accounts, department, year)
 }
 
 /// Serves the web application until interrupted.

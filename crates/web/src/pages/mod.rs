@@ -33,45 +33,25 @@ pub use projects::*;
 pub use public::*;
 pub use rectifications::*;
 
-#[allow(unused_imports)]
 use crate::auth::{self, Role, User};
-#[allow(unused_imports)]
 use crate::error::WebError;
-#[allow(unused_imports)]
 use crate::extract::{Form, Multipart, Path, Query};
-#[allow(unused_imports)]
 use crate::results::{self, Rectification};
-#[allow(unused_imports)]
 use crate::service::{self, Monitoring};
-#[allow(unused_imports)]
 use crate::uploads;
-#[allow(unused_imports)]
 use crate::workflow::{self, Step};
-#[allow(unused_imports)]
 use crate::{AppState, Ctx, Lang};
-#[allow(unused_imports)]
 use axum::extract::State;
-#[allow(unused_imports)]
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-#[allow(unused_imports)]
 use axum::response::{Html, IntoResponse, Redirect, Response};
-#[allow(unused_imports)]
 use jixiao_app::accounts;
-#[allow(unused_imports)]
 use jixiao_domain::date::Date;
-#[allow(unused_imports)]
 use jixiao_domain::money::Fen;
-#[allow(unused_imports)]
 use jixiao_domain::number::{format_count, format_percent, format_score};
-#[allow(unused_imports)]
 use jixiao_domain::results::RectificationStatus;
-#[allow(unused_imports)]
 use maud::{html, Markup, DOCTYPE};
-#[allow(unused_imports)]
 use rust_decimal::Decimal;
-#[allow(unused_imports)]
 use serde::Deserialize;
-#[allow(unused_imports)]
 use std::sync::Arc;
 
 /// A page's failure, rendered as a page (both languages) with its status; "sign in" becomes
