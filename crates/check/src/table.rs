@@ -259,7 +259,11 @@ fn header(row: &[String]) -> Option<Columns> {
     Some(Columns {
         weight,
         score,
-        score_weight: score.and_then(|s| label_points(&row[s])),
+        // Not from a heading line run into one cell (`…一级指标 二级指标 三级指标 得分 部门决策
+        // (25分)…`): its points are a row's, not the score column's.
+        score_weight: score
+            .filter(|&s| names_one_column(&row[s]))
+            .and_then(|s| label_points(&row[s])),
         // 年初预算数 is the budget only where no 全年预算数 column follows it (a department
         // form of 年初预算数 and 全年执行数).
         budget: find(
@@ -288,6 +292,40 @@ fn header(row: &[String]) -> Option<Columns> {
             1
         },
     })
+}
+
+/// Whether a heading cell names one column: a mirror that runs a heading line together puts
+/// 一级指标, 三级指标 and 得分 in one cell.
+fn names_one_column(cell: &str) -> bool {
+    ["一级指标", "二级指标", "三级指标", "指标名称", "得分"]
+        .iter()
+        .filter(|w| cell.contains(*w))
+        .count()
+        < 2
+}
+
+/// Columns that number the rows (行次, 序号, 栏次): their figures are not amounts.
+fn numbering_columns(grid: &Grid) -> Vec<usize> {
+    let mut cols: Vec<usize> = grid
+        .rows
+        .iter()
+        .flat_map(|row| {
+            row.iter().enumerate().filter_map(|(i, c)| {
+                let c: String = c.chars().filter(|c| !c.is_whitespace()).collect();
+                matches!(c.as_str(), "行次" | "序号" | "栏次" | "编号").then_some(i)
+            })
+        })
+        .collect();
+    cols.sort_unstable();
+    cols.dedup();
+    cols
+}
+
+/// A row that numbers the columns (`列次 | 0 | 1 | 2 …`, `栏次 | 1 | 2 …`).
+fn numbers_columns(row: &[String]) -> bool {
+    row.iter()
+        .find(|c| !c.trim().is_empty())
+        .is_some_and(|c| matches!(c.trim(), "列次" | "栏次" | "栏号"))
 }
 
 /// The points a label names: `产出指标 (60 分)`, `年度绩效目标（80分）`, `得分 (20 分*执行率)`.
@@ -354,7 +392,13 @@ pub(crate) fn number(text: &str) -> Option<(Decimal, u32)> {
             t = t[..at].trim();
         }
     }
-    parse_number(t.trim_end_matches(['%', '％', '分']).trim())
+    let t = t.trim_end_matches(['%', '％', '分']).trim();
+    // A figure with no digit before its point (`.32`) is one whose leading digits a copy lost
+    // (tables print 0.32): not read, so that nothing is checked against what is not there.
+    if t.starts_with('.') {
+        return None;
+    }
+    parse_number(t)
 }
 
 /// Units an amount cell may write after its number, longest first, with yuan per unit.
@@ -1617,10 +1661,12 @@ pub fn column_totals(file: &str, grid: &Grid) -> Vec<Finding> {
             .unwrap_or(&t);
         number(bare)
     };
+    let numbering = numbering_columns(grid);
     let value_after = |row: &[String], from: usize| -> Option<(usize, Decimal, u32)> {
         row.iter()
             .enumerate()
             .skip(from + 1)
+            .filter(|(i, _)| !numbering.contains(i))
             .find_map(|(i, c)| breakdown(c).map(|(v, dp)| (i, v, dp)))
     };
     let mut blocks: Vec<Breakdown> = Vec::new();
@@ -1685,12 +1731,15 @@ pub fn column_totals(file: &str, grid: &Grid) -> Vec<Finding> {
         // Items above a 合计 row, back to the heading of their block.
         if text.ends_with("合计") || text.ends_with("总计") {
             for (col, cell) in row.iter().enumerate().skip(at + 1) {
+                if numbering.contains(&col) {
+                    continue;
+                }
                 let Some((total, dp)) = number(cell) else {
                     continue;
                 };
                 let (mut sum, mut items, mut blank) = (Decimal::ZERO, 0, 0);
                 let mut from_top = true;
-                for prev in rows[..r].iter().rev() {
+                for prev in rows[..r].iter().rev().filter(|p| !numbers_columns(p)) {
                     match prev.get(col).map(|c| c.trim()).unwrap_or("") {
                         "" => blank += 1,
                         c => match number(c) {
