@@ -14,11 +14,6 @@ use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::Arc;
 
-/// The framework departments are scored under, and the one for projects.
-pub const DEPARTMENT_FRAMEWORK: &str = "gz-dept-2021";
-/// The framework for projects.
-pub const PROJECT_FRAMEWORK: &str = "cn-project-2020";
-
 /// What the data looks like now: changes through the web and imports from anywhere.
 pub fn data_version(sql: &mut dyn Sql) -> Result<(i64, i64), Error> {
     let r = sql
@@ -228,12 +223,12 @@ fn evaluation_failure(errors: Vec<jixiao_domain::evaluate::EvalError>) -> Error 
     )
 }
 
-/// Scores a dataset under the department and project frameworks.
+/// Scores a dataset under its frameworks of record (its department.toml's `[frameworks]`).
 pub fn score(data: &DepartmentYear) -> Result<(Evaluation, Vec<Evaluation>), Error> {
-    let fw = jixiao_formats::framework::load(DEPARTMENT_FRAMEWORK)
-        .map_err(|p| Error::Internal(p.to_string()))?;
-    let pfw = jixiao_formats::framework::load(PROJECT_FRAMEWORK)
-        .map_err(|p| Error::Internal(p.to_string()))?;
+    let load =
+        |id: &str| jixiao_formats::framework::load(id).map_err(|p| Error::Internal(p.to_string()));
+    let fw = load(&data.frameworks.department)?;
+    let pfw = load(&data.frameworks.project)?;
     let department = evaluate_department(&fw, data).map_err(evaluation_failure)?;
     let projects = crate::project_evaluations(data, &pfw).map_err(evaluation_failure)?;
     Ok((department, projects))

@@ -164,18 +164,21 @@ enum Command {
         /// 把评分结果（每项的值、得分、扣分原因）存入库 / save the result in the store.
         #[arg(long)]
         save: bool,
-        /// 指标体系：内置编号或 .toml 文件 / a shipped framework id or a framework file.
-        #[arg(long, default_value = "gz-dept-2021")]
-        framework: String,
+        /// 指标体系：内置编号或 .toml 文件；省略时用数据集 department.toml 的 [frameworks]
+        /// （未写则 gz-dept-2021）/ a shipped framework id or a framework file; default: the
+        /// dataset's framework of record.
+        #[arg(long)]
+        framework: Option<String>,
         /// 以 JSON 输出 / print JSON instead of a table.
         #[arg(long)]
         json: bool,
         /// 改为逐个项目评分（项目支出绩效自评）/ score each project instead.
         #[arg(long)]
         projects: bool,
-        /// 项目评分所用指标体系 / the framework for --projects.
-        #[arg(long, default_value = "cn-project-2020")]
-        project_framework: String,
+        /// 项目评分所用指标体系；省略时用数据集所记（未写则 cn-project-2020）/ the framework
+        /// for --projects; default: the dataset's.
+        #[arg(long)]
+        project_framework: Option<String>,
     },
     /// 报告：写出部门整体支出绩效自评报告 — write the narrative self-evaluation report.
     Report {
@@ -188,12 +191,14 @@ enum Command {
         /// / a folder whose report.toml rewords the report.
         #[arg(long)]
         template_dir: Option<PathBuf>,
-        /// 部门整体指标体系 / the department framework.
-        #[arg(long, default_value = "gz-dept-2021")]
-        framework: String,
-        /// 项目指标体系（附表用）/ the project framework, for the appended project tables.
-        #[arg(long, default_value = "cn-project-2020")]
-        project_framework: String,
+        /// 部门整体指标体系；省略时用数据集所记 / the department framework; default: the
+        /// dataset's framework of record.
+        #[arg(long)]
+        framework: Option<String>,
+        /// 项目指标体系（附表用）；省略时用数据集所记 / the project framework, for the appended
+        /// project tables; default: the dataset's.
+        #[arg(long)]
+        project_framework: Option<String>,
         /// 输出文件：.docx（Word，GB/T 9704 公文格式）、.pdf（内嵌中文字体）、.html 或 .md
         /// / the output file: .docx, .pdf, .html or .md.
         #[arg(long, short)]
@@ -441,7 +446,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             let mut store = store_cmd::open(Some(&url))?;
             let data =
                 store_cmd::load_dataset(store.as_mut(), &example.department.code, example.year)?;
-            let fw = jixiao_formats::framework::load("gz-dept-2021")?;
+            let fw = jixiao_formats::framework::load(&data.frameworks.department)?;
             let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
             store_cmd::save_evaluation(store.as_mut(), &data, &eval)?;
             println!();
@@ -457,7 +462,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     data.department.code, data.year
                 ));
                 let wording = jixiao_report::wording::Wording::default();
-                match write_report(&data, &eval, "cn-project-2020", &file, &wording) {
+                match write_report(&data, &eval, &data.frameworks.project, &file, &wording) {
                     Ok(()) => println!("\n报告已写出：{}", file.display()),
                     // Without CJK fonts the PDF alone is skipped, and the reason given.
                     Err(f) if ext == "pdf" && f.code == 1 => {
@@ -500,6 +505,8 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 None
             };
             if projects {
+                let project_framework =
+                    project_framework.unwrap_or_else(|| data.frameworks.project.clone());
                 let fw = jixiao_formats::framework::load(&project_framework)?;
                 let evals = project_evaluations(&data, &fw)?;
                 if json {
@@ -523,6 +530,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 }
                 return Ok(());
             }
+            let framework = framework.unwrap_or_else(|| data.frameworks.department.clone());
             let fw = jixiao_formats::framework::load(&framework)?;
             let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
             if json {
@@ -552,6 +560,9 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 None => jixiao_report::wording::Wording::default(),
             };
             let data = source.load(database_url)?;
+            let framework = framework.unwrap_or_else(|| data.frameworks.department.clone());
+            let project_framework =
+                project_framework.unwrap_or_else(|| data.frameworks.project.clone());
             let fw = jixiao_formats::framework::load(&framework)?;
             let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
             let out = match format {

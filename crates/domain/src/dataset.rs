@@ -44,6 +44,18 @@ pub struct DepartmentYear {
     pub assessments: Vec<Assessment>,
     /// Narrative passages the report quotes, by key (prose only; figures come from data).
     pub texts: BTreeMap<String, String>,
+    /// The frameworks of record: what this department-year is scored under wherever it is
+    /// scored (the pages, the API, the command line, its report).
+    pub frameworks: Frameworks,
+}
+
+/// The frameworks a department-year is scored under, by shipped id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frameworks {
+    /// The department-wide (部门整体) framework.
+    pub department: String,
+    /// The framework each project is scored under.
+    pub project: String,
 }
 
 impl DepartmentYear {

@@ -8,7 +8,7 @@
 use crate::problem::{toml_problem, Collector, Problem, Problems};
 use crate::value::{amount, decimal, money_unit, sourced};
 use jixiao_domain::budget::{Adjustment, Budget, Expenditure, Finances, FundingSource, Income};
-use jixiao_domain::dataset::{Assessment, DepartmentYear};
+use jixiao_domain::dataset::{Assessment, DepartmentYear, Frameworks};
 use jixiao_domain::date::Date;
 use jixiao_domain::org::{
     Approximation, Department, Measure, Problem as DeptProblem, Task, Unit, UnitKind, WorkOutput,
@@ -37,7 +37,22 @@ struct DepartmentFile {
     tasks: Vec<TaskRaw>,
     #[serde(default)]
     texts: BTreeMap<String, Value>,
+    #[serde(default)]
+    frameworks: FrameworksRaw,
 }
+
+/// The frameworks of record a department.toml names; absent, the defaults.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FrameworksRaw {
+    department: Option<String>,
+    project: Option<String>,
+}
+
+/// The department framework of a dataset that names none (the seed's, 广州 2021).
+pub const DEFAULT_DEPARTMENT_FRAMEWORK: &str = "gz-dept-2021";
+/// The project framework of a dataset that names none (财预〔2020〕10号's national form).
+pub const DEFAULT_PROJECT_FRAMEWORK: &str = "cn-project-2020";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -414,11 +429,38 @@ fn text_value(v: &Value) -> Result<String, String> {
     }
 }
 
-fn read_department(
-    raw: DepartmentFile,
-    c: &mut Collector,
-) -> (i32, Department, Vec<Task>, BTreeMap<String, String>) {
+type DepartmentPart = (
+    i32,
+    Department,
+    Vec<Task>,
+    BTreeMap<String, String>,
+    Frameworks,
+);
+
+fn read_department(raw: DepartmentFile, c: &mut Collector) -> DepartmentPart {
     check_format(c, &raw.format);
+    // A dataset travels into the store and out of it: it names shipped frameworks only.
+    let mut framework = |key: &str, given: Option<String>, default: &str| -> String {
+        let id = given.unwrap_or_else(|| default.to_string());
+        if !crate::framework::is_shipped(&id) {
+            c.push(
+                format!("frameworks.{key}"),
+                format!(
+                    "指标体系“{id}”不是内置指标体系（应为 {} 之一）",
+                    crate::framework::shipped_ids().join("、")
+                ),
+            );
+        }
+        id
+    };
+    let frameworks = Frameworks {
+        department: framework(
+            "department",
+            raw.frameworks.department,
+            DEFAULT_DEPARTMENT_FRAMEWORK,
+        ),
+        project: framework("project", raw.frameworks.project, DEFAULT_PROJECT_FRAMEWORK),
+    };
     let mut units = Vec::new();
     for (i, u) in raw.units.iter().enumerate() {
         let loc = format!("units[{}]（{}）", i + 1, u.name);
@@ -464,7 +506,7 @@ fn read_department(
             description: t.description,
         })
         .collect();
-    (raw.year, dept, tasks, texts)
+    (raw.year, dept, tasks, texts, frameworks)
 }
 
 fn read_finances(raw: FinancesFile, c: &mut Collector) -> Finances {
@@ -901,7 +943,7 @@ pub fn parse(set: &DatasetFiles) -> Result<DepartmentYear, Problems> {
     let assessments = with(assessments, &mut problems, read_assessments).unwrap_or_default();
     let (dept_problems, measures) = with(probs, &mut problems, read_problems).unwrap_or_default();
 
-    if let Some((_, department, _, _)) = &dept {
+    if let Some((_, department, ..)) = &dept {
         for p in &projects {
             if let Some(unit) = &p.unit {
                 if department.unit(unit).is_none() {
@@ -915,7 +957,9 @@ pub fn parse(set: &DatasetFiles) -> Result<DepartmentYear, Problems> {
         }
     }
     match (dept, fin) {
-        (Some((year, department, tasks, texts)), Some(finances)) if problems.is_empty() => {
+        (Some((year, department, tasks, texts, frameworks)), Some(finances))
+            if problems.is_empty() =>
+        {
             Ok(DepartmentYear {
                 year,
                 department,
@@ -927,6 +971,7 @@ pub fn parse(set: &DatasetFiles) -> Result<DepartmentYear, Problems> {
                 measures,
                 assessments,
                 texts,
+                frameworks,
             })
         }
         _ => Err(Problems(problems)),
@@ -1020,6 +1065,54 @@ rule = { kind = "bands" }
         assert!(
             text.contains("rule") && text.contains("未知的评分规则"),
             "{text}"
+        );
+    }
+
+    fn seed_with(
+        department_toml_edit: impl Fn(&str) -> String,
+    ) -> Result<DepartmentYear, Problems> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/baiyun-2021");
+        let mut set = read_files(&dir).unwrap();
+        let text = set.files["department.toml"].clone();
+        set.files
+            .insert("department.toml".into(), department_toml_edit(&text));
+        parse(&set)
+    }
+
+    #[test]
+    fn the_frameworks_of_record_are_read_from_department_toml_and_must_be_shipped() {
+        let seed = seed_with(str::to_string).unwrap();
+        assert_eq!(seed.frameworks.department, "gz-dept-2021");
+        assert_eq!(seed.frameworks.project, "cn-project-2020");
+        // Named otherwise, the dataset is scored otherwise.
+        let exec20 = seed_with(|t| {
+            t.replace(
+                "project = \"cn-project-2020\"",
+                "project = \"exec20-project-2022\"",
+            )
+        })
+        .unwrap();
+        assert_eq!(exec20.frameworks.project, "exec20-project-2022");
+        // Absent, the defaults.
+        let bare = seed_with(|t| {
+            let at = t
+                .find("[frameworks]")
+                .expect("the seed names its frameworks");
+            let end = t[at..].find("\n\n").map_or(t.len(), |e| at + e);
+            format!("{}{}", &t[..at], &t[end..])
+        })
+        .unwrap();
+        assert_eq!(bare.frameworks.department, DEFAULT_DEPARTMENT_FRAMEWORK);
+        // Unknown: refused, with the field and the shipped ids named.
+        let err =
+            seed_with(|t| t.replace("department = \"gz-dept-2021\"", "department = \"my.toml\""))
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.contains("frameworks.department")
+                && err.contains("my.toml")
+                && err.contains("cn-project-2020"),
+            "{err}"
         );
     }
 }

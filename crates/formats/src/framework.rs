@@ -613,6 +613,16 @@ pub fn parse(file: &Path, text: &str) -> Result<Framework, Problems> {
     Err(Problems(c.into_problems()))
 }
 
+/// Whether `id` names a shipped framework.
+pub fn is_shipped(id: &str) -> bool {
+    SHIPPED.iter().any(|(i, _, _)| *i == id)
+}
+
+/// The ids of the shipped frameworks, in their order.
+pub fn shipped_ids() -> Vec<&'static str> {
+    SHIPPED.iter().map(|(id, _, _)| *id).collect()
+}
+
 /// A shipped framework by id, or a framework file by path.
 pub fn load(id_or_path: &str) -> Result<Framework, Problems> {
     if let Some((_, file, text)) = SHIPPED.iter().find(|(id, _, _)| *id == id_or_path) {
@@ -626,7 +636,7 @@ pub fn load(id_or_path: &str) -> Result<Framework, Problems> {
             location: String::new(),
             message: format!(
                 "既不是内置指标体系（{}），也无法读取该文件：{e}",
-                SHIPPED.map(|(id, _, _)| id).join("、")
+                shipped_ids().join("、")
             ),
         }])),
     }
