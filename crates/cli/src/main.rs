@@ -866,6 +866,22 @@ struct ServeOptions {
     disclosure: jixiao_domain::results::DisclosureRule,
 }
 
+/// The web service's log on standard error: one line per request (its id, method, path,
+/// status and time) and each internal error in its request's span. `JIXIAO_LOG` sets the level
+/// (error, warn, info — the default — debug or trace).
+#[cfg(feature = "web")]
+fn log_requests() {
+    let level = std::env::var("JIXIAO_LOG")
+        .ok()
+        .and_then(|l| l.parse::<tracing_subscriber::filter::LevelFilter>().ok())
+        .unwrap_or(tracing_subscriber::filter::LevelFilter::INFO);
+    // A second call (a test serving twice) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .try_init();
+}
+
 /// Serves the web application until interrupted.
 #[cfg(feature = "web")]
 fn serve_configured(
@@ -884,6 +900,7 @@ fn serve_configured(
         config.disclosure = o.disclosure;
     }
     let location = config.location.to_string();
+    log_requests();
     jixiao_web::serve(config, |addr| {
         println!("\n网页服务已启动：http://{addr}/ （库：{location}；Ctrl-C 停止）");
         if !accounts.is_empty() {

@@ -1,5 +1,6 @@
 //! The web layer's one error type: each kind maps to a status; an unexpected failure is
-//! logged with a request id and shown only as a generic message carrying that id.
+//! logged (`tracing`, in its request's span) and shown only as a generic message carrying the
+//! request's id.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -60,6 +61,32 @@ impl WebError {
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
+tokio::task_local! {
+    /// The id of the request being answered, set by [`crate::traced`].
+    static REQUEST_ID: String;
+}
+
+/// A new request id: the process and a counter, short enough to read out on the telephone.
+pub(crate) fn new_request_id() -> String {
+    format!(
+        "{:x}-{}",
+        std::process::id(),
+        NEXT_ID.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Runs `f` as the request `id`: its errors carry that id.
+pub(crate) async fn with_request_id<F: std::future::Future>(id: String, f: F) -> F::Output {
+    REQUEST_ID.scope(id, f).await
+}
+
+/// The id of the request being answered (a fresh one outside a request).
+fn request_id() -> String {
+    REQUEST_ID
+        .try_with(String::clone)
+        .unwrap_or_else(|_| new_request_id())
+}
+
 impl WebError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
@@ -102,12 +129,8 @@ impl WebError {
                 "The form expired or did not come from this site (CSRF check failed); reload and try again.".into(),
             ),
             WebError::Internal(detail) => {
-                let id = format!(
-                    "{:x}-{}",
-                    std::process::id(),
-                    NEXT_ID.fetch_add(1, Ordering::Relaxed)
-                );
-                eprintln!("jixiao serve: 请求 {id} 出错：{detail}");
+                let id = request_id();
+                tracing::error!(request = %id, "请求出错：{detail}");
                 (
                     format!("服务器出错，请联系管理员并告知编号 {id}。"),
                     format!("Server error; tell your administrator the id {id}."),

@@ -104,6 +104,7 @@ impl Lang {
 }
 
 /// Who is asking, and how to answer them.
+#[derive(Clone)]
 pub struct Ctx {
     /// The signed-in user, if any.
     pub user: Option<User>,
@@ -216,6 +217,10 @@ impl FromRequestParts<AppState> for Ctx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Ctx, extract::Refused> {
+        // Read once per request: a route group's guard has read it already.
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
         let path = parts.uri.path().to_string();
         let lang = match cookie(parts, LANG_COOKIE).as_deref() {
             Some("en") => Lang::En,
@@ -322,10 +327,78 @@ async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// Every route. Grouped by who may use them; each handler still checks the record's owner.
+/// Every request in a span of its own, with its id, method and path; its answer logged with
+/// its status and time taken (warnings for 5xx). An internal error's message carries the id.
+async fn traced(req: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let id = error::new_request_id();
+    let span = tracing::info_span!(
+        "request",
+        id = %id,
+        method = %req.method(),
+        path = %req.uri().path()
+    );
+    let started = std::time::Instant::now();
+    let res = error::with_request_id(id, next.run(req).instrument(span.clone())).await;
+    let ms = started.elapsed().as_millis();
+    let status = res.status().as_u16();
+    span.in_scope(|| {
+        if res.status().is_server_error() {
+            tracing::warn!(status, ms, "answered");
+        } else {
+            tracing::info!(status, ms, "answered");
+        }
+    });
+    res
+}
+
+/// Who may use a group of routes.
+#[derive(Clone, Copy)]
+enum Need {
+    /// Any signed-in user.
+    SignedIn,
+    /// A business role (财政局管理员, 部门填报人/审核人, 评价人员).
+    Business,
+    /// One of the 三员.
+    Role(auth::Role),
+}
+
+/// A route group's guard: who is asking is read (once; the handlers' `Ctx` is this one) and
+/// checked against the group's need before any handler runs, so a route added to a group
+/// cannot miss its role check. The handlers still check the record's owner.
+async fn guard(
+    axum::extract::State((state, need)): axum::extract::State<(AppState, Need)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let ctx = match Ctx::from_request_parts(&mut parts, &state).await {
+        Ok(ctx) => ctx,
+        Err(refused) => return refused.into_response(),
+    };
+    let allowed = match (need, ctx.user.as_ref()) {
+        (_, None) => Err(WebError::SignIn),
+        (Need::SignedIn, Some(_)) => Ok(()),
+        (Need::Business, Some(u)) if u.is_business() => Ok(()),
+        (Need::Role(r), Some(u)) if u.role == Some(r) => Ok(()),
+        _ => Err(WebError::Forbidden),
+    };
+    if let Err(e) = allowed {
+        return extract::refused(&path, e).into_response();
+    }
+    parts.extensions.insert(ctx);
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Every route, grouped by who may use them, each group behind its guard; each handler still
+/// checks the record's owner.
 pub fn router(state: AppState) -> Router {
     // Anyone, signed in or not.
+    let needs = |need: Need| axum::middleware::from_fn_with_state((state.clone(), need), guard);
+    // Anyone, signed in or not (the home page sends each to their own).
     let open = Router::new()
+        .route("/", get(pages::home))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/lang/{lang}", get(pages::set_lang))
@@ -347,8 +420,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/login", post(api::login))
         .route("/api/public", get(api::public));
     // Business roles (财政局管理员, 部门填报人/审核人, 评价人员), each limited to their departments.
+    let signed_in = Router::new()
+        .route("/api/me", get(api::me))
+        .route("/api/logout", post(api::logout))
+        .route_layer(needs(Need::SignedIn));
     let business = Router::new()
-        .route("/", get(pages::home))
         .route("/departments", get(pages::departments))
         .route("/departments/{dept}", get(pages::department))
         .route("/monitoring", get(pages::monitoring))
@@ -399,8 +475,6 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/imports", get(pages::imports).post(pages::upload))
         .route("/imports/{id}/confirm", post(pages::confirm_import))
-        .route("/api/me", get(api::me))
-        .route("/api/logout", post(api::logout))
         .route("/api/departments", get(api::departments))
         .route("/api/monitoring", get(api::monitoring))
         .route("/api/evaluations/{dept}/{year}", get(api::evaluation))
@@ -421,21 +495,30 @@ pub fn router(state: AppState) -> Router {
             get(api::rectifications).post(api::create_rectification),
         )
         .route("/api/rectifications/{id}", post(api::update_rectification))
-        .route("/api/linkage", get(api::linkage));
-    // 三员: each group checks its one role.
-    let admins = Router::new()
+        .route("/api/linkage", get(api::linkage))
+        .route_layer(needs(Need::Business));
+    // 三员: each group its one role.
+    let users = Router::new()
         .route("/admin/users", get(pages::users).post(pages::create_user))
         .route("/admin/users/{id}/reset", post(pages::reset_user))
+        .route_layer(needs(Need::Role(auth::Role::SysAdmin)));
+    let roles = Router::new()
         .route("/admin/roles", get(pages::roles))
         .route("/admin/roles/{id}", post(pages::set_role))
         .route(
             "/admin/roles/{id}/credential",
             post(pages::hand_over_credential),
         )
+        .route_layer(needs(Need::Role(auth::Role::SecAdmin)));
+    let audit = Router::new()
         .route("/audit", get(pages::audit_log))
-        .route("/api/audit", get(api::audit));
-    open.merge(business)
-        .merge(admins)
+        .route("/api/audit", get(api::audit))
+        .route_layer(needs(Need::Role(auth::Role::AuditAdmin)));
+    open.merge(signed_in)
+        .merge(business)
+        .merge(users)
+        .merge(roles)
+        .merge(audit)
         // Evidence files up to 20 MB and import workbooks, with room for the form around them.
         .layer(axum::extract::DefaultBodyLimit::max(
             (UPLOAD_LIMIT_MB + 1) << 20,
@@ -445,6 +528,7 @@ pub fn router(state: AppState) -> Router {
             same_origin,
         ))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(traced))
         .with_state(state)
 }
 
