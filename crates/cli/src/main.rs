@@ -335,6 +335,35 @@ enum Command {
         #[command(subcommand)]
         action: FrameworkAction,
     },
+    /// 绩效目标：智能审核申报表 — review target declarations.
+    #[command(after_help = "示例 / examples:
+  jixiao targets review 申报表.toml                      按完整性、相关性、适当性、可行性逐条列出问题与等级
+  jixiao targets review a.toml b.toml --format json      多份申报表，JSON 输出
+  jixiao targets review 申报表.toml --rules 本局审核规则.toml
+
+申报表格式（jixiao-declaration/1）与审核规则见 docs/targets.md。
+退出码：0 全部为“优”；2 有需修改或退回的申报表；1 文件有误。")]
+    Targets {
+        #[command(subcommand)]
+        action: TargetsAction,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum TargetsAction {
+    /// 智能审核：逐条列出问题（可直接粘贴为退回意见）、四项审核结论与等级 / review declarations.
+    Review {
+        /// 申报表文件（.toml，jixiao-declaration/1）/ declaration files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 审核规则文件；省略时用内置的 frameworks/target-review-default.toml（暂定）
+        /// / a review-rules file; default: the shipped, provisional one.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 输出格式：text（默认）或 json / the output format.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
 }
 
 /// Where a department's year comes from: a dataset folder, or the store.
@@ -375,6 +404,86 @@ enum FrameworkAction {
         /// 内置编号或文件路径 / a shipped id or a file.
         framework: String,
     },
+}
+
+/// `jixiao targets review`: every declaration read first (all or nothing), then each reviewed.
+fn review_targets(files: &[PathBuf], rules: Option<&Path>, format: &str) -> Result<(), Failure> {
+    use jixiao_formats::declaration;
+    let rules = match rules {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Failure {
+                code: 1,
+                message: format!("无法读取审核规则 {}：{e}", p.display()),
+            })?;
+            declaration::parse_rules(p, &text)?
+        }
+        None => declaration::default_rules(),
+    };
+    let mut declarations = Vec::new();
+    let mut problems = Vec::new();
+    for f in files {
+        match declaration::load(f) {
+            Ok(d) => declarations.push((f, d)),
+            Err(p) => problems.extend(p.0),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(jixiao_formats::problem::Problems(problems).into());
+    }
+    let mut all_good = true;
+    let mut out = Vec::new();
+    for (file, d) in &declarations {
+        let r = jixiao_domain::targets::review(d, &rules);
+        all_good &= r.findings.is_empty();
+        if format == "json" {
+            out.push(json!({
+                "file": file.display().to_string(),
+                "project": d.project,
+                "grade": r.grade,
+                "outcome": r.outcome,
+                "rules": rules.id,
+                "provisional": rules.provisional,
+                "criteria": r.verdicts.iter().map(|(c, ok)| json!({"criterion": c.label().0, "met": ok})).collect::<Vec<_>>(),
+                "findings": r.findings.iter().map(|f| json!({
+                    "criterion": f.criterion.label().0, "rule": f.rule, "location": f.location, "message": f.message,
+                })).collect::<Vec<_>>(),
+            }));
+            continue;
+        }
+        println!(
+            "{}（{}，{} 年）：{}，{}",
+            d.project,
+            file.display(),
+            d.year,
+            r.grade,
+            r.outcome
+        );
+        let verdicts: Vec<String> = r
+            .verdicts
+            .iter()
+            .map(|(c, ok)| format!("{}{}", c.label().0, if *ok { "✓" } else { "✗" }))
+            .collect();
+        println!("  {}", verdicts.join("  "));
+        for (n, f) in r.findings.iter().enumerate() {
+            println!("  {}. [{}] {}", n + 1, f.criterion.label().0, f.message);
+        }
+    }
+    if format == "json" {
+        println!("{}", pretty(&Value::Array(out)));
+    } else if rules.provisional {
+        println!(
+            "（审核规则 {} 为暂定版本：阈值见 docs/targets.md，可用 --rules 换用本局的规则）",
+            rules.id
+        );
+    }
+    if all_good {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 2,
+            message: String::new(),
+        })
+    }
 }
 
 /// A failure with its exit code; the message is already written for a person.
@@ -419,7 +528,10 @@ fn main() -> ExitCode {
     match run(cli.command, cli.database_url.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("jixiao: {}", f.message);
+            // An empty message: the command has said everything (a review that found problems).
+            if !f.message.is_empty() {
+                eprintln!("jixiao: {}", f.message);
+            }
             ExitCode::from(f.code)
         }
     }
@@ -749,6 +861,14 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Targets {
+            action:
+                TargetsAction::Review {
+                    files,
+                    rules,
+                    format,
+                },
+        } => review_targets(&files, rules.as_deref(), &format),
         Command::Framework { action } => match action {
             FrameworkAction::List => {
                 for (id, file, _) in jixiao_formats::framework::SHIPPED {

@@ -297,3 +297,45 @@ fn serve_refuses_a_bad_linkage_file_before_listening() {
         "{err}"
     );
 }
+
+#[test]
+fn targets_review_lists_findings_grades_and_exits_by_outcome() {
+    let dir = crate::root().join("crates/formats/tests/data/declarations");
+    let clean = dir.join("clean.toml");
+    let real = dir.join("sichuan-zhaohua-teifu-2021.toml");
+    let (code, out, err) = jixiao(&["targets", "review", clean.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("优，进入预算编审"), "{out}");
+    let (code, out, _) = jixiao(&[
+        "targets",
+        "review",
+        clean.to_str().unwrap(),
+        real.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2, "a declaration to amend: exit 2");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[1]["grade"], "良");
+    assert_eq!(v[1]["findings"][0]["rule"], "operator-present");
+    assert_eq!(v[1]["provisional"], true);
+    // A bad file: nothing reviewed, the file and the field named.
+    let bad = std::env::temp_dir().join(format!("jixiao-decl-{}.toml", std::process::id()));
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&clean)
+            .unwrap()
+            .replace("kind = \"延续\"", "kind = \"其他\""),
+    )
+    .unwrap();
+    let (code, out, err) = jixiao(&[
+        "targets",
+        "review",
+        clean.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "all or nothing: {out}");
+    assert!(err.contains("kind") && err.contains("新增"), "{err}");
+    let _ = std::fs::remove_file(bad);
+}

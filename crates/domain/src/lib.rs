@@ -22,5 +22,6 @@ pub mod project;
 pub mod provenance;
 pub mod results;
 pub mod rule;
+pub mod targets;
 
 pub use rust_decimal::Decimal;

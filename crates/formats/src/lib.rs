@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod dataset;
+pub mod declaration;
 pub mod framework;
 pub mod linkage;
 pub mod problem;

@@ -1,0 +1,229 @@
+//! Target declarations (`jixiao-declaration/1`, docs/targets.md) and the automatic review's
+//! rules file (`jixiao-target-review/1`, shipped as `frameworks/target-review-default.toml`,
+//! provisional). Both TOML; every problem named with its file, place and what was expected.
+
+use crate::problem::{toml_problem, Collector, Problem, Problems};
+use crate::value::{amount, decimal, money_unit};
+use jixiao_domain::project::Level1;
+use jixiao_domain::targets::{
+    read_value, Declaration, DeclaredIndicator, ProjectKind, ReviewRules,
+};
+use serde::Deserialize;
+use std::path::Path;
+use toml::Value;
+
+/// The format tag of a declaration file.
+pub const FORMAT: &str = "jixiao-declaration/1";
+/// The format tag of a review-rules file.
+pub const RULES_FORMAT: &str = "jixiao-target-review/1";
+/// The shipped review rules: (file name, text).
+pub const DEFAULT_RULES: (&str, &str) = (
+    "frameworks/target-review-default.toml",
+    include_str!("../../../frameworks/target-review-default.toml"),
+);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    format: String,
+    /// Where a transcription of a published declaration came from.
+    #[serde(default)]
+    source: String,
+    unit: String,
+    year: i32,
+    project: String,
+    unit_name: String,
+    kind: String,
+    funds: Value,
+    #[serde(default)]
+    annual_goal: String,
+    #[serde(default)]
+    period_goal: String,
+    #[serde(default)]
+    indicators: Vec<RawIndicator>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    level1: String,
+    #[serde(default)]
+    level2: String,
+    name: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    period_value: String,
+    weight: Option<Value>,
+    last_actual: Option<Value>,
+    #[serde(default)]
+    standard: String,
+}
+
+fn toml_of<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, Problems> {
+    toml::from_str(text).map_err(|e| Problems(vec![toml_problem(path, text, &e)]))
+}
+
+/// Parses a declaration file's text (`path` names it in problems).
+pub fn parse(path: &Path, text: &str) -> Result<Declaration, Problems> {
+    let raw: Raw = toml_of(path, text)?;
+    let mut c = Collector::new(path);
+    if raw.format != FORMAT {
+        c.push("format", format!("应为“{FORMAT}”，实际为“{}”", raw.format));
+    }
+    let _ = raw.source;
+    let per = c.take("unit", money_unit(&raw.unit)).unwrap_or(1);
+    let funds = c.take("funds", amount(&raw.funds, per));
+    let kind = c.take(
+        "kind",
+        match raw.kind.trim() {
+            "新增" | "新增项目" => Ok(ProjectKind::New),
+            "延续" | "延续项目" | "常年" | "常年项目" | "持续性项目" => {
+                Ok(ProjectKind::Continuing)
+            }
+            other => Err(format!("项目属性应为“新增”或“延续”，实际为“{other}”")),
+        },
+    );
+    let mut indicators = Vec::new();
+    for (n, i) in raw.indicators.into_iter().enumerate() {
+        let loc = format!("indicators[{}]（{}）", n + 1, i.name);
+        let level1 = c.take(
+            &format!("{loc}.level1"),
+            Level1::parse(&i.level1).ok_or_else(|| {
+                format!(
+                    "一级指标应为产出指标、效益指标或满意度指标，实际为“{}”",
+                    i.level1
+                )
+            }),
+        );
+        let weight = i
+            .weight
+            .as_ref()
+            .and_then(|w| c.take(&format!("{loc}.weight"), decimal(w)));
+        let last_actual = i
+            .last_actual
+            .as_ref()
+            .and_then(|w| c.take(&format!("{loc}.last_actual"), decimal(w)));
+        if let Some(level1) = level1 {
+            indicators.push(DeclaredIndicator {
+                level1,
+                level2: i.level2,
+                value: read_value(&i.value),
+                period_value: read_value(&i.period_value),
+                value_text: i.value,
+                name: i.name,
+                weight,
+                last_actual,
+                standard: i.standard,
+            });
+        }
+    }
+    let problems = c.into_problems();
+    match (funds, kind) {
+        (Some(funds), Some(kind)) if problems.is_empty() => Ok(Declaration {
+            year: raw.year,
+            project: raw.project,
+            unit_name: raw.unit_name,
+            kind,
+            funds,
+            annual_goal: raw.annual_goal,
+            period_goal: raw.period_goal,
+            indicators,
+        }),
+        _ => Err(Problems(problems)),
+    }
+}
+
+/// Reads a declaration file.
+pub fn load(path: &Path) -> Result<Declaration, Problems> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Problems(vec![Problem {
+            file: path.to_path_buf(),
+            location: String::new(),
+            message: format!("无法读取该文件：{e}"),
+        }])
+    })?;
+    parse(path, text.trim_start_matches('\u{feff}'))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    format: String,
+    id: String,
+    provisional: bool,
+    #[serde(default)]
+    source: String,
+    required_level1: Vec<String>,
+    required_output: Vec<String>,
+    min_quantitative_share: Value,
+    weight_total: Value,
+    unit_cost_tolerance: Value,
+    grades: Vec<String>,
+}
+
+/// Parses a review-rules file.
+pub fn parse_rules(path: &Path, text: &str) -> Result<ReviewRules, Problems> {
+    let raw: RawRules = toml_of(path, text)?;
+    let mut c = Collector::new(path);
+    if raw.format != RULES_FORMAT {
+        c.push(
+            "format",
+            format!("应为“{RULES_FORMAT}”，实际为“{}”", raw.format),
+        );
+    }
+    let _ = raw.source;
+    let required_level1 = raw
+        .required_level1
+        .iter()
+        .filter_map(|l| {
+            c.take(
+                "required_level1",
+                Level1::parse(l).ok_or_else(|| format!("未知的一级指标“{l}”")),
+            )
+        })
+        .collect();
+    let share = c.take(
+        "min_quantitative_share",
+        decimal(&raw.min_quantitative_share),
+    );
+    let total = c.take("weight_total", decimal(&raw.weight_total));
+    let tolerance = c.take("unit_cost_tolerance", decimal(&raw.unit_cost_tolerance));
+    if raw.grades.len() != 4 {
+        c.push("grades", "应列出四个等级（如 优、良、中、差）");
+    }
+    let problems = c.into_problems();
+    match (share, total, tolerance) {
+        (Some(min_quantitative_share), Some(weight_total), Some(unit_cost_tolerance))
+            if problems.is_empty() =>
+        {
+            Ok(ReviewRules {
+                id: raw.id,
+                provisional: raw.provisional,
+                required_level1,
+                required_output: raw.required_output,
+                min_quantitative_share,
+                weight_total,
+                unit_cost_tolerance,
+                grades: raw.grades,
+            })
+        }
+        _ => Err(Problems(problems)),
+    }
+}
+
+/// The shipped review rules.
+pub fn default_rules() -> ReviewRules {
+    parse_rules(Path::new(DEFAULT_RULES.0), DEFAULT_RULES.1)
+        .expect("the shipped review rules parse (tested)")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_shipped_rules_parse() {
+        let r = super::default_rules();
+        assert!(r.provisional);
+        assert_eq!(r.grades, ["优", "良", "中", "差"]);
+    }
+}
