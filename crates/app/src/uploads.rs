@@ -91,23 +91,23 @@ pub fn import(
         Ok(row)
     })?;
     let name = row[1].text().to_string();
-    let dir = std::env::temp_dir().join(format!(
-        "jixiao-upload-{}-{}",
-        std::process::id(),
-        crate::auth::random_hex(8)
-    ));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Internal(e.to_string()))?;
-    let path = dir.join(&name);
-    std::fs::write(&path, row[2].bytes()).map_err(|e| Error::Internal(e.to_string()))?;
+    // Read from the bytes the store holds: no temporary file.
+    let book = match jixiao_exchange::source::Workbook::from_bytes(
+        std::path::Path::new(&name),
+        row[2].bytes().to_vec(),
+    ) {
+        Ok(b) => b,
+        Err(p) => return Ok(Err(vec![(name, p.location, p.message)])),
+    };
     let opts = jixiao_exchange::import::Options {
         dry_run,
         ..Default::default()
     };
     // The import records itself in its own transaction: the audit entry commits with the rows.
     let actor = user.actor();
-    let result = jixiao_exchange::import::import_then(
+    let result = jixiao_exchange::import::import_workbook_then(
         store,
-        &path,
+        book,
         &opts,
         &mut |_| {},
         &mut |tx, report| {
@@ -123,7 +123,6 @@ pub fn import(
             .map_err(|e| jixiao_store::StoreError::other(e.to_string()))
         },
     );
-    let _ = std::fs::remove_dir_all(&dir);
     match result {
         Ok(report) => Ok(Ok(summary(&report))),
         Err(jixiao_exchange::import::ImportError::Input(problems, _)) => Ok(Err(problems

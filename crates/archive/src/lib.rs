@@ -149,8 +149,16 @@ pub fn check_archive<R: Read + Seek>(reader: R, limits: &Limits) -> Result<(), S
 /// from A1 to its last cell of more than `limits.area` cells, or more than `limits.text` bytes
 /// of text once every cell has its own copy of its shared string.
 pub fn check_cells(path: &Path, limits: &Limits) -> Result<(), String> {
+    match std::fs::File::open(path) {
+        Ok(file) => check_cells_in(std::io::BufReader::new(file), limits),
+        Err(_) => Ok(()),
+    }
+}
+
+/// [`check_cells`] on a reader (an upload's bytes).
+pub fn check_cells_in<R: Read + Seek>(reader: R, limits: &Limits) -> Result<(), String> {
     use calamine::Reader;
-    let Ok(mut wb) = calamine::open_workbook::<calamine::Xlsx<_>, _>(path) else {
+    let Ok(mut wb) = calamine::Xlsx::new(reader) else {
         return Ok(());
     };
     for name in wb.sheet_names() {
@@ -282,6 +290,32 @@ pub fn guard(path: &Path, limits: &Limits) -> Result<(), String> {
     if ext == "ods" {
         let file = std::fs::File::open(path).map_err(|e| format!("无法读取：{e}"))?;
         if let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) {
+            if let Ok(content) = zip.by_name("content.xml") {
+                // Bounded already: it inflates to at most `limits.part`.
+                check_ods_cells(content, limits)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`guard`] for a file's bytes in memory (an upload), `name` giving its kind: the same
+/// checks, with no file written.
+pub fn guard_bytes(name: &Path, bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    let ext = name
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "docx" | "ods") {
+        return Ok(());
+    }
+    check_archive(std::io::Cursor::new(bytes), limits)?;
+    if matches!(ext.as_str(), "xlsx" | "xlsm") {
+        check_cells_in(std::io::Cursor::new(bytes), limits)?;
+    }
+    if ext == "ods" {
+        if let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
             if let Ok(content) = zip.by_name("content.xml") {
                 // Bounded already: it inflates to at most `limits.part`.
                 check_ods_cells(content, limits)?;

@@ -305,6 +305,42 @@ fn import_export_import_is_identity_on_the_seed_and_generated_data() {
         let (code, _, err) = on(&from_book, &["import", s(&book)]);
         assert_eq!(code, 0, "{backend}: {err}");
         assert_eq!(digest(&from_book), first, "{backend}: xlsx round trip");
+        // The same workbook as an upload's bytes (no file): the same tables.
+        let from_bytes = Location::Sqlite(scratch2.path("bytes.db"));
+        assert_eq!(on(&from_bytes, &["import", s(&example())]).0, 0);
+        let bytes = std::fs::read(&book).unwrap();
+        let wb =
+            jixiao_exchange::source::Workbook::from_bytes(Path::new("上传.xlsx"), bytes).unwrap();
+        let mut store = jixiao_store::open(&from_bytes).unwrap();
+        let report = jixiao_exchange::import::import_workbook_then(
+            store.as_mut(),
+            wb,
+            &Default::default(),
+            &mut |_| {},
+            &mut |_, _| Ok(()),
+        );
+        assert!(report.is_ok(), "{backend}: bytes import");
+        drop(store);
+        assert_eq!(
+            digest(&from_bytes),
+            first,
+            "{backend}: xlsx bytes round trip"
+        );
+        // A bomb's bytes are refused before any parser reads them, naming the upload.
+        let bomb = {
+            use std::io::Write;
+            let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            w.start_file(
+                "xl/worksheets/sheet1.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            w.write_all(&vec![b' '; 16 << 20]).unwrap(); // inflates 1,000 to 1
+            w.finish().unwrap().into_inner()
+        };
+        let refused = jixiao_exchange::source::Workbook::from_bytes(Path::new("炸弹.xlsx"), bomb)
+            .unwrap_err();
+        assert!(refused.file.ends_with("炸弹.xlsx"), "{refused:?}");
     });
 }
 

@@ -4,7 +4,7 @@
 
 use crate::cell;
 use crate::mapping::{self, Mapping, TableMapping};
-use crate::source::{open_csv, open_sheet, sheet_names, Encoding, Rows};
+use crate::source::{load_workbook, open_csv, open_sheet, Encoding, Rows, Workbook};
 use crate::tables::{table_named, Table, PAYMENTS, PROGRESS, PROJECTS, TABLES, TARGETS, UNITS};
 use csv::StringRecord;
 use jixiao_formats::dataset::{self, DatasetFiles};
@@ -117,21 +117,21 @@ impl Found {
 /// Where each table comes from.
 enum Source {
     Csv(PathBuf),
-    Sheet(PathBuf, String),
+    Sheet(std::sync::Arc<Workbook>, String),
 }
 
 impl Source {
     fn open(&self, table: Table, m: Option<&TableMapping>, enc: Encoding) -> Result<Rows, Problem> {
         match self {
             Source::Csv(p) => open_csv(p, table, m, enc),
-            Source::Sheet(p, s) => open_sheet(p, s, table, m),
+            Source::Sheet(b, s) => open_sheet(b, s, table, m),
         }
     }
 
     fn describe(&self) -> String {
         match self {
             Source::Csv(p) => p.display().to_string(),
-            Source::Sheet(p, s) => format!("{} 的工作表“{s}”", p.display()),
+            Source::Sheet(b, s) => format!("{} 的工作表“{s}”", b.name.display()),
         }
     }
 }
@@ -162,7 +162,8 @@ fn add_source(plan: &mut Plan, found: &mut Found, table: Table, source: Source) 
     if let Some(first) = plan.tables.get(table.id) {
         found.push(Problem {
             file: match &source {
-                Source::Csv(p) | Source::Sheet(p, _) => p.clone(),
+                Source::Csv(p) => p.clone(),
+                Source::Sheet(b, _) => b.name.clone(),
             },
             location: String::new(),
             message: format!(
@@ -177,8 +178,26 @@ fn add_source(plan: &mut Plan, found: &mut Found, table: Table, source: Source) 
     }
 }
 
+/// A workbook file read into memory once (held to the archive limits), or its problem.
+fn workbook(found: &mut Found, path: &Path) -> Option<std::sync::Arc<Workbook>> {
+    match load_workbook(path) {
+        Ok(b) => Some(b.into()),
+        Err(p) => {
+            found.push(p);
+            None
+        }
+    }
+}
+
 fn add_workbook(plan: &mut Plan, found: &mut Found, path: &Path, mapping: &Mapping) {
-    let sheets = match sheet_names(path) {
+    if let Some(book) = workbook(found, path) {
+        add_book(plan, found, book, mapping);
+    }
+}
+
+/// Each sheet of `book` that names a table (or that the mapping places one in).
+fn add_book(plan: &mut Plan, found: &mut Found, book: std::sync::Arc<Workbook>, mapping: &Mapping) {
+    let sheets = match book.sheet_names() {
         Ok(s) => s,
         Err(p) => return found.push(p),
     };
@@ -190,7 +209,7 @@ fn add_workbook(plan: &mut Plan, found: &mut Found, path: &Path, mapping: &Mappi
                 .is_some_and(|s| s == sheet)
         });
         if let Some(table) = mapped.or_else(|| table_named(&sheet)) {
-            add_source(plan, found, table, Source::Sheet(path.to_path_buf(), sheet));
+            add_source(plan, found, table, Source::Sheet(book.clone(), sheet));
         }
     }
 }
@@ -216,7 +235,11 @@ fn plan(path: &Path, mapping: &Mapping, found: &mut Found) -> Plan {
                 if is_workbook(&p) {
                     let sheet = mapping.table(t.id).and_then(|m| m.sheet.clone());
                     match sheet {
-                        Some(s) => add_source(&mut plan, found, t, Source::Sheet(p, s)),
+                        Some(s) => {
+                            if let Some(book) = workbook(found, &p) {
+                                add_source(&mut plan, found, t, Source::Sheet(book, s));
+                            }
+                        }
                         None => add_workbook(&mut plan, found, &p, mapping),
                     }
                 } else {
@@ -278,17 +301,21 @@ fn plan(path: &Path, mapping: &Mapping, found: &mut Found) -> Plan {
         });
     }
     if found.is_empty() && plan.datasets.is_empty() && plan.tables.is_empty() {
-        found.push(Problem {
-            file: path.to_path_buf(),
-            location: String::new(),
-            message: format!(
-                "没有找到可导入的数据：应为数据集文件夹（含 department.toml），或含 {} 的文件夹，或按模板填写的 Excel 工作簿（工作表名 {}）",
-                TABLES.map(|t| t.file_name()).join("、"),
-                TABLES.map(|t| t.label).join("、")
-            ),
-        });
+        found.push(nothing_to_import(path));
     }
     plan
+}
+
+fn nothing_to_import(path: &Path) -> Problem {
+    Problem {
+        file: path.to_path_buf(),
+        location: String::new(),
+        message: format!(
+            "没有找到可导入的数据：应为数据集文件夹（含 department.toml），或含 {} 的文件夹，或按模板填写的 Excel 工作簿（工作表名 {}）",
+            TABLES.map(|t| t.file_name()).join("、"),
+            TABLES.map(|t| t.label).join("、")
+        ),
+    }
 }
 
 /// The year of the first readable date in `column` among the first rows of `table`, to
@@ -586,6 +613,67 @@ pub fn import_then(
         None => Mapping::default(),
     };
     let plan = plan(path, &mapping, &mut found);
+    run(
+        store,
+        path,
+        plan,
+        &mapping,
+        found,
+        opts,
+        progress,
+        before_commit,
+    )
+}
+
+/// [`import_then`] for a workbook held in memory (an upload's bytes, no file written).
+pub fn import_workbook_then(
+    store: &mut dyn Store,
+    book: Workbook,
+    opts: &Options,
+    progress: &mut dyn FnMut(Progress<'_>),
+    before_commit: &mut dyn FnMut(
+        &mut dyn jixiao_store::Transaction,
+        &Report,
+    ) -> Result<(), StoreError>,
+) -> Result<Report, ImportError> {
+    let mut found = Found::default();
+    let mapping = match &opts.mapping {
+        Some(p) => Mapping::load(p)?,
+        None => Mapping::default(),
+    };
+    let name = book.name.clone();
+    let mut plan = Plan::default();
+    add_book(&mut plan, &mut found, book.into(), &mapping);
+    if plan.tables.is_empty() && found.is_empty() {
+        found.push(nothing_to_import(&name));
+    }
+    run(
+        store,
+        &name,
+        plan,
+        &mapping,
+        found,
+        opts,
+        progress,
+        before_commit,
+    )
+}
+
+/// Checks and writes what `plan` found, `path` naming the input in problems and the batch.
+#[allow(clippy::too_many_arguments)]
+fn run(
+    store: &mut dyn Store,
+    path: &Path,
+    plan: Plan,
+    mapping: &Mapping,
+    mut found: Found,
+    opts: &Options,
+    progress: &mut dyn FnMut(Progress<'_>),
+    before_commit: &mut dyn FnMut(
+        &mut dyn jixiao_store::Transaction,
+        &Report,
+    ) -> Result<(), StoreError>,
+) -> Result<Report, ImportError> {
     if !found.is_empty() {
         return Err(found.into_error());
     }

@@ -3,7 +3,7 @@
 
 use crate::mapping::TableMapping;
 use crate::tables::{column_letter, Table};
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{Data, Reader};
 use csv::StringRecord;
 use jixiao_formats::Problem;
 use std::io::{BufRead, BufReader, Read};
@@ -215,17 +215,65 @@ pub fn open_csv(
     })
 }
 
-/// The sheet names of a workbook, or the problem of a file that is not one. The file is first
-/// held to [`jixiao_archive::LIMITS`] (what it may inflate to, its cells): a workbook that
-/// passes them cannot exhaust memory when its sheets are opened.
-pub fn sheet_names(path: &Path) -> Result<Vec<String>, Problem> {
+/// A workbook held in memory, named for its problems: read from a file by [`load_workbook`]
+/// or taken as an upload's bytes by [`Workbook::from_bytes`], and held to
+/// [`jixiao_archive::LIMITS`] (what it may inflate to, its cells) either way, so that opening
+/// its sheets cannot exhaust memory. No temporary file is written for an upload.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    /// The file's name or path, as problems name it.
+    pub name: PathBuf,
+    bytes: std::sync::Arc<[u8]>,
+}
+
+impl Workbook {
+    /// An upload's bytes as a workbook, once they pass the limits.
+    pub fn from_bytes(name: &Path, bytes: Vec<u8>) -> Result<Workbook, Problem> {
+        jixiao_archive::guard_bytes(name, &bytes, &jixiao_archive::LIMITS).map_err(|message| {
+            Problem {
+                file: name.to_path_buf(),
+                location: String::new(),
+                message,
+            }
+        })?;
+        Ok(Workbook {
+            name: name.to_path_buf(),
+            bytes: bytes.into(),
+        })
+    }
+
+    fn open(&self) -> Result<calamine::Sheets<std::io::Cursor<std::sync::Arc<[u8]>>>, Problem> {
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(self.bytes.clone()))
+            .map_err(|e| workbook_problem(&self.name, &e))
+    }
+
+    /// The workbook's sheet names.
+    pub fn sheet_names(&self) -> Result<Vec<String>, Problem> {
+        Ok(self.open()?.sheet_names().to_vec())
+    }
+}
+
+/// Reads a workbook file into memory, held to [`jixiao_archive::LIMITS`] first.
+pub fn load_workbook(path: &Path) -> Result<Workbook, Problem> {
     jixiao_archive::guard(path, &jixiao_archive::LIMITS).map_err(|message| Problem {
         file: path.to_path_buf(),
         location: String::new(),
         message,
     })?;
-    let wb = open_workbook_auto(path).map_err(|e| workbook_problem(path, &e))?;
-    Ok(wb.sheet_names().to_vec())
+    let bytes = std::fs::read(path).map_err(|e| Problem {
+        file: path.to_path_buf(),
+        location: String::new(),
+        message: format!("无法读取该文件：{e}"),
+    })?;
+    Ok(Workbook {
+        name: path.to_path_buf(),
+        bytes: bytes.into(),
+    })
+}
+
+/// The sheet names of a workbook file, or the problem of a file that is not one.
+pub fn sheet_names(path: &Path) -> Result<Vec<String>, Problem> {
+    load_workbook(path)?.sheet_names()
 }
 
 fn workbook_problem(path: &Path, e: &calamine::Error) -> Problem {
@@ -240,16 +288,16 @@ fn workbook_problem(path: &Path, e: &calamine::Error) -> Problem {
 
 /// Opens a sheet of a workbook as `table`.
 pub fn open_sheet(
-    path: &Path,
+    book: &Workbook,
     sheet: &str,
     table: Table,
     mapping: Option<&TableMapping>,
 ) -> Result<Rows, Problem> {
-    let origin = Origin::Sheet(path.to_path_buf(), sheet.to_string());
-    let mut wb = open_workbook_auto(path).map_err(|e| workbook_problem(path, &e))?;
+    let origin = Origin::Sheet(book.name.clone(), sheet.to_string());
+    let mut wb = book.open()?;
     let range = wb
         .worksheet_range(sheet)
-        .map_err(|e| workbook_problem(path, &e))?;
+        .map_err(|e| workbook_problem(&book.name, &e))?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let mut rows = range.rows();
     let Some(head) = rows.next() else {
