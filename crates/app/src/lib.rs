@@ -17,6 +17,7 @@ pub use error::{Error, Msg};
 use jixiao_domain::dataset::DepartmentYear;
 use jixiao_domain::date::Date;
 use jixiao_domain::evaluate::Evaluation;
+use jixiao_domain::money::Fen;
 use jixiao_domain::number::format_score;
 use jixiao_formats::dataset::DatasetFiles;
 use jixiao_monitor::config::Config;
@@ -149,8 +150,8 @@ pub fn monitored_projects(store: &mut dyn Store, year: i32) -> Result<Vec<Projec
         department: r.department_code,
         region: r.region_code,
         fund: fund(r.fund_source),
-        budget: r.budget.0,
-        months: r.months,
+        budget: r.budget,
+        months: r.months.map(Fen),
     }));
     Ok(projects)
 }
@@ -172,7 +173,12 @@ pub fn monitor_projects(
         let first = Date::new(as_of.year(), as_of.month(), 1).expect("the first exists");
         store.payment_sums(year, first, as_of)?
     };
-    let part = |i: usize| partial.get(&projects[i].code).copied().unwrap_or(0);
+    let part = |i: usize| {
+        partial
+            .get(&projects[i].code)
+            .copied()
+            .map_or(Fen::ZERO, Fen)
+    };
     Ok(monitor(projects, &part, as_of, level, c))
 }
 

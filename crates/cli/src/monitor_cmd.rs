@@ -4,7 +4,7 @@
 use crate::table::{pad, pad_left};
 use crate::{store_cmd, Failure};
 use jixiao_domain::date::Date;
-use jixiao_domain::money::Fen;
+use jixiao_domain::money::{Fen, FenSum};
 use jixiao_domain::number::{format_count, format_decimal, format_percent};
 use jixiao_monitor::config::Config;
 use jixiao_monitor::levels::{monitor, Level, Project, Table};
@@ -216,7 +216,7 @@ pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
         jixiao_domain::date::days_in_month(year, m as u32),
     )
     .expect("a month's last day exists");
-    let t = monitor(&projects, &|_| 0, month_end, level, &c);
+    let t = monitor(&projects, &|_| Fen::ZERO, month_end, level, &c);
     let mut below = 0;
     let mut lines = Vec::new();
     for l in &t.lines {
@@ -283,9 +283,9 @@ pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
                 w,
                 "{},{},{},{},{},{},{src}",
                 l.key,
-                jixiao_monitor::rules::yuan(l.budget),
-                jixiao_monitor::rules::yuan(l.executed),
-                jixiao_monitor::rules::yuan(*f),
+                jixiao_monitor::rules::yuan(l.budget.0),
+                jixiao_monitor::rules::yuan(l.executed.0),
+                jixiao_monitor::rules::yuan(f.0),
                 r.map_or_else(String::new, |r| format_decimal(r, 6, false)),
                 warn
             )
@@ -361,7 +361,7 @@ fn dual(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
     let spending = t
         .lines
         .iter()
-        .map(|l| (l.key.clone(), (l.executed, l.budget)))
+        .map(|l| (l.key.clone(), (l.executed.0, l.budget.0)))
         .collect();
     let targets: Vec<Target> = store
         .targets(Some(year))?
@@ -468,8 +468,8 @@ fn dual(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
     Ok(())
 }
 
-fn wan(fen: i128) -> String {
-    i64::try_from(fen).map_or_else(|_| format!("{fen}分"), |f| Fen(f).format_wan())
+fn wan(sum: FenSum) -> String {
+    sum.format_wan()
 }
 
 fn gap_points(rate: Option<Decimal>, time: Decimal) -> String {
@@ -481,11 +481,9 @@ fn gap_points(rate: Option<Decimal>, time: Decimal) -> String {
 
 fn print_table(t: &Table) {
     let time = t.time.fraction();
-    let budget: i128 = t.lines.iter().map(|l| l.budget).sum();
-    let executed: i128 = t.lines.iter().map(|l| l.executed).sum();
-    let rate = (budget != 0).then(|| {
-        Decimal::from_i128_with_scale(executed, 0) / Decimal::from_i128_with_scale(budget, 0)
-    });
+    let budget: FenSum = t.lines.iter().map(|l| l.budget).sum();
+    let executed: FenSum = t.lines.iter().map(|l| l.executed).sum();
+    let rate = executed.ratio_to(budget);
     println!(
         "截至 {}：预算 {} 万元，已支出 {} 万元，执行率 {}，序时进度 {}，差距 {} 个百分点",
         t.as_of,
@@ -547,9 +545,9 @@ fn write_csv(out: &Path, t: &Table) -> std::io::Result<()> {
             "{},{},{},{},{},{},{},{},{},{},{},{},{}",
             i + 1,
             l.key,
-            jixiao_monitor::rules::yuan(l.budget),
-            jixiao_monitor::rules::yuan(l.executed),
-            jixiao_monitor::rules::rate6(l.executed, l.budget),
+            jixiao_monitor::rules::yuan(l.budget.0),
+            jixiao_monitor::rules::yuan(l.executed.0),
+            jixiao_monitor::rules::rate6(l.executed.0, l.budget.0),
             format_decimal(time, 6, false),
             rate.map_or_else(String::new, |r| format_decimal(r - time, 6, false)),
             l.warning.id(),

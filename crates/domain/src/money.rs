@@ -117,6 +117,95 @@ impl Sum for Fen {
     }
 }
 
+/// A sum of many amounts in fen (a district's or a province's total), wide enough that no sum
+/// of `Fen` overflows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FenSum(pub i128);
+
+impl FenSum {
+    /// Nothing.
+    pub const ZERO: FenSum = FenSum(0);
+
+    /// The sum as a `Fen`, when it fits one.
+    pub fn to_fen(self) -> Option<Fen> {
+        i64::try_from(self.0).ok().map(Fen)
+    }
+
+    /// The sum in 万元, exact.
+    pub fn to_wan(self) -> Decimal {
+        Decimal::from_i128_with_scale(self.0, 0) / Decimal::from(FEN_PER_WAN)
+    }
+
+    /// Rendered in 万元 with two decimals and thousands separators, as [`Fen::format_wan`].
+    pub fn format_wan(self) -> String {
+        format_decimal(self.to_wan(), 2, true)
+    }
+
+    /// `self / base` exactly, `None` when the base is zero.
+    pub fn ratio_to(self, base: FenSum) -> Option<Decimal> {
+        (base.0 != 0).then(|| {
+            Decimal::from_i128_with_scale(self.0, 0) / Decimal::from_i128_with_scale(base.0, 0)
+        })
+    }
+}
+
+impl From<Fen> for FenSum {
+    fn from(f: Fen) -> FenSum {
+        FenSum(i128::from(f.0))
+    }
+}
+
+impl Add for FenSum {
+    type Output = FenSum;
+    fn add(self, rhs: FenSum) -> FenSum {
+        FenSum(self.0 + rhs.0)
+    }
+}
+
+impl Add<Fen> for FenSum {
+    type Output = FenSum;
+    fn add(self, rhs: Fen) -> FenSum {
+        FenSum(self.0 + i128::from(rhs.0))
+    }
+}
+
+impl std::ops::AddAssign<Fen> for FenSum {
+    fn add_assign(&mut self, rhs: Fen) {
+        self.0 += i128::from(rhs.0);
+    }
+}
+
+impl std::ops::AddAssign for FenSum {
+    fn add_assign(&mut self, rhs: FenSum) {
+        self.0 += rhs.0;
+    }
+}
+
+impl Sub for FenSum {
+    type Output = FenSum;
+    fn sub(self, rhs: FenSum) -> FenSum {
+        FenSum(self.0 - rhs.0)
+    }
+}
+
+impl Sum for FenSum {
+    fn sum<I: Iterator<Item = FenSum>>(iter: I) -> FenSum {
+        iter.fold(FenSum::ZERO, Add::add)
+    }
+}
+
+impl Sum<Fen> for FenSum {
+    fn sum<I: Iterator<Item = Fen>>(iter: I) -> FenSum {
+        iter.fold(FenSum::ZERO, Add::add)
+    }
+}
+
+impl fmt::Display for FenSum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}万元", self.format_wan())
+    }
+}
+
 impl fmt::Display for Fen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}万元", self.format_wan())

@@ -1,7 +1,7 @@
 //! The ranking notice (通报) as an Excel workbook: the overall position, the ranking with each
 //! line's light, the lines below the floor, and the monthly curves (RULES.md §3.4).
 
-use jixiao_domain::money::Fen;
+use jixiao_domain::money::FenSum;
 use jixiao_domain::number::{format_decimal, format_percent};
 use jixiao_monitor::config::Config;
 use jixiao_monitor::levels::{Line, Table};
@@ -10,11 +10,8 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 /// Fen as 万元 with two decimals, exactly (for cells; text keeps the figure as printed).
-fn wan(fen: i128) -> String {
-    match i64::try_from(fen) {
-        Ok(f) => Fen(f).format_wan(),
-        Err(_) => format!("{fen}分"),
-    }
+fn wan(sum: FenSum) -> String {
+    sum.format_wan()
 }
 
 fn pct(d: Option<Decimal>) -> String {
@@ -44,12 +41,9 @@ pub fn light(w: Warning) -> &'static str {
 /// progress and below the floor.
 pub fn summary(t: &Table, config: &Config) -> String {
     let time = t.time.fraction();
-    let total_budget: i128 = t.lines.iter().map(|l| l.budget).sum();
-    let total_exec: i128 = t.lines.iter().map(|l| l.executed).sum();
-    let overall_rate = (total_budget != 0).then(|| {
-        Decimal::from_i128_with_scale(total_exec, 0)
-            / Decimal::from_i128_with_scale(total_budget, 0)
-    });
+    let total_budget: FenSum = t.lines.iter().map(|l| l.budget).sum();
+    let total_exec: FenSum = t.lines.iter().map(|l| l.executed).sum();
+    let overall_rate = total_exec.ratio_to(total_budget);
     let below = t
         .lines
         .iter()
@@ -328,9 +322,7 @@ pub fn workbook(
         let r = i as u32 + 3;
         ws.write_string_with_format(r, 0, &l.key, &cell)?;
         for (m, e) in l.curve.iter().enumerate() {
-            let rate = (l.budget != 0).then(|| {
-                Decimal::from_i128_with_scale(*e, 0) / Decimal::from_i128_with_scale(l.budget, 0)
-            });
+            let rate = e.ratio_to(l.budget);
             ws.write_string_with_format(r, m as u16 + 1, pct(rate), &num)?;
         }
     }

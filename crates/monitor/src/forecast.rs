@@ -8,6 +8,7 @@
 //! never more than its budget (spending cannot normally exceed it), as a rate of its budget.
 
 use crate::levels::Project;
+use jixiao_domain::money::{Fen, FenSum};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -60,7 +61,7 @@ impl Pattern {
         let mut by_month = [0i128; 12];
         for p in projects {
             for (t, m) in by_month.iter_mut().zip(p.months) {
-                *t += i128::from(m);
+                *t += i128::from(m.0);
             }
         }
         let total: i128 = by_month.iter().sum();
@@ -83,21 +84,26 @@ impl Pattern {
 
 /// Forecast year-end spending (fen) from `spent` by the end of month `m` (1–12), capped at the
 /// budget; `None` when the pattern says nothing is spent by then.
-pub fn year_end(spent: i128, budget: i128, m: usize, pattern: &Pattern) -> Option<i128> {
+pub fn year_end(spent: FenSum, budget: FenSum, m: usize, pattern: &Pattern) -> Option<FenSum> {
     let share = pattern.cumulative[m - 1];
     if share <= Decimal::ZERO {
         return None;
     }
-    let f = (Decimal::from_i128_with_scale(spent, 0) / share)
-        .round()
-        .mantissa();
-    Some(if budget > 0 { f.min(budget) } else { f })
+    let f = FenSum(
+        (Decimal::from_i128_with_scale(spent.0, 0) / share)
+            .round()
+            .mantissa(),
+    );
+    Some(if budget > FenSum::ZERO {
+        f.min(budget)
+    } else {
+        f
+    })
 }
 
 /// A rate as an exact decimal; `None` for a zero budget.
-pub fn rate(spent: i128, budget: i128) -> Option<Decimal> {
-    (budget != 0)
-        .then(|| Decimal::from_i128_with_scale(spent, 0) / Decimal::from_i128_with_scale(budget, 0))
+pub fn rate(spent: FenSum, budget: FenSum) -> Option<Decimal> {
+    spent.ratio_to(budget)
 }
 
 /// The back-test at one month's end: mean absolute error of the forecast year-end rate, in
@@ -122,12 +128,12 @@ pub fn backtest(projects: &[Project], pattern: &Pattern) -> Vec<Error> {
         .map(|m| {
             let mut project_err = Decimal::ZERO;
             let mut n = 0i64;
-            let mut depts: HashMap<&str, (i128, i128, i128)> = HashMap::new();
-            let (mut all_b, mut all_f, mut all_a) = (0i128, 0i128, 0i128);
-            for p in projects.iter().filter(|p| p.budget > 0) {
-                let b = i128::from(p.budget);
-                let spent: i128 = p.months[..m].iter().map(|&x| i128::from(x)).sum();
-                let actual: i128 = p.months.iter().map(|&x| i128::from(x)).sum();
+            let mut depts: HashMap<&str, (FenSum, FenSum, FenSum)> = HashMap::new();
+            let (mut all_b, mut all_f, mut all_a) = (FenSum::ZERO, FenSum::ZERO, FenSum::ZERO);
+            for p in projects.iter().filter(|p| p.budget > Fen::ZERO) {
+                let b = FenSum::from(p.budget);
+                let spent: FenSum = p.months[..m].iter().copied().sum();
+                let actual: FenSum = p.months.iter().copied().sum();
                 let f = year_end(spent, b, m, pattern).unwrap_or(spent);
                 if let (Some(rf), Some(ra)) = (rate(f, b), rate(actual, b)) {
                     project_err += (rf - ra).abs();
@@ -176,8 +182,8 @@ mod tests {
             department: dept.into(),
             region: "r".into(),
             fund: "f".into(),
-            budget,
-            months,
+            budget: Fen(budget),
+            months: months.map(Fen),
         }
     }
 
@@ -206,8 +212,9 @@ mod tests {
     #[test]
     fn forecasts_never_exceed_the_budget() {
         let p = Pattern::even();
-        assert_eq!(year_end(900, 1000, 6, &p), Some(1000));
-        assert_eq!(year_end(300, 1000, 6, &p), Some(600));
-        assert_eq!(year_end(0, 1000, 1, &p), Some(0));
+        let y = |spent, budget, m| year_end(FenSum(spent), FenSum(budget), m, &p).map(|f| f.0);
+        assert_eq!(y(900, 1000, 6), Some(1000));
+        assert_eq!(y(300, 1000, 6), Some(600));
+        assert_eq!(y(0, 1000, 1), Some(0));
     }
 }

@@ -4,6 +4,7 @@
 use crate::config::{months_elapsed, Config};
 use crate::rules::{TimeProgress, Warning};
 use jixiao_domain::date::{days_in_month, Date};
+use jixiao_domain::money::{Fen, FenSum};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,10 +22,10 @@ pub struct Project {
     pub region: Arc<str>,
     /// Its funding source, by name.
     pub fund: Arc<str>,
-    /// Adjusted budget, fen.
-    pub budget: i64,
-    /// Payments in each month, fen, January first.
-    pub months: [i64; 12],
+    /// Adjusted budget.
+    pub budget: Fen,
+    /// Payments in each month, January first.
+    pub months: [Fen; 12],
 }
 
 /// The level figures are grouped at.
@@ -88,10 +89,10 @@ impl Level {
 pub struct Line {
     /// The group's key (a code, a funding source, or 全部).
     pub key: String,
-    /// Budget, fen.
-    pub budget: i128,
-    /// Executed to the as-of date, fen.
-    pub executed: i128,
+    /// Budget.
+    pub budget: FenSum,
+    /// Executed to the as-of date.
+    pub executed: FenSum,
     /// Projects in the group.
     pub projects: u64,
     /// Key projects (重点) in the group.
@@ -106,16 +107,16 @@ pub struct Line {
     pub no_budget: u64,
     /// The group's own warning, judged on its totals.
     pub warning: Warning,
-    /// Executed by the end of each month up to the as-of date (fen): the curve.
-    pub curve: Vec<i128>,
+    /// Executed by the end of each month up to the as-of date: the curve.
+    pub curve: Vec<FenSum>,
 }
 
 impl Line {
     fn empty(key: &str, months: usize) -> Line {
         Line {
             key: key.to_string(),
-            budget: 0,
-            executed: 0,
+            budget: FenSum::ZERO,
+            executed: FenSum::ZERO,
             projects: 0,
             key_projects: 0,
             red: 0,
@@ -123,16 +124,13 @@ impl Line {
             over: 0,
             no_budget: 0,
             warning: Warning::None,
-            curve: vec![0; months],
+            curve: vec![FenSum::ZERO; months],
         }
     }
 
     /// Execution rate, exact.
     pub fn rate(&self) -> Option<Decimal> {
-        (self.budget != 0).then(|| {
-            Decimal::from_i128_with_scale(self.executed, 0)
-                / Decimal::from_i128_with_scale(self.budget, 0)
-        })
+        self.executed.ratio_to(self.budget)
     }
 }
 
@@ -161,9 +159,9 @@ impl TimeProgress {
 /// What a project executed by `as_of`: the whole months before it from the monthly sums,
 /// plus `partial` — its payments from the first of the as-of month to the date, which the
 /// caller reads from the payments when the date is not a month's end.
-pub fn executed_by(months: &[i64; 12], as_of: Date, partial: i64) -> i64 {
+pub fn executed_by(months: &[Fen; 12], as_of: Date, partial: Fen) -> Fen {
     let whole = months_elapsed(as_of) as usize;
-    let before: i64 = months[..whole].iter().sum();
+    let before: Fen = months[..whole].iter().copied().sum();
     if whole == as_of.month() as usize {
         before
     } else {
@@ -181,7 +179,7 @@ pub fn is_month_end(as_of: Date) -> bool {
 /// month's end.
 pub fn monitor(
     projects: &[Project],
-    partial: &dyn Fn(usize) -> i64,
+    partial: &dyn Fn(usize) -> Fen,
     as_of: Date,
     level: Level,
     config: &Config,
@@ -203,14 +201,14 @@ pub fn monitor(
     let mut lines: Vec<Line> = Vec::new();
     for (i, p) in projects.iter().enumerate() {
         let executed = executed_by(&p.months, as_of, partial(i));
-        let key_project = config.big_project.is_some_and(|b| p.budget >= b);
-        let mut w = config.thresholds.warning(executed, p.budget, time);
+        let key_project = config.big_project.is_some_and(|b| p.budget.0 >= b);
+        let mut w = config.thresholds.warning(executed.0, p.budget.0, time);
         if key_project && w != Warning::Red && w != Warning::Over && w != Warning::NoBudget {
             let big = crate::rules::Thresholds {
                 red_gap: config.big_red_gap,
                 yellow_gap: config.thresholds.yellow_gap,
             };
-            if big.warning(executed, p.budget, time) == Warning::Red {
+            if big.warning(executed.0, p.budget.0, time) == Warning::Red {
                 w = Warning::Red;
             }
         }
@@ -219,8 +217,8 @@ pub fn monitor(
             lines.len() - 1
         });
         let line = &mut lines[slot];
-        line.budget += i128::from(p.budget);
-        line.executed += i128::from(executed);
+        line.budget += p.budget;
+        line.executed += executed;
         line.projects += 1;
         line.key_projects += u64::from(key_project);
         if level == Level::Project {
@@ -233,11 +231,11 @@ pub fn monitor(
             Warning::NoBudget => line.no_budget += 1,
             Warning::None => {}
         }
-        let mut running = 0i128;
+        let mut running = FenSum::ZERO;
         for (m, c) in line.curve.iter_mut().enumerate() {
-            running += i128::from(p.months[m]);
+            running += p.months[m];
             *c += if m + 1 == last_month {
-                i128::from(executed)
+                FenSum::from(executed)
             } else {
                 running
             };
@@ -245,15 +243,15 @@ pub fn monitor(
     }
     for l in lines.iter_mut().filter(|_| level != Level::Project) {
         // A group's own light, judged on its totals.
-        l.warning = match (i64::try_from(l.executed), i64::try_from(l.budget)) {
-            (Ok(e), Ok(b)) => config.thresholds.warning(e, b, time),
+        l.warning = match (l.executed.to_fen(), l.budget.to_fen()) {
+            (Some(e), Some(b)) => config.thresholds.warning(e.0, b.0, time),
             _ => Warning::None,
         };
     }
     lines.sort_by(|a, b| {
         crate::rules::by_rate(
-            (&a.key, a.budget, a.executed),
-            (&b.key, b.budget, b.executed),
+            (&a.key, a.budget.0, a.executed.0),
+            (&b.key, b.budget.0, b.executed.0),
         )
     });
     Table {
@@ -277,18 +275,18 @@ mod tests {
             department: dept.into(),
             region: "r".into(),
             fund: "一般公共预算".into(),
-            budget,
-            months: [per_month; 12],
+            budget: Fen(budget),
+            months: [Fen(per_month); 12],
         }
     }
 
     #[test]
     fn executed_by_month_ends_and_within_months() {
-        let m = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+        let m = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(Fen);
         let end_june = Date::new(2021, 6, 30).unwrap();
-        assert_eq!(executed_by(&m, end_june, 999), 21);
+        assert_eq!(executed_by(&m, end_june, Fen(999)), Fen(21));
         let mid_june = Date::new(2021, 6, 15).unwrap();
-        assert_eq!(executed_by(&m, mid_june, 4), 15 + 4);
+        assert_eq!(executed_by(&m, mid_june, Fen(4)), Fen(15 + 4));
     }
 
     #[test]
@@ -300,17 +298,20 @@ mod tests {
         ];
         let as_of = Date::new(2021, 6, 30).unwrap();
         let c = Config::default();
-        let t = monitor(&ps, &|_| 0, as_of, Level::Department, &c);
+        let t = monitor(&ps, &|_| Fen::ZERO, as_of, Level::Department, &c);
         assert_eq!(t.lines.len(), 2);
         assert_eq!(t.lines[0].key, "d2"); // 540/1200 beats 660/2400
         assert_eq!(t.lines[1].red, 1);
-        assert_eq!(t.lines[1].curve, vec![110, 220, 330, 440, 550, 660]);
+        assert_eq!(
+            t.lines[1].curve,
+            [110, 220, 330, 440, 550, 660].map(FenSum).to_vec()
+        );
         // By month, June's end is exactly 50%: d2 at 45% is 5 points behind, not warned.
         let by_month = Config {
             convention: Convention::Month,
             ..Config::default()
         };
-        let t = monitor(&ps, &|_| 0, as_of, Level::Project, &by_month);
+        let t = monitor(&ps, &|_| Fen::ZERO, as_of, Level::Project, &by_month);
         let p3 = t.lines.iter().find(|l| l.key == "p3").unwrap();
         assert_eq!(p3.warning, Warning::None);
         let strict = Config {
@@ -320,7 +321,7 @@ mod tests {
             },
             ..by_month
         };
-        let t = monitor(&ps, &|_| 0, as_of, Level::Project, &strict);
+        let t = monitor(&ps, &|_| Fen::ZERO, as_of, Level::Project, &strict);
         let p3 = t.lines.iter().find(|l| l.key == "p3").unwrap();
         assert_eq!(p3.warning, Warning::Red);
     }
@@ -333,11 +334,11 @@ mod tests {
             convention: Convention::Month,
             ..Config::default()
         };
-        let t = monitor(&ps, &|_| 0, as_of, Level::Project, &c);
+        let t = monitor(&ps, &|_| Fen::ZERO, as_of, Level::Project, &c);
         assert_eq!(t.lines[0].yellow, 1); // 15 points behind: yellow by the general lines
         c.big_project = Some(500_000);
         c.big_red_gap = crate::rules::Fraction { p: 1, q: 10 };
-        let t = monitor(&ps, &|_| 0, as_of, Level::Project, &c);
+        let t = monitor(&ps, &|_| Fen::ZERO, as_of, Level::Project, &c);
         assert_eq!((t.lines[0].red, t.lines[0].key_projects), (1, 1));
         assert_eq!(t.lines[0].warning, Warning::Red);
     }

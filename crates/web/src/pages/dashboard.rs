@@ -72,17 +72,17 @@ pub(crate) fn execution_cards(l: Lang, m: &Monitoring, user: &User) -> Markup {
         .iter()
         .filter(|line| user.reads(&line.key))
         .collect();
-    let (budget, executed, red, yellow) = mine.iter().fold((0i128, 0i128, 0u64, 0u64), |a, x| {
-        (
-            a.0 + x.budget,
-            a.1 + x.executed,
-            a.2 + x.red,
-            a.3 + x.yellow,
-        )
-    });
-    let rate = (budget != 0).then(|| {
-        Decimal::from_i128_with_scale(executed, 0) / Decimal::from_i128_with_scale(budget, 0)
-    });
+    let (budget, executed, red, yellow) =
+        mine.iter()
+            .fold((FenSum::ZERO, FenSum::ZERO, 0u64, 0u64), |a, x| {
+                (
+                    a.0 + x.budget,
+                    a.1 + x.executed,
+                    a.2 + x.red,
+                    a.3 + x.yellow,
+                )
+            });
+    let rate = executed.ratio_to(budget);
     let warnings: Vec<&jixiao_monitor::levels::Line> = m
         .projects
         .lines

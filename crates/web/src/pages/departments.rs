@@ -103,8 +103,8 @@ pub async fn years(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<String>
                     .into_iter()
                     .filter(|p| *p.department == *d2)
                     .collect();
-                let budget: i64 = projects.iter().map(|p| p.budget).sum();
-                let executed: i64 = projects.iter().map(|p| p.months.iter().sum::<i64>()).sum();
+                let budget: FenSum = projects.iter().map(|p| p.budget).sum();
+                let executed: FenSum = projects.iter().flat_map(|p| p.months).sum();
                 let scored = jixiao_app::load_dataset(store, &d2, y)
                     .ok()
                     .and_then(|data| {
@@ -136,7 +136,7 @@ pub async fn years(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<String>
             Ok::<_, WebError>((name, rows))
         })
         .await?;
-    let rate = |b: i64, e: i64| (b != 0).then(|| Decimal::from(e) / Decimal::from(b));
+    let rate = |b: FenSum, e: FenSum| e.ratio_to(b);
     ok(layout(
         &ctx,
         &format!("{name} · {}", l.t("历年对比", "years side by side")),
@@ -144,7 +144,7 @@ pub async fn years(State(s): State<AppState>, ctx: Ctx, Path(dept): Path<String>
             div class="scroll" { table {
                 thead { tr { th { (l.t("年度", "Year")) } th class="num" { (l.t("项目数", "Projects")) } th class="num" { (l.t("预算（万元）", "Budget")) } th class="num" { (l.t("全年支出（万元）", "Spent")) } th class="num" { (l.t("执行率", "Rate")) } th class="num" { (l.t("定量指标达成", "Indicators met")) } th class="num" { (l.t("自评得分", "Score")) } th { (l.t("等级", "Grade")) } } }
                 tbody { @for (y, n, b, e, sc) in &rows { tr {
-                    td { (y) } td class="num" { (n) } td class="num" { (fen(*b)) } td class="num" { (fen(*e)) }
+                    td { (y) } td class="num" { (n) } td class="num" { (wan(*b)) } td class="num" { (wan(*e)) }
                     td class="num" { (rate(*b, *e).map(format_percent).unwrap_or_else(|| "—".into())) }
                     td class="num" { @if let Some((_, _, q, m)) = sc { (m) " / " (q) } @else { "—" } }
                     td class="num" { @if let Some((t, _, _, _)) = sc { (format_score(*t)) } @else { "—" } }

@@ -46,7 +46,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jixiao_app::accounts;
 use jixiao_domain::date::Date;
-use jixiao_domain::money::Fen;
+use jixiao_domain::money::{Fen, FenSum};
 use jixiao_domain::number::{format_count, format_percent, format_score};
 use jixiao_domain::results::RectificationStatus;
 use maud::{html, Markup, DOCTYPE};
@@ -114,8 +114,8 @@ pub(crate) fn ok(m: Markup) -> Page {
 }
 
 /// 万元 with two decimals and thousands separators.
-pub(crate) fn wan(fen: i128) -> String {
-    Fen(fen as i64).format_wan()
+pub(crate) fn wan(sum: FenSum) -> String {
+    sum.format_wan()
 }
 
 /// A stored UTC timestamp (`2021-12-20T02:30:00Z`) as people here read it: Beijing time,
@@ -381,7 +381,7 @@ pub(crate) fn only(ctx: &Ctx, role: Role) -> Result<&User, WebError> {
 }
 
 pub(crate) fn fen(f: i64) -> String {
-    wan(f.into())
+    Fen(f).format_wan()
 }
 
 #[cfg(test)]
