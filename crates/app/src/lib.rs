@@ -24,7 +24,6 @@ use jixiao_monitor::config::Config;
 use jixiao_monitor::levels::{is_month_end, monitor, Level, Project, Table};
 use jixiao_store::{EvaluationItemRecord, EvaluationRecord, Store};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Records a change to the data: appends its audit entry and moves the data version on, so
 /// every server's cached views are rebuilt. Call it inside the transaction that makes the
@@ -133,23 +132,13 @@ pub fn save_evaluation(
 /// Projects of `year` as monitoring sees them, from the store.
 pub fn monitored_projects(store: &mut dyn Store, year: i32) -> Result<Vec<Project>, Error> {
     let rows = store.execution(year)?;
-    // The few funding-source names, shared rather than allocated for each project.
-    let mut funds: Vec<(jixiao_domain::budget::FundingSource, Arc<str>)> = Vec::new();
-    let mut fund = |f: jixiao_domain::budget::FundingSource| {
-        if let Some((_, name)) = funds.iter().find(|(g, _)| *g == f) {
-            return name.clone();
-        }
-        let name: Arc<str> = f.label().into();
-        funds.push((f, name.clone()));
-        name
-    };
     let mut projects = Vec::with_capacity(rows.len());
     projects.extend(rows.into_iter().map(|r| Project {
         code: r.project_code,
         unit: r.unit_code,
         department: r.department_code,
         region: r.region_code,
-        fund: fund(r.fund_source),
+        fund: r.fund_source,
         budget: r.budget,
         months: r.months.map(Fen),
     }));

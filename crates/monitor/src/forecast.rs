@@ -181,7 +181,7 @@ mod tests {
             unit: "u".into(),
             department: dept.into(),
             region: "r".into(),
-            fund: "f".into(),
+            fund: jixiao_domain::budget::FundingSource::GeneralPublic,
             budget: Fen(budget),
             months: months.map(Fen),
         }

@@ -3,6 +3,7 @@
 
 use crate::config::{months_elapsed, Config};
 use crate::rules::{TimeProgress, Warning};
+use jixiao_domain::budget::FundingSource;
 use jixiao_domain::date::{days_in_month, Date};
 use jixiao_domain::money::{Fen, FenSum};
 use rust_decimal::Decimal;
@@ -20,8 +21,8 @@ pub struct Project {
     pub department: Arc<str>,
     /// Its region's code.
     pub region: Arc<str>,
-    /// Its funding source, by name.
-    pub fund: Arc<str>,
+    /// Its funding source.
+    pub fund: FundingSource,
     /// Adjusted budget.
     pub budget: Fen,
     /// Payments in each month, January first.
@@ -77,7 +78,7 @@ impl Level {
             Level::Project => &p.code,
             Level::Unit => &p.unit,
             Level::Department => &p.department,
-            Level::Fund => &p.fund,
+            Level::Fund => p.fund.label(),
             Level::Region => &p.region,
             Level::All => "全部",
         }
@@ -274,7 +275,7 @@ mod tests {
             unit: format!("{dept}-u").into(),
             department: dept.into(),
             region: "r".into(),
-            fund: "一般公共预算".into(),
+            fund: FundingSource::GeneralPublic,
             budget: Fen(budget),
             months: [Fen(per_month); 12],
         }
