@@ -148,15 +148,7 @@ pub fn check_archive<R: Read + Seek>(reader: R, limits: &Limits) -> Result<(), S
 /// could not hold: more than `limits.cells` cells, cells outside Excel's grid, a rectangle
 /// from A1 to its last cell of more than `limits.area` cells, or more than `limits.text` bytes
 /// of text once every cell has its own copy of its shared string.
-pub fn check_cells(path: &Path, limits: &Limits) -> Result<(), String> {
-    match std::fs::File::open(path) {
-        Ok(file) => check_cells_in(std::io::BufReader::new(file), limits),
-        Err(_) => Ok(()),
-    }
-}
-
-/// [`check_cells`] on a reader (an upload's bytes).
-pub fn check_cells_in<R: Read + Seek>(reader: R, limits: &Limits) -> Result<(), String> {
+pub fn check_cells<R: Read + Seek>(reader: R, limits: &Limits) -> Result<(), String> {
     use calamine::Reader;
     let Ok(mut wb) = calamine::Xlsx::new(reader) else {
         return Ok(());
@@ -274,34 +266,25 @@ fn check_ods_cells<R: Read>(content: R, limits: &Limits) -> Result<(), String> {
 /// old binary .xls holds at most Excel 97's grid (65,536 × 256 cells) and is not compressed,
 /// so what it can make a parser allocate is bounded by its size as uploaded.
 pub fn guard(path: &Path, limits: &Limits) -> Result<(), String> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "docx" | "ods") {
-        return Ok(());
-    }
-    let file = std::fs::File::open(path).map_err(|e| format!("无法读取：{e}"))?;
-    check_archive(std::io::BufReader::new(file), limits)?;
-    if matches!(ext.as_str(), "xlsx" | "xlsm") {
-        check_cells(path, limits)?;
-    }
-    if ext == "ods" {
-        let file = std::fs::File::open(path).map_err(|e| format!("无法读取：{e}"))?;
-        if let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) {
-            if let Ok(content) = zip.by_name("content.xml") {
-                // Bounded already: it inflates to at most `limits.part`.
-                check_ods_cells(content, limits)?;
-            }
-        }
-    }
-    Ok(())
+    guard_with(path, limits, || {
+        std::fs::File::open(path)
+            .map(std::io::BufReader::new)
+            .map_err(|e| format!("无法读取：{e}"))
+    })
 }
 
 /// [`guard`] for a file's bytes in memory (an upload), `name` giving its kind: the same
 /// checks, with no file written.
 pub fn guard_bytes(name: &Path, bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    guard_with(name, limits, || Ok(std::io::Cursor::new(bytes)))
+}
+
+/// The checks of [`guard`], each reading afresh from `open`.
+fn guard_with<R: Read + Seek>(
+    name: &Path,
+    limits: &Limits,
+    open: impl Fn() -> Result<R, String>,
+) -> Result<(), String> {
     let ext = name
         .extension()
         .and_then(|e| e.to_str())
@@ -310,12 +293,12 @@ pub fn guard_bytes(name: &Path, bytes: &[u8], limits: &Limits) -> Result<(), Str
     if !matches!(ext.as_str(), "xlsx" | "xlsm" | "docx" | "ods") {
         return Ok(());
     }
-    check_archive(std::io::Cursor::new(bytes), limits)?;
+    check_archive(open()?, limits)?;
     if matches!(ext.as_str(), "xlsx" | "xlsm") {
-        check_cells_in(std::io::Cursor::new(bytes), limits)?;
+        check_cells(open()?, limits)?;
     }
     if ext == "ods" {
-        if let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        if let Ok(mut zip) = zip::ZipArchive::new(open()?) {
             if let Ok(content) = zip.by_name("content.xml") {
                 // Bounded already: it inflates to at most `limits.part`.
                 check_ods_cells(content, limits)?;
