@@ -9,6 +9,7 @@ mod error;
 pub mod notice;
 pub mod results;
 pub mod service;
+pub mod targets;
 pub mod uploads;
 pub mod workflow;
 

@@ -340,6 +340,7 @@ enum Command {
   jixiao targets review 申报表.toml                      按完整性、相关性、适当性、可行性逐条列出问题与等级
   jixiao targets review a.toml b.toml --format json      多份申报表，JSON 输出
   jixiao targets review 申报表.toml --rules 本局审核规则.toml
+  jixiao targets review 申报表.toml --department baiyun-zfb   上年实际完成值取自库中该部门上一年度数据
 
 申报表格式（jixiao-declaration/1）与审核规则见 docs/targets.md。
 退出码：0 全部为“优”；2 有需修改或退回的申报表；1 文件有误。")]
@@ -363,6 +364,10 @@ enum TargetsAction {
         /// 输出格式：text（默认）或 json / the output format.
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
+        /// 部门编码：从库中该部门上一年度的数据取各指标的上年实际完成值（延续项目的目标不应低于它）
+        /// / a department code: last year's actuals from its stored dataset of the year before.
+        #[arg(long)]
+        department: Option<String>,
     },
 }
 
@@ -407,7 +412,12 @@ enum FrameworkAction {
 }
 
 /// `jixiao targets review`: every declaration read first (all or nothing), then each reviewed.
-fn review_targets(files: &[PathBuf], rules: Option<&Path>, format: &str) -> Result<(), Failure> {
+fn review_targets(
+    files: &[PathBuf],
+    rules: Option<&Path>,
+    format: &str,
+    history: Option<(&str, &mut Box<dyn jixiao_store::Store>)>,
+) -> Result<(), Failure> {
     use jixiao_formats::declaration;
     let rules = match rules {
         Some(p) => {
@@ -429,6 +439,24 @@ fn review_targets(files: &[PathBuf], rules: Option<&Path>, format: &str) -> Resu
     }
     if !problems.is_empty() {
         return Err(jixiao_formats::problem::Problems(problems).into());
+    }
+    if let Some((department, store)) = history {
+        for (file, d) in declarations.iter_mut() {
+            let n =
+                jixiao_app::targets::fill_history(store.as_mut(), department, d).map_err(|e| {
+                    Failure {
+                        code: 4,
+                        message: format!("{}：{e}", file.display()),
+                    }
+                })?;
+            if n > 0 && format != "json" {
+                println!(
+                    "（{}：{n} 项指标的上年实际完成值取自库中 {department} {} 年度数据）",
+                    d.project,
+                    d.year - 1
+                );
+            }
+        }
     }
     let mut all_good = true;
     let mut out = Vec::new();
@@ -867,8 +895,16 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     files,
                     rules,
                     format,
+                    department,
                 },
-        } => review_targets(&files, rules.as_deref(), &format),
+        } => {
+            let mut store = match &department {
+                Some(_) => Some(store_cmd::open(database_url)?),
+                None => None,
+            };
+            let history = department.as_deref().zip(store.as_mut());
+            review_targets(&files, rules.as_deref(), &format, history)
+        }
         Command::Framework { action } => match action {
             FrameworkAction::List => {
                 for (id, file, _) in jixiao_formats::framework::SHIPPED {

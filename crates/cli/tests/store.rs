@@ -555,3 +555,44 @@ fn demo_runs_the_main_job_through_the_embedded_store() {
     }
     assert!(scratch.path("baiyun-zfb-2021-自评报告.md").is_file());
 }
+
+#[test]
+fn a_continuing_target_below_last_years_stored_actual_is_found() {
+    // The seed's 2021 文书档案规范化处理入馆 moved 4529 件 into the archive; a 2022 declaration
+    // of the same project that asks for ≥4000 件 sets its target below what was done.
+    let scratch = Scratch::new("targets-history");
+    let db = Location::Sqlite(scratch.path("t.db"));
+    let (code, _, err) = on(&db, &["import", s(&example())]);
+    assert_eq!(code, 0, "{err}");
+    let decl = scratch.path("2022.toml");
+    std::fs::write(
+        &decl,
+        "format = \"jixiao-declaration/1\"\nunit = \"万元\"\nyear = 2022\n\
+         project = \"文书档案规范化处理入馆\"\nunit_name = \"广州市白云区人民政府办公室\"\n\
+         kind = \"延续\"\nfunds = \"70\"\nannual_goal = \"完成年度档案移交进馆。\"\n\n\
+         [[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\n\
+         name = \"移交进馆文书档案\"\nvalue = \"≥4000件\"\n",
+    )
+    .unwrap();
+    let (_, out, _) = jixiao(&["targets", "review", s(&decl), "--format", "json"]);
+    let alone: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rules = |v: &serde_json::Value| -> Vec<String> {
+        v[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!rules(&alone).contains(&"below-last-year".to_string()));
+    let (code, out, err) = on(
+        &db,
+        &["targets", "review", s(&decl), "--department", "baiyun-zfb"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        out.contains("1 项指标的上年实际完成值取自库中 baiyun-zfb 2021 年度数据")
+            && out.contains("不及上年实际完成 4529件"),
+        "{out}"
+    );
+}

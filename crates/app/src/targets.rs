@@ -1,0 +1,42 @@
+//! Target declarations against what the store knows (issue 18): a continuing project's
+//! indicators get last year's actuals from the department's stored dataset of the year before,
+//! so that the automatic review can say when a target is set below what was already done.
+
+use crate::Error;
+use jixiao_domain::targets::Declaration;
+use jixiao_store::Store;
+
+/// Fills each indicator's `last_actual` that the declaration leaves empty from `department`'s
+/// stored dataset of the year before: the project of the same name, the indicator of the same
+/// name, its actual value. Returns how many were filled; none when that year is not stored.
+pub fn fill_history(
+    store: &mut dyn Store,
+    department: &str,
+    declaration: &mut Declaration,
+) -> Result<usize, Error> {
+    let last = match crate::load_dataset(store, department, declaration.year - 1) {
+        Ok(d) => d,
+        Err(Error::NotFound(_)) => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let Some(project) = last.projects.iter().find(|p| p.name == declaration.project) else {
+        return Ok(0);
+    };
+    let mut filled = 0;
+    for ind in declaration
+        .indicators
+        .iter_mut()
+        .filter(|i| i.last_actual.is_none())
+    {
+        let actual = project
+            .indicators
+            .iter()
+            .find(|i| i.name == ind.name)
+            .and_then(|i| i.actual.as_ref());
+        if let Some(a) = actual {
+            ind.last_actual = Some(a.value);
+            filled += 1;
+        }
+    }
+    Ok(filled)
+}
