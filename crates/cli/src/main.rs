@@ -164,21 +164,14 @@ enum Command {
         /// 把评分结果（每项的值、得分、扣分原因）存入库 / save the result in the store.
         #[arg(long)]
         save: bool,
-        /// 指标体系：内置编号或 .toml 文件；省略时用数据集 department.toml 的 [frameworks]
-        /// （未写则 gz-dept-2021）/ a shipped framework id or a framework file; default: the
-        /// dataset's framework of record.
-        #[arg(long)]
-        framework: Option<String>,
+        #[command(flatten)]
+        frameworks: FrameworkChoice,
         /// 以 JSON 输出 / print JSON instead of a table.
         #[arg(long)]
         json: bool,
         /// 改为逐个项目评分（项目支出绩效自评）/ score each project instead.
         #[arg(long)]
         projects: bool,
-        /// 项目评分所用指标体系；省略时用数据集所记（未写则 cn-project-2020）/ the framework
-        /// for --projects; default: the dataset's.
-        #[arg(long)]
-        project_framework: Option<String>,
     },
     /// 报告：写出部门整体支出绩效自评报告 — write the narrative self-evaluation report.
     Report {
@@ -191,14 +184,8 @@ enum Command {
         /// / a folder whose report.toml rewords the report.
         #[arg(long)]
         template_dir: Option<PathBuf>,
-        /// 部门整体指标体系；省略时用数据集所记 / the department framework; default: the
-        /// dataset's framework of record.
-        #[arg(long)]
-        framework: Option<String>,
-        /// 项目指标体系（附表用）；省略时用数据集所记 / the project framework, for the appended
-        /// project tables; default: the dataset's.
-        #[arg(long)]
-        project_framework: Option<String>,
+        #[command(flatten)]
+        frameworks: FrameworkChoice,
         /// 输出文件：.docx（Word，GB/T 9704 公文格式）、.pdf（内嵌中文字体）、.html 或 .md
         /// / the output file: .docx, .pdf, .html or .md.
         #[arg(long, short)]
@@ -369,6 +356,32 @@ enum TargetsAction {
         #[arg(long)]
         department: Option<String>,
     },
+}
+
+/// The frameworks to score under, each defaulting to the dataset's framework of record.
+#[derive(clap::Args)]
+struct FrameworkChoice {
+    /// 部门整体指标体系：内置编号或 .toml 文件；省略时用数据集 department.toml 的 [frameworks]
+    /// （未写则 gz-dept-2021）/ the department framework, a shipped id or a file; default: the
+    /// dataset's framework of record.
+    #[arg(long)]
+    framework: Option<String>,
+    /// 项目指标体系（逐项评分与报告附表用）；省略时用数据集所记（未写则 cn-project-2020）
+    /// / the project framework; default: the dataset's.
+    #[arg(long)]
+    project_framework: Option<String>,
+}
+
+impl FrameworkChoice {
+    /// (department, project) framework ids or paths for `data`.
+    fn resolve(self, data: &jixiao_domain::dataset::DepartmentYear) -> (String, String) {
+        (
+            self.framework
+                .unwrap_or_else(|| data.frameworks.department.clone()),
+            self.project_framework
+                .unwrap_or_else(|| data.frameworks.project.clone()),
+        )
+    }
 }
 
 /// Where a department's year comes from: a dataset folder, or the store.
@@ -633,20 +646,18 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
         Command::Evaluate {
             source,
             save,
-            framework,
+            frameworks,
             json,
             projects,
-            project_framework,
         } => {
             let data = source.load(database_url)?;
+            let (framework, project_framework) = frameworks.resolve(&data);
             let mut store = if save {
                 Some(store_cmd::open(database_url)?)
             } else {
                 None
             };
             if projects {
-                let project_framework =
-                    project_framework.unwrap_or_else(|| data.frameworks.project.clone());
                 let fw = jixiao_formats::framework::load(&project_framework)?;
                 let evals = project_evaluations(&data, &fw)?;
                 if json {
@@ -670,7 +681,6 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 }
                 return Ok(());
             }
-            let framework = framework.unwrap_or_else(|| data.frameworks.department.clone());
             let fw = jixiao_formats::framework::load(&framework)?;
             let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
             if json {
@@ -688,8 +698,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             source,
             format,
             template_dir,
-            framework,
-            project_framework,
+            frameworks,
             out,
         } => {
             let wording = match &template_dir {
@@ -700,9 +709,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 None => jixiao_report::wording::Wording::default(),
             };
             let data = source.load(database_url)?;
-            let framework = framework.unwrap_or_else(|| data.frameworks.department.clone());
-            let project_framework =
-                project_framework.unwrap_or_else(|| data.frameworks.project.clone());
+            let (framework, project_framework) = frameworks.resolve(&data);
             let fw = jixiao_formats::framework::load(&framework)?;
             let eval = evaluate_department(&fw, &data).map_err(eval_failure)?;
             let out = match format {
