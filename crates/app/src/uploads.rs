@@ -69,7 +69,7 @@ pub fn import(
 ) -> Result<Checked, Error> {
     // A confirmation claims the upload (reads and deletes it in one transaction), so the same
     // file confirmed twice at once is imported once.
-    let row = store.sql().write(|sql| {
+    let mut row = store.sql().write(|sql| {
         let row = sql
             .row(
                 "SELECT user_id, file_name, content FROM web_uploads WHERE id = $1",
@@ -94,7 +94,7 @@ pub fn import(
     // Read from the bytes the store holds: no temporary file.
     let book = match jixiao_exchange::source::Workbook::from_bytes(
         std::path::Path::new(&name),
-        row[2].bytes().to_vec(),
+        std::mem::replace(&mut row[2], jixiao_store::sql::Value::Null).into_bytes(),
     ) {
         Ok(b) => b,
         Err(p) => return Ok(Err(vec![(name, p.location, p.message)])),

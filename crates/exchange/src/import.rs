@@ -591,6 +591,19 @@ pub fn import(
     import_then(store, path, opts, progress, &mut |_, _| Ok(()))
 }
 
+/// What records an import, called with its transaction and report before it commits.
+pub type BeforeCommit<'a> =
+    dyn FnMut(&mut dyn jixiao_store::Transaction, &Report) -> Result<(), StoreError> + 'a;
+
+/// What an input holds, before anything is read from it: its name for problems and the
+/// batch, the tables and datasets found, the column mapping, and the problems so far.
+struct Planned {
+    name: PathBuf,
+    plan: Plan,
+    mapping: Mapping,
+    found: Found,
+}
+
 /// [`import`], calling `before_commit` with the transaction and the report once every row is
 /// written and checked, so that what records the import (an audit entry) commits with it.
 pub fn import_then(
@@ -598,10 +611,7 @@ pub fn import_then(
     path: &Path,
     opts: &Options,
     progress: &mut dyn FnMut(Progress<'_>),
-    before_commit: &mut dyn FnMut(
-        &mut dyn jixiao_store::Transaction,
-        &Report,
-    ) -> Result<(), StoreError>,
+    before_commit: &mut BeforeCommit<'_>,
 ) -> Result<Report, ImportError> {
     let mut found = Found::default();
     let mapping_path = opts.mapping.clone().or_else(|| {
@@ -613,16 +623,13 @@ pub fn import_then(
         None => Mapping::default(),
     };
     let plan = plan(path, &mapping, &mut found);
-    run(
-        store,
-        path,
+    let input = Planned {
+        name: path.to_path_buf(),
         plan,
-        &mapping,
+        mapping,
         found,
-        opts,
-        progress,
-        before_commit,
-    )
+    };
+    run(store, input, opts, progress, before_commit)
 }
 
 /// [`import_then`] for a workbook held in memory (an upload's bytes, no file written).
@@ -631,10 +638,7 @@ pub fn import_workbook_then(
     book: Workbook,
     opts: &Options,
     progress: &mut dyn FnMut(Progress<'_>),
-    before_commit: &mut dyn FnMut(
-        &mut dyn jixiao_store::Transaction,
-        &Report,
-    ) -> Result<(), StoreError>,
+    before_commit: &mut BeforeCommit<'_>,
 ) -> Result<Report, ImportError> {
     let mut found = Found::default();
     let mapping = match &opts.mapping {
@@ -647,33 +651,31 @@ pub fn import_workbook_then(
     if plan.tables.is_empty() && found.is_empty() {
         found.push(nothing_to_import(&name));
     }
-    run(
-        store,
-        &name,
+    let input = Planned {
+        name,
         plan,
-        &mapping,
+        mapping,
         found,
-        opts,
-        progress,
-        before_commit,
-    )
+    };
+    run(store, input, opts, progress, before_commit)
 }
 
-/// Checks and writes what `plan` found, `path` naming the input in problems and the batch.
-#[allow(clippy::too_many_arguments)]
+/// Checks and writes what `input` holds.
 fn run(
     store: &mut dyn Store,
-    path: &Path,
-    plan: Plan,
-    mapping: &Mapping,
-    mut found: Found,
+    input: Planned,
     opts: &Options,
     progress: &mut dyn FnMut(Progress<'_>),
-    before_commit: &mut dyn FnMut(
-        &mut dyn jixiao_store::Transaction,
-        &Report,
-    ) -> Result<(), StoreError>,
+    before_commit: &mut BeforeCommit<'_>,
 ) -> Result<Report, ImportError> {
+    let Planned {
+        name,
+        plan,
+        mapping,
+        mut found,
+    } = input;
+    let path = name.as_path();
+    let mapping = &mapping;
     if !found.is_empty() {
         return Err(found.into_error());
     }

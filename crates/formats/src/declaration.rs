@@ -26,9 +26,9 @@ pub const DEFAULT_RULES: (&str, &str) = (
 #[serde(deny_unknown_fields)]
 struct Raw {
     format: String,
-    /// Where a transcription of a published declaration came from.
-    #[serde(default)]
-    source: String,
+    /// Where a transcription of a published declaration came from: for its reader, not read.
+    #[serde(default, rename = "source")]
+    _source: String,
     unit: String,
     year: i32,
     project: String,
@@ -71,7 +71,6 @@ pub fn parse(path: &Path, text: &str) -> Result<Declaration, Problems> {
     if raw.format != FORMAT {
         c.push("format", format!("应为“{FORMAT}”，实际为“{}”", raw.format));
     }
-    let _ = raw.source;
     let per = c.take("unit", money_unit(&raw.unit)).unwrap_or(1);
     let funds = c.take("funds", amount(&raw.funds, per));
     let kind = c.take(
@@ -152,8 +151,9 @@ struct RawRules {
     format: String,
     id: String,
     provisional: bool,
-    #[serde(default)]
-    source: String,
+    /// The rules' sources: for their reader, not read.
+    #[serde(default, rename = "source")]
+    _source: String,
     required_level1: Vec<String>,
     required_output: Vec<String>,
     min_quantitative_share: Value,
@@ -172,7 +172,6 @@ pub fn parse_rules(path: &Path, text: &str) -> Result<ReviewRules, Problems> {
             format!("应为“{RULES_FORMAT}”，实际为“{}”", raw.format),
         );
     }
-    let _ = raw.source;
     let required_level1 = raw
         .required_level1
         .iter()

@@ -53,6 +53,14 @@ impl Value {
             _ => &[],
         }
     }
+
+    /// The bytes, taken (empty for anything else).
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Value::Bytes(b) => b,
+            _ => Vec::new(),
+        }
+    }
 }
 
 impl From<i64> for Value {
