@@ -130,3 +130,77 @@ pub fn check(file: &str, grid: &Grid) -> Vec<Finding> {
     }
     out
 }
+
+/// The 年度资金总额 of the Hunan 部门整体支出绩效自评表 split two ways — 按收入性质分 (一般公共预算,
+/// 政府性基金, 其他资金) and 按支出性质分 (基本支出, 项目支出): one total, so the two must be
+/// equal. Each label carries its amount after a colon in its cell, or in the cell beside it.
+pub fn two_ways(file: &str, grid: &Grid) -> Vec<Finding> {
+    let labelled = |label: &str| {
+        grid.rows.iter().enumerate().find_map(|(r, row)| {
+            row.iter().enumerate().find_map(|(c, cell)| {
+                let t = simplify(cell);
+                let rest = t[t.find(label)? + label.len()..].trim_start_matches([':', '：', ' ']);
+                let (value, col) = if rest.is_empty() {
+                    (number(row.get(c + 1)?)?, c + 1)
+                } else {
+                    (number(rest)?, c)
+                };
+                Some((r, col, cell.clone(), value))
+            })
+        })
+    };
+    let (Some(income), Some(spending)) = (labelled("按收入性质分"), labelled("按支出性质分"))
+    else {
+        return Vec::new();
+    };
+    if income.3 .0 == spending.3 .0 {
+        return Vec::new();
+    }
+    vec![Finding {
+        severity: Severity::Warning,
+        check: "same-quantity",
+        file: file.to_string(),
+        location: grid.cell(spending.0, spending.1),
+        excerpt: spending.2.clone(),
+        stated: show(spending.3 .0, spending.3 .1),
+        recomputed: show(income.3 .0, income.3 .1),
+        rule: format!(
+            "年度资金总额按收入性质分（{}）与按支出性质分（{}）是同一总数的两种分法，应相等",
+            show(income.3 .0, income.3 .1),
+            show(spending.3 .0, spending.3 .1)
+        ),
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        Grid {
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+            name: "表格".into(),
+            a1: false,
+        }
+    }
+
+    #[test]
+    fn a_total_split_two_ways_must_give_one_total() {
+        let differ = grid(&[
+            &["", "按收入性质分:2030.12", "按支出性质分:1925.67"],
+            &["", "其中: 一般公共预算:1325.68", "其中:基本支出:900.47"],
+        ]);
+        let f = two_ways("t", &differ);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].stated.as_str(), f[0].recomputed.as_str()),
+            ("1,925.67", "2,030.12")
+        );
+        // The amount in the cell beside its label, and equal: nothing.
+        let equal = grid(&[&["按收入性质分", "2030.12", "按支出性质分：", "2,030.12"]]);
+        assert!(two_ways("t", &equal).is_empty());
+    }
+}

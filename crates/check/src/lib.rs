@@ -142,6 +142,7 @@ pub fn check_file(path: &std::path::Path, rules: &Rules) -> Result<Vec<Finding>,
         findings.extend(table::label_blocks(&name, grid));
         findings.extend(table::column_totals(&name, grid));
         findings.extend(funds::check(&name, grid));
+        findings.extend(funds::two_ways(&name, grid));
         findings.extend(table::weighted_form(&name, grid));
         findings.extend(table::inferred_weights(&name, grid));
         findings.extend(table::goal_targets(&name, grid));

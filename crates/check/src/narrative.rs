@@ -401,6 +401,7 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
     out.extend(over_target_rates(file, &read));
     out.extend(unit_slips(file, &read));
     out.extend(standard_costs(file, &read));
+    out.extend(standard_unit_slips(file, &read));
     out.extend(same_label_amounts(file, &read));
     out.extend(headings(file, &read));
     out
@@ -586,6 +587,75 @@ fn unit_slips(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
                     ),
                 });
             }
+        }
+    }
+    out
+}
+
+/// A standard per head written `标准300/人` (or `300元/人`) beside the count it pays
+/// (`慰问对象120人`), and an amount in 元 elsewhere in the document that is their product only
+/// when read as 万元 (`资金配套3.6元`: 120 × 300 = 36,000元 = 3.6万元): the amount's unit slipped.
+/// Only the exact product counts, so an amount that is merely small is left alone.
+fn standard_unit_slips(file: &str, paragraphs: &[Paragraph]) -> Vec<Finding> {
+    let wan = Decimal::from(10_000);
+    let mut products: Vec<(Decimal, String)> = Vec::new();
+    for p in paragraphs {
+        let figs = figures(&p.text);
+        let mut rest = p.text.as_str();
+        while let Some(at) = rest.find("标准") {
+            rest = &rest[at + "标准".len()..];
+            let digits: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let yuan = if rest[digits.len()..].starts_with('元') {
+                "元"
+            } else {
+                ""
+            };
+            let tail = rest[digits.len()..].trim_start_matches('元');
+            let Some(item) = tail.strip_prefix('/').and_then(|t| t.chars().next()) else {
+                continue;
+            };
+            let Ok(per) = digits.parse::<Decimal>() else {
+                continue;
+            };
+            if let Some(count) = figs.iter().find(|f| f.unit == Unit::Count(item)) {
+                products.push((
+                    count.value * per,
+                    format!("{} × {digits}{yuan}/{item}", count.text),
+                ));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in paragraphs {
+        let chars: Vec<char> = p.text.chars().collect();
+        for f in figures(&p.text)
+            .iter()
+            .filter(|f| f.unit == Unit::Money(Decimal::ONE))
+        {
+            let Some((product, how)) = products
+                .iter()
+                .find(|(v, _)| *v == f.value * wan && !v.is_zero())
+            else {
+                continue;
+            };
+            out.push(Finding {
+                severity: Severity::Warning,
+                check: "same-quantity",
+                file: file.to_string(),
+                location: p.location.clone(),
+                excerpt: excerpt(&chars, clause_start(&chars, f), f.end),
+                stated: f.text.clone(),
+                recomputed: format!("{}元（{}万元）", show(*product, 0), show(f.value, f.dp)),
+                rule: format!(
+                    "按标准测算 {how} = {}元；文中写作“{}”，读作 {}万元 才相等，单位疑漏“万”",
+                    show(*product, 0),
+                    f.text,
+                    show(f.value, f.dp)
+                ),
+            });
         }
     }
     out
@@ -1417,6 +1487,36 @@ fn breakdowns(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn paragraphs(texts: &[&str]) -> Vec<Paragraph> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(k, t)| Paragraph {
+                location: format!("第{}段", k + 1),
+                text: t.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_amount_in_yuan_that_is_a_standards_product_in_wan_is_a_unit_slip() {
+        let p = paragraphs(&[
+            "慰问对象120人,慰问标准300/人。",
+            "市级资金配套3.6元,执行率100%",
+        ]);
+        let f = standard_unit_slips("t", &p);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].stated.as_str(), f[0].location.as_str()),
+            ("3.6元", "第2段")
+        );
+        // A small amount that is not the product, and the product itself in 万元, are left alone.
+        for other in ["市级资金配套3.5元", "市级资金配套3.6万元"] {
+            let p = paragraphs(&["慰问对象120人,慰问标准300元/人。", other]);
+            assert!(standard_unit_slips("t", &p).is_empty(), "{other}");
+        }
+    }
 
     #[test]
     fn numbering_is_read_in_every_style() {

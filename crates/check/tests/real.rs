@@ -202,7 +202,7 @@ fn the_real_corpus_is_checked_with_its_precision_and_recall_printed() {
          {r} reported, {} false; precision {precision}, recall {recall}",
         r - t
     );
-    // Issue 16's goal is 0.95 for both, held since 2026-12-07 (1.00 and 0.957 on 145 files, and on 158 with the seventh hold-out folded in).
+    // Issue 16's goal is 0.95 for both, held since 2026-12-07 (1.00 and 0.957 on 145 files, on 158 with the seventh hold-out folded in, 0.958 on 172 with the eighth).
     let goal = rust_decimal::Decimal::new(95, 2);
     assert!(
         precision >= goal && recall >= goal,
