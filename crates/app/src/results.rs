@@ -169,21 +169,85 @@ pub fn optional_date(text: &str, what: &str) -> Result<Option<Date>, Error> {
     })
 }
 
-/// Opens a rectification for a problem found in `department`'s `year` evaluation; due
-/// [`RECTIFICATION_DAYS`] after `sent_on` unless `due_on` says otherwise.
-#[allow(clippy::too_many_arguments)]
+/// A problem found in an evaluation, to be rectified: the one command the rectifications page's
+/// form and `POST /api/rectifications` both read. Dates as 2022-03-15; `sent_on` left out is
+/// today, `due_on` left out is [`RECTIFICATION_DAYS`] after it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct NewRectification {
+    /// The department's code.
+    pub department: String,
+    /// The evaluation's year.
+    pub year: i32,
+    /// The project's code, or empty for the department as a whole.
+    #[serde(default)]
+    pub project: String,
+    /// The problem found.
+    pub problem: String,
+    /// When the result was sent (结果送达日).
+    #[serde(default)]
+    pub sent_on: Option<String>,
+    /// The due date (整改期限).
+    #[serde(default)]
+    pub due_on: Option<String>,
+}
+
+/// What the unit reports on a rectification: the command of its form and of
+/// `POST /api/rectifications/{id}`, the status by its id (`open`, `in_progress`, …).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RectificationReport {
+    /// Measures taken.
+    #[serde(default)]
+    pub measures: String,
+    /// The person responsible.
+    #[serde(default)]
+    pub responsible: String,
+    /// The new status's id.
+    #[serde(default)]
+    pub status: String,
+    /// The version the form was drawn at.
+    #[serde(default)]
+    pub version: i64,
+}
+
+impl RectificationReport {
+    /// The report as [`update_rectification`] takes it: refused when the status is not one.
+    pub fn progress(&self) -> Result<Progress<'_>, Error> {
+        let status = RectificationStatus::from_id(&self.status).ok_or_else(|| {
+            Error::invalid(
+                format!("未知的状态“{}”。", self.status),
+                format!("Unknown status “{}”.", self.status),
+            )
+        })?;
+        Ok(Progress {
+            measures: &self.measures,
+            responsible: &self.responsible,
+            status,
+            version: self.version,
+        })
+    }
+}
+
+/// Opens a rectification for a problem found in a department's evaluation; due
+/// [`RECTIFICATION_DAYS`] after it was sent unless the command says otherwise.
 pub fn open_rectification(
     sql: &mut dyn Sql,
     user: &User,
-    department: &str,
-    year: i32,
-    project: &str,
-    problem: &str,
-    sent_on: Date,
-    due_on: Option<Date>,
+    command: &NewRectification,
 ) -> Result<i64, Error> {
+    let NewRectification {
+        department,
+        year,
+        project,
+        problem,
+        sent_on,
+        due_on,
+    } = command;
+    let (department, year) = (department.as_str(), *year);
     // The finance bureau sends results; a department may also record its own.
     must_edit(user, department)?;
+    let sent_on =
+        optional_date(sent_on.as_deref().unwrap_or(""), "结果送达日")?.unwrap_or_else(today);
+    let due_on = optional_date(due_on.as_deref().unwrap_or(""), "整改期限")?;
     if problem.trim().is_empty() {
         return Err(Error::invalid(
             "请写明发现的问题。",

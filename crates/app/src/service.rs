@@ -280,22 +280,43 @@ pub fn self_evaluation(
     })
 }
 
+/// An indicator's actual as a clerk enters it: the one command the evaluation page's form and
+/// `POST /api/evaluations/{department}/{year}/actuals` both read.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ActualEntry {
+    /// The project's code, or empty for the department's own indicators.
+    pub project: String,
+    /// The indicator's name.
+    pub indicator: String,
+    /// The value as typed (an exact number; thousands separators allowed).
+    pub actual: String,
+    /// What supports it.
+    #[serde(default)]
+    pub evidence: String,
+    /// The version of the indicator the form was drawn at (a stale one is refused).
+    #[serde(default)]
+    pub version: i64,
+}
+
 /// Saves an indicator's actual value and evidence: refused when the self-evaluation is no
 /// longer editable, when the value is not an exact number, or when someone saved the same
 /// indicator since the user's form was drawn (`seen_version`). The value is written into the
 /// stored dataset, so reports, exports and the command line see it.
-#[allow(clippy::too_many_arguments)]
 pub fn set_actual(
     store: &mut dyn Store,
     user: &User,
     department: &str,
     year: i32,
-    project: &str,
-    indicator: &str,
-    value: &str,
-    evidence: &str,
-    seen_version: i64,
+    entry: &ActualEntry,
 ) -> Result<i64, Error> {
+    let ActualEntry {
+        project,
+        indicator,
+        actual: value,
+        evidence,
+        version: seen_version,
+    } = entry;
+    let seen_version = *seen_version;
     must_edit(user, department)?;
     let value = value.trim().replace([',', '，'], "");
     let exact = Decimal::from_str(&value).map_err(|_| {
@@ -1022,10 +1043,14 @@ pub fn transition(
     user: &User,
     department: &str,
     year: i32,
-    step: &str,
-    seen_version: i64,
-    comment: &str,
+    command: &workflow::StepCommand,
 ) -> Result<workflow::Status, Error> {
+    let workflow::StepCommand {
+        step,
+        version: seen_version,
+        comment,
+    } = command;
+    let seen_version = *seen_version;
     must_read(user, department)?;
     let step = workflow::Step::parse(step).ok_or_else(|| {
         Error::invalid(

@@ -60,6 +60,21 @@ impl State {
     }
 }
 
+/// A step asked for, as the evaluation page's form and `POST /api/evaluations/{department}/{year}/workflow`
+/// both send it: the step by its name (`submit`, `return`, `approve`, `publish`), the version of
+/// the workflow the user saw (a stale one is refused), and the comment a return carries.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct StepCommand {
+    /// The step's name.
+    pub step: String,
+    /// The workflow's version as drawn.
+    #[serde(default)]
+    pub version: i64,
+    /// Why (required when returning).
+    #[serde(default)]
+    pub comment: String,
+}
+
 /// A step of the workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {

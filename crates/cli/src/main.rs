@@ -236,15 +236,8 @@ enum Command {
         /// 输出：文件夹（交换 CSV）、.csv 或 .xlsx（通报）/ where to write.
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// 层级：project、unit、department、fund、region、all / the level (store only).
-        #[arg(long, default_value = "department")]
-        level: String,
-        /// 预算年度（默认取截止日期的年度）/ the fiscal year (store only).
-        #[arg(long)]
-        year: Option<i32>,
-        /// 监控口径文件（jixiao-monitoring/1）/ a monitoring conventions file.
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        scope: monitor_cmd::Scope,
         /// 红色预警：序时进度减执行率超过此值（默认 0.20）/ the red gap.
         #[arg(long)]
         red_gap: Option<rust_decimal::Decimal>,
@@ -268,15 +261,8 @@ enum Command {
         /// 截止日期（用其前最后一个完整月末）/ the as-of date.
         #[arg(long, required_unless_present = "backtest")]
         as_of: Option<String>,
-        /// 层级：project、unit、department、fund、region、all / the level.
-        #[arg(long, default_value = "department")]
-        level: String,
-        /// 预算年度（默认取截止日期的年度）/ the fiscal year.
-        #[arg(long)]
-        year: Option<i32>,
-        /// 监控口径文件（forecast_floor 等）/ a monitoring conventions file.
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        scope: monitor_cmd::Scope,
         /// 回测该年度：每个月末的预测与全年实际相比 / back-test the year.
         #[arg(long)]
         backtest: bool,
@@ -745,9 +731,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             folder,
             as_of,
             out,
-            level,
-            year,
-            config,
+            scope,
             red_gap,
             yellow_gap,
             threads,
@@ -758,26 +742,20 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             folder,
             as_of,
             out,
-            level,
-            year,
-            config,
+            scope,
             red_gap,
             yellow_gap,
             threads,
         }),
         Command::Forecast {
             as_of,
-            level,
-            year,
-            config,
+            scope,
             backtest,
             out,
         } => monitor_cmd::forecast(monitor_cmd::ForecastArgs {
             database_url,
             as_of,
-            level,
-            year,
-            config,
+            scope,
             backtest,
             out,
         }),

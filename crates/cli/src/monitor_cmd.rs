@@ -13,14 +13,26 @@ use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
 /// The command's arguments.
+/// Which level, year and conventions a monitoring command reads (`monitor` and `forecast`).
+#[derive(clap::Args, Debug)]
+pub struct Scope {
+    /// 层级：project、unit、department、fund、region、all（从库中读取时）/ the level (store only).
+    #[arg(long, default_value = "department")]
+    pub level: String,
+    /// 预算年度（默认取截止日期的年度；从库中读取时）/ the fiscal year (store only).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// 监控口径文件（jixiao-monitoring/1：序时进度口径、预警线、forecast_floor 等）/ a monitoring conventions file.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
 pub struct Args<'a> {
     pub database_url: Option<&'a str>,
     pub folder: Option<PathBuf>,
     pub as_of: String,
     pub out: Option<PathBuf>,
-    pub level: String,
-    pub year: Option<i32>,
-    pub config: Option<PathBuf>,
+    pub scope: Scope,
     pub red_gap: Option<Decimal>,
     pub yellow_gap: Option<Decimal>,
     pub threads: Option<usize>,
@@ -33,7 +45,7 @@ fn usage(message: String) -> Failure {
 
 /// The configuration: the file's, then the command line's gaps over it.
 fn config(a: &Args<'_>) -> Result<Config, Failure> {
-    let mut c = load_config(a.config.as_deref())?;
+    let mut c = load_config(a.scope.config.as_deref())?;
     if let Some(r) = a.red_gap {
         c.thresholds.red_gap = Fraction::from_decimal(r);
     }
@@ -149,9 +161,7 @@ fn pattern_before(
 pub struct ForecastArgs<'a> {
     pub database_url: Option<&'a str>,
     pub as_of: Option<String>,
-    pub level: String,
-    pub year: Option<i32>,
-    pub config: Option<PathBuf>,
+    pub scope: Scope,
     pub backtest: bool,
     pub out: Option<PathBuf>,
 }
@@ -159,7 +169,7 @@ pub struct ForecastArgs<'a> {
 /// `jixiao forecast`.
 pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
     use jixiao_monitor::forecast::{backtest, rate, year_end};
-    let c = load_config(a.config.as_deref())?;
+    let c = load_config(a.scope.config.as_deref())?;
     let as_of = match &a.as_of {
         Some(t) => Some(Date::parse(t).ok_or_else(|| {
             usage(format!(
@@ -169,6 +179,7 @@ pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
         None => None,
     };
     let year = a
+        .scope
         .year
         .or(as_of.map(|d| d.year()))
         .ok_or_else(|| usage("请用 --year 指明回测的年度".into()))?;
@@ -208,7 +219,8 @@ pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
             "截至 {as_of} 还没有完整的月份：预测从一月末起才有依据"
         )));
     }
-    let level = Level::parse(&a.level).ok_or_else(|| usage(format!("层级“{}”不认识", a.level)))?;
+    let level = Level::parse(&a.scope.level)
+        .ok_or_else(|| usage(format!("层级“{}”不认识", a.scope.level)))?;
     // Group with the monitoring table's grouping, then forecast each line from its curve.
     let month_end = Date::new(
         year,
@@ -309,16 +321,16 @@ pub fn table_from_store(
 }
 
 fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
-    let level = Level::parse(&a.level).ok_or_else(|| {
+    let level = Level::parse(&a.scope.level).ok_or_else(|| {
         usage(format!(
             "层级“{}”不认识：应为 {}",
-            a.level,
+            a.scope.level,
             Level::ALL
                 .map(|(_, id, label)| format!("{id}（{label}）"))
                 .join("、")
         ))
     })?;
-    let year = a.year.unwrap_or(as_of.year());
+    let year = a.scope.year.unwrap_or(as_of.year());
     let started = std::time::Instant::now();
     let mut store = store_cmd::open(a.database_url)?;
     let notice = jixiao_app::notice::build(store.as_mut(), year, as_of, level, c)?;
@@ -355,7 +367,7 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
 /// 双监控 over the store.
 fn dual(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
     use jixiao_monitor::dual::{watch, Report, Target};
-    let year = a.year.unwrap_or(as_of.year());
+    let year = a.scope.year.unwrap_or(as_of.year());
     let mut store = store_cmd::open(a.database_url)?;
     let t = table_from_store(store.as_mut(), year, as_of, Level::Project, c)?;
     let spending = t

@@ -121,6 +121,26 @@ fn quantity_resolved(value: Decimal, inputs: Vec<Input>, derivation: String) -> 
     }
 }
 
+/// `part ÷ whole` as a resolved ratio, the division shown in 万元.
+fn share_resolved(
+    part: Fen,
+    whole: Fen,
+    what: &str,
+    inputs: Vec<Input>,
+) -> Result<Resolved, BindingError> {
+    let rate = ratio(part, whole, what)?;
+    Ok(quantity_resolved(
+        rate,
+        inputs,
+        format!(
+            "{} ÷ {} = {}",
+            part.format_wan_unit(),
+            whole.format_wan_unit(),
+            Quantity::ratio(rate)
+        ),
+    ))
+}
+
 /// Computes the binding `name` on `data`.
 pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingError> {
     let fin = &data.finances;
@@ -145,22 +165,11 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
                 ));
             }
             let spent = fin.total_expenditure();
-            let rate = ratio(spent, budget, "全年预算数")?;
-            Ok(quantity_resolved(
-                rate,
-                inputs,
-                format!(
-                    "{} ÷ {} = {}",
-                    spent.format_wan_unit(),
-                    budget.format_wan_unit(),
-                    Quantity::ratio(rate)
-                ),
-            ))
+            share_resolved(spent, budget, "全年预算数", inputs)
         }
         "department.income_expenditure_ratio" => {
             let income = fin.total_income();
             let spent = fin.total_expenditure();
-            let rate = ratio(spent, income, "全部收入")?;
             let inputs = fin
                 .income
                 .iter()
@@ -179,16 +188,7 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
                     )
                 }))
                 .collect();
-            Ok(quantity_resolved(
-                rate,
-                inputs,
-                format!(
-                    "{} ÷ {} = {}",
-                    spent.format_wan_unit(),
-                    income.format_wan_unit(),
-                    Quantity::ratio(rate)
-                ),
-            ))
+            share_resolved(spent, income, "全部收入", inputs)
         }
         "department.appropriation_income_variance" => {
             let mut actual = Fen::ZERO;
@@ -300,17 +300,7 @@ pub fn resolve(data: &DepartmentYear, name: &str) -> Result<Resolved, BindingErr
                     ]
                 })
                 .collect();
-            let rate = ratio(spent, budget, "项目预算数合计")?;
-            Ok(quantity_resolved(
-                rate,
-                inputs,
-                format!(
-                    "{} ÷ {} = {}",
-                    spent.format_wan_unit(),
-                    budget.format_wan_unit(),
-                    Quantity::ratio(rate)
-                ),
-            ))
+            share_resolved(spent, budget, "项目预算数合计", inputs)
         }
         "projects.indicator_completion_rate" => {
             let mut shares = Vec::new();

@@ -282,18 +282,8 @@ pub fn build_with(
             "project",
             &[
                 ("year", &year.to_string()),
-                (
-                    "budget",
-                    &format!("{}{}", budget.value.format_wan_unit(), budget.origin.mark()),
-                ),
-                (
-                    "executed",
-                    &format!(
-                        "{}{}",
-                        p.executed.value.format_wan_unit(),
-                        p.executed.origin.mark()
-                    ),
-                ),
+                ("budget", &wan_marked(budget)),
+                ("executed", &wan_marked(&p.executed)),
             ],
         ));
         if let Some(rate) = p.execution_rate() {
@@ -326,18 +316,8 @@ pub fn build_with(
                 &[
                     ("year", &year.to_string()),
                     ("adjusted", adjusted),
-                    (
-                        "budget",
-                        &format!("{}{}", budget.value.format_wan_unit(), budget.origin.mark()),
-                    ),
-                    (
-                        "executed",
-                        &format!(
-                            "{}{}",
-                            p.executed.value.format_wan_unit(),
-                            p.executed.origin.mark()
-                        ),
-                    ),
+                    ("budget", &wan_marked(budget)),
+                    ("executed", &wan_marked(&p.executed)),
                 ],
             );
             if let Some(rate) = p.execution_rate() {
@@ -472,6 +452,11 @@ pub fn score_chart(eval: &Evaluation) -> Chart {
         max,
         note: None,
     }
+}
+
+/// An amount in 万元 with its unit, marked （推定） when inferred, as the narrative writes it.
+fn wan_marked(f: &jixiao_domain::provenance::Sourced<jixiao_domain::money::Fen>) -> String {
+    format!("{}{}", f.value.format_wan_unit(), f.origin.mark())
 }
 
 /// A project's self-evaluation table in the layout of the MoF template attached to

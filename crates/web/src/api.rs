@@ -194,39 +194,17 @@ pub async fn evaluation(
     .into_response())
 }
 
-#[derive(Deserialize)]
-pub struct Actual {
-    project: String,
-    indicator: String,
-    actual: String,
-    #[serde(default)]
-    evidence: String,
-    version: i64,
-}
-
 pub async fn save_actual(
     State(s): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Path((dept, year)): Path<(String, i32)>,
-    JsonBody(b): JsonBody<Actual>,
+    JsonBody(b): JsonBody<service::ActualEntry>,
 ) -> Api {
     let user = ctx.user_checked(&csrf(&headers))?.clone();
     let version = s
         .pool
-        .run(move |store| {
-            service::set_actual(
-                store,
-                &user,
-                &dept,
-                year,
-                &b.project,
-                &b.indicator,
-                &b.actual,
-                &b.evidence,
-                b.version,
-            )
-        })
+        .run(move |store| service::set_actual(store, &user, &dept, year, &b))
         .await?;
     Ok(Json(json!({ "version": version })).into_response())
 }
@@ -245,27 +223,17 @@ pub async fn recompute(
     Ok(Json(json!({ "total": total })).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct Transition {
-    step: String,
-    version: i64,
-    #[serde(default)]
-    comment: String,
-}
-
 pub async fn transition(
     State(s): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Path((dept, year)): Path<(String, i32)>,
-    JsonBody(b): JsonBody<Transition>,
+    JsonBody(b): JsonBody<crate::workflow::StepCommand>,
 ) -> Api {
     let user = ctx.user_checked(&csrf(&headers))?.clone();
     let status = s
         .pool
-        .run(move |store| {
-            service::transition(store, &user, &dept, year, &b.step, b.version, &b.comment)
-        })
+        .run(move |store| service::transition(store, &user, &dept, year, &b))
         .await?;
     Ok(Json(json!(status)).into_response())
 }
@@ -326,55 +294,19 @@ pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Api {
     Ok(Json(json!({ "rectifications": list })).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct NewRectification {
-    department: String,
-    year: i32,
-    #[serde(default)]
-    project: String,
-    problem: String,
-    sent_on: Option<String>,
-    due_on: Option<String>,
-}
-
 /// `POST /api/rectifications`: opens one; due 30 days after `sent_on` unless `due_on`.
 pub async fn create_rectification(
     State(s): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    JsonBody(b): JsonBody<NewRectification>,
+    JsonBody(b): JsonBody<crate::results::NewRectification>,
 ) -> Api {
     let user = ctx.user_checked(&csrf(&headers))?.clone();
-    service::must_edit(&user, &b.department)?;
-    let sent = crate::results::optional_date(b.sent_on.as_deref().unwrap_or(""), "sent_on")?
-        .unwrap_or_else(crate::results::today);
-    let due = crate::results::optional_date(b.due_on.as_deref().unwrap_or(""), "due_on")?;
     let id = s
         .pool
-        .run(move |store| {
-            crate::results::open_rectification(
-                store.sql(),
-                &user,
-                &b.department,
-                b.year,
-                &b.project,
-                &b.problem,
-                sent,
-                due,
-            )
-        })
+        .run(move |store| crate::results::open_rectification(store.sql(), &user, &b))
         .await?;
     Ok(Json(json!({ "id": id })).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct RectificationProgress {
-    #[serde(default)]
-    measures: String,
-    #[serde(default)]
-    responsible: String,
-    status: String,
-    version: i64,
 }
 
 /// `POST /api/rectifications/{id}`: the unit's report; a stale version is refused (409).
@@ -383,30 +315,13 @@ pub async fn update_rectification(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    JsonBody(b): JsonBody<RectificationProgress>,
+    JsonBody(b): JsonBody<crate::results::RectificationReport>,
 ) -> Api {
     business(&ctx)?;
     let user = ctx.user_checked(&csrf(&headers))?.clone();
-    let status =
-        jixiao_domain::results::RectificationStatus::from_id(&b.status).ok_or_else(|| {
-            WebError::invalid(
-                format!("未知的状态“{}”。", b.status),
-                format!("Unknown status “{}”.", b.status),
-            )
-        })?;
     s.pool
         .run(move |store| {
-            crate::results::update_rectification(
-                store.sql(),
-                &user,
-                id,
-                crate::results::Progress {
-                    measures: &b.measures,
-                    responsible: &b.responsible,
-                    status,
-                    version: b.version,
-                },
-            )
+            crate::results::update_rectification(store.sql(), &user, id, b.progress()?)
         })
         .await?;
     Ok(Json(json!({ "saved": true })).into_response())

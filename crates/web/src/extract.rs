@@ -96,6 +96,50 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     }
 }
 
+/// A form posted by a signed-in user: the user, once the form's `_csrf` field is found to be
+/// their session's token (compared in constant time), and the form itself. A page handler that
+/// changes anything takes this, so the check cannot be forgotten; the form's own struct (often
+/// the command the JSON API reads too) has no `_csrf` field.
+pub struct Signed<T> {
+    /// Who sent it.
+    pub user: jixiao_app::auth::User,
+    /// What was sent.
+    pub form: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<crate::AppState> for Signed<T> {
+    type Rejection = Refused;
+
+    async fn from_request(req: Request, state: &crate::AppState) -> Result<Self, Refused> {
+        #[derive(serde::Deserialize)]
+        struct Token {
+            #[serde(default)]
+            _csrf: String,
+        }
+        let path = req.uri().path().to_string();
+        let (mut parts, body) = req.into_parts();
+        let ctx = crate::Ctx::from_request_parts(&mut parts, state).await?;
+        let bad = |detail: &str| {
+            unreadable(
+                &path,
+                detail,
+                |zh| format!("提交的表单有误：{zh}。请刷新页面后重新填写。"),
+                |en| format!("The form sent is wrong: {en}. Reload the page and fill it in again."),
+            )
+        };
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| bad(&e.body_text()))?;
+        let token: Token = serde_urlencoded::from_bytes(&bytes).map_err(|e| bad(&e.to_string()))?;
+        let user = ctx
+            .user_checked(&token._csrf)
+            .map_err(|e| refused(&path, e))?
+            .clone();
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| bad(&e.to_string()))?;
+        Ok(Signed { user, form })
+    }
+}
+
 /// A JSON body.
 pub struct JsonBody<T>(pub T);
 

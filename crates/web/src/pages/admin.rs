@@ -60,8 +60,6 @@ pub async fn users(State(s): State<AppState>, ctx: Ctx) -> Page {
 
 #[derive(Deserialize)]
 pub struct NewUserForm {
-    #[serde(default)]
-    _csrf: String,
     username: String,
     display_name: String,
 }
@@ -83,9 +81,12 @@ pub(crate) fn credential_page(ctx: &Ctx, username: &str, first: &str) -> Page {
     ))
 }
 
-pub async fn create_user(State(s): State<AppState>, ctx: Ctx, Form(f): Form<NewUserForm>) -> Page {
+pub async fn create_user(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Signed { user, form: f }: Signed<NewUserForm>,
+) -> Page {
     only(&ctx, Role::SysAdmin)?;
-    let user = ctx.user_checked(&f._csrf)?.clone();
     let (username, first) = s
         .pool
         .run(move |store| {
@@ -105,8 +106,6 @@ pub async fn create_user(State(s): State<AppState>, ctx: Ctx, Form(f): Form<NewU
 
 #[derive(Deserialize)]
 pub struct ResetForm {
-    #[serde(default)]
-    _csrf: String,
     /// `unlock` (lift sign-in delays) or `issue` (a one-time credential).
     #[serde(default)]
     action: String,
@@ -116,10 +115,9 @@ pub async fn reset_user(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<ResetForm>,
+    Signed { user, form: f }: Signed<ResetForm>,
 ) -> Page {
     only(&ctx, Role::SysAdmin)?;
-    let user = ctx.user_checked(&f._csrf)?.clone();
     let issue = match f.action.as_str() {
         "issue" => true,
         "unlock" | "" => false,
@@ -141,21 +139,14 @@ pub async fn reset_user(
     }
 }
 
-#[derive(Deserialize)]
-pub struct HandOverForm {
-    #[serde(default)]
-    _csrf: String,
-}
-
 /// The security administrator hands over a credential's second half: shown once, then gone.
 pub async fn hand_over_credential(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<HandOverForm>,
+    Signed { user, .. }: Signed<CsrfForm>,
 ) -> Page {
     only(&ctx, Role::SecAdmin)?;
-    let user = ctx.user_checked(&f._csrf)?.clone();
     let (username, second) = s
         .pool
         .run(move |store| accounts::hand_over(store.sql(), &user.actor(), id))
@@ -223,8 +214,6 @@ pub async fn roles(State(s): State<AppState>, ctx: Ctx) -> Page {
 
 #[derive(Deserialize)]
 pub struct RoleForm {
-    #[serde(default)]
-    _csrf: String,
     /// The account's version when the page was drawn (absent: not checked).
     version: Option<i64>,
     #[serde(default)]
@@ -239,10 +228,9 @@ pub async fn set_role(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<RoleForm>,
+    Signed { user, form: f }: Signed<RoleForm>,
 ) -> Page {
     only(&ctx, Role::SecAdmin)?;
-    let user = ctx.user_checked(&f._csrf)?.clone();
     let role = if f.role.is_empty() {
         None
     } else {

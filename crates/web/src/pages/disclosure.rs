@@ -55,8 +55,6 @@ pub async fn disclosure(State(s): State<AppState>, ctx: Ctx) -> Page {
 
 #[derive(Deserialize)]
 pub struct DisclosureForm {
-    #[serde(default)]
-    _csrf: String,
     department: String,
     year: i32,
     item: String,
@@ -69,10 +67,9 @@ pub struct DisclosureForm {
 pub async fn record_disclosure(
     State(s): State<AppState>,
     ctx: Ctx,
-    Form(f): Form<DisclosureForm>,
+    Signed { form: f, .. }: Signed<DisclosureForm>,
 ) -> Page {
     let user = bureau(&ctx)?.clone();
-    ctx.user_checked(&f._csrf)?;
     let a = results::optional_date(&f.approved_on, "批复日")?;
     let p = results::optional_date(&f.published_on, "公开日")?;
     s.pool

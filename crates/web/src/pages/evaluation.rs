@@ -119,52 +119,23 @@ pub async fn evaluation(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct ActualForm {
-    #[serde(default)]
-    _csrf: String,
-    project: String,
-    indicator: String,
-    actual: String,
-    #[serde(default)]
-    evidence: String,
-    #[serde(default)]
-    version: i64,
-}
-
 pub async fn save_actual(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path((dept, year)): Path<(String, i32)>,
-    Form(f): Form<ActualForm>,
+    Signed { user, form: f }: Signed<service::ActualEntry>,
 ) -> Page {
-    let user = ctx.user_checked(&f._csrf)?.clone();
     let d2 = dept.clone();
     s.pool
-        .run(move |store| {
-            service::set_actual(
-                store,
-                &user,
-                &d2,
-                year,
-                &f.project,
-                &f.indicator,
-                &f.actual,
-                &f.evidence,
-                f.version,
-            )
-        })
+        .run(move |store| service::set_actual(store, &user, &d2, year, &f))
         .await?;
     Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
 }
 
 pub async fn recompute(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path((dept, year)): Path<(String, i32)>,
-    Form(f): Form<CsrfForm>,
+    Signed { user, .. }: Signed<CsrfForm>,
 ) -> Page {
-    let user = ctx.user_checked(&f._csrf)?.clone();
     let d2 = dept.clone();
     s.pool
         .run(move |store| service::recompute(store, &user, &d2, year))
@@ -172,29 +143,14 @@ pub async fn recompute(
     Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct StepForm {
-    #[serde(default)]
-    _csrf: String,
-    step: String,
-    #[serde(default)]
-    version: i64,
-    #[serde(default)]
-    comment: String,
-}
-
 pub async fn transition(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path((dept, year)): Path<(String, i32)>,
-    Form(f): Form<StepForm>,
+    Signed { user, form: f }: Signed<crate::workflow::StepCommand>,
 ) -> Page {
-    let user = ctx.user_checked(&f._csrf)?.clone();
     let d2 = dept.clone();
     s.pool
-        .run(move |store| {
-            service::transition(store, &user, &d2, year, &f.step, f.version, &f.comment)
-        })
+        .run(move |store| service::transition(store, &user, &d2, year, &f))
         .await?;
     Ok(Redirect::to(&format!("/evaluations/{dept}/{year}")).into_response())
 }

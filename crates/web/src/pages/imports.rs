@@ -104,10 +104,9 @@ pub async fn confirm_import(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Signed { user, .. }: Signed<CsrfForm>,
 ) -> Page {
     bureau(&ctx)?;
-    let user = ctx.user_checked(&f._csrf)?.clone();
     let l = ctx.lang;
     let _turn = s
         .parsing

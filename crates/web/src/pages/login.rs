@@ -43,10 +43,10 @@ pub async fn login_form(ctx: Ctx) -> Response {
 
 #[derive(Deserialize)]
 pub struct LoginForm {
-    username: String,
-    password: String,
     #[serde(default)]
     _csrf: String,
+    username: String,
+    password: String,
 }
 
 pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Page {
@@ -96,8 +96,11 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>
     }
 }
 
-pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -> Page {
-    let user = ctx.user_checked(&f._csrf)?.clone();
+pub async fn logout(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Signed { user, .. }: Signed<CsrfForm>,
+) -> Page {
     if let Some(token) = ctx.token.clone() {
         s.pool
             .run(move |store| auth::sign_out_recorded(store.sql(), &user, &token))
@@ -132,8 +135,6 @@ pub async fn password_form(ctx: Ctx) -> Page {
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
-    #[serde(default)]
-    _csrf: String,
     current: String,
     new: String,
 }
@@ -141,9 +142,8 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(s): State<AppState>,
     ctx: Ctx,
-    Form(f): Form<PasswordForm>,
+    Signed { user, form: f }: Signed<PasswordForm>,
 ) -> Page {
-    let user = ctx.user_checked(&f._csrf)?.clone();
     let token = ctx.token.clone().unwrap_or_default();
     s.pool
         .run(move |store| auth::change_password(store.sql(), &user, &f.current, &f.new, &token))

@@ -35,7 +35,7 @@ pub use rectifications::*;
 
 use crate::auth::{self, Role, User};
 use crate::error::WebError;
-use crate::extract::{Form, Multipart, Path, Query};
+use crate::extract::{Form, Multipart, Path, Query, Signed};
 use crate::results::{self, Rectification};
 use crate::service::{self, Monitoring};
 use crate::uploads;
@@ -228,11 +228,9 @@ pub async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response 
     res
 }
 
+/// A form that sends nothing but its token (sign out, run again): read by `Signed`.
 #[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    _csrf: String,
-}
+pub struct CsrfForm {}
 
 /// Percent-encodes text for a header's `filename*` or a form value: letters, digits and
 /// `-._~` stay as they are.

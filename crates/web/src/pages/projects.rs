@@ -95,8 +95,6 @@ pub async fn project(
 
 #[derive(Deserialize)]
 pub struct BudgetForm {
-    #[serde(default)]
-    _csrf: String,
     year: i32,
     /// The budget's version when the form was drawn.
     version: i64,
@@ -107,11 +105,9 @@ pub struct BudgetForm {
 
 pub async fn adjust_budget(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path((dept, code)): Path<(String, String)>,
-    Form(f): Form<BudgetForm>,
+    Signed { user, form: f }: Signed<BudgetForm>,
 ) -> Page {
-    let user = ctx.user_checked(&f._csrf)?.clone();
     if !user.adjusts_budgets() {
         return Err(WebError::Forbidden.into());
     }

@@ -104,90 +104,26 @@ pub async fn rectifications(State(s): State<AppState>, ctx: Ctx) -> Page {
     ))
 }
 
-#[derive(Deserialize)]
-pub struct NewRect {
-    #[serde(default)]
-    _csrf: String,
-    department: String,
-    year: i32,
-    #[serde(default)]
-    project: String,
-    problem: String,
-    #[serde(default)]
-    sent_on: String,
-    #[serde(default)]
-    due_on: String,
-}
-
 pub async fn create_rectification(
     State(s): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<NewRect>,
+    Signed { user, form: f }: Signed<results::NewRectification>,
 ) -> Page {
-    let user = ctx.user_checked(&f._csrf)?.clone();
-    service::must_edit(&user, &f.department)?;
-    let sent = results::optional_date(&f.sent_on, "结果送达日")?.unwrap_or_else(results::today);
-    let due = results::optional_date(&f.due_on, "整改期限")?;
     let id = s
         .pool
-        .run(move |store| {
-            results::open_rectification(
-                store.sql(),
-                &user,
-                &f.department,
-                f.year,
-                &f.project,
-                &f.problem,
-                sent,
-                due,
-            )
-        })
+        .run(move |store| results::open_rectification(store.sql(), &user, &f))
         .await?;
     Ok(Redirect::to(&format!("/rectifications#r{id}")).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct RectForm {
-    #[serde(default)]
-    _csrf: String,
-    #[serde(default)]
-    measures: String,
-    #[serde(default)]
-    responsible: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    version: i64,
 }
 
 pub async fn update_rectification(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<RectForm>,
+    Signed { user, form: f }: Signed<results::RectificationReport>,
 ) -> Page {
     business(&ctx)?;
-    let user = ctx.user_checked(&f._csrf)?.clone();
-    let status = RectificationStatus::from_id(&f.status).ok_or_else(|| {
-        WebError::invalid(
-            format!("未知的状态“{}”。", f.status),
-            format!("Unknown status “{}”.", f.status),
-        )
-    })?;
     s.pool
-        .run(move |store| {
-            results::update_rectification(
-                store.sql(),
-                &user,
-                id,
-                results::Progress {
-                    measures: &f.measures,
-                    responsible: &f.responsible,
-                    status,
-                    version: f.version,
-                },
-            )
-        })
+        .run(move |store| results::update_rectification(store.sql(), &user, id, f.progress()?))
         .await?;
     Ok(Redirect::to(&format!("/rectifications#r{id}")).into_response())
 }
@@ -196,10 +132,9 @@ pub async fn verify_rectification(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<RectForm>,
+    Signed { user, form: f }: Signed<results::RectificationReport>,
 ) -> Page {
     bureau(&ctx)?;
-    let user = ctx.user_checked(&f._csrf)?.clone();
     s.pool
         .run(move |store| results::verify_rectification(store.sql(), &user, id, f.version))
         .await?;
@@ -243,8 +178,6 @@ pub async fn evidence_file(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i
 
 #[derive(Deserialize)]
 pub struct AssignForm {
-    #[serde(default)]
-    _csrf: String,
     project: String,
     person: String,
     since: String,
@@ -252,11 +185,9 @@ pub struct AssignForm {
 
 pub async fn assign(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path((dept, year)): Path<(String, i32)>,
-    Form(f): Form<AssignForm>,
+    Signed { user, form: f }: Signed<AssignForm>,
 ) -> Page {
-    let user = ctx.user_checked(&f._csrf)?.clone();
     service::must_edit(&user, &dept)?;
     let since = results::optional_date(&f.since, "起始日")?
         .ok_or_else(|| WebError::invalid("请填写起始日。", "Enter the start date."))?;
