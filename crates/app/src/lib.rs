@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod declarations;
 mod error;
 pub mod notice;
 pub mod results;

@@ -22,6 +22,7 @@ pub mod project;
 pub mod provenance;
 pub mod results;
 pub mod rule;
+pub mod target_flow;
 pub mod targets;
 
 pub use rust_decimal::Decimal;

@@ -1,0 +1,197 @@
+//! Issue 18: a declaration's review on both backends — saved texts kept, stale saves and steps
+//! refused, each desk's steps only by who sits there, nobody passing or approving their own
+//! submission, the approved text frozen and an adjustment reviewed again, every step audited.
+
+use jixiao_app::auth::{Role, User};
+use jixiao_app::declarations::{self, SaveCommand};
+use jixiao_app::workflow::StepCommand;
+use jixiao_app::Error;
+use jixiao_domain::target_flow::Stage;
+use jixiao_store::testing::each_backend;
+
+const DEPT: &str = "D01";
+
+fn user(id: i64, name: &str, role: Role, department: Option<&str>) -> User {
+    User {
+        id,
+        username: name.into(),
+        display_name: name.into(),
+        role: Some(role),
+        department: department.map(str::to_string),
+        assigned: Vec::new(),
+        must_change: false,
+    }
+}
+
+fn clean() -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../formats/tests/data/declarations/clean.toml"),
+    )
+    .unwrap()
+}
+
+fn step(name: &str, version: i64, comment: &str) -> StepCommand {
+    StepCommand {
+        step: name.into(),
+        version,
+        comment: comment.into(),
+    }
+}
+
+#[test]
+fn a_declaration_is_submitted_returned_resubmitted_passed_and_approved() {
+    each_backend(|location, backend| {
+        let mut store = jixiao_store::open(location).unwrap();
+        let store = store.as_mut();
+        let editor = user(1, "editor", Role::DeptEditor, Some(DEPT));
+        let approver = user(2, "approver", Role::DeptApprover, Some(DEPT));
+        let other = user(3, "other", Role::DeptApprover, Some("D02"));
+        let section = user(4, "section", Role::BureauAdmin, None);
+        let performance = user(5, "performance", Role::BureauAdmin, None);
+
+        let body = clean();
+        let save = |version, id, body: &str, reason: &str| SaveCommand {
+            department: DEPT.into(),
+            id,
+            body: body.into(),
+            version,
+            reason: reason.into(),
+        };
+        // A text that does not read is refused with the form's problem; nothing is stored.
+        let bad = declarations::save(store, &editor, &save(0, 0, "format = 1", ""));
+        assert!(matches!(bad, Err(Error::Input(_))), "{backend}: {bad:?}");
+        assert!(declarations::list(store.sql(), &editor, None)
+            .unwrap()
+            .is_empty());
+        // Another department's reviewer cannot declare here.
+        assert!(matches!(
+            declarations::save(store, &other, &save(0, 0, &body, "")),
+            Err(Error::Forbidden)
+        ));
+        let d = declarations::save(store, &editor, &save(0, 0, &body, "")).unwrap();
+        assert_eq!((d.stage, d.text_number, d.version), (Stage::Draft, 1, 1));
+        // The same project twice is refused; a save on an old version too.
+        assert!(matches!(
+            declarations::save(store, &editor, &save(0, 0, &body, "")),
+            Err(Error::Invalid(_))
+        ));
+        let edited = body.replace("≥63人", "≥64人");
+        let d = declarations::save(store, &editor, &save(1, d.id, &edited, "")).unwrap();
+        assert_eq!((d.text_number, d.version), (2, 2), "{backend}");
+        let stale = declarations::save(store, &editor, &save(1, d.id, &body, ""));
+        assert!(
+            matches!(stale, Err(Error::Stale(_))),
+            "{backend}: {stale:?}"
+        );
+
+        // Nobody but the unit may submit; the unit submits.
+        assert!(matches!(
+            declarations::step(store, &approver, d.id, &step("submit", 2, "")),
+            Err(Error::Forbidden)
+        ));
+        let d = declarations::step(store, &editor, d.id, &step("submit", 2, "")).unwrap();
+        assert_eq!(d.stage, Stage::AtDepartment);
+        // Under review it cannot change.
+        assert!(matches!(
+            declarations::save(store, &editor, &save(d.version, d.id, &body, "")),
+            Err(Error::Invalid(_))
+        ));
+        // Another department's reviewer and the bureau do not sit at the department's desk.
+        for who in [&other, &section] {
+            let r = declarations::step(store, who, d.id, &step("pass", d.version, ""));
+            assert!(matches!(r, Err(Error::Forbidden)), "{backend}: {r:?}");
+        }
+        // A return needs its comment; with it, the unit may change the text again.
+        assert!(matches!(
+            declarations::step(store, &approver, d.id, &step("return", d.version, " ")),
+            Err(Error::Invalid(_))
+        ));
+        let d = declarations::step(
+            store,
+            &approver,
+            d.id,
+            &step("return", d.version, "数量指标请与往年一致"),
+        )
+        .unwrap();
+        assert_eq!(d.stage, Stage::Returned);
+        let d = declarations::save(store, &editor, &save(d.version, d.id, &body, "")).unwrap();
+        let d = declarations::step(store, &editor, d.id, &step("submit", d.version, "")).unwrap();
+        let d = declarations::step(store, &approver, d.id, &step("pass", d.version, "")).unwrap();
+        assert_eq!(d.stage, Stage::AtSection);
+        let d = declarations::step(store, &section, d.id, &step("pass", d.version, "")).unwrap();
+        assert_eq!(d.stage, Stage::AtPerformance);
+        // Who passed it at the 业务科室 cannot also approve it.
+        let own = declarations::step(store, &section, d.id, &step("approve", d.version, ""));
+        assert!(matches!(own, Err(Error::Invalid(_))), "{backend}: {own:?}");
+        let d =
+            declarations::step(store, &performance, d.id, &step("approve", d.version, "")).unwrap();
+        assert_eq!((d.stage, d.approved_number), (Stage::Approved, 3));
+
+        // Frozen: a new text needs a reason; it goes back to draft, the approved text in force.
+        assert!(matches!(
+            declarations::save(store, &editor, &save(d.version, d.id, &edited, "")),
+            Err(Error::Invalid(_))
+        ));
+        let d = declarations::save(
+            store,
+            &editor,
+            &save(d.version, d.id, &edited, "年中新增扶助对象"),
+        )
+        .unwrap();
+        assert_eq!(
+            (d.stage, d.text_number, d.approved_number),
+            (Stage::Draft, 4, 3)
+        );
+
+        // The record: four texts, the steps with who and the return's comment.
+        let r = declarations::get(store.sql(), &approver, d.id).unwrap();
+        assert_eq!(r.texts.len(), 4);
+        assert_eq!(r.texts[3].reason, "年中新增扶助对象");
+        let steps: Vec<(&str, &str)> = r
+            .events
+            .iter()
+            .map(|e| (e.step.as_str(), e.actor.as_str()))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("submit", "editor（editor）"),
+                ("return", "approver（approver）"),
+                ("submit", "editor（editor）"),
+                ("pass", "approver（approver）"),
+                ("pass", "section（section）"),
+                ("approve", "performance（performance）"),
+            ]
+        );
+        assert_eq!(r.events[1].comment, "数量指标请与往年一致");
+        // What changed between the approved text and the adjustment, side by side.
+        let rows = declarations::side_by_side(&r.texts[2].body, &r.texts[3].body);
+        let changed: Vec<_> = rows.iter().filter(|x| x.changed()).collect();
+        // (the file's head comment names the count too)
+        assert_eq!(changed.len(), 2, "{backend}");
+        for c in changed {
+            assert!(c.left.as_deref().unwrap().contains("≥63人"));
+            assert!(c.right.as_deref().unwrap().contains("≥64人"));
+        }
+        // Another department's reviewer reads nothing of it.
+        assert!(matches!(
+            declarations::get(store.sql(), &other, d.id),
+            Err(Error::Forbidden)
+        ));
+        assert!(declarations::list(store.sql(), &other, None)
+            .unwrap()
+            .is_empty());
+        // Every save and step is in the audit chain, and the chain holds.
+        let entries = jixiao_app::audit::recent(store.sql(), 100, 0).unwrap();
+        let ours = entries
+            .iter()
+            .filter(|e| e.entity.starts_with("declaration:"))
+            .count();
+        assert_eq!(ours, 4 + 6, "{backend}: four saves and six steps");
+        assert!(jixiao_app::audit::verify(store.sql()).unwrap().is_ok());
+        // The automatic review reads the latest text.
+        let review = declarations::review(store, &editor, d.id, None).unwrap();
+        assert!(!review.grade.is_empty());
+    });
+}
