@@ -954,6 +954,8 @@ pub fn create_demo_accounts(
     let sql = store.sql();
     let accounts = [
         ("bureau", "财政局 王敏", Role::BureauAdmin),
+        // A second at the bureau: the 绩效管理科 approves what 王敏's 业务科室 passed on.
+        ("performance", "财政局绩效管理科 刘洋", Role::BureauAdmin),
         ("editor", "办公室 李娜", Role::DeptEditor),
         ("approver", "办公室 陈刚", Role::DeptApprover),
         ("evaluator", "第三方 赵磊", Role::Evaluator),

@@ -35,6 +35,13 @@ pub struct SaveCommand {
     pub reason: String,
 }
 
+/// Which declarations a list shows: the page's and the API's query (`?year=`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ListQuery {
+    /// Only this budget year.
+    pub year: Option<i32>,
+}
+
 /// A declaration as lists show it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Summary {

@@ -64,6 +64,43 @@ fn toml_of<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T,
     toml::from_str(text).map_err(|e| Problems(vec![toml_problem(path, text, &e)]))
 }
 
+/// A blank declaration for `year` and `unit_name` (the web's 新建申报 and `jixiao targets
+/// template`): every field named, with the 产出/效益/满意度 rows a declaration must have, their
+/// values left for the clerk. It reads as a declaration; the automatic review names what is
+/// still missing.
+pub fn template(year: i32, unit_name: &str) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let row = |level1: &str, level2: &str| {
+        format!(
+            "\n[[indicators]]\nlevel1 = \"{level1}\"\nlevel2 = \"{level2}\"\nname = \"\"\nvalue = \"\"   # 如 ≥63人、≤7工作日、100%、≥90%\n# weight = \"10\"   # 分值（权重），各项合计 100\nstandard = \"\"   # 评(扣)分标准，如 每降低5个百分点扣1分\n"
+        )
+    };
+    let mut t = format!(
+        "# 项目绩效目标申报表（jixiao-declaration/1，说明见 docs/targets.md）\n\
+         format = \"{FORMAT}\"\n\
+         unit = \"万元\"          # 下列金额的单位\n\
+         year = {year}\n\
+         project = \"\"           # 项目名称\n\
+         unit_name = {}\n\
+         kind = \"新增\"          # 新增 或 延续\n\
+         funds = \"0\"            # 年度资金总额\n\
+         annual_goal = \"\"       # 年度目标\n\
+         period_goal = \"\"       # 总目标（跨年度项目的整个实施期）\n",
+        quote(unit_name)
+    );
+    for (l1, l2) in [
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+        ("产出指标", "时效指标"),
+        ("产出指标", "成本指标"),
+        ("效益指标", "社会效益指标"),
+        ("满意度指标", "服务对象满意度指标"),
+    ] {
+        t.push_str(&row(l1, l2));
+    }
+    t
+}
+
 /// Parses a declaration file's text (`path` names it in problems).
 pub fn parse(path: &Path, text: &str) -> Result<Declaration, Problems> {
     let raw: Raw = toml_of(path, text)?;
@@ -219,6 +256,20 @@ pub fn default_rules() -> ReviewRules {
 
 #[cfg(test)]
 mod tests {
+    use super::{default_rules, parse, template};
+    use std::path::Path;
+
+    #[test]
+    fn the_blank_template_reads_and_the_review_names_what_is_missing() {
+        let d = parse(Path::new("申报表"), &template(2027, "区卫生\"健康局")).unwrap();
+        assert_eq!(
+            (d.year, d.unit_name.as_str(), d.indicators.len()),
+            (2027, "区卫生\"健康局", 6)
+        );
+        let r = jixiao_domain::targets::review(&d, &default_rules());
+        assert!(r.findings.iter().any(|f| f.rule == "value-present"));
+        assert!(r.findings.iter().any(|f| f.rule == "goal-present"));
+    }
     #[test]
     fn the_shipped_rules_parse() {
         let r = super::default_rules();

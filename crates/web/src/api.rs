@@ -341,3 +341,76 @@ pub async fn linkage(State(s): State<AppState>, ctx: Ctx) -> Api {
         .await?;
     Ok(Json(json!({ "provisional": provisional, "note": note, "rows": rows })).into_response())
 }
+
+/// `GET /api/declarations`: the target declarations the user may read (`?year=` to narrow).
+pub async fn declarations(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<crate::declarations::ListQuery>,
+) -> Api {
+    let user = business(&ctx)?;
+    let list = s
+        .pool
+        .run(move |store| crate::declarations::list(store.sql(), &user, q.year))
+        .await?;
+    Ok(Json(json!({ "declarations": list })).into_response())
+}
+
+/// The automatic review as JSON: the grade, each criterion's verdict, each finding.
+fn review_json(r: &jixiao_domain::targets::Review) -> Value {
+    json!({
+        "grade": r.grade,
+        "outcome": r.outcome,
+        "verdicts": r.verdicts.iter().map(|(c, met)| json!({"criterion": c.label().0, "met": met})).collect::<Vec<_>>(),
+        "findings": r.findings.iter().map(|f| json!({
+            "criterion": f.criterion.label().0, "rule": f.rule, "location": f.location, "message": f.message,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/declarations/{id}`: one declaration, its texts and steps, and the automatic review
+/// of its latest text.
+pub async fn declaration(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Api {
+    let user = business(&ctx)?;
+    let (record, review) = s
+        .pool
+        .run(move |store| {
+            let r = crate::declarations::get(store.sql(), &user, id)?;
+            let review = crate::declarations::review(store, &user, id, None)?;
+            Ok::<_, WebError>((r, review))
+        })
+        .await?;
+    Ok(Json(json!({ "declaration": record, "review": review_json(&review) })).into_response())
+}
+
+/// `POST /api/declarations`: saves a declaration's text (`id` 0 declares a new project).
+pub async fn save_declaration(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    JsonBody(b): JsonBody<crate::declarations::SaveCommand>,
+) -> Api {
+    let user = ctx.user_checked(&csrf(&headers))?.clone();
+    let saved = s
+        .pool
+        .run(move |store| crate::declarations::save(store, &user, &b))
+        .await?;
+    Ok(Json(json!(saved)).into_response())
+}
+
+/// `POST /api/declarations/{id}/steps`: a step of the review (`submit`, `pass`, `return`,
+/// `approve`) from the version the user saw.
+pub async fn declaration_step(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<crate::workflow::StepCommand>,
+) -> Api {
+    let user = ctx.user_checked(&csrf(&headers))?.clone();
+    let saved = s
+        .pool
+        .run(move |store| crate::declarations::step(store, &user, id, &b))
+        .await?;
+    Ok(Json(json!(saved)).into_response())
+}

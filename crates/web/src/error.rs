@@ -156,9 +156,12 @@ impl From<jixiao_app::Error> for WebError {
             E::Invalid(m) => WebError::Invalid(m),
             E::Stale(m) => WebError::Stale(m),
             E::Locked(m) => WebError::Throttled(m),
-            other @ (E::Input(_) | E::Store(_) | E::Internal(_)) => {
-                WebError::Internal(other.to_string())
-            }
+            // Problems with what the user sent (a declaration's text): each named, the user's to fix.
+            E::Input(p) => WebError::Invalid(jixiao_app::Msg {
+                zh: format!("发现 {} 个问题：\n{p}", p.0.len()),
+                en: format!("{} problems found (listed in Chinese above).", p.0.len()),
+            }),
+            other @ (E::Store(_) | E::Internal(_)) => WebError::Internal(other.to_string()),
         }
     }
 }

@@ -9,7 +9,7 @@
 
 pub mod api;
 // The application layer's modules, under the names the views have always used.
-pub use jixiao_app::{audit, auth, results, service, uploads, workflow};
+pub use jixiao_app::{audit, auth, declarations, results, service, uploads, workflow};
 pub mod error;
 pub mod extract;
 mod pages;
@@ -428,6 +428,19 @@ pub fn router(state: AppState) -> Router {
         .route("/departments", get(pages::departments))
         .route("/departments/{dept}", get(pages::department))
         .route("/monitoring", get(pages::monitoring))
+        .route(
+            "/declarations",
+            get(pages::declarations).post(pages::save_declaration),
+        )
+        .route("/declarations/new", get(pages::new_declaration))
+        .route("/declarations/{id}", get(pages::declaration))
+        .route("/declarations/{id}/steps", post(pages::declaration_step))
+        .route(
+            "/api/declarations",
+            get(api::declarations).post(api::save_declaration),
+        )
+        .route("/api/declarations/{id}", get(api::declaration))
+        .route("/api/declarations/{id}/steps", post(api::declaration_step))
         .route("/evaluations/{dept}/{year}", get(pages::evaluation))
         .route(
             "/evaluations/{dept}/{year}/actuals",

@@ -61,6 +61,30 @@ fn seeded(location: &Location, scratch: &Scratch) {
         Ok::<_, jixiao_web::error::WebError>(())
     })
     .expect("more accounts");
+    // A target declaration in each department (ids 1 and 2), drafted by the finance bureau.
+    let bureau = jixiao_web::auth::User {
+        id: 0,
+        username: "seed".into(),
+        display_name: "seed".into(),
+        role: Some(jixiao_web::auth::Role::BureauAdmin),
+        department: None,
+        assigned: Vec::new(),
+        must_change: false,
+    };
+    let body = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../formats/tests/data/declarations/clean.toml"),
+    )
+    .unwrap();
+    for department in [DEPT, OTHER] {
+        let cmd = jixiao_web::declarations::SaveCommand {
+            department: department.into(),
+            id: 0,
+            body: body.clone(),
+            version: 0,
+            reason: String::new(),
+        };
+        jixiao_web::declarations::save(store.as_mut(), &bureau, &cmd).expect("a declaration");
+    }
 }
 
 /// A scratch SQLite store, `seeded`.
@@ -200,6 +224,38 @@ mod matrix {
             ),
             ("GET", "/linkage/xlsx".into(), vec!["bureau"]),
             ("GET", "/disclosure".into(), vec!["bureau"]),
+            // Target declarations (issue 18): 1 is the department's, 2 the other's.
+            ("GET", "/declarations".into(), biz.clone()),
+            ("GET", "/declarations/new".into(), vec!["bureau", "editor"]),
+            (
+                "POST",
+                format!("/declarations?{DEPT}"),
+                vec!["bureau", "editor"],
+            ),
+            ("POST", format!("/declarations?{OTHER}"), vec!["bureau"]),
+            ("GET", "/declarations/1".into(), biz.clone()),
+            ("GET", "/declarations/2".into(), vec!["bureau"]),
+            ("GET", "/declarations/999999".into(), biz.clone()),
+            // A draft is at the unit's desk: its editors (and the bureau) may act, on a stale version.
+            (
+                "POST",
+                "/declarations/1/steps".into(),
+                vec!["bureau", "editor"],
+            ),
+            ("POST", "/declarations/2/steps".into(), vec!["bureau"]),
+            ("GET", "/api/declarations".into(), biz.clone()),
+            ("GET", "/api/declarations/1".into(), biz.clone()),
+            ("GET", "/api/declarations/2".into(), vec!["bureau"]),
+            (
+                "POST",
+                format!("/api/declarations?{DEPT}"),
+                vec!["bureau", "editor"],
+            ),
+            (
+                "POST",
+                "/api/declarations/1/steps".into(),
+                vec!["bureau", "editor"],
+            ),
             ("POST", "/disclosure".into(), vec!["bureau"]),
             (
                 "POST",
@@ -272,7 +328,11 @@ mod matrix {
 
     fn send(c: &mut Client, method: &str, path: &str) -> jixiao_web::testing::Answer {
         let (path, step) = match path.split_once('?') {
-            Some((p, s)) if p.ends_with("/workflow") || p == "/rectifications" => {
+            Some((p, s))
+                if p.ends_with("/workflow")
+                    || p == "/rectifications"
+                    || p.ends_with("/declarations") =>
+            {
                 (p.to_string(), s)
             }
             _ => (path.to_string(), ""),
@@ -283,6 +343,29 @@ mod matrix {
                 &path,
                 &[("department", step), ("year", "2021"), ("problem", "")],
             );
+        }
+        if method == "POST" && (path == "/declarations" || path == "/api/declarations") {
+            // A text that does not read: 422 after the owner check for those who may declare.
+            let department = step;
+            return if path.starts_with("/api/") {
+                c.post_json(
+                    &path,
+                    &serde_json::json!({"department": department, "body": "format = 1"}),
+                )
+            } else {
+                c.post_form(&path, &[("department", department), ("body", "format = 1")])
+            };
+        }
+        if method == "POST" && path.ends_with("/steps") {
+            // A stale version: 409 for who sits at the desk, 403 for the others.
+            return if path.starts_with("/api/") {
+                c.post_json(
+                    &path,
+                    &serde_json::json!({"step": "submit", "version": 999}),
+                )
+            } else {
+                c.post_form(&path, &[("step", "submit"), ("version", "999")])
+            };
         }
         if method == "POST" && path == "/disclosure" {
             return c.post_form(
@@ -484,6 +567,125 @@ mod matrix {
 
 mod workflow {
     use super::*;
+
+    /// The `name="version" value="…"` of the form that posts `step` on a declaration's page.
+    fn version_on(page: &str, step: &str) -> String {
+        let at = page
+            .find(&format!("name=\"step\" value=\"{step}\""))
+            .unwrap_or_else(|| panic!("no {step} form on the page"));
+        let rest = &page[at..];
+        let key = "name=\"version\" value=\"";
+        let v = rest.find(key).unwrap() + key.len();
+        rest[v..].split('"').next().unwrap().to_string()
+    }
+
+    /// Takes `step` on the declaration page `at` as the page offers it (its version).
+    fn take(c: &mut Client, at: &str, step: &str, comment: &str) -> jixiao_web::testing::Answer {
+        let v = version_on(&c.get(at).text(), step);
+        c.post_form(
+            &format!("{at}/steps"),
+            &[("step", step), ("version", &v), ("comment", comment)],
+        )
+    }
+
+    /// Issue 18 through the pages: a unit drafts, sees the automatic review, fixes and submits;
+    /// the department returns it with a comment; resubmitted, it is passed on by the
+    /// department and the bureau's 业务科室 and approved by the 绩效管理科, whose one person
+    /// cannot do both.
+    #[test]
+    fn a_declaration_drafted_reviewed_returned_and_approved_through_the_pages() {
+        let (_scratch, location) = seeded_store("web-declare");
+        let addr = spawn_server(location);
+        let mut editor = signed_in(addr, "editor");
+        let mut approver = signed_in(addr, "approver");
+        let mut bureau = signed_in(addr, "bureau");
+        let mut performance = signed_in(addr, "performance");
+        let blank = editor.get("/declarations/new");
+        assert_eq!(blank.status, 200);
+        assert!(blank.text().contains("jixiao-declaration/1"));
+        // A declaration with its 满意度 row left out: the review says so.
+        let clean = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../formats/tests/data/declarations/clean.toml"),
+        )
+        .unwrap()
+        .replace("特困家庭再扶助", "计划生育特别扶助");
+        let cut = clean.find("level1 = \"满意度指标\"").unwrap();
+        let cut = clean[..cut].rfind("[[indicators]]").unwrap();
+        let flawed = clean[..cut].to_string();
+        let saved = editor.post_form(
+            "/declarations",
+            &[("department", DEPT), ("body", &flawed), ("version", "0")],
+        );
+        assert_eq!(saved.status, 303, "{}", saved.text());
+        let at = saved.header("location").unwrap().to_string();
+        let page = editor.get(&at).text();
+        assert!(page.contains("data-rule=\"level1-present\""), "{page}");
+        // Fixed: the review finds nothing of that kind; submitted.
+        let version = page
+            .split("id=\"declaration-form\"")
+            .nth(1)
+            .and_then(|f| f.split("name=\"version\" value=\"").nth(1))
+            .and_then(|v| v.split('"').next())
+            .unwrap()
+            .to_string();
+        let id = at.trim_start_matches("/declarations/").to_string();
+        let fixed = editor.post_form(
+            "/declarations",
+            &[
+                ("department", DEPT),
+                ("id", &id),
+                ("body", &clean),
+                ("version", &version),
+            ],
+        );
+        assert_eq!(fixed.status, 303, "{}", fixed.text());
+        let page = editor.get(&at).text();
+        assert!(!page.contains("data-rule=\"level1-present\""));
+        assert_eq!(take(&mut editor, &at, "submit", "").status, 303);
+        // The editor has nothing more to do; the department returns it with a comment.
+        assert!(approver
+            .get(&at)
+            .text()
+            .contains("data-stage=\"at_department\""));
+        let back = take(&mut approver, &at, "return", "请补充满意度的调查方式");
+        assert_eq!(back.status, 303);
+        let page = editor.get(&at).text();
+        assert!(page.contains("请补充满意度的调查方式"));
+        // Resubmitted on the same text; a step on the version seen before is refused.
+        let v = version_on(&page, "submit");
+        assert_eq!(take(&mut editor, &at, "submit", "").status, 303);
+        let stale =
+            approver.post_form(&format!("{at}/steps"), &[("step", "pass"), ("version", &v)]);
+        assert_eq!(stale.status, 409, "{}", stale.text());
+        assert_eq!(take(&mut approver, &at, "pass", "").status, 303);
+        assert_eq!(take(&mut bureau, &at, "pass", "").status, 303);
+        // Who passed it at the 业务科室 may not approve it; the 绩效管理科 does.
+        let own = take(&mut bureau, &at, "approve", "");
+        assert_eq!(own.status, 422, "{}", own.text());
+        let approved = take(&mut performance, &at, "approve", "");
+        assert_eq!(approved.status, 303, "{}", approved.text());
+        let page = editor.get(&at).text();
+        assert!(page.contains("data-stage=\"approved\""));
+        assert!(page.contains("请补充满意度的调查方式") && page.contains("财政局绩效管理科 刘洋"));
+        // The two texts side by side show the row that was added.
+        assert!(
+            page.contains("id=\"diff\"")
+                && page.contains("<ins>level1 = &quot;满意度指标&quot;</ins>"),
+            "{page}"
+        );
+        // The list shows it approved; the JSON API the same.
+        assert!(editor
+            .get("/declarations")
+            .text()
+            .contains("计划生育特别扶助"));
+        let mut api = Client::new(addr);
+        api.sign_in_api("approver", &password("approver"));
+        let j: serde_json::Value =
+            serde_json::from_str(&api.get(&format!("/api{at}")).text()).unwrap();
+        assert_eq!(j["declaration"]["summary"]["stage"], "approved");
+        assert_eq!(j["declaration"]["events"].as_array().unwrap().len(), 6);
+    }
 
     #[test]
     fn draft_submit_return_approve_publish_and_the_portal() {
@@ -1453,7 +1655,10 @@ mod audit {
         let mut store = jixiao_store::open(&location).unwrap();
         let sql = store.sql();
         let n = jixiao_web::audit::verify(sql).unwrap().expect("intact");
-        assert_eq!(n, 7, "one entry per demo account");
+        assert_eq!(
+            n, 10,
+            "one entry per demo account (8) and per declaration seeded (2)"
+        );
         // The database refuses changes through ordinary statements.
         let e = sql.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2", &[]);
         assert!(e.unwrap_err().0.contains("只可追加"));

@@ -6,6 +6,7 @@
 mod admin;
 mod audit;
 mod dashboard;
+mod declarations;
 mod departments;
 mod disclosure;
 mod evaluation;
@@ -21,6 +22,7 @@ mod rectifications;
 pub use admin::*;
 pub use audit::*;
 pub use dashboard::*;
+pub use declarations::*;
 pub use departments::*;
 pub use disclosure::*;
 pub use evaluation::*;
@@ -149,6 +151,7 @@ pub(crate) fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
             let mut v = vec![
                 ("/", l.t("首页", "Dashboard")),
                 ("/departments", l.t("部门与项目", "Departments")),
+                ("/declarations", l.t("目标申报", "Targets")),
                 ("/monitoring", l.t("执行监控", "Monitoring")),
                 ("/rectifications", l.t("问题整改", "Rectifications")),
             ];

@@ -1,0 +1,266 @@
+//! Performance-target declarations (绩效目标申报与审核): the list, a new declaration, one
+//! declaration with its automatic review, its texts side by side, and the steps of its review.
+
+use super::*;
+use jixiao_app::declarations::{self, Record, SaveCommand, Summary};
+use jixiao_domain::target_flow::{steps_from, Stage, Step as FlowStep};
+use jixiao_domain::targets::Review;
+
+fn stage_badge(l: Lang, stage: Stage) -> Markup {
+    let class = match stage {
+        Stage::Approved => "state approved",
+        Stage::Returned => "state returned",
+        Stage::Draft => "state draft",
+        _ => "state submitted",
+    };
+    html! { span class=(class) data-stage=(stage.id()) { (l.t(stage.label().0, stage.label().1)) } }
+}
+
+pub async fn declarations(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<crate::declarations::ListQuery>,
+) -> Page {
+    let user = business(&ctx)?.clone();
+    let l = ctx.lang;
+    let u2 = user.clone();
+    let list: Vec<Summary> = s
+        .pool
+        .run(move |store| declarations::list(store.sql(), &u2, q.year))
+        .await?;
+    ok(layout(
+        &ctx,
+        l.t("绩效目标申报", "Target declarations"),
+        html! {
+            p class="muted" { (l.t("单位申报项目绩效目标，经主管部门、财政业务科室审核，由绩效管理科批复；批复后的目标即为执行监控和年终自评所用的目标。", "Units declare their projects' performance targets; the department and the bureau's budget section review them and its performance section approves them. Approved targets are the ones monitoring and the year-end self-evaluation use.")) }
+            @if user.role == Some(Role::DeptEditor) || user.role == Some(Role::BureauAdmin) {
+                p { a class="button" href="/declarations/new" { (l.t("新建申报", "New declaration")) } }
+            }
+            @if list.is_empty() {
+                p { (l.t("还没有申报。", "No declarations yet.")) }
+            } @else {
+                div class="scroll" { table {
+                    thead { tr { th { (l.t("年度", "Year")) } th { (l.t("部门", "Department")) } th { (l.t("项目", "Project")) } th { (l.t("申报单位", "Unit")) } th { (l.t("状态", "Stage")) } th { (l.t("版本", "Text")) } th { (l.t("最近改动", "Last change")) } } }
+                    tbody { @for d in &list {
+                        tr {
+                            td { (d.year) }
+                            td { (d.department) }
+                            td { a href={ "/declarations/" (d.id) } { (d.project) } }
+                            td { (d.unit_name) }
+                            td { (stage_badge(l, d.stage)) }
+                            td { (l.t("第", "")) (d.text_number) (l.t("版", "")) @if d.approved_number > 0 { " · " (l.t("批复第", "approved ")) (d.approved_number) (l.t("版", "")) } }
+                            td class="muted" { (d.updated_by) " · " (when(&d.updated_at)) }
+                        }
+                    } }
+                } }
+            }
+        },
+    ))
+}
+
+/// The declaration's text in a form; a new one asks for its department when the user edits
+/// more than one (the finance bureau).
+fn editor_form(
+    ctx: &Ctx,
+    departments: &[(String, String)],
+    department: &str,
+    id: i64,
+    version: i64,
+    body: &str,
+    adjusting: bool,
+) -> Markup {
+    let l = ctx.lang;
+    html! {
+        form method="post" action="/declarations" class="stack" id="declaration-form" {
+            (csrf_field(ctx))
+            @if departments.len() > 1 {
+                label { (l.t("部门", "Department"))
+                    select name="department" { @for (code, name) in departments { option value=(code) selected[code == department] { (code) " " (name) } } } }
+            } @else {
+                input type="hidden" name="department" value=(department);
+            }
+            input type="hidden" name="id" value=(id);
+            input type="hidden" name="version" value=(version);
+            label { (l.t("申报表（每项一行，“#”后为说明）", "The declaration (one field a line; text after “#” explains it)"))
+                textarea name="body" rows="28" class="code" spellcheck="false" { (body) } }
+            @if adjusting {
+                label { (l.t("调整原因（目标调整须写明，批复前原目标继续有效）", "Reason for the adjustment (the approved targets stay in force until it is approved)"))
+                    input name="reason" required; }
+            }
+            button { (l.t("保存", "Save")) }
+        }
+    }
+}
+
+pub async fn new_declaration(State(s): State<AppState>, ctx: Ctx) -> Page {
+    let user = business(&ctx)?.clone();
+    let l = ctx.lang;
+    let u2 = user.clone();
+    let departments: Vec<(String, String)> = s
+        .pool
+        .run(move |store| service::departments(store, &u2))
+        .await?
+        .into_iter()
+        .filter(|d| user.edits(&d.code))
+        .map(|d| (d.code, d.name))
+        .collect();
+    let Some((code, name)) = departments.first().cloned() else {
+        return Err(WebError::Forbidden.into());
+    };
+    let year = results::today().year() + 1;
+    let body = jixiao_formats::declaration::template(year, &name);
+    ok(layout(
+        &ctx,
+        l.t("新建绩效目标申报", "New target declaration"),
+        html! {
+            p class="muted" { (l.t("填好项目名称、资金、年度目标和各项指标后保存；保存后即可看到自动审核的意见，改好后再报送。", "Fill in the project's name, funds, annual goal and indicators and save; the automatic review's findings show once saved. Fix them, then submit.")) }
+            (editor_form(&ctx, &departments, &code, 0, 0, &body, false))
+        },
+    ))
+}
+
+pub async fn save_declaration(
+    State(s): State<AppState>,
+    Signed { user, form }: Signed<SaveCommand>,
+) -> Page {
+    let saved = s
+        .pool
+        .run(move |store| declarations::save(store, &user, &form))
+        .await?;
+    Ok(Redirect::to(&format!("/declarations/{}", saved.id)).into_response())
+}
+
+/// The automatic review, each finding with its rule and where, ready to paste into a comment.
+fn review_block(l: Lang, review: &Review) -> Markup {
+    html! {
+        section class="card" id="review" {
+            h2 { (l.t("自动审核", "Automatic review")) " · " span id="review-grade" { (review.grade) } " " span class="muted" { (review.outcome) } }
+            ul class="verdicts" { @for (c, met) in &review.verdicts {
+                li { (l.t(c.label().0, c.label().1)) "：" @if *met { span class="state approved" { (l.t("符合", "met")) } } @else { span class="state returned" { (l.t("不符合", "not met")) } } }
+            } }
+            @if review.findings.is_empty() {
+                p id="review-clean" { (l.t("未发现问题。", "Nothing found.")) }
+            } @else {
+                ol id="review-findings" { @for f in &review.findings {
+                    li data-rule=(f.rule) { strong { (l.t(f.criterion.label().0, f.criterion.label().1)) } " · " (f.location) "：" (f.message) " " span class="muted" { "（" (f.rule) "）" } }
+                } }
+            }
+        }
+    }
+}
+
+fn findings_text(review: &Review) -> String {
+    review
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(k, f)| format!("{}. {}：{}", k + 1, f.location, f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[derive(Deserialize)]
+pub struct CompareQuery {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+pub async fn declaration(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<CompareQuery>,
+) -> Page {
+    let user = business(&ctx)?.clone();
+    let l = ctx.lang;
+    let u2 = user.clone();
+    let (record, review): (Record, Review) = s
+        .pool
+        .run(move |store| {
+            let r = declarations::get(store.sql(), &u2, id)?;
+            let review = declarations::review(store, &u2, id, None)?;
+            Ok::<_, WebError>((r, review))
+        })
+        .await?;
+    let d = &record.summary;
+    let desk = declarations::sits_at(&user, d.stage.desk(), &d.department);
+    let editable = d.stage.editable() && user.edits(&d.department);
+    let last_return = record
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.step == FlowStep::Return.id());
+    // Texts side by side: the last two by default, or the two asked for.
+    let to = q.to.unwrap_or(d.text_number);
+    let from = q
+        .from
+        .unwrap_or(if d.approved_number > 0 && d.approved_number < to {
+            d.approved_number
+        } else {
+            to - 1
+        });
+    let compared = record.text(from).zip(record.text(to));
+    ok(layout(
+        &ctx,
+        &format!("{} · {}", d.project, d.year),
+        html! {
+            div class="cards" {
+                div class="card" { div class="label" { (l.t("状态", "Stage")) } div class="figure" id="stage" { (stage_badge(l, d.stage)) } div class="muted" { (d.updated_by) " · " (when(&d.updated_at)) } }
+                div class="card" { div class="label" { (l.t("申报单位", "Unit")) } div class="figure" { (d.unit_name) } div class="muted" { (d.department) } }
+                div class="card" { div class="label" { (l.t("版本", "Text")) } div class="figure" { (l.t("第", "")) (d.text_number) (l.t("版", "")) } div class="muted" { @if d.approved_number > 0 { (l.t("批复第", "approved text ")) (d.approved_number) (l.t("版（执行中）", " (in force)")) } @else { (l.t("尚未批复", "not approved yet")) } } }
+            }
+            @if d.stage == Stage::Returned { @if let Some(e) = last_return { p class="error" id="return-comment" { (l.t("退回意见：", "Returned: ")) (e.comment) " — " (e.actor) } } }
+            (review_block(l, &review))
+            @if desk {
+                div class="actions" {
+                    @for step in steps_from(d.stage) {
+                        form method="post" action={ "/declarations/" (d.id) "/steps" } class="inline-form" {
+                            (csrf_field(&ctx))
+                            input type="hidden" name="step" value=(step.id());
+                            input type="hidden" name="version" value=(d.version);
+                            @if step == FlowStep::Return { textarea name="comment" rows="3" aria-label=(l.t("退回意见", "Comments")) placeholder=(l.t("退回意见", "Comments")) { (findings_text(&review)) } }
+                            button class={ "step " (step.id()) } { (l.t(step.label().0, step.label().1)) }
+                        }
+                    }
+                }
+            }
+            @if editable {
+                h2 { (l.t("修改申报", "Change the declaration")) }
+                (editor_form(&ctx, &[], &d.department, d.id, d.version, &record.latest().body, d.stage == Stage::Approved))
+            } @else {
+                details { summary { (l.t("申报表（第", "The declaration (text ")) (d.text_number) (l.t("版）", ")")) } pre class="code" { (record.latest().body) } }
+            }
+            @if let Some((a, b)) = compared {
+                h2 { (l.t("两版对照", "Two texts side by side")) " · " (l.t("第", "text ")) (a.number) (l.t("版", "")) " → " (l.t("第", "text ")) (b.number) (l.t("版", "")) }
+                @if !b.reason.is_empty() { p { (l.t("调整原因：", "Reason: ")) (b.reason) } }
+                div class="scroll" { table class="diff" id="diff" {
+                    thead { tr { th { (l.t("第", "text ")) (a.number) (l.t("版", "")) " · " (a.saved_by) } th { (l.t("第", "text ")) (b.number) (l.t("版", "")) " · " (b.saved_by) } } }
+                    tbody { @for row in declarations::side_by_side(&a.body, &b.body).iter().filter(|r| r.changed()) {
+                        tr class="changed" { td { @if let Some(t) = &row.left { del { (t) } } } td { @if let Some(t) = &row.right { ins { (t) } } } }
+                    } }
+                } }
+            }
+            @if !record.events.is_empty() {
+                h2 { (l.t("审核记录", "Review history")) }
+                ol class="history" { @for e in &record.events {
+                    li { (when(&e.at)) " · " (e.actor) " · " (l.t(e.from.label().0, e.from.label().1)) " → " (l.t(e.to.label().0, e.to.label().1)) " · " (l.t("第", "text ")) (e.text_number) (l.t("版", "")) @if !e.comment.is_empty() { "：" (e.comment) } }
+                } }
+            }
+            h2 { (l.t("各版申报", "Texts")) }
+            ul { @for t in record.texts.iter().rev() {
+                li { (l.t("第", "Text ")) (t.number) (l.t("版", "")) " · " (t.saved_by) " · " (when(&t.saved_at)) @if !t.reason.is_empty() { " · " (l.t("调整：", "adjusted: ")) (t.reason) } }
+            } }
+        },
+    ))
+}
+
+pub async fn declaration_step(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Signed { user, form }: Signed<workflow::StepCommand>,
+) -> Page {
+    s.pool
+        .run(move |store| declarations::step(store, &user, id, &form))
+        .await?;
+    Ok(Redirect::to(&format!("/declarations/{id}")).into_response())
+}
