@@ -3,6 +3,7 @@
 //! domain types; neither front end repeats them.
 
 pub mod accounts;
+pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod declarations;

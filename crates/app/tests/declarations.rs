@@ -195,3 +195,181 @@ fn a_declaration_is_submitted_returned_resubmitted_passed_and_approved() {
         assert!(!review.grade.is_empty());
     });
 }
+
+/// The gate: a new project is not approved without an ex-ante assessment that supports it; a
+/// panel of three experts scores it separately, the panel's score is their trimmed mean.
+#[test]
+fn a_new_project_is_approved_only_once_its_assessment_supports_it() {
+    use jixiao_app::assessments::{self, AssignCommand, ConcludeCommand, ScoreCommand};
+    each_backend(|location, backend| {
+        let mut store = jixiao_store::open(location).unwrap();
+        let store = store.as_mut();
+        let editor = user(1, "editor", Role::DeptEditor, Some(DEPT));
+        let approver = user(2, "approver", Role::DeptApprover, Some(DEPT));
+        let section = user(4, "section", Role::BureauAdmin, None);
+        let performance = user(5, "performance", Role::BureauAdmin, None);
+        // Experts are evaluator accounts, assigned to no department.
+        let experts: Vec<User> = (1..=3)
+            .map(|k| {
+                let name = format!("expert{k}");
+                let id = store
+                    .sql()
+                    .write(|sql| {
+                        let id =
+                            jixiao_app::auth::create_user(sql, &name, &name, "Jx-expert-2021")?;
+                        jixiao_app::auth::set_role(sql, id, Some(Role::Evaluator), None, &[])?;
+                        Ok::<_, Error>(id)
+                    })
+                    .unwrap();
+                user(id, &name, Role::Evaluator, None)
+            })
+            .collect();
+        let body = clean().replace("kind = \"延续\"", "kind = \"新增\"");
+        let cmd = SaveCommand {
+            department: DEPT.into(),
+            id: 0,
+            body,
+            version: 0,
+            reason: String::new(),
+        };
+        let mut d = declarations::save(store, &editor, &cmd).unwrap();
+        for (who, name) in [(&editor, "submit"), (&approver, "pass"), (&section, "pass")] {
+            d = declarations::step(store, who, d.id, &step(name, d.version, "")).unwrap();
+        }
+        // Refused without an assessment, with the reason.
+        let refused =
+            declarations::step(store, &performance, d.id, &step("approve", d.version, ""));
+        match &refused {
+            Err(Error::Invalid(m)) => assert!(
+                m.zh.contains("新增项目") && m.zh.contains("事前绩效评估"),
+                "{}",
+                m.zh
+            ),
+            other => panic!("{backend}: {other:?}"),
+        }
+        // An expert not yet assigned reads and scores nothing.
+        let scores = |values: [&str; 5]| ScoreCommand {
+            comment: "意见".into(),
+            scores: [
+                "立项必要性",
+                "投入经济性",
+                "绩效目标合理性",
+                "实施方案可行性",
+                "筹资合规性",
+            ]
+            .iter()
+            .zip(values)
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        };
+        assert!(matches!(
+            declarations::get(store.sql(), &experts[0], d.id),
+            Err(Error::Forbidden)
+        ));
+        assert!(matches!(
+            assessments::score(
+                store.sql(),
+                &experts[0],
+                d.id,
+                &scores(["18", "16", "17", "18", "19"])
+            ),
+            Err(Error::Forbidden)
+        ));
+        // Only the bureau assigns; a business account that is not an evaluator cannot be one.
+        let assign = |name: &str| AssignCommand {
+            username: name.into(),
+        };
+        assert!(matches!(
+            assessments::assign(store.sql(), &approver, d.id, &assign("expert1")),
+            Err(Error::Forbidden)
+        ));
+        assert!(matches!(
+            assessments::assign(store.sql(), &section, d.id, &assign("editor")),
+            Err(Error::Invalid(_))
+        ));
+        for e in &experts {
+            assessments::assign(store.sql(), &section, d.id, &assign(&e.username)).unwrap();
+        }
+        // Concluding before anyone scored is refused; a score above its points too.
+        assert!(matches!(
+            assessments::conclude(
+                store.sql(),
+                &section,
+                d.id,
+                &ConcludeCommand {
+                    budget: "6.3".into(),
+                    suggestions: String::new()
+                }
+            ),
+            Err(Error::Invalid(_))
+        ));
+        assert!(matches!(
+            assessments::score(
+                store.sql(),
+                &experts[0],
+                d.id,
+                &scores(["21", "16", "17", "18", "19"])
+            ),
+            Err(Error::Invalid(_))
+        ));
+        // 88, 70 and 95: the trimmed mean is 88, the spread 25 flagged.
+        assessments::score(
+            store.sql(),
+            &experts[0],
+            d.id,
+            &scores(["18", "16", "17", "18", "19"]),
+        )
+        .unwrap();
+        assessments::score(
+            store.sql(),
+            &experts[1],
+            d.id,
+            &scores(["14", "14", "14", "14", "14"]),
+        )
+        .unwrap();
+        let v = assessments::score(
+            store.sql(),
+            &experts[2],
+            d.id,
+            &scores(["19", "19", "19", "19", "19"]),
+        )
+        .unwrap();
+        assert_eq!(
+            v.panel_score.map(|s| s.normalize().to_string()).as_deref(),
+            Some("88"),
+            "{backend}"
+        );
+        assert_eq!((v.dropped, v.flagged), (2, true));
+        assert!(declarations::get(store.sql(), &experts[0], d.id).is_ok());
+        assert_eq!(
+            declarations::list(store.sql(), &experts[0], None)
+                .unwrap()
+                .len(),
+            1
+        );
+        let v = assessments::conclude(
+            store.sql(),
+            &section,
+            d.id,
+            &ConcludeCommand {
+                budget: "6.30".into(),
+                suggestions: "按批复数执行".into(),
+            },
+        )
+        .unwrap();
+        let c = v.concluded.unwrap();
+        assert_eq!(
+            (c.conclusion_label.as_str(), c.budget_wan.as_str()),
+            ("予以支持", "6.30")
+        );
+        let d =
+            declarations::step(store, &performance, d.id, &step("approve", d.version, "")).unwrap();
+        assert_eq!(d.stage, Stage::Approved, "{backend}");
+        // Approved: the assessment is frozen.
+        assert!(matches!(
+            assessments::assign(store.sql(), &section, d.id, &assign("expert1")),
+            Err(Error::Invalid(_))
+        ));
+        assert!(jixiao_app::audit::verify(store.sql()).unwrap().is_ok());
+    });
+}

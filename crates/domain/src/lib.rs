@@ -9,6 +9,7 @@
 //! rounding happens only where a framework rule or rendering says so ([`number`]).
 #![warn(missing_docs)]
 
+pub mod assessment;
 pub mod budget;
 pub mod dataset;
 pub mod date;

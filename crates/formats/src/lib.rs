@@ -5,6 +5,7 @@
 //! converted by hand into domain types; the domain never sees TOML.
 #![warn(missing_docs)]
 
+pub mod assessment;
 pub mod dataset;
 pub mod declaration;
 pub mod framework;

@@ -28,7 +28,7 @@ macro_rules! migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 10] = [
+pub const MIGRATIONS: [Migration; 11] = [
     migration!(1, "0001_core"),
     migration!(2, "0002_targets_evaluations"),
     migration!(3, "0003_project_execution"),
@@ -39,6 +39,7 @@ pub const MIGRATIONS: [Migration; 10] = [
     migration!(8, "0008_trust"),
     migration!(9, "0009_one_actual"),
     migration!(10, "0010_declarations"),
+    migration!(11, "0011_assessments"),
 ];
 
 /// How many migrations this build knows.
