@@ -21,7 +21,7 @@ use toml::Value;
 pub const FORMAT: &str = "jixiao-framework/1";
 
 /// The frameworks shipped with jixiao: (id, file name, text).
-pub const SHIPPED: [(&str, &str, &str); 7] = [
+pub const SHIPPED: [(&str, &str, &str); 8] = [
     (
         "gz-dept-2021",
         "frameworks/gz-dept-2021.toml",
@@ -56,6 +56,11 @@ pub const SHIPPED: [(&str, &str, &str); 7] = [
         "nx-zhuanxiang-2022",
         "frameworks/nx-zhuanxiang-2022.toml",
         include_str!("../../../frameworks/nx-zhuanxiang-2022.toml"),
+    ),
+    (
+        "own-points-project",
+        "frameworks/own-points-project.toml",
+        include_str!("../../../frameworks/own-points-project.toml"),
     ),
 ];
 
