@@ -138,6 +138,16 @@ pub fn assigned_to(sql: &mut dyn Sql, user: &User) -> Result<Vec<i64>, Error> {
         .collect())
 }
 
+/// The accounts the bureau may assign as experts: active 评价人员 accounts, (username, name).
+pub fn candidates(sql: &mut dyn Sql, user: &User) -> Result<Vec<(String, String)>, Error> {
+    bureau_only(user)?;
+    Ok(crate::auth::users(sql)?
+        .into_iter()
+        .filter(|a| a.active && a.user.role == Some(Role::Evaluator))
+        .map(|a| (a.user.username, a.user.display_name))
+        .collect())
+}
+
 fn panel_of(f: &AssessmentFramework, experts: &[ExpertScores]) -> Option<Panel> {
     let totals: Vec<Decimal> = experts.iter().filter_map(|e| e.total).collect();
     f.panel(&totals)
@@ -281,6 +291,9 @@ pub fn assign(sql: &mut dyn Sql, user: &User, id: i64, cmd: &AssignCommand) -> R
 /// An expert's scores, every dimension within its points: replaces the expert's earlier ones
 /// until the bureau concludes.
 pub fn score(sql: &mut dyn Sql, user: &User, id: i64, cmd: &ScoreCommand) -> Result<View, Error> {
+    if !is_expert(sql, user, id)? {
+        return Err(Error::Forbidden);
+    }
     let f = framework();
     let mut parsed = Vec::new();
     for d in &f.dimensions {
@@ -404,6 +417,35 @@ pub fn conclude(
         )?;
         read(sql, id, &declared)
     })
+}
+
+/// One action on an assessment, named as its page's and the API's address names it — `experts`
+/// ([`AssignCommand`]), `scores` ([`ScoreCommand`]) or `conclusion` ([`ConcludeCommand`]) — with
+/// its fields as sent (a form's or a JSON object's): the one entry both front ends call.
+pub fn act(
+    sql: &mut dyn Sql,
+    user: &User,
+    id: i64,
+    action: &str,
+    fields: serde_json::Value,
+) -> Result<View, Error> {
+    fn read<T: serde::de::DeserializeOwned>(fields: serde_json::Value) -> Result<T, Error> {
+        serde_json::from_value(fields).map_err(|e| {
+            Error::invalid(
+                format!("提交的内容有误：{e}"),
+                format!("What was sent is wrong: {e}"),
+            )
+        })
+    }
+    match action {
+        "experts" => {
+            assign(sql, user, id, &read(fields)?)?;
+            view(sql, user, id)
+        }
+        "scores" => score(sql, user, id, &read(fields)?),
+        "conclusion" => conclude(sql, user, id, &read(fields)?),
+        _ => Err(Error::not_found()),
+    }
 }
 
 /// **The gate**, inside the approval's transaction: a project that needs an assessment is not

@@ -959,6 +959,10 @@ pub fn create_demo_accounts(
         ("editor", "办公室 李娜", Role::DeptEditor),
         ("approver", "办公室 陈刚", Role::DeptApprover),
         ("evaluator", "第三方 赵磊", Role::Evaluator),
+        // A panel of three for the ex-ante assessments, assigned to no department.
+        ("expert1", "评审专家 孙伟", Role::Evaluator),
+        ("expert2", "评审专家 周婷", Role::Evaluator),
+        ("expert3", "评审专家 吴强", Role::Evaluator),
         ("sysadmin", "系统管理员", Role::SysAdmin),
         ("secadmin", "安全管理员", Role::SecAdmin),
         ("auditor", "审计管理员", Role::AuditAdmin),
@@ -979,7 +983,7 @@ pub fn create_demo_accounts(
         sql.write(|sql| {
             let id = create_user(sql, name, display, &password)?;
             let dept = role.needs_department().then_some(department);
-            let assigned = if role == Role::Evaluator {
+            let assigned = if role == Role::Evaluator && name == "evaluator" {
                 vec![department.to_string()]
             } else {
                 Vec::new()

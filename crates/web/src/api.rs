@@ -414,3 +414,32 @@ pub async fn declaration_step(
         .await?;
     Ok(Json(json!(saved)).into_response())
 }
+
+/// `GET /api/declarations/{id}/assessment`: the ex-ante assessment — whether it is needed, each
+/// expert's scores, the panel's score and spread, the conclusion.
+pub async fn assessment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Api {
+    let user = business(&ctx)?;
+    let view = s
+        .pool
+        .run(move |store| crate::assessments::view(store.sql(), &user, id))
+        .await?;
+    Ok(Json(json!(view)).into_response())
+}
+
+/// `POST /api/declarations/{id}/assessment/{experts|scores|conclusion}`: the bureau assigns an
+/// expert (`username`), an assigned expert scores every dimension (one field per dimension's
+/// name, and `comment`), the bureau concludes (`budget` in 万元, `suggestions`).
+pub async fn assessment_action(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+    JsonBody(b): JsonBody<Value>,
+) -> Api {
+    let user = ctx.user_checked(&csrf(&headers))?.clone();
+    let view = s
+        .pool
+        .run(move |store| crate::assessments::act(store.sql(), &user, id, &action, b))
+        .await?;
+    Ok(Json(json!(view)).into_response())
+}

@@ -9,7 +9,7 @@
 
 pub mod api;
 // The application layer's modules, under the names the views have always used.
-pub use jixiao_app::{audit, auth, declarations, results, service, uploads, workflow};
+pub use jixiao_app::{assessments, audit, auth, declarations, results, service, uploads, workflow};
 pub mod error;
 pub mod extract;
 mod pages;
@@ -435,6 +435,15 @@ pub fn router(state: AppState) -> Router {
         .route("/declarations/new", get(pages::new_declaration))
         .route("/declarations/{id}", get(pages::declaration))
         .route("/declarations/{id}/steps", post(pages::declaration_step))
+        .route(
+            "/declarations/{id}/assessment/{action}",
+            post(pages::assessment_action),
+        )
+        .route("/api/declarations/{id}/assessment", get(api::assessment))
+        .route(
+            "/api/declarations/{id}/assessment/{action}",
+            post(api::assessment_action),
+        )
         .route(
             "/api/declarations",
             get(api::declarations).post(api::save_declaration),

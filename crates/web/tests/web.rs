@@ -256,6 +256,30 @@ mod matrix {
                 "/api/declarations/1/steps".into(),
                 vec!["bureau", "editor"],
             ),
+            // The ex-ante assessment: the bureau assigns and concludes; only an assigned
+            // expert scores (none of these roles is one).
+            (
+                "POST",
+                "/declarations/1/assessment/experts".into(),
+                vec!["bureau"],
+            ),
+            ("POST", "/declarations/1/assessment/scores".into(), vec![]),
+            (
+                "POST",
+                "/declarations/1/assessment/conclusion".into(),
+                vec!["bureau"],
+            ),
+            ("GET", "/api/declarations/1/assessment".into(), biz.clone()),
+            (
+                "GET",
+                "/api/declarations/2/assessment".into(),
+                vec!["bureau"],
+            ),
+            (
+                "POST",
+                "/api/declarations/1/assessment/conclusion".into(),
+                vec!["bureau"],
+            ),
             ("POST", "/disclosure".into(), vec!["bureau"]),
             (
                 "POST",
@@ -354,6 +378,24 @@ mod matrix {
                 )
             } else {
                 c.post_form(&path, &[("department", department), ("body", "format = 1")])
+            };
+        }
+        if method == "POST" && path.contains("/assessment/") {
+            // Assigning expert1 succeeds for the bureau; scores and a conclusion with nothing
+            // scored are refused after the role check (422), 403 for the others.
+            let fields: &[(&str, &str)] = match path.rsplit('/').next() {
+                Some("experts") => &[("username", "expert1")],
+                Some("scores") => &[("立项必要性", "1")],
+                _ => &[("budget", "1")],
+            };
+            return if path.starts_with("/api/") {
+                let json: serde_json::Map<String, serde_json::Value> = fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+                    .collect();
+                c.post_json(&path, &serde_json::Value::Object(json))
+            } else {
+                c.post_form(&path, fields)
             };
         }
         if method == "POST" && path.ends_with("/steps") {
@@ -586,6 +628,79 @@ mod workflow {
             &format!("{at}/steps"),
             &[("step", step), ("version", &v), ("comment", comment)],
         )
+    }
+
+    /// The gate through the pages: a new project's approval is refused until a panel of three
+    /// experts has scored its ex-ante assessment and the bureau concluded it supports it.
+    #[test]
+    fn a_new_project_is_approved_after_its_panel_supports_it() {
+        let (_scratch, location) = seeded_store("web-assess");
+        let addr = spawn_server(location);
+        let mut editor = signed_in(addr, "editor");
+        let mut approver = signed_in(addr, "approver");
+        let mut bureau = signed_in(addr, "bureau");
+        let mut performance = signed_in(addr, "performance");
+        let body = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../formats/tests/data/declarations/clean.toml"),
+        )
+        .unwrap()
+        .replace("kind = \"延续\"", "kind = \"新增\"")
+        .replace("特困家庭再扶助", "新增扶助");
+        editor.get("/declarations/new");
+        let saved = editor.post_form("/declarations", &[("department", DEPT), ("body", &body)]);
+        let at = saved.header("location").unwrap().to_string();
+        assert_eq!(take(&mut editor, &at, "submit", "").status, 303);
+        assert_eq!(take(&mut approver, &at, "pass", "").status, 303);
+        assert_eq!(take(&mut bureau, &at, "pass", "").status, 303);
+        let refused = take(&mut performance, &at, "approve", "");
+        assert_eq!(refused.status, 422);
+        assert!(
+            refused.text().contains("须经事前绩效评估"),
+            "{}",
+            refused.text()
+        );
+        // An expert sees nothing of it until assigned.
+        assert_eq!(signed_in(addr, "expert1").get(&at).status, 403);
+        // The bureau names three experts; each scores on their own.
+        for (name, scores) in [
+            ("expert1", ["18", "16", "17", "18", "19"]),
+            ("expert2", ["14", "14", "14", "14", "14"]),
+            ("expert3", ["19", "19", "19", "19", "19"]),
+        ] {
+            bureau.get(&at);
+            let a = bureau.post_form(&format!("{at}/assessment/experts"), &[("username", name)]);
+            assert_eq!(a.status, 303, "{}", a.text());
+            let mut expert = signed_in(addr, name);
+            let page = expert.get(&at).text();
+            assert!(page.contains("id=\"score-form\""), "{page}");
+            let dims = [
+                "立项必要性",
+                "投入经济性",
+                "绩效目标合理性",
+                "实施方案可行性",
+                "筹资合规性",
+            ];
+            let mut fields: Vec<(&str, &str)> = dims.iter().copied().zip(scores).collect();
+            fields.push(("comment", "论证充分"));
+            assert_eq!(
+                expert
+                    .post_form(&format!("{at}/assessment/scores"), &fields)
+                    .status,
+                303
+            );
+        }
+        let page = bureau.get(&at).text();
+        assert!(page.contains("id=\"panel-score\">88.00<"), "{page}");
+        assert!(page.contains("id=\"spread-flag\""));
+        let c = bureau.post_form(
+            &format!("{at}/assessment/conclusion"),
+            &[("budget", "6.30"), ("suggestions", "按申报数安排")],
+        );
+        assert_eq!(c.status, 303, "{}", c.text());
+        assert!(bureau.get(&at).text().contains("予以支持"));
+        assert_eq!(take(&mut performance, &at, "approve", "").status, 303);
+        assert!(editor.get(&at).text().contains("data-stage=\"approved\""));
     }
 
     /// Issue 18 through the pages: a unit drafts, sees the automatic review, fixes and submits;
@@ -1656,8 +1771,8 @@ mod audit {
         let sql = store.sql();
         let n = jixiao_web::audit::verify(sql).unwrap().expect("intact");
         assert_eq!(
-            n, 10,
-            "one entry per demo account (8) and per declaration seeded (2)"
+            n, 13,
+            "one entry per demo account (11) and per declaration seeded (2)"
         );
         // The database refuses changes through ordinary statements.
         let e = sql.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2", &[]);

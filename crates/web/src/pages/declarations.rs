@@ -2,6 +2,7 @@
 //! declaration with its automatic review, its texts side by side, and the steps of its review.
 
 use super::*;
+use jixiao_app::assessments::{self, View};
 use jixiao_app::declarations::{self, Record, SaveCommand, Summary};
 use jixiao_domain::target_flow::{steps_from, Stage, Step as FlowStep};
 use jixiao_domain::targets::Review;
@@ -174,12 +175,19 @@ pub async fn declaration(
     let user = business(&ctx)?.clone();
     let l = ctx.lang;
     let u2 = user.clone();
-    let (record, review): (Record, Review) = s
+    let (record, review, assessment, candidates, expert): (Record, Review, View, _, bool) = s
         .pool
         .run(move |store| {
             let r = declarations::get(store.sql(), &u2, id)?;
             let review = declarations::review(store, &u2, id, None)?;
-            Ok::<_, WebError>((r, review))
+            let view = assessments::view(store.sql(), &u2, id)?;
+            let candidates = if u2.role == Some(Role::BureauAdmin) {
+                assessments::candidates(store.sql(), &u2)?
+            } else {
+                Vec::new()
+            };
+            let expert = assessments::is_expert(store.sql(), &u2, id)?;
+            Ok::<_, WebError>((r, review, view, candidates, expert))
         })
         .await?;
     let d = &record.summary;
@@ -211,6 +219,7 @@ pub async fn declaration(
             }
             @if d.stage == Stage::Returned { @if let Some(e) = last_return { p class="error" id="return-comment" { (l.t("退回意见：", "Returned: ")) (e.comment) " — " (e.actor) } } }
             (review_block(l, &review))
+            (assessment_block(&ctx, d, &assessment, &candidates, expert))
             @if desk {
                 div class="actions" {
                     @for step in steps_from(d.stage) {
@@ -252,6 +261,94 @@ pub async fn declaration(
             } }
         },
     ))
+}
+
+/// The ex-ante assessment: whether it is needed, each expert's scores, the panel's score and
+/// spread, the conclusion; the bureau's forms (assign, conclude) and an assigned expert's.
+fn assessment_block(
+    ctx: &Ctx,
+    d: &Summary,
+    v: &View,
+    candidates: &[(String, String)],
+    expert: bool,
+) -> Markup {
+    let l = ctx.lang;
+    let open = d.stage != Stage::Approved;
+    let base = format!("/declarations/{}/assessment", d.id);
+    let bureau = ctx.user.as_ref().and_then(|u| u.role) == Some(Role::BureauAdmin);
+    html! {
+        section class="card" id="assessment" {
+            h2 { (l.t("事前绩效评估", "Ex-ante assessment")) }
+            @if v.needed { p class="note" { (l.t("该项目须经事前绩效评估并获支持后方可批复。", "This project needs an ex-ante assessment that supports it before it can be approved.")) } }
+            @else { p class="muted" { (l.t("该项目不要求事前绩效评估（延续项目，资金未达到评估起点）。", "No assessment is required (a continuing project below the amount).")) } }
+            @if !v.experts.is_empty() {
+                div class="scroll" { table id="assessment-scores" {
+                    thead { tr { th { (l.t("专家", "Expert")) } @for (name, w, _) in &v.dimensions { th { (name) " (" (w.normalize()) ")" } } th { (l.t("合计", "Total")) } th { (l.t("意见", "Remarks")) } } }
+                    tbody { @for e in &v.experts {
+                        tr data-expert=(e.username) {
+                            td { (e.username) }
+                            @for (_, s) in &e.scores { td class="num" { (s.map(|x| x.normalize().to_string()).unwrap_or_else(|| "—".into())) } }
+                            td class="num" { (e.total.map(format_score).unwrap_or_else(|| "—".into())) }
+                            td { (e.comment) }
+                        }
+                    } }
+                } }
+            }
+            @if let Some(score) = v.panel_score {
+                p { (l.t("专家组得分（去掉最高、最低后的平均）：", "Panel score (trimmed mean): ")) strong id="panel-score" { (format_score(score)) }
+                    @if v.dropped > 0 { " " span class="muted" { (l.t("去掉 ", "dropped ")) (v.dropped) (l.t(" 个", "")) } }
+                    @if let Some(i) = &v.indicated { " · " (l.t("按分数线：", "by the bands: ")) (i) } }
+                @if v.flagged { p class="error" id="spread-flag" { (l.t("专家评分分歧较大：最高与最低合计相差 ", "The experts disagree widely: totals spread by ")) (v.spread.map(|x| x.normalize().to_string()).unwrap_or_default()) (l.t(" 分，请复核。", " points; review them.")) } }
+            }
+            @if let Some(c) = &v.concluded {
+                p id="conclusion" { (l.t("评估结论：", "Conclusion: ")) strong { (c.conclusion_label) } " · " (l.t("建议预算控制数 ", "suggested budget ")) (c.budget_wan) (l.t(" 万元", " 万元")) " · " (c.by) " " (when(&c.at)) }
+                @if !c.suggestions.is_empty() { p { (l.t("建议：", "Suggestions: ")) (c.suggestions) } }
+            }
+            @if open && bureau {
+                form method="post" action={ (base) "/experts" } class="inline-form" {
+                    (csrf_field(ctx))
+                    select name="username" aria-label=(l.t("专家", "Expert")) { @for (u, name) in candidates { option value=(u) { (name) "（" (u) "）" } } }
+                    button { (l.t("指派专家", "Assign expert")) }
+                }
+                @if v.panel_score.is_some() {
+                    form method="post" action={ (base) "/conclusion" } class="inline-form" {
+                        (csrf_field(ctx))
+                        input name="budget" inputmode="decimal" required aria-label=(l.t("建议预算控制数（万元）", "Suggested budget (万元)")) placeholder=(l.t("建议预算控制数（万元）", "Suggested budget (万元)"));
+                        input name="suggestions" aria-label=(l.t("建议", "Suggestions")) placeholder=(l.t("建议", "Suggestions"));
+                        button { (l.t("作出评估结论", "Conclude")) }
+                    }
+                }
+            }
+            @if open && expert && v.concluded.is_none() {
+                form method="post" action={ (base) "/scores" } class="stack" id="score-form" {
+                    (csrf_field(ctx))
+                    @for (name, w, guide) in &v.dimensions {
+                        label { (name) "（0–" (w.normalize()) (l.t("分）", ")")) input name=(name) inputmode="decimal" required; span class="muted" { (guide) } }
+                    }
+                    label { (l.t("评审意见", "Remarks")) input name="comment"; }
+                    button { (l.t("提交评分", "Submit scores")) }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /declarations/{id}/assessment/{experts|scores|conclusion}`: the form's fields, as sent.
+pub async fn assessment_action(
+    State(s): State<AppState>,
+    Path((id, action)): Path<(i64, String)>,
+    Signed { user, form }: Signed<std::collections::BTreeMap<String, String>>,
+) -> Page {
+    let fields = serde_json::Value::Object(
+        form.into_iter()
+            .filter(|(k, _)| k != "_csrf")
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect(),
+    );
+    s.pool
+        .run(move |store| assessments::act(store.sql(), &user, id, &action, fields))
+        .await?;
+    Ok(Redirect::to(&format!("/declarations/{id}#assessment")).into_response())
 }
 
 pub async fn declaration_step(
