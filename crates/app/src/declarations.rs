@@ -258,18 +258,6 @@ fn stale(s: &Summary) -> Error {
     )
 }
 
-/// Serialises, to the end of the caller's transaction, everything that reads a declaration and
-/// writes by it (PostgreSQL: an advisory lock; SQLite's write transactions are serial).
-fn lock(sql: &mut dyn Sql, key: &str) -> Result<(), Error> {
-    if sql.backend() == jixiao_store::sql::Backend::Postgres {
-        sql.query(
-            "SELECT pg_advisory_xact_lock(hashtext($1))",
-            &[format!("declaration/{key}").into()],
-        )?;
-    }
-    Ok(())
-}
-
 /// Saves a declaration's text: a new declaration (`id` 0) or a new numbered text of one the user
 /// may edit, while it is a draft, returned, or approved (then an adjustment: a reason is needed,
 /// the stage goes back to draft, and the approved text stays in force until the adjustment is
@@ -281,7 +269,7 @@ pub fn save(store: &mut dyn Store, user: &User, cmd: &SaveCommand) -> Result<Sum
     let actor = user.actor();
     let at = jixiao_store::now_utc();
     store.sql().write(|sql| {
-        lock(sql, &cmd.department)?;
+        crate::lock(sql, &format!("declaration/{}", cmd.department))?;
         let same_name = sql
             .row(
                 "SELECT id FROM declarations WHERE department_code = $1 AND year = $2 AND project_name = $3",
@@ -394,7 +382,7 @@ pub fn step(
     })?;
     let actor = user.actor();
     store.sql().write(|sql| {
-        lock(sql, &id.to_string())?;
+        crate::lock(sql, &format!("declaration/{id}"))?;
         let now = load(sql, id)?.summary;
         must_read(user, &now.department)?;
         if !sits_at(user, now.stage.desk(), &now.department) {

@@ -28,6 +28,16 @@ use jixiao_monitor::levels::{is_month_end, monitor, Level, Project, Table};
 use jixiao_store::{EvaluationItemRecord, EvaluationRecord, Store};
 use std::path::PathBuf;
 
+/// Serialises, to the end of the caller's transaction, everything that reads the record named
+/// `key` and then writes by it: SQLite's write transactions are serial already; PostgreSQL takes
+/// a transaction-scoped advisory lock on the key.
+pub(crate) fn lock(sql: &mut dyn jixiao_store::sql::Sql, key: &str) -> Result<(), Error> {
+    if sql.backend() == jixiao_store::sql::Backend::Postgres {
+        sql.query("SELECT pg_advisory_xact_lock(hashtext($1))", &[key.into()])?;
+    }
+    Ok(())
+}
+
 /// Records a change to the data: appends its audit entry and moves the data version on, so
 /// every server's cached views are rebuilt. Call it inside the transaction that makes the
 /// change, so the three commit together; it is the one place either happens for data.

@@ -208,13 +208,7 @@ pub fn status(sql: &mut dyn Sql, department: &str, year: i32) -> Result<Status, 
 /// year's workflow state and then writes by it (steps, entries). SQLite's write transactions
 /// are serial already; PostgreSQL takes an advisory lock on the department and year.
 pub fn lock(sql: &mut dyn Sql, department: &str, year: i32) -> Result<(), Error> {
-    if sql.backend() == jixiao_store::sql::Backend::Postgres {
-        sql.query(
-            "SELECT pg_advisory_xact_lock(hashtext($1))",
-            &[format!("workflow/{department}/{year}").into()],
-        )?;
-    }
-    Ok(())
+    crate::lock(sql, &format!("workflow/{department}/{year}"))
 }
 
 /// Takes a step, inside the caller's write transaction: checks the role, the state and the

@@ -34,50 +34,56 @@ pub enum Desk {
     Performance,
 }
 
+/// Each stage, in the order of the review (and of the enum): its stored id and its names.
+const STAGES: [(Stage, &str, &str, &str); 6] = [
+    (Stage::Draft, "draft", "草稿", "Draft"),
+    (
+        Stage::AtDepartment,
+        "at_department",
+        "已提交，待主管部门审核",
+        "With the department",
+    ),
+    (
+        Stage::AtSection,
+        "at_section",
+        "主管部门审核通过，待财政业务科室审核",
+        "With the budget section",
+    ),
+    (
+        Stage::AtPerformance,
+        "at_performance",
+        "业务科室审核通过，待绩效管理科批复",
+        "With the performance section",
+    ),
+    (Stage::Approved, "approved", "已批复", "Approved"),
+    (Stage::Returned, "returned", "已退回修改", "Returned"),
+];
+
 impl Stage {
     /// Every stage, in the order of the review.
-    pub const ALL: [Stage; 6] = [
-        Stage::Draft,
-        Stage::AtDepartment,
-        Stage::AtSection,
-        Stage::AtPerformance,
-        Stage::Approved,
-        Stage::Returned,
-    ];
+    pub const ALL: [Stage; 6] = {
+        let mut all = [Stage::Draft; 6];
+        let mut k = 0;
+        while k < all.len() {
+            all[k] = STAGES[k].0;
+            k += 1;
+        }
+        all
+    };
 
     /// The stored id.
     pub fn id(self) -> &'static str {
-        match self {
-            Stage::Draft => "draft",
-            Stage::AtDepartment => "at_department",
-            Stage::AtSection => "at_section",
-            Stage::AtPerformance => "at_performance",
-            Stage::Approved => "approved",
-            Stage::Returned => "returned",
-        }
+        STAGES[self as usize].1
     }
 
     /// The stage of a stored id (`None` for one this build does not know).
     pub fn parse(id: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.id() == id)
+        STAGES.iter().find(|n| n.1 == id).map(|n| n.0)
     }
 
     /// Its name, in Chinese and English.
     pub fn label(self) -> (&'static str, &'static str) {
-        match self {
-            Stage::Draft => ("草稿", "Draft"),
-            Stage::AtDepartment => ("已提交，待主管部门审核", "With the department"),
-            Stage::AtSection => (
-                "主管部门审核通过，待财政业务科室审核",
-                "With the budget section",
-            ),
-            Stage::AtPerformance => (
-                "业务科室审核通过，待绩效管理科批复",
-                "With the performance section",
-            ),
-            Stage::Approved => ("已批复", "Approved"),
-            Stage::Returned => ("已退回修改", "Returned"),
-        }
+        (STAGES[self as usize].2, STAGES[self as usize].3)
     }
 
     /// Who holds it.
@@ -111,33 +117,31 @@ pub enum Step {
     Approve,
 }
 
+/// Each step (in the enum's order): its form value and its names.
+const STEPS: [(Step, &str, &str, &str); 4] = [
+    (Step::Submit, "submit", "报送审核", "Submit"),
+    (Step::Pass, "pass", "审核通过", "Pass on"),
+    (Step::Return, "return", "退回修改", "Return with comments"),
+    (Step::Approve, "approve", "批复", "Approve"),
+];
+
 impl Step {
     /// Every step.
     pub const ALL: [Step; 4] = [Step::Submit, Step::Pass, Step::Return, Step::Approve];
 
     /// The form value.
     pub fn id(self) -> &'static str {
-        match self {
-            Step::Submit => "submit",
-            Step::Pass => "pass",
-            Step::Return => "return",
-            Step::Approve => "approve",
-        }
+        STEPS[self as usize].1
     }
 
     /// The step of a form value.
     pub fn parse(id: &str) -> Option<Step> {
-        Step::ALL.into_iter().find(|s| s.id() == id)
+        STEPS.iter().find(|n| n.1 == id).map(|n| n.0)
     }
 
     /// Its name, in Chinese and English.
     pub fn label(self) -> (&'static str, &'static str) {
-        match self {
-            Step::Submit => ("报送审核", "Submit"),
-            Step::Pass => ("审核通过", "Pass on"),
-            Step::Return => ("退回修改", "Return with comments"),
-            Step::Approve => ("批复", "Approve"),
-        }
+        (STEPS[self as usize].2, STEPS[self as usize].3)
     }
 
     /// The stage it leads to from `from`, or `None` when it cannot be taken there.
@@ -190,8 +194,12 @@ mod tests {
         assert_eq!(steps_from(Stage::Approved), Vec::<Step>::new());
         assert!(Stage::Approved.editable() && !Stage::AtSection.editable());
         assert_eq!(steps_from(Stage::Returned), vec![Step::Submit]);
+        // The tables follow the enums' order.
         for s in Stage::ALL {
             assert_eq!(Stage::parse(s.id()), Some(s));
+        }
+        for (k, s) in STEPS.iter().enumerate() {
+            assert_eq!(s.0 as usize, k);
         }
     }
 }

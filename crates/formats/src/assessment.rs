@@ -3,7 +3,7 @@
 //! a continuing project needs an assessment. Shipped: `frameworks/assessment-project-default.toml`
 //! and `frameworks/assessment-policy-default.toml`, both provisional.
 
-use crate::problem::{toml_problem, Collector, Problems};
+use crate::problem::{read_toml, Collector, Problems};
 use crate::value::{amount, decimal};
 use jixiao_domain::assessment::{AssessmentFramework, Dimension};
 use jixiao_domain::money::FEN_PER_WAN;
@@ -53,12 +53,9 @@ struct RawDimension {
 
 /// Parses an assessment framework (`path` names it in problems).
 pub fn parse(path: &Path, text: &str) -> Result<AssessmentFramework, Problems> {
-    let raw: Raw =
-        toml::from_str(text).map_err(|e| Problems(vec![toml_problem(path, text, &e)]))?;
+    let raw: Raw = read_toml(path, text)?;
     let mut c = Collector::new(path);
-    if raw.format != FORMAT {
-        c.push("format", format!("应为“{FORMAT}”，实际为“{}”", raw.format));
-    }
+    c.expect_format(&raw.format, FORMAT);
     let spread_flag = c.take("spread_flag", decimal(&raw.spread_flag));
     let support_from = c.take("support_from", decimal(&raw.support_from));
     let adjusted_from = c.take("adjusted_from", decimal(&raw.adjusted_from));
@@ -98,26 +95,20 @@ pub fn parse(path: &Path, text: &str) -> Result<AssessmentFramework, Problems> {
             );
         }
     }
-    let problems = c.into_problems();
-    match (spread_flag, support_from, adjusted_from, continuing_from) {
-        (Some(spread_flag), Some(support_from), Some(adjusted_from), Some(continuing_from))
-            if problems.is_empty() =>
-        {
-            Ok(AssessmentFramework {
-                id: raw.id,
-                title: raw.title,
-                provisional: raw.provisional,
-                source: raw.source,
-                dimensions,
-                trim: raw.trim,
-                spread_flag,
-                support_from,
-                adjusted_from,
-                continuing_from,
-            })
-        }
-        _ => Err(Problems(problems)),
-    }
+    c.finish(|| {
+        Some(AssessmentFramework {
+            id: raw.id,
+            title: raw.title,
+            provisional: raw.provisional,
+            source: raw.source,
+            dimensions,
+            trim: raw.trim,
+            spread_flag: spread_flag?,
+            support_from: support_from?,
+            adjusted_from: adjusted_from?,
+            continuing_from: continuing_from?,
+        })
+    })
 }
 
 /// The shipped project framework.

@@ -13,7 +13,7 @@ use jixiao_domain::date::Date;
 use jixiao_domain::org::{
     Approximation, Department, Measure, Problem as DeptProblem, Task, Unit, UnitKind, WorkOutput,
 };
-use jixiao_domain::project::{Indicator, Level1, Operator, Project, QualitativeJudgement};
+use jixiao_domain::project::{Indicator, Operator, Project, QualitativeJudgement};
 use jixiao_domain::provenance::{Origin, Sourced};
 use jixiao_domain::rule::{ChecklistEntry, Observation, QualitativeLevel, Quantity};
 use serde::de::DeserializeOwned;
@@ -353,9 +353,7 @@ fn parse_file<T: DeserializeOwned>(
 }
 
 fn check_format(c: &mut Collector, format: &str) {
-    if format != FORMAT {
-        c.push("format", format!("应为“{FORMAT}”，实际为“{format}”"));
-    }
+    c.expect_format(format, FORMAT);
 }
 
 fn funding_source(text: &str) -> Result<FundingSource, String> {
@@ -600,15 +598,7 @@ fn read_finances(raw: FinancesFile, c: &mut Collector) -> Finances {
 }
 
 fn indicator(raw: &IndicatorRaw, loc: &str, c: &mut Collector) -> Option<Indicator> {
-    let level1 = c.take(
-        &format!("{loc}.level1"),
-        Level1::parse(&raw.level1).ok_or_else(|| {
-            format!(
-                "一级指标应为 产出指标、效益指标 或 满意度指标，实际为“{}”",
-                raw.level1
-            )
-        }),
-    );
+    let level1 = c.take(&format!("{loc}.level1"), crate::value::level1(&raw.level1));
     let operator = c.take(
         &format!("{loc}.operator"),
         Operator::parse(&raw.operator).ok_or_else(|| {
@@ -872,13 +862,7 @@ fn read_problems(raw: ProblemsFile, c: &mut Collector) -> (Vec<DeptProblem>, Vec
 /// region published it, scored under a project framework without the department's other
 /// files. Every problem is returned when there is any.
 pub fn load_projects(path: &Path) -> Result<Vec<Project>, Problems> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Problems(vec![Problem {
-            file: path.to_path_buf(),
-            location: String::new(),
-            message: format!("无法读取：{e}"),
-        }])
-    })?;
+    let text = crate::problem::read_text(path)?;
     let set = DatasetFiles {
         origin: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
         files: BTreeMap::from([("projects.toml".to_string(), text)]),

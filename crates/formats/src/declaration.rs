@@ -2,7 +2,7 @@
 //! rules file (`jixiao-target-review/1`, shipped as `frameworks/target-review-default.toml`,
 //! provisional). Both TOML; every problem named with its file, place and what was expected.
 
-use crate::problem::{toml_problem, Collector, Problem, Problems};
+use crate::problem::{read_toml, Collector, Problems};
 use crate::value::{amount, decimal, money_unit};
 use jixiao_domain::project::Level1;
 use jixiao_domain::targets::{
@@ -60,10 +60,6 @@ struct RawIndicator {
     standard: String,
 }
 
-fn toml_of<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, Problems> {
-    toml::from_str(text).map_err(|e| Problems(vec![toml_problem(path, text, &e)]))
-}
-
 /// A blank declaration for `year` and `unit_name` (the web's 新建申报 and `jixiao targets
 /// template`): every field named, with the 产出/效益/满意度 rows a declaration must have, their
 /// values left for the clerk. It reads as a declaration; the automatic review names what is
@@ -103,11 +99,9 @@ pub fn template(year: i32, unit_name: &str) -> String {
 
 /// Parses a declaration file's text (`path` names it in problems).
 pub fn parse(path: &Path, text: &str) -> Result<Declaration, Problems> {
-    let raw: Raw = toml_of(path, text)?;
+    let raw: Raw = read_toml(path, text)?;
     let mut c = Collector::new(path);
-    if raw.format != FORMAT {
-        c.push("format", format!("应为“{FORMAT}”，实际为“{}”", raw.format));
-    }
+    c.expect_format(&raw.format, FORMAT);
     let per = c.take("unit", money_unit(&raw.unit)).unwrap_or(1);
     let funds = c.take("funds", amount(&raw.funds, per));
     let kind = c.take(
@@ -123,15 +117,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Declaration, Problems> {
     let mut indicators = Vec::new();
     for (n, i) in raw.indicators.into_iter().enumerate() {
         let loc = format!("indicators[{}]（{}）", n + 1, i.name);
-        let level1 = c.take(
-            &format!("{loc}.level1"),
-            Level1::parse(&i.level1).ok_or_else(|| {
-                format!(
-                    "一级指标应为产出指标、效益指标或满意度指标，实际为“{}”",
-                    i.level1
-                )
-            }),
-        );
+        let level1 = c.take(&format!("{loc}.level1"), crate::value::level1(&i.level1));
         let weight = i
             .weight
             .as_ref()
@@ -154,32 +140,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Declaration, Problems> {
             });
         }
     }
-    let problems = c.into_problems();
-    match (funds, kind) {
-        (Some(funds), Some(kind)) if problems.is_empty() => Ok(Declaration {
+    c.finish(|| {
+        Some(Declaration {
             year: raw.year,
             project: raw.project,
             unit_name: raw.unit_name,
-            kind,
-            funds,
+            kind: kind?,
+            funds: funds?,
             annual_goal: raw.annual_goal,
             period_goal: raw.period_goal,
             indicators,
-        }),
-        _ => Err(Problems(problems)),
-    }
+        })
+    })
 }
 
 /// Reads a declaration file.
 pub fn load(path: &Path) -> Result<Declaration, Problems> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Problems(vec![Problem {
-            file: path.to_path_buf(),
-            location: String::new(),
-            message: format!("无法读取该文件：{e}"),
-        }])
-    })?;
-    parse(path, text.trim_start_matches('\u{feff}'))
+    parse(path, &crate::problem::read_text(path)?)
 }
 
 #[derive(Deserialize)]
@@ -201,14 +178,9 @@ struct RawRules {
 
 /// Parses a review-rules file.
 pub fn parse_rules(path: &Path, text: &str) -> Result<ReviewRules, Problems> {
-    let raw: RawRules = toml_of(path, text)?;
+    let raw: RawRules = read_toml(path, text)?;
     let mut c = Collector::new(path);
-    if raw.format != RULES_FORMAT {
-        c.push(
-            "format",
-            format!("应为“{RULES_FORMAT}”，实际为“{}”", raw.format),
-        );
-    }
+    c.expect_format(&raw.format, RULES_FORMAT);
     let required_level1 = raw
         .required_level1
         .iter()
@@ -228,24 +200,18 @@ pub fn parse_rules(path: &Path, text: &str) -> Result<ReviewRules, Problems> {
     if raw.grades.len() != 4 {
         c.push("grades", "应列出四个等级（如 优、良、中、差）");
     }
-    let problems = c.into_problems();
-    match (share, total, tolerance) {
-        (Some(min_quantitative_share), Some(weight_total), Some(unit_cost_tolerance))
-            if problems.is_empty() =>
-        {
-            Ok(ReviewRules {
-                id: raw.id,
-                provisional: raw.provisional,
-                required_level1,
-                required_output: raw.required_output,
-                min_quantitative_share,
-                weight_total,
-                unit_cost_tolerance,
-                grades: raw.grades,
-            })
-        }
-        _ => Err(Problems(problems)),
-    }
+    c.finish(|| {
+        Some(ReviewRules {
+            id: raw.id,
+            provisional: raw.provisional,
+            required_level1,
+            required_output: raw.required_output,
+            min_quantitative_share: share?,
+            weight_total: total?,
+            unit_cost_tolerance: tolerance?,
+            grades: raw.grades,
+        })
+    })
 }
 
 /// The shipped review rules.

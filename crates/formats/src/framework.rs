@@ -2,7 +2,7 @@
 //!
 //! The format is documented in `docs/framework-format.md`.
 
-use crate::problem::{toml_problem, Collector, Problem, Problems};
+use crate::problem::{read_toml, Collector, Problem, Problems};
 use crate::value::{decimal, decimal_text};
 use jixiao_domain::framework::{
     Framework, GradeBand, Grading, IndicatorDef, Node, ProjectScheme, ReverseVariant, Scheme,
@@ -10,7 +10,6 @@ use jixiao_domain::framework::{
 };
 use jixiao_domain::metrics::binding_reads;
 use jixiao_domain::number::Rounding;
-use jixiao_domain::project::Level1;
 use jixiao_domain::rule::{Bound, ChecklistItem, Interval, Rule, Side, StepMode, Tier};
 use jixiao_domain::Decimal;
 use serde::Deserialize;
@@ -491,15 +490,7 @@ fn project_scheme(p: &ProjectRaw, c: &mut Collector) -> Option<ProjectScheme> {
     let mut blocks = Vec::new();
     for (i, b) in p.blocks.iter().enumerate() {
         let loc = format!("project.blocks[{}]", i + 1);
-        let level = c.take(
-            &format!("{loc}.level1"),
-            Level1::parse(&b.level1).ok_or_else(|| {
-                format!(
-                    "一级指标应为 产出指标、效益指标 或 满意度指标，实际为“{}”",
-                    b.level1
-                )
-            }),
-        );
+        let level = c.take(&format!("{loc}.level1"), crate::value::level1(&b.level1));
         let weight = c.take(&format!("{loc}.weight"), decimal(&b.weight));
         if let (Some(level), Some(weight)) = (level, weight) {
             blocks.push((level, weight));
@@ -519,12 +510,9 @@ fn project_scheme(p: &ProjectRaw, c: &mut Collector) -> Option<ProjectScheme> {
 
 /// Reads and validates a framework from its text; `file` names it in messages.
 pub fn parse(file: &Path, text: &str) -> Result<Framework, Problems> {
-    let raw: FileRaw =
-        toml::from_str(text).map_err(|e| Problems(vec![toml_problem(file, text, &e)]))?;
+    let raw: FileRaw = read_toml(file, text)?;
     let mut c = Collector::new(file);
-    if raw.format != FORMAT {
-        c.push("format", format!("应为“{FORMAT}”，实际为“{}”", raw.format));
-    }
+    c.expect_format(&raw.format, FORMAT);
     let total = c.take("total", decimal(&raw.total));
     let rounding = c.take(
         "score_rounding",

@@ -1,7 +1,7 @@
 //! Linkage rule files (`jixiao-linkage/1`, TOML): from a grade or score to next year's budget
 //! action. The shipped default is provisional (`frameworks/linkage-default.toml`).
 
-use crate::problem::{toml_problem, Collector, Problems};
+use crate::problem::{read_toml, Collector, Problems};
 use crate::value::decimal_text;
 use jixiao_domain::results::{BudgetAction, Condition, Linkage, LinkageRule};
 use serde::Deserialize;
@@ -40,15 +40,9 @@ struct RuleRaw {
 
 /// Reads a linkage file's text; every problem is reported, with its place.
 pub fn parse(file: &Path, text: &str) -> Result<Linkage, Problems> {
-    let raw: FileRaw =
-        toml::from_str(text).map_err(|e| Problems(vec![toml_problem(file, text, &e)]))?;
+    let raw: FileRaw = read_toml(file, text)?;
     let mut c = Collector::new(file);
-    if raw.format != FORMAT {
-        c.push(
-            "format",
-            format!("应为 \"{FORMAT}\"，实为 \"{}\"", raw.format),
-        );
-    }
+    c.expect_format(&raw.format, FORMAT);
     let per = match &raw.per_overdue_rectification {
         Some(t) => c
             .take("per_overdue_rectification", decimal_text(t))

@@ -84,6 +84,22 @@ impl Collector {
         }
     }
 
+    /// Records a problem unless the file's `format` key is the one its reader reads.
+    pub fn expect_format(&mut self, found: &str, expected: &str) {
+        if found != expected {
+            self.push("format", format!("应为“{expected}”，实际为“{found}”"));
+        }
+    }
+
+    /// What was read, when nothing was wrong: `build` makes it from the values taken (it gives
+    /// `None` when one is missing, whose problem is recorded); otherwise every problem.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, Problems> {
+        match (self.problems.is_empty(), build()) {
+            (true, Some(v)) => Ok(v),
+            _ => Err(Problems(self.problems)),
+        }
+    }
+
     /// Whether anything was recorded.
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty()
@@ -93,6 +109,25 @@ impl Collector {
     pub fn into_problems(self) -> Vec<Problem> {
         self.problems
     }
+}
+
+/// A file's text, without a byte-order mark; a file that cannot be read is its one problem.
+pub fn read_text(file: &Path) -> Result<String, Problems> {
+    std::fs::read_to_string(file)
+        .map(|t| t.trim_start_matches('\u{feff}').to_string())
+        .map_err(|e| {
+            Problems(vec![Problem {
+                file: file.to_path_buf(),
+                location: String::new(),
+                message: format!("无法读取该文件：{e}"),
+            }])
+        })
+}
+
+/// A TOML file's text read into its raw shape; a syntax or shape error is its one problem,
+/// located by line and column.
+pub fn read_toml<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<T, Problems> {
+    toml::from_str(text).map_err(|e| Problems(vec![toml_problem(file, text, &e)]))
 }
 
 /// A TOML syntax or shape error, located by line and column.

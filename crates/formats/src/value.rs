@@ -90,6 +90,12 @@ pub fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// A first-level indicator as files name it (产出指标 …, and the 项目决策 / 项目管理 forms' names).
+pub fn level1(text: &str) -> Result<jixiao_domain::project::Level1, String> {
+    jixiao_domain::project::Level1::parse(text)
+        .ok_or_else(|| format!("一级指标应为 产出指标、效益指标 或 满意度指标，实际为“{text}”"))
+}
+
 /// The unit an amount column is written in, from a file's `unit` key.
 pub fn money_unit(unit: &str) -> Result<i64, String> {
     match unit.trim() {
