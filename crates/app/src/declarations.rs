@@ -355,6 +355,63 @@ pub fn save(store: &mut dyn Store, user: &User, cmd: &SaveCommand) -> Result<Sum
     })
 }
 
+/// Where an approved project's targets came from, for the self-evaluation page: the approved
+/// text and every adjustment (目标调整) approved since the first, with its date and reason.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Provenance {
+    /// The declaration.
+    pub id: i64,
+    /// The number of the text in force.
+    pub approved_number: i64,
+    /// When it was approved (UTC).
+    pub approved_at: String,
+    /// The adjustments approved: (text number, when saved, reason).
+    pub adjustments: Vec<(i64, String, String)>,
+}
+
+/// The approved declarations of a department's year, by their projects' codes in that year.
+pub fn approved_in_year(
+    sql: &mut dyn Sql,
+    user: &User,
+    department: &str,
+    year: i32,
+) -> Result<Vec<(String, Provenance)>, Error> {
+    must_read(user, department)?;
+    let ids: Vec<i64> = sql
+        .query(
+            "SELECT id FROM declarations WHERE department_code = $1 AND year = $2 AND approved_number > 0 ORDER BY id",
+            &[department.into(), year.into()],
+        )?
+        .iter()
+        .map(|r| r[0].int())
+        .collect();
+    let mut out = Vec::new();
+    for id in ids {
+        let r = load(sql, id)?;
+        let approvals: Vec<&Event> = r
+            .events
+            .iter()
+            .filter(|e| e.step == Step::Approve.id())
+            .collect();
+        let adjustments = approvals
+            .iter()
+            .skip(1)
+            .filter_map(|e| r.text(e.text_number))
+            .map(|t| (t.number, t.saved_at.clone(), t.reason.clone()))
+            .collect();
+        out.push((
+            crate::approved::project_code(id),
+            Provenance {
+                id,
+                approved_number: r.summary.approved_number,
+                approved_at: approvals.last().map(|e| e.at.clone()).unwrap_or_default(),
+                adjustments,
+            },
+        ));
+    }
+    Ok(out)
+}
+
 /// Whether `user` sits at `desk` for `department`'s declarations.
 pub fn sits_at(user: &User, desk: Desk, department: &str) -> bool {
     let own = user.department.as_deref() == Some(department);
@@ -409,9 +466,12 @@ pub fn step(
                 "The budget section's reviewer cannot also approve: someone of the performance section must.",
             ));
         }
+        let mut into_year = String::new();
         if step == Step::Approve {
             let r = load(sql, id)?;
-            crate::assessments::gate(sql, id, &parse(&r.latest().body)?)?;
+            let declared = parse(&r.latest().body)?;
+            crate::assessments::gate(sql, id, &declared)?;
+            into_year = crate::approved::into_the_year(sql, id, &now.department, &declared)?;
         }
         if step.needs_comment() && cmd.comment.trim().is_empty() {
             return Err(Error::invalid(
@@ -450,11 +510,12 @@ pub fn step(
             &format!("绩效目标申报：{}", step.label().0),
             &format!("declaration:{id}"),
             now.stage.id(),
-            &if cmd.comment.trim().is_empty() {
-                to.id().to_string()
-            } else {
-                format!("{}：{}", to.id(), cmd.comment.trim())
-            },
+            &[to.id(), cmd.comment.trim(), &into_year]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("："),
         )?;
         Ok(load(sql, id)?.summary)
     })
@@ -477,10 +538,17 @@ pub fn review(
     };
     let mut declared = parse(&text.body)?;
     crate::targets::fill_history(store, &r.summary.department, &mut declared)?;
-    Ok(jixiao_domain::targets::review(
-        &declared,
-        &jixiao_formats::declaration::default_rules(),
-    ))
+    // The points the year's project framework gives the indicators, when the year is stored.
+    let mut rules = jixiao_formats::declaration::default_rules();
+    let framework =
+        crate::approved::year_framework(store.sql(), &r.summary.department, declared.year)?;
+    if let Some((total, _)) = framework
+        .as_ref()
+        .and_then(crate::approved::indicator_points)
+    {
+        rules.weight_total = total;
+    }
+    Ok(jixiao_domain::targets::review(&declared, &rules))
 }
 
 /// One row of two texts side by side: the left line, the right line, and whether they differ.

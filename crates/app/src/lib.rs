@@ -3,6 +3,7 @@
 //! domain types; neither front end repeats them.
 
 pub mod accounts;
+pub mod approved;
 pub mod assessments;
 pub mod audit;
 pub mod auth;
@@ -119,9 +120,17 @@ pub fn project_evaluations(
     data: &DepartmentYear,
     fw: &jixiao_domain::framework::Framework,
 ) -> Result<Vec<Evaluation>, Vec<jixiao_domain::evaluate::EvalError>> {
+    // A project none of whose indicators has its actual yet (an approved declaration early in
+    // the year) is not scored yet; one with some actuals and not others is an error to mend
+    // (the page lists it: `service::SelfEvaluation::unscored`).
     data.projects
         .iter()
         .filter(|p| !p.indicators.is_empty())
+        .filter(|p| {
+            p.indicators
+                .iter()
+                .any(|i| i.actual.is_some() || i.judgement.is_some())
+        })
         .map(|p| jixiao_domain::evaluate::evaluate_project(fw, p))
         .collect()
 }

@@ -205,6 +205,10 @@ pub struct SelfEvaluation {
     pub department: Evaluation,
     /// Each project's evaluation (projects with indicators).
     pub projects: Vec<Evaluation>,
+    /// The projects that cannot be scored yet, with why (an approved project with some of its
+    /// actuals still to enter): the page shows them so they can be completed; submitting is
+    /// refused until they score.
+    pub unscored: Vec<(String, String)>,
     /// Entries by (project code, indicator name).
     pub entries: std::collections::HashMap<(String, String), Entry>,
     /// The workflow.
@@ -243,7 +247,23 @@ pub fn self_evaluation(
 ) -> Result<SelfEvaluation, Error> {
     must_read(user, department)?;
     let data = crate::load_dataset(store, department, year)?;
-    let (evaluation, projects) = score(&data)?;
+    let fw = jixiao_formats::framework::load(&data.frameworks.department)
+        .map_err(|p| Error::Internal(p.to_string()))?;
+    let pfw = jixiao_formats::framework::load(&data.frameworks.project)
+        .map_err(|p| Error::Internal(p.to_string()))?;
+    let evaluation = evaluate_department(&fw, &data).map_err(evaluation_failure)?;
+    let mut projects = Vec::new();
+    let mut unscored = Vec::new();
+    for p in data.projects.iter().filter(|p| {
+        p.indicators
+            .iter()
+            .any(|i| i.actual.is_some() || i.judgement.is_some())
+    }) {
+        match jixiao_domain::evaluate::evaluate_project(&pfw, p) {
+            Ok(e) => projects.push(e),
+            Err(errors) => unscored.push((p.code.clone(), evaluation_failure(errors).to_string())),
+        }
+    }
     let sql = store.sql();
     let entries = sql
         .query(
@@ -274,6 +294,7 @@ pub fn self_evaluation(
         data,
         department: evaluation,
         projects,
+        unscored,
         entries,
         status,
         saved,
@@ -420,7 +441,7 @@ pub fn set_actual(
     })
 }
 
-fn store_files(
+pub(crate) fn store_files(
     sql: &mut dyn Sql,
     department: &str,
     year: i32,
@@ -459,7 +480,7 @@ fn sync_dataset_budget(
 
 /// Stores a rewritten `projects.toml` among the dataset's other `files`: the dataset must
 /// still read, whole, before it is stored.
-fn store_projects_toml(
+pub(crate) fn store_projects_toml(
     sql: &mut dyn Sql,
     department: &str,
     year: i32,

@@ -31,6 +31,18 @@ fn clean() -> String {
     .unwrap()
 }
 
+/// The clean declaration with its points fitted to cn-project-2020 (满意度 10, execution 10 not
+/// among the indicators), as a year scored under it needs.
+fn fitted() -> String {
+    let c = clean();
+    let at = c.rfind("weight = \"20\"").unwrap();
+    format!(
+        "{}weight = \"10\"{}",
+        &c[..at],
+        &c[at + "weight = \"20\"".len()..]
+    )
+}
+
 fn step(name: &str, version: i64, comment: &str) -> StepCommand {
     StepCommand {
         step: name.into(),
@@ -371,5 +383,105 @@ fn a_new_project_is_approved_only_once_its_assessment_supports_it() {
             Err(Error::Invalid(_))
         ));
         assert!(jixiao_app::audit::verify(store.sql()).unwrap().is_ok());
+    });
+}
+
+/// Into the loop: an approved declaration of a year whose dataset is stored becomes a project of
+/// that year's self-evaluation, scored from its approved targets, and of its monitoring; an
+/// adjustment, once approved, replaces it.
+#[test]
+fn approved_targets_become_the_years_project_indicators() {
+    each_backend(|location, backend| {
+        let mut store = jixiao_store::open(location).unwrap();
+        let store = store.as_mut();
+        let seed =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/baiyun-2021");
+        jixiao_exchange::import::import(store, &seed, &Default::default(), &mut |_| {}).unwrap();
+        let dept = "baiyun-zfb";
+        let editor = user(1, "editor", Role::DeptEditor, Some(dept));
+        let approver = user(2, "approver", Role::DeptApprover, Some(dept));
+        let section = user(4, "section", Role::BureauAdmin, None);
+        let performance = user(5, "performance", Role::BureauAdmin, None);
+        let approve = |store: &mut dyn jixiao_store::Store, id: i64, version: i64| {
+            let mut v = version;
+            for (who, name) in [
+                (&editor, "submit"),
+                (&approver, "pass"),
+                (&section, "pass"),
+                (&performance, "approve"),
+            ] {
+                v = declarations::step(store, who, id, &step(name, v, ""))
+                    .unwrap()
+                    .version;
+            }
+            v
+        };
+        let cmd = |id, version, body: &str, reason: &str| SaveCommand {
+            department: dept.into(),
+            id,
+            body: body.into(),
+            version,
+            reason: reason.into(),
+        };
+        let d = declarations::save(store, &editor, &cmd(0, 0, &fitted(), "")).unwrap();
+        let v = approve(store, d.id, d.version);
+        let code = jixiao_app::approved::project_code(d.id);
+        let data = jixiao_app::load_dataset(store, dept, 2021).unwrap();
+        let p = data
+            .projects
+            .iter()
+            .find(|p| p.code == code)
+            .unwrap_or_else(|| panic!("{backend}: {code} not in the dataset"));
+        assert_eq!(p.indicators.len(), 6, "{backend}");
+        let count = p
+            .indicator("对符合政策法规的独生子伤残、死亡家庭进行扶助")
+            .unwrap();
+        assert_eq!(
+            count.target.as_ref().unwrap().value.normalize().to_string(),
+            "63"
+        );
+        // Monitoring reads the same targets from the store.
+        let targets: Vec<_> = store
+            .targets(Some(2021))
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.project_code == code)
+            .collect();
+        assert_eq!(targets.len(), 6, "{backend}");
+        // An adjustment (≥64人) approved again replaces the project's targets, not adds to them.
+        let adjusted = fitted().replace("≥63人", "≥64人");
+        let d = declarations::save(store, &editor, &cmd(d.id, v, &adjusted, "年中新增扶助对象"))
+            .unwrap();
+        approve(store, d.id, d.version);
+        let data = jixiao_app::load_dataset(store, dept, 2021).unwrap();
+        let same: Vec<_> = data.projects.iter().filter(|p| p.code == code).collect();
+        assert_eq!(same.len(), 1, "{backend}");
+        let count = same[0]
+            .indicator("对符合政策法规的独生子伤残、死亡家庭进行扶助")
+            .unwrap();
+        assert_eq!(
+            count.target.as_ref().unwrap().value.normalize().to_string(),
+            "64"
+        );
+        assert_eq!(
+            store
+                .targets(Some(2021))
+                .unwrap()
+                .into_iter()
+                .filter(|t| t.project_code == code)
+                .count(),
+            6
+        );
+        // The seed's own projects are untouched and the department still scores.
+        assert!(data.projects.iter().any(|p| p.code == "P02"));
+        let (_, projects) = jixiao_app::service::score(&data).unwrap();
+        // Before its actuals are entered the new project is not scored; the rest are.
+        assert!(
+            !projects.iter().any(|e| e.subject == same[0].name),
+            "{backend}"
+        );
+        assert!(projects
+            .iter()
+            .any(|e| e.subject == "文书档案规范化处理入馆"));
     });
 }

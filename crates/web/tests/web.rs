@@ -646,7 +646,11 @@ mod workflow {
         )
         .unwrap()
         .replace("kind = \"延续\"", "kind = \"新增\"")
-        .replace("特困家庭再扶助", "新增扶助");
+        .replace("特困家庭再扶助", "新增扶助")
+        .replace(
+            "value = \"≥90%\"\nweight = \"20\"",
+            "value = \"≥90%\"\nweight = \"10\"",
+        );
         editor.get("/declarations/new");
         let saved = editor.post_form("/declarations", &[("department", DEPT), ("body", &body)]);
         let at = saved.header("location").unwrap().to_string();
@@ -724,7 +728,12 @@ mod workflow {
                 .join("../formats/tests/data/declarations/clean.toml"),
         )
         .unwrap()
-        .replace("特困家庭再扶助", "计划生育特别扶助");
+        .replace("特困家庭再扶助", "计划生育特别扶助")
+        // 满意度 10: the points cn-project-2020, the year's project framework, gives it.
+        .replace(
+            "value = \"≥90%\"\nweight = \"20\"",
+            "value = \"≥90%\"\nweight = \"10\"",
+        );
         let cut = clean.find("level1 = \"满意度指标\"").unwrap();
         let cut = clean[..cut].rfind("[[indicators]]").unwrap();
         let flawed = clean[..cut].to_string();

@@ -11,10 +11,14 @@ pub async fn evaluation(
     let l = ctx.lang;
     let u2 = user.clone();
     let d2 = dept.clone();
-    let (se, spells) = s
+    let (se, spells, approved) = s
         .pool
         .run(move |store| {
             let se = service::self_evaluation(store, &u2, &d2, year)?;
+            let approved: std::collections::HashMap<String, jixiao_app::declarations::Provenance> =
+                jixiao_app::declarations::approved_in_year(store.sql(), &u2, &d2, year)?
+                    .into_iter()
+                    .collect();
             let mut spells = std::collections::HashMap::new();
             for p in &se.data.projects {
                 spells.insert(
@@ -22,7 +26,7 @@ pub async fn evaluation(
                     crate::results::responsibility(store.sql(), &d2, &p.code)?,
                 );
             }
-            Ok::<_, WebError>((se, spells))
+            Ok::<_, WebError>((se, spells, approved))
         })
         .await?;
     let editable = se.status.state.editable() && user.edits(&dept);
@@ -74,6 +78,15 @@ pub async fn evaluation(
             @for p in se.data.projects.iter().filter(|p| !p.indicators.is_empty()) {
                 @let pe = se.projects.iter().find(|e| e.subject == p.name);
                 h3 { (p.code) " " (p.name) @if let Some(pe) = pe { " · " (l.t("项目得分", "score")) " " span class="project-score" data-project=(p.code) { (format_score(pe.total)) } } }
+                @if let Some(a) = approved.get(&p.code) {
+                    p class="muted approved-targets" {
+                        (l.t("绩效目标经批复（", "Targets approved (text ")) a href={ "/declarations/" (a.id) } { (l.t("第", "")) (a.approved_number) (l.t("版", "")) } (l.t("，", ", ")) (when(&a.approved_at)) (l.t("）", ")"))
+                        @for (n, at, reason) in &a.adjustments { " · " (l.t("目标调整：第", "adjusted: text ")) (n) (l.t("版，", ", ")) (when(at)) (l.t("，", ", ")) (reason) }
+                    }
+                }
+                @if let Some((_, why)) = se.unscored.iter().find(|(c, _)| *c == p.code) {
+                    p class="error" { (l.t("该项目暂不能评分：", "This project cannot be scored yet: ")) (why) }
+                } @else if pe.is_none() { p class="note" { (l.t("尚未填报实际完成值，暂不评分。", "No actuals entered yet: not scored yet.")) } }
                 (crate::pages::responsibility_block(&ctx, &dept, year, &p.code, spells.get(&p.code).map_or(&[][..], |v| v.as_slice()), user.edits(&dept)))
                 div class="scroll" { table {
                     thead { tr { th { (l.t("指标", "Indicator")) } th { (l.t("目标", "Target")) } th { (l.t("实际完成值与佐证", "Actual and evidence")) } } }
