@@ -635,3 +635,152 @@ mod tests {
         assert!(side_by_side("x\n", "x\n").iter().all(|r| !r.changed()));
     }
 }
+
+/// A declaration's document — `form` (绩效目标申报表: .docx, .pdf or .xlsx), `review` (审核意见:
+/// .docx or .pdf) or `assessment` (事前绩效评估报告: .docx or .pdf) — as its file name and bytes,
+/// of the latest text, for who may read the declaration.
+pub fn document(
+    store: &mut dyn Store,
+    user: &User,
+    id: i64,
+    kind: &str,
+    format: &str,
+) -> Result<(String, Vec<u8>), Error> {
+    use jixiao_report::targets as docs;
+    let r = get(store.sql(), user, id)?;
+    let declared = parse(&r.latest().body)?;
+    let department = store
+        .departments()?
+        .into_iter()
+        .find(|d| d.code == r.summary.department)
+        .map_or_else(|| r.summary.department.clone(), |d| d.name);
+    let (name, doc) = match kind {
+        "form" => (
+            "绩效目标申报表",
+            docs::declaration_form(&declared, &department),
+        ),
+        "review" => {
+            let review = review(store, user, id, None)?;
+            let steps: Vec<docs::ReviewStep> = r
+                .events
+                .iter()
+                .map(|e| docs::ReviewStep {
+                    step: Step::parse(&e.step).map_or(e.step.clone(), |s| s.label().0.to_string()),
+                    actor: e.actor.clone(),
+                    at: e.at.clone(),
+                    comment: e.comment.clone(),
+                })
+                .collect();
+            (
+                "审核意见",
+                docs::review_opinion(&declared, &department, &review, &steps),
+            )
+        }
+        "assessment" => {
+            let v = crate::assessments::view(store.sql(), user, id)?;
+            let f = crate::assessments::framework();
+            let facts = docs::AssessmentFacts {
+                framework: f.title.clone(),
+                provisional: f.provisional,
+                dimensions: v
+                    .dimensions
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (n, w, _))| {
+                        (
+                            n.clone(),
+                            *w,
+                            v.experts.iter().map(|e| e.scores[k].1).collect(),
+                        )
+                    })
+                    .collect(),
+                experts: v.experts.iter().filter(|e| e.total.is_some()).count(),
+                score: v.concluded.as_ref().map(|c| c.score).or(v.panel_score),
+                dropped: v.dropped,
+                spread: v.spread,
+                flagged: v.flagged,
+                conclusion: v.concluded.as_ref().map(|c| c.conclusion_label.clone()),
+                budget: v.concluded.as_ref().map(|c| c.budget_wan.clone()),
+                suggestions: v
+                    .concluded
+                    .as_ref()
+                    .map(|c| c.suggestions.clone())
+                    .unwrap_or_default(),
+                concluded: v
+                    .concluded
+                    .as_ref()
+                    .map(|c| c.by.clone())
+                    .unwrap_or_default(),
+            };
+            (
+                "事前绩效评估报告",
+                docs::assessment_report(&declared, &department, &facts),
+            )
+        }
+        _ => return Err(Error::not_found()),
+    };
+    let bytes = match format {
+        "docx" => jixiao_report::docx::write(&doc, std::io::Cursor::new(Vec::new()))
+            .map(|c| c.into_inner())
+            .map_err(|e| Error::Internal(e.to_string()))?,
+        "pdf" => {
+            let fonts = jixiao_report::pdf::find_fonts().map_err(Error::Internal)?;
+            jixiao_report::pdf::write(&doc, &fonts).map_err(Error::Internal)?
+        }
+        "xlsx" if kind == "form" => document_xlsx(&doc)?,
+        _ => return Err(Error::not_found()),
+    };
+    Ok((format!("{}-{name}.{format}", declared.project), bytes))
+}
+
+/// A document's title and tables on one worksheet, each table under its caption, every cell
+/// as written (amounts as their text, as the Word form prints them).
+fn document_xlsx(doc: &jixiao_report::document::Document) -> Result<Vec<u8>, Error> {
+    use jixiao_report::document::Block;
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(e.to_string());
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("申报表").map_err(fail)?;
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    let mut row = 0u32;
+    for b in &doc.blocks {
+        match b {
+            Block::Title(t) => {
+                ws.write_with_format(row, 0, t.as_str(), &bold)
+                    .map_err(fail)?;
+                row += 2;
+            }
+            Block::Table(t) => {
+                ws.write_with_format(row, 0, t.caption.as_str(), &bold)
+                    .map_err(fail)?;
+                row += 1;
+                for (c, h) in t.header.iter().enumerate() {
+                    ws.write_with_format(row, c as u16, h.as_str(), &bold)
+                        .map_err(fail)?;
+                }
+                row += 1;
+                for r in &t.rows {
+                    for (c, v) in r.iter().enumerate() {
+                        ws.write_with_format(row, c as u16, v.as_str(), &wrap)
+                            .map_err(fail)?;
+                    }
+                    row += 1;
+                }
+                row += 1;
+            }
+            _ => {}
+        }
+    }
+    for (c, w) in [
+        (0u16, 14.0),
+        (1, 28.0),
+        (2, 30.0),
+        (3, 22.0),
+        (4, 8.0),
+        (5, 36.0),
+    ] {
+        ws.set_column_width(c, w).map_err(fail)?;
+    }
+    wb.save_to_buffer().map_err(fail)
+}

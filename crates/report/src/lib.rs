@@ -10,6 +10,7 @@ pub mod document;
 pub mod docx;
 pub mod html;
 pub mod pdf;
+pub mod targets;
 pub mod template;
 pub mod wording;
 

@@ -436,6 +436,10 @@ pub fn router(state: AppState) -> Router {
         .route("/declarations/{id}", get(pages::declaration))
         .route("/declarations/{id}/steps", post(pages::declaration_step))
         .route(
+            "/declarations/{id}/documents/{file}",
+            get(pages::declaration_document),
+        )
+        .route(
             "/declarations/{id}/assessment/{action}",
             post(pages::assessment_action),
         )

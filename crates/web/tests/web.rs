@@ -256,6 +256,16 @@ mod matrix {
                 "/api/declarations/1/steps".into(),
                 vec!["bureau", "editor"],
             ),
+            (
+                "GET",
+                "/declarations/1/documents/form.docx".into(),
+                biz.clone(),
+            ),
+            (
+                "GET",
+                "/declarations/2/documents/review.docx".into(),
+                vec!["bureau"],
+            ),
             // The ex-ante assessment: the bureau assigns and concludes; only an assigned
             // expert scores (none of these roles is one).
             (
@@ -705,6 +715,32 @@ mod workflow {
         assert!(bureau.get(&at).text().contains("予以支持"));
         assert_eq!(take(&mut performance, &at, "approve", "").status, 303);
         assert!(editor.get(&at).text().contains("data-stage=\"approved\""));
+        // The documents: real .docx, .xlsx and .pdf files, the report stating the conclusion.
+        for (file, magic) in [
+            ("form.docx", &b"PK"[..]),
+            ("form.xlsx", b"PK"),
+            ("review.docx", b"PK"),
+            ("assessment.docx", b"PK"),
+            ("assessment.pdf", b"%PDF"),
+        ] {
+            let a = editor.get(&format!("{at}/documents/{file}"));
+            assert_eq!(a.status, 200, "{file}: {}", a.text());
+            assert!(a.body.starts_with(magic), "{file}");
+        }
+        let report = editor.get(&format!("{at}/documents/assessment.docx")).body;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(report)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        for said in [
+            "评估对象基本情况",
+            "综合评估情况与评估结论",
+            "予以支持",
+            "建议预算控制数 6.30 万元",
+            "88.00",
+        ] {
+            assert!(xml.contains(said), "{said} missing from the report");
+        }
     }
 
     /// Issue 18 through the pages: a unit drafts, sees the automatic review, fixes and submits;

@@ -217,6 +217,11 @@ pub async fn declaration(
                 div class="card" { div class="label" { (l.t("申报单位", "Unit")) } div class="figure" { (d.unit_name) } div class="muted" { (d.department) } }
                 div class="card" { div class="label" { (l.t("版本", "Text")) } div class="figure" { (l.t("第", "")) (d.text_number) (l.t("版", "")) } div class="muted" { @if d.approved_number > 0 { (l.t("批复第", "approved text ")) (d.approved_number) (l.t("版（执行中）", " (in force)")) } @else { (l.t("尚未批复", "not approved yet")) } } }
             }
+            div class="actions" id="documents" {
+                @for (kind, label, formats) in [("form", l.t("申报表", "Declaration form"), &["docx", "xlsx", "pdf"][..]), ("review", l.t("审核意见", "Review opinion"), &["docx", "pdf"][..]), ("assessment", l.t("事前绩效评估报告", "Ex-ante assessment report"), &["docx", "pdf"][..])] {
+                    span { (label) "：" @for f in formats { a class="button" href={ "/declarations/" (d.id) "/documents/" (kind) "." (f) } { (f.to_uppercase()) } " " } }
+                }
+            }
             @if d.stage == Stage::Returned { @if let Some(e) = last_return { p class="error" id="return-comment" { (l.t("退回意见：", "Returned: ")) (e.comment) " — " (e.actor) } } }
             (review_block(l, &review))
             (assessment_block(&ctx, d, &assessment, &candidates, expert))
@@ -349,6 +354,27 @@ pub async fn assessment_action(
         .run(move |store| assessments::act(store.sql(), &user, id, &action, fields))
         .await?;
     Ok(Redirect::to(&format!("/declarations/{id}#assessment")).into_response())
+}
+
+/// `GET /declarations/{id}/documents/{kind}.{format}`: the 申报表 (form: docx, pdf, xlsx), the
+/// 审核意见 (review: docx, pdf), the 事前绩效评估报告 (assessment: docx, pdf).
+pub async fn declaration_document(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, file)): Path<(i64, String)>,
+) -> Page {
+    let user = business(&ctx)?.clone();
+    let Some((kind, format)) = file
+        .split_once('.')
+        .map(|(k, f)| (k.to_string(), f.to_string()))
+    else {
+        return Err(WebError::NotFound.into());
+    };
+    let (name, bytes) = s
+        .pool
+        .run(move |store| declarations::document(store, &user, id, &kind, &format))
+        .await?;
+    Ok(download(&name, bytes))
 }
 
 pub async fn declaration_step(
