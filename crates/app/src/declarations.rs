@@ -618,24 +618,6 @@ pub fn side_by_side(old: &str, new: &str) -> Vec<DiffRow> {
     rows
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn two_texts_side_by_side_pair_a_changed_line_and_keep_the_rest() {
-        let rows = side_by_side("a\nb\nc\nd\n", "a\nB\nc\nd\ne\n");
-        let changed: Vec<(Option<&str>, Option<&str>)> = rows
-            .iter()
-            .filter(|r| r.changed())
-            .map(|r| (r.left.as_deref(), r.right.as_deref()))
-            .collect();
-        assert_eq!(changed, [(Some("b"), Some("B")), (None, Some("e"))]);
-        assert_eq!(rows.len(), 5);
-        assert!(side_by_side("x\n", "x\n").iter().all(|r| !r.changed()));
-    }
-}
-
 /// A declaration's document — `form` (绩效目标申报表: .docx, .pdf or .xlsx), `review` (审核意见:
 /// .docx or .pdf) or `assessment` (事前绩效评估报告: .docx or .pdf) — as its file name and bytes,
 /// of the latest text, for who may read the declaration.
@@ -783,4 +765,22 @@ fn document_xlsx(doc: &jixiao_report::document::Document) -> Result<Vec<u8>, Err
         ws.set_column_width(c, w).map_err(fail)?;
     }
     wb.save_to_buffer().map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_texts_side_by_side_pair_a_changed_line_and_keep_the_rest() {
+        let rows = side_by_side("a\nb\nc\nd\n", "a\nB\nc\nd\ne\n");
+        let changed: Vec<(Option<&str>, Option<&str>)> = rows
+            .iter()
+            .filter(|r| r.changed())
+            .map(|r| (r.left.as_deref(), r.right.as_deref()))
+            .collect();
+        assert_eq!(changed, [(Some("b"), Some("B")), (None, Some("e"))]);
+        assert_eq!(rows.len(), 5);
+        assert!(side_by_side("x\n", "x\n").iter().all(|r| !r.changed()));
+    }
 }
