@@ -462,16 +462,7 @@ pub fn gate(sql: &mut dyn Sql, id: i64, declared: &Declaration) -> Result<(), Er
         }
         Some(c) => format!("事前绩效评估结论为“{}”", c.conclusion_label),
     };
-    let f = framework();
-    let reason = if declared.kind == jixiao_domain::targets::ProjectKind::New {
-        "新增项目".to_string()
-    } else {
-        format!(
-            "年度资金 {} 达到 {}",
-            declared.funds.format_wan_unit(),
-            f.continuing_from.format_wan_unit()
-        )
-    };
+    let reason = crate::targets::assessment_needed(declared).unwrap_or_default();
     Err(Error::invalid(
         format!("不能批复：该项目（{reason}）须经事前绩效评估并获支持，{why}。"),
         format!(

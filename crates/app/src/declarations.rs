@@ -538,16 +538,12 @@ pub fn review(
     };
     let mut declared = parse(&text.body)?;
     crate::targets::fill_history(store, &r.summary.department, &mut declared)?;
-    // The points the year's project framework gives the indicators, when the year is stored.
-    let mut rules = jixiao_formats::declaration::default_rules();
-    let framework =
-        crate::approved::year_framework(store.sql(), &r.summary.department, declared.year)?;
-    if let Some((total, _)) = framework
-        .as_ref()
-        .and_then(crate::approved::indicator_points)
-    {
-        rules.weight_total = total;
-    }
+    let rules = crate::targets::rules_for(
+        store,
+        &r.summary.department,
+        declared.year,
+        jixiao_formats::declaration::default_rules(),
+    )?;
     Ok(jixiao_domain::targets::review(&declared, &rules))
 }
 

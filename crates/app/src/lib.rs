@@ -8,6 +8,7 @@ pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod declarations;
+pub mod demo;
 mod error;
 pub mod notice;
 pub mod results;

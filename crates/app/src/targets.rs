@@ -40,3 +40,38 @@ pub fn fill_history(
     }
     Ok(filled)
 }
+
+/// The review's rules for a declaration of `department`'s `year`: `base`, with the indicators'
+/// points the year's project framework of record gives them when that year is stored (90 under
+/// `cn-project-2020`, whose execution is 10), so the review expects what the year will score.
+pub fn rules_for(
+    store: &mut dyn Store,
+    department: &str,
+    year: i32,
+    mut base: jixiao_domain::targets::ReviewRules,
+) -> Result<jixiao_domain::targets::ReviewRules, Error> {
+    let framework = crate::approved::year_framework(store.sql(), department, year)?;
+    if let Some((total, _)) = framework
+        .as_ref()
+        .and_then(crate::approved::indicator_points)
+    {
+        base.weight_total = total;
+    }
+    Ok(base)
+}
+
+/// Why a declaration needs an ex-ante assessment before it is approved (the gate), or `None`.
+pub fn assessment_needed(d: &Declaration) -> Option<String> {
+    let f = crate::assessments::framework();
+    if !f.needs(d.kind, d.funds) {
+        return None;
+    }
+    Some(match d.kind {
+        jixiao_domain::targets::ProjectKind::New => "新增项目".to_string(),
+        jixiao_domain::targets::ProjectKind::Continuing => format!(
+            "年度资金 {} 达到 {}",
+            d.funds.format_wan_unit(),
+            f.continuing_from.format_wan_unit()
+        ),
+    })
+}

@@ -415,7 +415,7 @@ fn review_targets(
     files: &[PathBuf],
     rules: Option<&Path>,
     format: &str,
-    history: Option<(&str, &mut Box<dyn jixiao_store::Store>)>,
+    mut history: Option<(&str, &mut Box<dyn jixiao_store::Store>)>,
 ) -> Result<(), Failure> {
     use jixiao_formats::declaration;
     let rules = match rules {
@@ -439,6 +439,20 @@ fn review_targets(
     if !problems.is_empty() {
         return Err(jixiao_formats::problem::Problems(problems).into());
     }
+    // With a department, each declaration is reviewed against the points its year's project
+    // framework of record gives the indicators, when that year is stored.
+    let mut per_rules = Vec::new();
+    if let Some((department, store)) = &mut history {
+        for (file, d) in &declarations {
+            let r =
+                jixiao_app::targets::rules_for(store.as_mut(), department, d.year, rules.clone())
+                    .map_err(|e| Failure {
+                    code: 4,
+                    message: format!("{}：{e}", file.display()),
+                })?;
+            per_rules.push(r);
+        }
+    }
     if let Some((department, store)) = history {
         for (file, d) in declarations.iter_mut() {
             let n =
@@ -459,8 +473,9 @@ fn review_targets(
     }
     let mut all_good = true;
     let mut out = Vec::new();
-    for (file, d) in &declarations {
-        let r = jixiao_domain::targets::review(d, &rules);
+    for (k, (file, d)) in declarations.iter().enumerate() {
+        let r = jixiao_domain::targets::review(d, per_rules.get(k).unwrap_or(&rules));
+        let gate = jixiao_app::targets::assessment_needed(d);
         all_good &= r.findings.is_empty();
         if format == "json" {
             out.push(json!({
@@ -474,6 +489,7 @@ fn review_targets(
                 "findings": r.findings.iter().map(|f| json!({
                     "criterion": f.criterion.label().0, "rule": f.rule, "location": f.location, "message": f.message,
                 })).collect::<Vec<_>>(),
+                "assessment_needed": gate,
             }));
             continue;
         }
@@ -493,6 +509,11 @@ fn review_targets(
         println!("  {}", verdicts.join("  "));
         for (n, f) in r.findings.iter().enumerate() {
             println!("  {}. [{}] {}", n + 1, f.criterion.label().0, f.message);
+        }
+        if let Some(why) = gate {
+            println!(
+                "  批复前须经事前绩效评估并获支持（{why}）：未经评估或评估不予支持的，不能批复。"
+            );
         }
     }
     if format == "json" {
@@ -610,13 +631,14 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                     Err(f) => return Err(f),
                 }
             }
+            let accounts =
+                jixiao_app::auth::create_demo_accounts(store.as_mut(), &data.department.code)
+                    .map_err(Failure::from)?;
+            demo_year(store.as_mut(), &out)?;
             if !serve {
                 println!("\n在浏览器中使用（各角色演示账号）：jixiao demo --serve");
             }
             if serve {
-                let accounts =
-                    jixiao_app::auth::create_demo_accounts(store.as_mut(), &data.department.code)
-                        .map_err(Failure::from)?;
                 drop(store);
                 return serve_configured(
                     jixiao_store::Location::parse(&url),
@@ -1072,6 +1094,67 @@ fn serve_configured(
 }
 
 /// The bundled example: next to the binary's source tree when run from a checkout.
+/// The demo's year of a new project (issue 18) in a second department: a copy of the seed under
+/// the code `baiyun-demo` (its figures the seed's, its name saying so), into which one new project
+/// is declared, reviewed, assessed, approved, written and scored (`jixiao_app::demo`). Skipped,
+/// with a line, when the store already holds it (a second run on the same store).
+fn demo_year(store: &mut dyn jixiao_store::Store, out: &Path) -> Result<(), Failure> {
+    const CODE: &str = "baiyun-demo";
+    if store.datasets()?.iter().any(|(d, _)| d == CODE) {
+        println!("\n演示部门 {CODE} 已在库中：项目申报至年终自评的演示不再重复。");
+        return Ok(());
+    }
+    let dir = out.join("demo-department");
+    std::fs::create_dir_all(&dir).map_err(|e| Failure {
+        code: 3,
+        message: format!("无法创建 {}：{e}", dir.display()),
+    })?;
+    for f in std::fs::read_dir(example_dir()).map_err(|e| Failure {
+        code: 3,
+        message: e.to_string(),
+    })? {
+        let f = f
+            .map_err(|e| Failure {
+                code: 3,
+                message: e.to_string(),
+            })?
+            .path();
+        let text = std::fs::read_to_string(&f)
+            .map_err(|e| Failure {
+                code: 3,
+                message: e.to_string(),
+            })?
+            .replace("code = \"baiyun-zfb\"", &format!("code = \"{CODE}\""))
+            .replace(
+                "广州市白云区人民政府办公室",
+                "演示部门（白云区政府办数据副本）",
+            );
+        std::fs::write(dir.join(f.file_name().unwrap_or_default()), text).map_err(|e| Failure {
+            code: 3,
+            message: e.to_string(),
+        })?;
+    }
+    let opts = jixiao_exchange::import::Options::default();
+    match jixiao_exchange::import::import(store, &dir, &opts, &mut |_| {}) {
+        Ok(_) => {}
+        Err(jixiao_exchange::import::ImportError::Input(problems, _)) => {
+            return Err(problems.into())
+        }
+        Err(jixiao_exchange::import::ImportError::Store(e)) => return Err(e.into()),
+    }
+    let text =
+        std::fs::read_to_string(example_dir().join("../declarations/demo-new-project-2021.toml"))
+            .map_err(|e| Failure {
+            code: 3,
+            message: e.to_string(),
+        })?;
+    println!("\n一个新项目的一年（演示部门 {CODE}，2021 年度）：");
+    for line in jixiao_app::demo::the_year(store, CODE, &text).map_err(Failure::from)? {
+        println!("  {line}");
+    }
+    Ok(())
+}
+
 fn example_dir() -> PathBuf {
     let here = PathBuf::from("examples/baiyun-2021");
     if here.is_dir() {

@@ -551,7 +551,21 @@ fn demo_runs_the_main_job_through_the_embedded_store() {
         let saved = store.evaluations("baiyun-zfb", 2021).unwrap();
         assert_eq!(saved.len(), run);
         assert!(saved.iter().all(|e| e.total == "99.45"));
-        assert_eq!(store.datasets().unwrap().len(), 1);
+        // The seed and the demo department of the new project's year (issue 18), made once.
+        assert_eq!(store.datasets().unwrap().len(), 2);
+        if run == 1 {
+            for said in [
+                "须经事前绩效评估",
+                "3 位专家，得分 88.00",
+                "予以支持",
+                "写入 2021 年度（项目 SB1）",
+                "年终自评：机关档案数字化提升（演示） 得分 90.00",
+            ] {
+                assert!(out.contains(said), "{said}: {out}");
+            }
+        } else {
+            assert!(out.contains("不再重复"), "{out}");
+        }
     }
     assert!(scratch.path("baiyun-zfb-2021-自评报告.md").is_file());
 }
