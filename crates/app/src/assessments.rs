@@ -455,18 +455,27 @@ pub fn gate(sql: &mut dyn Sql, id: i64, declared: &Declaration) -> Result<(), Er
     if !view.needed {
         return Ok(());
     }
-    let why = match &view.concluded {
-        None => "尚未作出事前绩效评估结论".to_string(),
+    let (why, why_en) = match &view.concluded {
+        None => (
+            "尚未作出事前绩效评估结论".to_string(),
+            "it has not been concluded yet".to_string(),
+        ),
         Some(c) if Conclusion::parse(&c.conclusion).is_some_and(Conclusion::supports) => {
             return Ok(())
         }
-        Some(c) => format!("事前绩效评估结论为“{}”", c.conclusion_label),
+        Some(c) => (
+            format!("事前绩效评估结论为“{}”", c.conclusion_label),
+            format!(
+                "its conclusion is “{}”",
+                Conclusion::parse(&c.conclusion).map_or("", |c| c.label().1)
+            ),
+        ),
     };
     let reason = crate::targets::assessment_needed(declared).unwrap_or_default();
     Err(Error::invalid(
         format!("不能批复：该项目（{reason}）须经事前绩效评估并获支持，{why}。"),
         format!(
-            "Cannot approve: the project needs an ex-ante assessment that supports it ({why})."
+            "Cannot approve: the project needs an ex-ante assessment that supports it; {why_en}."
         ),
     ))
 }

@@ -160,7 +160,7 @@ fn findings_text(review: &Review) -> String {
         .join("\n")
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct CompareQuery {
     from: Option<i64>,
     to: Option<i64>,
@@ -172,6 +172,33 @@ pub async fn declaration(
     Path(id): Path<i64>,
     Query(q): Query<CompareQuery>,
 ) -> Page {
+    render(&s, &ctx, id, q, None).await
+}
+
+/// A step or an assessment action that was refused (invalid or stale) shows the declaration's
+/// page again with the reason at the top, so the clerk sees what to do next; other failures
+/// (forbidden, not found) are the usual error page.
+async fn after(s: &AppState, ctx: &Ctx, id: i64, done: Result<(), WebError>) -> Page {
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/declarations/{id}")).into_response()),
+        Err(e @ (WebError::Invalid(_) | WebError::Stale(_))) => {
+            let status = e.status();
+            let mut page = render(s, ctx, id, CompareQuery::default(), Some(e.message())).await?;
+            *page.status_mut() = status;
+            Ok(page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn render(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    q: CompareQuery,
+    refused: Option<(String, String)>,
+) -> Page {
+    let ctx = ctx.clone();
     let user = business(&ctx)?.clone();
     let l = ctx.lang;
     let u2 = user.clone();
@@ -222,6 +249,7 @@ pub async fn declaration(
                     span { (label) "：" @for f in formats { a class="button" href={ "/declarations/" (d.id) "/documents/" (kind) "." (f) } { (f.to_uppercase()) } " " } }
                 }
             }
+            @if let Some((zh, en)) = &refused { p class="error" role="alert" id="refused" { (l.t(zh, en)) } }
             @if d.stage == Stage::Returned { @if let Some(e) = last_return { p class="error" id="return-comment" { (l.t("退回意见：", "Returned: ")) (e.comment) " — " (e.actor) } } }
             (review_block(l, &review))
             (assessment_block(&ctx, d, &assessment, &candidates, expert))
@@ -341,6 +369,7 @@ fn assessment_block(
 /// `POST /declarations/{id}/assessment/{experts|scores|conclusion}`: the form's fields, as sent.
 pub async fn assessment_action(
     State(s): State<AppState>,
+    ctx: Ctx,
     Path((id, action)): Path<(i64, String)>,
     Signed { user, form }: Signed<std::collections::BTreeMap<String, String>>,
 ) -> Page {
@@ -350,10 +379,11 @@ pub async fn assessment_action(
             .map(|(k, v)| (k, serde_json::Value::String(v)))
             .collect(),
     );
-    s.pool
-        .run(move |store| assessments::act(store.sql(), &user, id, &action, fields))
-        .await?;
-    Ok(Redirect::to(&format!("/declarations/{id}#assessment")).into_response())
+    let done = s
+        .pool
+        .run(move |store| assessments::act(store.sql(), &user, id, &action, fields).map(|_| ()))
+        .await;
+    after(&s, &ctx, id, done).await
 }
 
 /// `GET /declarations/{id}/documents/{kind}.{format}`: the 申报表 (form: docx, pdf, xlsx), the
@@ -379,11 +409,13 @@ pub async fn declaration_document(
 
 pub async fn declaration_step(
     State(s): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Signed { user, form }: Signed<workflow::StepCommand>,
 ) -> Page {
-    s.pool
-        .run(move |store| declarations::step(store, &user, id, &form))
-        .await?;
-    Ok(Redirect::to(&format!("/declarations/{id}")).into_response())
+    let done = s
+        .pool
+        .run(move |store| declarations::step(store, &user, id, &form).map(|_| ()))
+        .await;
+    after(&s, &ctx, id, done).await
 }

@@ -111,8 +111,9 @@ pub(crate) fn workbook(path: &Path, broken: bool) {
     wb.save(path).unwrap();
 }
 
-#[test]
-fn the_whole_loop_in_headless_chromium() {
+/// Runs the Playwright script `script` (in this folder) against the server at `addr`, with
+/// `env` besides BASE_URL, SHOTS and CHROMIUM; fails with its log unless every step passed.
+fn run_flow(script: &str, addr: std::net::SocketAddr, env: &[(&str, &Path)]) -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     assert!(
         here.join("node_modules/playwright-core").is_dir(),
@@ -124,6 +125,76 @@ fn the_whole_loop_in_headless_chromium() {
         Path::new(&chromium).exists(),
         "headless Chromium is needed: apt-get install chromium (.ci/run does)"
     );
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut node = std::process::Command::new("node");
+    node.arg(here.join(script))
+        .env("BASE_URL", format!("http://localhost:{}", addr.port()))
+        .env("SHOTS", &shots)
+        .env("CHROMIUM", &chromium);
+    for (k, v) in env {
+        node.env(k, v);
+    }
+    let out = node.output().expect("node runs");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "browser flow {script} failed:\n{log}");
+    assert!(log.contains("passed, 0 failed"), "{log}");
+    shots
+}
+
+/// Issue 18 in the browser: `targets.mjs`, from a unit's draft to the year-end score.
+#[test]
+fn where_targets_are_born_in_headless_chromium() {
+    let (scratch, location) = seeded_store("web-browser-targets");
+    let fixed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/declarations/demo-new-project-2021.toml"),
+    )
+    .unwrap();
+    let cut = fixed.find("level1 = \"满意度指标\"").unwrap();
+    let flawed = &fixed[..fixed[..cut].rfind("[[indicators]]").unwrap()];
+    let (flawed_path, fixed_path) = (scratch.path("flawed.toml"), scratch.path("fixed.toml"));
+    std::fs::write(&flawed_path, flawed).unwrap();
+    std::fs::write(&fixed_path, &fixed).unwrap();
+    let addr = spawn_server(location.clone());
+    let shots = run_flow(
+        "targets.mjs",
+        addr,
+        &[("DECL_FLAWED", &flawed_path), ("DECL_FIXED", &fixed_path)],
+    );
+    assert!(shots.join("t09-self-evaluation-scored.png").is_file());
+    // Every save and step is in the audit chain.
+    let mut store = jixiao_store::open(&location).unwrap();
+    let sql = store.sql();
+    jixiao_web::audit::verify(sql)
+        .unwrap()
+        .expect("an intact chain");
+    for (action, n) in [
+        ("保存绩效目标申报", 2),
+        ("绩效目标申报：报送审核", 2),
+        ("绩效目标申报：退回修改", 1),
+        ("绩效目标申报：审核通过", 2),
+        ("事前评估专家评分", 3),
+        ("事前绩效评估结论", 1),
+        ("绩效目标申报：批复", 1),
+    ] {
+        let count = sql
+            .query(
+                "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND entity = 'declaration:3'",
+                &[action.into()],
+            )
+            .unwrap()[0][0]
+            .int();
+        assert_eq!(count, n, "{action}");
+    }
+}
+
+#[test]
+fn the_whole_loop_in_headless_chromium() {
     let scratch = Scratch::new("web-browser");
     let location = Location::Sqlite(scratch.path("b.db"));
     seeded(&location, &scratch);
@@ -134,24 +205,11 @@ fn the_whole_loop_in_headless_chromium() {
     );
     workbook(&bad, true);
     workbook(&good, false);
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let out = std::process::Command::new("node")
-        .arg(here.join("flow.mjs"))
-        .env("BASE_URL", format!("http://localhost:{}", addr.port()))
-        .env("XLSX_BAD", &bad)
-        .env("XLSX_GOOD", &good)
-        .env("SHOTS", &shots)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node runs");
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let shots = run_flow(
+        "flow.mjs",
+        addr,
+        &[("XLSX_BAD", &bad), ("XLSX_GOOD", &good)],
     );
-    assert!(out.status.success(), "browser flow failed:\n{log}");
-    assert!(log.contains("passed, 0 failed"), "{log}");
     assert!(shots.join("17-phone-english.png").is_file());
     // Everything the flow changed is in the audit trail, chained; the import and the saved
     // evaluation recorded themselves inside their own transactions.
