@@ -10,6 +10,7 @@ pub mod auth;
 pub mod declarations;
 pub mod demo;
 mod error;
+pub mod library;
 pub mod notice;
 pub mod results;
 pub mod service;

@@ -485,3 +485,104 @@ fn approved_targets_become_the_years_project_indicators() {
             .any(|e| e.subject == "文书档案规范化处理入馆"));
     });
 }
+
+/// The 指标库: the shipped 共性 indicators and those the bureau promotes, each with its history
+/// read from the stored datasets; a classification's own first; a row added to a text.
+#[test]
+fn the_library_keeps_promoted_indicators_with_their_history() {
+    use jixiao_app::library::{self, LibraryQuery, PromoteCommand};
+    each_backend(|location, backend| {
+        let mut store = jixiao_store::open(location).unwrap();
+        let store = store.as_mut();
+        let seed =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/baiyun-2021");
+        jixiao_exchange::import::import(store, &seed, &Default::default(), &mut |_| {}).unwrap();
+        let dept = "baiyun-zfb";
+        let editor = user(1, "editor", Role::DeptEditor, Some(dept));
+        let bureau = user(4, "section", Role::BureauAdmin, None);
+        let other = user(3, "other", Role::DeptApprover, Some("D02"));
+        // The seed's indicator 移交进馆文书档案 has a 2021 target and actual of 4529.
+        let body = fitted().replace(
+            "对符合政策法规的独生子伤残、死亡家庭进行扶助",
+            "移交进馆文书档案",
+        );
+        let d = declarations::save(
+            store,
+            &editor,
+            &SaveCommand {
+                department: dept.into(),
+                id: 0,
+                body,
+                version: 0,
+                reason: String::new(),
+            },
+        )
+        .unwrap();
+        let promote = PromoteCommand {
+            declaration: d.id,
+            indicator: "移交进馆文书档案".into(),
+            function_subject: "2010350".into(),
+            sector: "档案".into(),
+            purpose: String::new(),
+        };
+        assert!(matches!(
+            library::promote(store.sql(), &editor, &promote),
+            Err(Error::Forbidden)
+        ));
+        let id = library::promote(store.sql(), &bureau, &promote).unwrap();
+        assert_eq!(
+            library::promote(store.sql(), &bureau, &promote).unwrap(),
+            id,
+            "{backend}: promoted once"
+        );
+        let archives = LibraryQuery {
+            sector: "档案".into(),
+            ..Default::default()
+        };
+        let list = library::list(store, &bureau, &archives).unwrap();
+        assert_eq!(
+            list[0].indicator.name, "移交进馆文书档案",
+            "{backend}: its classification's own first"
+        );
+        let t = list[0].history.targets().unwrap();
+        assert_eq!(
+            (t.count, t.median.normalize().to_string()),
+            (1, "4529".to_string())
+        );
+        assert_eq!(
+            list[0]
+                .history
+                .last_actual("文书档案规范化处理入馆", 2022)
+                .map(|a| a.normalize().to_string())
+                .as_deref(),
+            Some("4529")
+        );
+        // Another classification is not offered it; the 共性 ones always are.
+        let roads = LibraryQuery {
+            sector: "交通".into(),
+            ..Default::default()
+        };
+        let list = library::list(store, &bureau, &roads).unwrap();
+        assert!(!list.iter().any(|e| e.indicator.name == "移交进馆文书档案"));
+        assert!(list.iter().any(|e| e.indicator.name == "服务对象满意度"));
+        // A department's history is only theirs and the bureau's to read.
+        let list = library::list(store, &other, &archives).unwrap();
+        assert!(list.iter().all(|e| e.history.uses.is_empty()), "{backend}");
+        // Added to a declaration's text, it reads as a row whose value the clerk fills in.
+        let shipped = jixiao_formats::library::shipped();
+        let text = library::add_to_text(
+            &fitted(),
+            shipped.iter().find(|i| i.name == "验收合格率").unwrap(),
+        );
+        let declared = declarations::parse(&text).unwrap();
+        assert!(declared
+            .indicators
+            .iter()
+            .any(|i| i.name == "验收合格率" && i.value_text.is_empty()));
+        assert!(
+            !library::xlsx(&library::list(store, &bureau, &LibraryQuery::default()).unwrap())
+                .unwrap()
+                .is_empty()
+        );
+    });
+}

@@ -15,6 +15,7 @@ pub mod dataset;
 pub mod date;
 pub mod evaluate;
 pub mod framework;
+pub mod library;
 pub mod metrics;
 pub mod money;
 pub mod number;

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod dataset;
 pub mod declaration;
 pub mod framework;
+pub mod library;
 pub mod linkage;
 pub mod problem;
 pub mod value;

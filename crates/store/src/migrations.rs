@@ -28,7 +28,7 @@ macro_rules! migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 11] = [
+pub const MIGRATIONS: [Migration; 12] = [
     migration!(1, "0001_core"),
     migration!(2, "0002_targets_evaluations"),
     migration!(3, "0003_project_execution"),
@@ -40,6 +40,7 @@ pub const MIGRATIONS: [Migration; 11] = [
     migration!(9, "0009_one_actual"),
     migration!(10, "0010_declarations"),
     migration!(11, "0011_assessments"),
+    migration!(12, "0012_indicator_library"),
 ];
 
 /// How many migrations this build knows.

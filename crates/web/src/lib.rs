@@ -433,6 +433,12 @@ pub fn router(state: AppState) -> Router {
             get(pages::declarations).post(pages::save_declaration),
         )
         .route("/declarations/new", get(pages::new_declaration))
+        .route("/declarations/compose", post(pages::compose_declaration))
+        .route(
+            "/library",
+            get(pages::library_page).post(pages::promote_indicator),
+        )
+        .route("/library/xlsx", get(pages::library_xlsx))
         .route("/declarations/{id}", get(pages::declaration))
         .route("/declarations/{id}/steps", post(pages::declaration_step))
         .route(

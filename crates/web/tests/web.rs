@@ -256,6 +256,15 @@ mod matrix {
                 "/api/declarations/1/steps".into(),
                 vec!["bureau", "editor"],
             ),
+            ("GET", "/library".into(), biz.clone()),
+            ("GET", "/library/xlsx".into(), biz.clone()),
+            // Promotion is the bureau's; composing a text, who may declare for the department.
+            ("POST", "/library".into(), vec!["bureau"]),
+            (
+                "POST",
+                "/declarations/compose".into(),
+                vec!["bureau", "editor"],
+            ),
             (
                 "GET",
                 "/declarations/1/documents/form.docx".into(),
@@ -389,6 +398,21 @@ mod matrix {
             } else {
                 c.post_form(&path, &[("department", department), ("body", "format = 1")])
             };
+        }
+        if method == "POST" && path == "/library" {
+            // An indicator the declaration does not have: 404 for the bureau, 403 for the others.
+            return c.post_form(&path, &[("declaration", "1"), ("indicator", "无此指标")]);
+        }
+        if method == "POST" && path == "/declarations/compose" {
+            // A library indicator that does not exist: 404 for those who may declare here.
+            return c.post_form(
+                &path,
+                &[
+                    ("department", DEPT),
+                    ("body", "x"),
+                    ("library", "无|此指标"),
+                ],
+            );
         }
         if method == "POST" && path.contains("/assessment/") {
             // Assigning expert1 succeeds for the bureau; scores and a conclusion with nothing

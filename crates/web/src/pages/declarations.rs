@@ -4,6 +4,7 @@
 use super::*;
 use jixiao_app::assessments::{self, View};
 use jixiao_app::declarations::{self, Record, SaveCommand, Summary};
+use jixiao_domain::library::LibraryIndicator;
 use jixiao_domain::target_flow::{steps_from, Stage, Step as FlowStep};
 use jixiao_domain::targets::Review;
 
@@ -61,6 +62,7 @@ pub async fn declarations(
 
 /// The declaration's text in a form; a new one asks for its department when the user edits
 /// more than one (the finance bureau).
+#[allow(clippy::too_many_arguments)]
 fn editor_form(
     ctx: &Ctx,
     departments: &[(String, String)],
@@ -69,6 +71,7 @@ fn editor_form(
     version: i64,
     body: &str,
     adjusting: bool,
+    library: &[LibraryIndicator],
 ) -> Markup {
     let l = ctx.lang;
     html! {
@@ -89,8 +92,61 @@ fn editor_form(
                     input name="reason" required; }
             }
             button { (l.t("保存", "Save")) }
+            @if !library.is_empty() {
+                fieldset class="library-pick" {
+                    legend { (l.t("从指标库添加指标（添加后请填写指标值和分值，再保存）", "Add an indicator from the library (then fill in its value and points, and save)")) }
+                    select name="library" aria-label=(l.t("指标库", "Library")) {
+                        @for i in library { option value={ (i.level2) "|" (i.name) } { (i.level1.label()) " / " (i.level2) " / " (i.name) @if !i.classification.is_general() { "（" (i.classification.sector) (i.classification.function_subject) "）" } } }
+                    }
+                    button formaction="/declarations/compose" formnovalidate { (l.t("添加到申报表", "Add to the declaration")) }
+                }
+            }
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct ComposeForm {
+    department: String,
+    #[serde(default)]
+    id: i64,
+    #[serde(default)]
+    version: i64,
+    body: String,
+    library: String,
+}
+
+/// `POST /declarations/compose`: the declaration's text, as typed, with the library's indicator
+/// added, shown again to edit and save (nothing is saved).
+pub async fn compose_declaration(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Signed { user, form }: Signed<ComposeForm>,
+) -> Page {
+    let l = ctx.lang;
+    service::must_edit(&user, &form.department)?;
+    let library = s
+        .pool
+        .run(|store| jixiao_app::library::indicators(store.sql()))
+        .await?;
+    let Some(picked) = library
+        .iter()
+        .find(|i| format!("{}|{}", i.level2, i.name) == form.library)
+    else {
+        return Err(WebError::NotFound.into());
+    };
+    let body = jixiao_app::library::add_to_text(&form.body, picked);
+    ok(layout(
+        &ctx,
+        l.t(
+            "编辑绩效目标申报（未保存）",
+            "Editing a declaration (not saved)",
+        ),
+        html! {
+            p class="ok" id="added" { (l.t("已添加指标“", "Added “")) (picked.name) (l.t("”：请填写其指标值和分值后保存。", "”: fill in its value and points, then save.")) }
+            (editor_form(&ctx, &[], &form.department, form.id, form.version, &body, false, &library))
+        },
+    ))
 }
 
 pub async fn new_declaration(State(s): State<AppState>, ctx: Ctx) -> Page {
@@ -110,12 +166,16 @@ pub async fn new_declaration(State(s): State<AppState>, ctx: Ctx) -> Page {
     };
     let year = results::today().year() + 1;
     let body = jixiao_formats::declaration::template(year, &name);
+    let library = s
+        .pool
+        .run(|store| jixiao_app::library::indicators(store.sql()))
+        .await?;
     ok(layout(
         &ctx,
         l.t("新建绩效目标申报", "New target declaration"),
         html! {
             p class="muted" { (l.t("填好项目名称、资金、年度目标和各项指标后保存；保存后即可看到自动审核的意见，改好后再报送。", "Fill in the project's name, funds, annual goal and indicators and save; the automatic review's findings show once saved. Fix them, then submit.")) }
-            (editor_form(&ctx, &departments, &code, 0, 0, &body, false))
+            (editor_form(&ctx, &departments, &code, 0, 0, &body, false, &library))
         },
     ))
 }
@@ -202,7 +262,14 @@ async fn render(
     let user = business(&ctx)?.clone();
     let l = ctx.lang;
     let u2 = user.clone();
-    let (record, review, assessment, candidates, expert): (Record, Review, View, _, bool) = s
+    let (record, review, assessment, candidates, expert, library): (
+        Record,
+        Review,
+        View,
+        _,
+        bool,
+        _,
+    ) = s
         .pool
         .run(move |store| {
             let r = declarations::get(store.sql(), &u2, id)?;
@@ -214,7 +281,8 @@ async fn render(
                 Vec::new()
             };
             let expert = assessments::is_expert(store.sql(), &u2, id)?;
-            Ok::<_, WebError>((r, review, view, candidates, expert))
+            let library = jixiao_app::library::indicators(store.sql())?;
+            Ok::<_, WebError>((r, review, view, candidates, expert, library))
         })
         .await?;
     let d = &record.summary;
@@ -253,6 +321,20 @@ async fn render(
             @if d.stage == Stage::Returned { @if let Some(e) = last_return { p class="error" id="return-comment" { (l.t("退回意见：", "Returned: ")) (e.comment) " — " (e.actor) } } }
             (review_block(l, &review))
             (assessment_block(&ctx, d, &assessment, &candidates, expert))
+            @if user.role == Some(Role::BureauAdmin) {
+                @let declared = declarations::parse(&record.latest().body).ok();
+                @if let Some(declared) = declared {
+                    form method="post" action="/library" class="inline-form" id="library" {
+                        (csrf_field(&ctx))
+                        input type="hidden" name="declaration" value=(d.id);
+                        select name="indicator" aria-label=(l.t("指标", "Indicator")) { @for i in &declared.indicators { option value=(i.name) { (i.name) } } }
+                        input name="sector" placeholder=(l.t("行业/领域", "Sector")) aria-label=(l.t("行业/领域", "Sector"));
+                        input name="function_subject" placeholder=(l.t("功能分类科目", "Function")) aria-label=(l.t("功能分类科目", "Function"));
+                        input name="purpose" placeholder=(l.t("资金用途", "Use of funds")) aria-label=(l.t("资金用途", "Use of funds"));
+                        button { (l.t("择优入库", "Promote to the library")) }
+                    }
+                }
+            }
             @if desk {
                 div class="actions" {
                     @for step in steps_from(d.stage) {
@@ -268,7 +350,7 @@ async fn render(
             }
             @if editable {
                 h2 { (l.t("修改申报", "Change the declaration")) }
-                (editor_form(&ctx, &[], &d.department, d.id, d.version, &record.latest().body, d.stage == Stage::Approved))
+                (editor_form(&ctx, &[], &d.department, d.id, d.version, &record.latest().body, d.stage == Stage::Approved, &library))
             } @else {
                 details { summary { (l.t("申报表（第", "The declaration (text ")) (d.text_number) (l.t("版）", ")")) } pre class="code" { (record.latest().body) } }
             }

@@ -11,6 +11,7 @@ mod departments;
 mod disclosure;
 mod evaluation;
 mod imports;
+mod library;
 mod linkage;
 mod login;
 mod monitoring;
@@ -27,6 +28,7 @@ pub use departments::*;
 pub use disclosure::*;
 pub use evaluation::*;
 pub use imports::*;
+pub use library::*;
 pub use linkage::*;
 pub use login::*;
 pub use monitoring::*;
@@ -152,6 +154,7 @@ pub(crate) fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 ("/", l.t("首页", "Dashboard")),
                 ("/departments", l.t("部门与项目", "Departments")),
                 ("/declarations", l.t("目标申报", "Targets")),
+                ("/library", l.t("指标库", "Library")),
                 ("/monitoring", l.t("执行监控", "Monitoring")),
                 ("/rectifications", l.t("问题整改", "Rectifications")),
             ];

@@ -4,7 +4,8 @@
 // assessment; approval without its conclusion is refused, with it succeeds; the approved
 // targets appear in monitoring and in the year-end self-evaluation, which scores from them.
 // Run by `cargo test` (crates/web/tests/browser/mod.rs). Environment: BASE_URL, SHOTS,
-// CHROMIUM, DECL_FLAWED and DECL_FIXED (the declaration's text without and with its 满意度 row).
+// CHROMIUM, DECL_FLAWED (the declaration's text without its 满意度 row, which the unit adds
+// from the 指标库).
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
@@ -51,8 +52,17 @@ try {
   assert.equal(await page.locator('#review-findings li[data-rule="level1-present"]').count(), 1);
   await shot(page, 't02-review-findings');
 
-  step('fixes it and submits');
-  await page.fill('#declaration-form textarea[name=body]', readFileSync(process.env.DECL_FIXED, 'utf8'));
+  step('picks the 满意度 indicator from the library and fills in its value and points');
+  await page.selectOption('select[name=library]', '服务对象满意度指标|服务对象满意度');
+  await click(page, 'button[formaction="/declarations/compose"]');
+  assert.match(await page.textContent('#added'), /服务对象满意度/);
+  const composed = await page.inputValue('#declaration-form textarea[name=body]');
+  assert.match(composed, /name = "服务对象满意度"/);
+  await page.fill('#declaration-form textarea[name=body]',
+    composed.replace(/value = ""   # 指标库：[^\n]*/, 'value = "≥90%"\nweight = "10"'));
+  await shot(page, 't03a-from-the-library');
+
+  step('saves the fix and submits');
   await click(page, '#declaration-form button');
   assert.equal(await page.locator('#review-findings li[data-rule="level1-present"]').count(), 0);
   await click(page, 'button.step.submit');
@@ -149,7 +159,7 @@ try {
   step('the year-end self-evaluation shows them and scores from them');
   await page.goto(`${base}/evaluations/baiyun-zfb/2021`);
   assert.match(await page.textContent('main'), /绩效目标经批复/);
-  const actuals = { '文书档案数字化': '3120', '数字化合格率': '99.2', '完成时间': '11', '每件数字化成本': '96', '档案查阅平均用时': '8', '查阅人员满意度': '93' };
+  const actuals = { '文书档案数字化': '3120', '数字化合格率': '99.2', '完成时间': '11', '每件数字化成本': '96', '档案查阅平均用时': '8', '服务对象满意度': '93' };
   for (const [name, value] of Object.entries(actuals)) {
     const form = page.locator('form.entry')
       .filter({ has: page.locator(`input[name=project][value="${code}"]`) })
