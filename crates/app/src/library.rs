@@ -114,7 +114,7 @@ fn uses(store: &mut dyn Store, user: &User) -> Result<Vec<(String, Use)>, Error>
             }
         }
     }
-    out.sort_by(|a, b| a.1.year.cmp(&b.1.year));
+    out.sort_by_key(|u| u.1.year);
     Ok(out)
 }
 
