@@ -295,18 +295,7 @@ pub fn save(store: &mut dyn Store, user: &User, cmd: &SaveCommand) -> Result<Sum
                     "The declaration no longer exists; nothing was done. Reload and try again.",
                 ));
             }
-            sql.execute(
-                "INSERT INTO declarations (department_code, year, project_name, unit_name, stage, version, text_number, updated_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'draft', 1, 1, $5, $6)",
-                &[cmd.department.clone().into(), declared.year.into(), declared.project.clone().into(), declared.unit_name.clone().into(), actor.clone().into(), at.clone().into()],
-            )?;
-            let id = sql
-                .row(
-                    "SELECT id FROM declarations WHERE department_code = $1 AND year = $2 AND project_name = $3",
-                    &[cmd.department.clone().into(), declared.year.into(), declared.project.clone().into()],
-                )?
-                .map_or(0, |r| r[0].int());
-            (id, 1, String::new())
+            (insert_new(sql, &cmd.department, &declared, &actor, &at)?, 1, String::new())
         } else {
             let now = load(sql, cmd.id)?.summary;
             if now.department != cmd.department {
@@ -410,6 +399,81 @@ pub fn approved_in_year(
         ));
     }
     Ok(out)
+}
+
+/// A new declaration's row (a draft at its first text, version 1); its id.
+fn insert_new(
+    sql: &mut dyn Sql,
+    department: &str,
+    declared: &Declaration,
+    actor: &str,
+    at: &str,
+) -> Result<i64, Error> {
+    sql.execute(
+        "INSERT INTO declarations (department_code, year, project_name, unit_name, stage, version, text_number, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, 'draft', 1, 1, $5, $6)",
+        &[department.into(), declared.year.into(), declared.project.clone().into(), declared.unit_name.clone().into(), actor.into(), at.into()],
+    )?;
+    Ok(sql
+        .row(
+            "SELECT id FROM declarations WHERE department_code = $1 AND year = $2 AND project_name = $3",
+            &[department.into(), declared.year.into(), declared.project.clone().into()],
+        )?
+        .map_or(0, |r| r[0].int()))
+}
+
+/// Declarations read from a 申报表 workbook, saved as new drafts of `department` in one
+/// transaction — all or none: a project whose name the department's year already has, or has
+/// twice in the workbook, refuses the whole import, naming each. Returns them, in order.
+pub fn import(
+    store: &mut dyn Store,
+    user: &User,
+    department: &str,
+    declarations: &[Declaration],
+) -> Result<Vec<Summary>, Error> {
+    must_edit(user, department)?;
+    let actor = user.actor();
+    let at = jixiao_store::now_utc();
+    store.sql().write(|sql| {
+        crate::lock(sql, &format!("declaration/{department}"))?;
+        let mut taken: std::collections::HashSet<(i32, String)> = sql
+            .query(
+                "SELECT year, project_name FROM declarations WHERE department_code = $1",
+                &[department.into()],
+            )?
+            .iter()
+            .map(|r| (r[0].int() as i32, r[1].text().to_string()))
+            .collect();
+        let clashes: Vec<String> = declarations
+            .iter()
+            .filter(|d| !taken.insert((d.year, d.project.clone())))
+            .map(|d| format!("{}年度“{}”", d.year, d.project))
+            .collect();
+        if !clashes.is_empty() {
+            return Err(Error::invalid(
+                format!("以下项目已有申报或在表中重复，未导入任何申报：{}", clashes.join("、")),
+                format!("{} projects are declared already or twice; nothing was imported.", clashes.len()),
+            ));
+        }
+        let mut ids = Vec::with_capacity(declarations.len());
+        for d in declarations {
+            let id = insert_new(sql, department, d, &actor, &at)?;
+            sql.execute(
+                "INSERT INTO declaration_texts (declaration_id, number, body, reason, saved_by, saved_at) VALUES ($1, 1, $2, '', $3, $4)",
+                &[id.into(), jixiao_formats::declaration::to_text(d).into(), actor.clone().into(), at.clone().into()],
+            )?;
+            ids.push(id);
+        }
+        crate::record_change(
+            sql,
+            &actor,
+            "导入绩效目标申报表",
+            &format!("declarations:{department}"),
+            "",
+            &format!("{} 个项目（申报 {}–{}）", ids.len(), ids.first().unwrap_or(&0), ids.last().unwrap_or(&0)),
+        )?;
+        ids.iter().map(|id| Ok(load(sql, *id)?.summary)).collect()
+    })
 }
 
 /// Whether `user` sits at `desk` for `department`'s declarations.

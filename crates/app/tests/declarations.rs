@@ -586,3 +586,55 @@ fn the_library_keeps_promoted_indicators_with_their_history() {
         );
     });
 }
+
+/// A 申报表 workbook imported as drafts, all or nothing: a second import of the same projects
+/// is refused whole, naming them.
+#[test]
+fn a_workbook_of_declarations_is_imported_all_or_nothing() {
+    each_backend(|location, backend| {
+        let mut store = jixiao_store::open(location).unwrap();
+        let store = store.as_mut();
+        let editor = user(1, "editor", Role::DeptEditor, Some(DEPT));
+        let other = user(3, "other", Role::DeptEditor, Some("D02"));
+        let first = declarations::parse(&fitted()).unwrap();
+        let mut second = first.clone();
+        second.project = "第二个项目".into();
+        let bytes = jixiao_exchange::declarations::write(&[first, second]).unwrap();
+        let book = jixiao_exchange::source::Workbook::from_bytes(
+            std::path::Path::new("申报表.xlsx"),
+            bytes,
+        )
+        .unwrap();
+        let read = jixiao_exchange::declarations::read(&book).unwrap();
+        assert!(matches!(
+            declarations::import(store, &other, DEPT, &read),
+            Err(Error::Forbidden)
+        ));
+        let saved = declarations::import(store, &editor, DEPT, &read).unwrap();
+        assert_eq!(saved.len(), 2, "{backend}");
+        assert!(saved
+            .iter()
+            .all(|s| s.stage == Stage::Draft && s.text_number == 1));
+        // Each stored text reads back as the declaration imported.
+        let r = declarations::get(store.sql(), &editor, saved[1].id).unwrap();
+        assert_eq!(
+            declarations::parse(&r.latest().body).unwrap().project,
+            "第二个项目"
+        );
+        let again = declarations::import(store, &editor, DEPT, &read);
+        match again {
+            Err(Error::Invalid(m)) => assert!(
+                m.zh.contains("第二个项目") && m.zh.contains("未导入任何申报"),
+                "{}",
+                m.zh
+            ),
+            other => panic!("{backend}: {other:?}"),
+        }
+        assert_eq!(
+            declarations::list(store.sql(), &editor, None)
+                .unwrap()
+                .len(),
+            2
+        );
+    });
+}

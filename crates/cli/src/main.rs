@@ -314,6 +314,8 @@ enum Command {
   jixiao targets review a.toml b.toml --format json      多份申报表，JSON 输出
   jixiao targets review 申报表.toml --rules 本局审核规则.toml
   jixiao targets review 申报表.toml --department baiyun-zfb   上年实际完成值取自库中该部门上一年度数据
+  jixiao targets workbook a.toml b.toml -o 申报表.xlsx    写成申报表工作簿（工作表“申报项目”“申报指标”）
+  jixiao targets import 申报表.xlsx --department baiyun-zfb   导入为该部门的申报草稿（全部或全部不导入）
 
 申报表格式（jixiao-declaration/1）与审核规则见 docs/targets.md。
 退出码：0 全部为“优”；2 有需修改或退回的申报表；1 文件有误。")]
@@ -341,6 +343,24 @@ enum TargetsAction {
         /// / a department code: last year's actuals from its stored dataset of the year before.
         #[arg(long)]
         department: Option<String>,
+    },
+    /// 导入申报表工作簿（工作表“申报项目”“申报指标”）为该部门的申报草稿：全部导入或全部不导入，
+    /// 每个问题写明工作表、行、列 / import a 申报表 workbook as the department's drafts, all or nothing.
+    Import {
+        /// 申报表工作簿（.xlsx）/ the workbook.
+        workbook: PathBuf,
+        /// 部门编码 / the department the projects are declared under.
+        #[arg(long)]
+        department: String,
+    },
+    /// 把申报表文件（.toml）写成一个申报表工作簿，供单位填写或报送 / write declarations as a workbook.
+    Workbook {
+        /// 申报表文件（.toml，jixiao-declaration/1）/ declaration files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出文件（.xlsx）/ the workbook to write.
+        #[arg(long, short)]
+        out: PathBuf,
     },
 }
 
@@ -911,6 +931,68 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             };
             let history = department.as_deref().zip(store.as_mut());
             review_targets(&files, rules.as_deref(), &format, history)
+        }
+        Command::Targets {
+            action:
+                TargetsAction::Import {
+                    workbook,
+                    department,
+                },
+        } => {
+            let started = std::time::Instant::now();
+            let book = jixiao_exchange::source::load_workbook(&workbook)
+                .map_err(|p| jixiao_formats::Problems(vec![p]))?;
+            let declared = jixiao_exchange::declarations::read(&book)?;
+            let mut store = store_cmd::open(database_url)?;
+            // The command line imports for the department, as the finance bureau would.
+            let user = jixiao_app::auth::User {
+                id: 0,
+                username: "jixiao".into(),
+                display_name: "命令行导入".into(),
+                role: Some(jixiao_app::auth::Role::BureauAdmin),
+                department: None,
+                assigned: Vec::new(),
+                must_change: false,
+            };
+            let saved =
+                jixiao_app::declarations::import(store.as_mut(), &user, &department, &declared)
+                    .map_err(Failure::from)?;
+            println!(
+                "已导入 {} 个项目的申报（{} 项指标）为部门 {department} 的草稿，用时 {:.2} 秒；在“目标申报”页面审核、报送。",
+                saved.len(),
+                declared.iter().map(|d| d.indicators.len()).sum::<usize>(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Targets {
+            action: TargetsAction::Workbook { files, out },
+        } => {
+            let mut declared = Vec::new();
+            let mut problems = Vec::new();
+            for f in &files {
+                match jixiao_formats::declaration::load(f) {
+                    Ok(d) => declared.push(d),
+                    Err(p) => problems.extend(p.0),
+                }
+            }
+            if !problems.is_empty() {
+                return Err(jixiao_formats::Problems(problems).into());
+            }
+            let bytes = jixiao_exchange::declarations::write(&declared).map_err(|m| Failure {
+                code: 1,
+                message: m,
+            })?;
+            std::fs::write(&out, bytes).map_err(|e| Failure {
+                code: 3,
+                message: format!("无法写出 {}：{e}", out.display()),
+            })?;
+            println!(
+                "已写出 {} 个项目的申报表工作簿：{}",
+                declared.len(),
+                out.display()
+            );
+            Ok(())
         }
         Command::Framework { action } => match action {
             FrameworkAction::List => {

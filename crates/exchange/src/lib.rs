@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod cell;
+pub mod declarations;
 pub mod export;
 pub mod import;
 pub mod mapping;

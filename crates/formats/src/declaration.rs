@@ -60,6 +60,54 @@ struct RawIndicator {
     standard: String,
 }
 
+/// A declaration as its `jixiao-declaration/1` text (amounts in 万元), which [`parse`] reads
+/// back as the same declaration: how one read from a workbook is stored.
+pub fn to_text(d: &Declaration) -> String {
+    let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut t = format!(
+        "format = \"{FORMAT}\"\nunit = \"万元\"\nyear = {}\nproject = {}\nunit_name = {}\nkind = {}\nfunds = {}\nannual_goal = {}\nperiod_goal = {}\n",
+        d.year,
+        q(&d.project),
+        q(&d.unit_name),
+        q(match d.kind {
+            ProjectKind::New => "新增",
+            ProjectKind::Continuing => "延续",
+        }),
+        q(&rust_decimal::Decimal::new(d.funds.0, 6).normalize().to_string()),
+        q(&d.annual_goal),
+        q(&d.period_goal)
+    );
+    for i in &d.indicators {
+        t.push_str(&format!(
+            "\n[[indicators]]\nlevel1 = {}\nlevel2 = {}\nname = {}\nvalue = {}\n",
+            q(i.level1.label()),
+            q(&i.level2),
+            q(&i.name),
+            q(&i.value_text)
+        ));
+        if let Some(p) = &i.period_value {
+            let op = p.operator.map_or("", |o| o.symbol());
+            t.push_str(&format!(
+                "period_value = {}\n",
+                q(&format!("{op}{}{}", p.number.normalize(), p.unit))
+            ));
+        }
+        if let Some(w) = i.weight {
+            t.push_str(&format!("weight = {}\n", q(&w.normalize().to_string())));
+        }
+        if let Some(a) = i.last_actual {
+            t.push_str(&format!(
+                "last_actual = {}\n",
+                q(&a.normalize().to_string())
+            ));
+        }
+        if !i.standard.is_empty() {
+            t.push_str(&format!("standard = {}\n", q(&i.standard)));
+        }
+    }
+    t
+}
+
 /// A blank declaration for `year` and `unit_name` (the web's 新建申报 and `jixiao targets
 /// template`): every field named, with the 产出/效益/满意度 rows a declaration must have, their
 /// values left for the clerk. It reads as a declaration; the automatic review names what is
