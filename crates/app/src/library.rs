@@ -189,7 +189,7 @@ pub fn promote(sql: &mut dyn Sql, user: &User, cmd: &PromoteCommand) -> Result<i
 /// A declaration's text with the library's indicator `i` added as a new row (its 指标值 left for
 /// the clerk, the hint beside it), so drafting starts from the library.
 pub fn add_to_text(text: &str, i: &LibraryIndicator) -> String {
-    let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let q = jixiao_formats::declaration::quote;
     let mut t = text.trim_end().to_string();
     t.push_str(&format!(
         "\n\n[[indicators]]\nlevel1 = {}\nlevel2 = {}\nname = {}\nvalue = \"\"   # 指标库：{}\nstandard = {}\n",

@@ -92,6 +92,19 @@ pub struct Spread {
     pub count: usize,
 }
 
+impl std::fmt::Display for Spread {
+    /// `min / median / max`, as the library's page and workbook show it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} / {} / {}",
+            self.min.normalize(),
+            self.median.normalize(),
+            self.max.normalize()
+        )
+    }
+}
+
 /// The spread of `values`, or `None` when there are none.
 pub fn spread(values: impl IntoIterator<Item = Decimal>) -> Option<Spread> {
     let mut v: Vec<Decimal> = values.into_iter().collect();

@@ -60,10 +60,15 @@ struct RawIndicator {
     standard: String,
 }
 
+/// A TOML basic string of `s`, as declaration texts write their values.
+pub fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 /// A declaration as its `jixiao-declaration/1` text (amounts in 万元), which [`parse`] reads
 /// back as the same declaration: how one read from a workbook is stored.
 pub fn to_text(d: &Declaration) -> String {
-    let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let q = quote;
     let mut t = format!(
         "format = \"{FORMAT}\"\nunit = \"万元\"\nyear = {}\nproject = {}\nunit_name = {}\nkind = {}\nfunds = {}\nannual_goal = {}\nperiod_goal = {}\n",
         d.year,
@@ -113,7 +118,6 @@ pub fn to_text(d: &Declaration) -> String {
 /// values left for the clerk. It reads as a declaration; the automatic review names what is
 /// still missing.
 pub fn template(year: i32, unit_name: &str) -> String {
-    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
     let row = |level1: &str, level2: &str| {
         format!(
             "\n[[indicators]]\nlevel1 = \"{level1}\"\nlevel2 = \"{level2}\"\nname = \"\"\nvalue = \"\"   # 如 ≥63人、≤7工作日、100%、≥90%\n# weight = \"10\"   # 分值（权重），各项合计 100\nstandard = \"\"   # 评(扣)分标准，如 每降低5个百分点扣1分\n"

@@ -6,15 +6,7 @@ use jixiao_app::library::{self, LibraryQuery, PromoteCommand};
 use jixiao_domain::library::Spread;
 
 fn spread(s: Option<Spread>) -> String {
-    s.map(|s| {
-        format!(
-            "{} / {} / {}",
-            s.min.normalize(),
-            s.median.normalize(),
-            s.max.normalize()
-        )
-    })
-    .unwrap_or_else(|| "—".into())
+    s.map(|s| s.to_string()).unwrap_or_else(|| "—".into())
 }
 
 pub async fn library_page(
