@@ -477,6 +477,13 @@ pub fn sign_out(sql: &mut dyn Sql, token: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Records in the audit chain what a user did to their own account.
+fn own_event(sql: &mut dyn Sql, user: &User, action: &str, note: &str) -> Result<(), Error> {
+    let target = format!("user:{}", user.id);
+    crate::audit::append(sql, &user.actor(), action, &target, "", note)?;
+    Ok(())
+}
+
 /// Signs in inside a write transaction that commits either way, so failures are counted;
 /// the outer error is the store's, the inner one the user's.
 pub fn sign_in_recorded(
@@ -488,14 +495,7 @@ pub fn sign_in_recorded(
     sql.begin_write()?;
     match sign_in(sql, username, password, source) {
         Ok((user, session)) => {
-            crate::audit::append(
-                sql,
-                &user.actor(),
-                "登录",
-                &format!("user:{}", user.id),
-                "",
-                "",
-            )?;
+            own_event(sql, &user, "登录", "")?;
             sql.commit()?;
             Ok(Ok((session, user.must_change)))
         }
@@ -514,14 +514,7 @@ pub fn sign_in_recorded(
 pub fn sign_out_recorded(sql: &mut dyn Sql, user: &User, token: &str) -> Result<(), Error> {
     sql.write(|sql| {
         sign_out(sql, token)?;
-        crate::audit::append(
-            sql,
-            &user.actor(),
-            "退出",
-            &format!("user:{}", user.id),
-            "",
-            "",
-        )?;
+        own_event(sql, user, "退出", "")?;
         Ok(())
     })
 }
@@ -929,18 +922,12 @@ pub fn change_password(
             "DELETE FROM web_sessions WHERE user_id = $1 AND token_hash <> $2",
             &[user.id.into(), sha256(keep_session).into()],
         )?;
-        crate::audit::append(
-            sql,
-            &user.actor(),
-            "修改密码",
-            &format!("user:{}", user.id),
-            "",
-            if user.must_change {
-                "首次登录改密（一次性凭证已失效）"
-            } else {
-                ""
-            },
-        )?;
+        let note = if user.must_change {
+            "首次登录改密（一次性凭证已失效）"
+        } else {
+            ""
+        };
+        own_event(sql, user, "修改密码", note)?;
         Ok(())
     })
 }

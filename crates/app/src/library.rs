@@ -18,14 +18,9 @@ pub struct Entry {
     pub history: History,
 }
 
-/// Which indicators a list shows: those whose name or second level contains `q`, and which
-/// apply to a project of the classification given (the 共性 ones always), those of the
-/// classification first.
+/// A classification as a form or JSON gives it (each part may be empty).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct LibraryQuery {
-    /// Words in the name or second level.
-    #[serde(default)]
-    pub q: String,
+pub struct ClassificationFields {
     /// 功能分类科目.
     #[serde(default)]
     pub function_subject: String,
@@ -37,6 +32,30 @@ pub struct LibraryQuery {
     pub purpose: String,
 }
 
+impl ClassificationFields {
+    /// The classification, each part trimmed.
+    pub fn classification(&self) -> Classification {
+        Classification {
+            function_subject: self.function_subject.trim().into(),
+            sector: self.sector.trim().into(),
+            purpose: self.purpose.trim().into(),
+        }
+    }
+}
+
+/// Which indicators a list shows: those whose name or second level contains `q`, and which
+/// apply to a project of the classification given (the 共性 ones always), those of the
+/// classification first.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct LibraryQuery {
+    /// Words in the name or second level.
+    #[serde(default)]
+    pub q: String,
+    /// The project's classification.
+    #[serde(flatten)]
+    pub class: ClassificationFields,
+}
+
 /// The bureau's promotion of a declaration's indicator into the library, with its classification.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct PromoteCommand {
@@ -44,15 +63,9 @@ pub struct PromoteCommand {
     pub declaration: i64,
     /// The indicator's name in its latest text.
     pub indicator: String,
-    /// 功能分类科目.
-    #[serde(default)]
-    pub function_subject: String,
-    /// 行业/领域.
-    #[serde(default)]
-    pub sector: String,
-    /// 资金用途.
-    #[serde(default)]
-    pub purpose: String,
+    /// The classification it is filed under.
+    #[serde(flatten)]
+    pub class: ClassificationFields,
 }
 
 fn stored(sql: &mut dyn Sql) -> Result<Vec<LibraryIndicator>, Error> {
@@ -121,11 +134,7 @@ fn uses(store: &mut dyn Store, user: &User) -> Result<Vec<(String, Use)>, Error>
 /// The library as `user` sees it, filtered by `q`: the classification's own indicators first,
 /// then the 共性 ones; each with its history.
 pub fn list(store: &mut dyn Store, user: &User, q: &LibraryQuery) -> Result<Vec<Entry>, Error> {
-    let wanted = Classification {
-        function_subject: q.function_subject.trim().into(),
-        sector: q.sector.trim().into(),
-        purpose: q.purpose.trim().into(),
-    };
+    let wanted = q.class.classification();
     let words = q.q.trim();
     let mut indicators: Vec<LibraryIndicator> = stored(store.sql())?
         .into_iter()
@@ -164,11 +173,12 @@ pub fn promote(sql: &mut dyn Sql, user: &User, cmd: &PromoteCommand) -> Result<i
         )));
     };
     let from = format!("declaration:{}", cmd.declaration);
+    let class = cmd.class.classification();
     sql.write(|sql| {
         let known = sql.row(
             "SELECT id FROM library_indicators WHERE level1 = $1 AND level2 = $2 AND name = $3 \
              AND function_subject = $4 AND sector = $5 AND purpose = $6",
-            &[i.level1.label().into(), i.level2.clone().into(), i.name.clone().into(), cmd.function_subject.trim().into(), cmd.sector.trim().into(), cmd.purpose.trim().into()],
+            &[i.level1.label().into(), i.level2.clone().into(), i.name.clone().into(), class.function_subject.clone().into(), class.sector.clone().into(), class.purpose.clone().into()],
         )?;
         if let Some(r) = known {
             return Ok(r[0].int());
@@ -176,7 +186,7 @@ pub fn promote(sql: &mut dyn Sql, user: &User, cmd: &PromoteCommand) -> Result<i
         sql.execute(
             "INSERT INTO library_indicators (level1, level2, name, value_hint, standard, function_subject, sector, purpose, promoted_from, promoted_by, promoted_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            &[i.level1.label().into(), i.level2.clone().into(), i.name.clone().into(), i.value_text.clone().into(), i.standard.clone().into(), cmd.function_subject.trim().into(), cmd.sector.trim().into(), cmd.purpose.trim().into(), from.clone().into(), user.actor().into(), jixiao_store::now_utc().into()],
+            &[i.level1.label().into(), i.level2.clone().into(), i.name.clone().into(), i.value_text.clone().into(), i.standard.clone().into(), class.function_subject.clone().into(), class.sector.clone().into(), class.purpose.clone().into(), from.clone().into(), user.actor().into(), jixiao_store::now_utc().into()],
         )?;
         let id = sql
             .row("SELECT MAX(id) FROM library_indicators", &[])?
@@ -204,11 +214,11 @@ pub fn add_to_text(text: &str, i: &LibraryIndicator) -> String {
 
 /// The library as a workbook: one row an indicator, with its classification and history.
 pub fn xlsx(entries: &[Entry]) -> Result<Vec<u8>, Error> {
+    use jixiao_exchange::workbook::text_row;
     use rust_xlsxwriter::{Format, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(e.to_string());
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("指标库").map_err(fail)?;
-    let bold = Format::new().set_bold();
     let header = [
         "一级指标",
         "二级指标",
@@ -223,9 +233,7 @@ pub fn xlsx(entries: &[Entry]) -> Result<Vec<u8>, Error> {
         "目标值（最小/中位/最大）",
         "实际值（最小/中位/最大）",
     ];
-    for (c, h) in header.iter().enumerate() {
-        ws.write_with_format(0, c as u16, *h, &bold).map_err(fail)?;
-    }
+    text_row(ws, 0, &header, Some(&Format::new().set_bold())).map_err(fail)?;
     let spread = |s: Option<jixiao_domain::library::Spread>| {
         s.map(|s| {
             format!(
@@ -257,9 +265,7 @@ pub fn xlsx(entries: &[Entry]) -> Result<Vec<u8>, Error> {
             spread(e.history.targets()),
             spread(e.history.actuals()),
         ];
-        for (c, v) in row.iter().enumerate() {
-            ws.write(r as u32 + 1, c as u16, v.as_str()).map_err(fail)?;
-        }
+        text_row(ws, r as u32 + 1, &row, None).map_err(fail)?;
     }
     for (c, w) in [(2u16, 28.0), (3, 20.0), (4, 40.0), (10, 24.0), (11, 24.0)] {
         ws.set_column_width(c, w).map_err(fail)?;

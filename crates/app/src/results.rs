@@ -714,9 +714,7 @@ pub fn linkage_xlsx(rows: &[LinkRow], rules: &Linkage) -> Result<Vec<u8>, Error>
         "建议下年预算（万元）",
         "依据",
     ];
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_with_format(3, c as u16, *h, &bold).map_err(fail)?;
-    }
+    jixiao_exchange::workbook::text_row(ws, 3, &headers, Some(&bold)).map_err(fail)?;
     let wan = |fen: i64| -> f64 {
         // Exact to the fen in the cell's text form: 万元 with at most six decimals.
         Fen(fen)

@@ -549,22 +549,8 @@ fn rewrite_actual(
     let mut doc = text
         .parse::<toml_edit::DocumentMut>()
         .map_err(|e| Error::Internal(format!("projects.toml 无法读取：{e}")))?;
-    let projects = doc
-        .get_mut("projects")
-        .and_then(|p| p.as_array_of_tables_mut())
-        .ok_or(Error::not_found())?;
-    let p = projects
-        .iter_mut()
-        .find(|p| p.get("code").and_then(|c| c.as_str()) == Some(project))
-        .ok_or(Error::not_found())?;
-    let indicators = p
-        .get_mut("indicators")
-        .and_then(|i| i.as_array_of_tables_mut())
-        .ok_or(Error::not_found())?;
-    let i = indicators
-        .iter_mut()
-        .find(|i| i.get("name").and_then(|n| n.as_str()) == Some(indicator))
-        .ok_or(Error::not_found())?;
+    let p = table_where(doc.as_table_mut(), "projects", "code", project)?;
+    let i = table_where(p, "indicators", "name", indicator)?;
     let before = match i.get("actual") {
         Some(item) => match item.as_str() {
             Some(s) => s.to_string(),
@@ -575,6 +561,22 @@ fn rewrite_actual(
     // Entered by the department: a stated value, no longer inferred.
     i.insert("actual", toml_edit::value(value));
     Ok((doc.to_string(), before))
+}
+
+/// The table of the array of tables `array` in `t` whose `field` is `value`.
+fn table_where<'a>(
+    t: &'a mut toml_edit::Table,
+    array: &str,
+    field: &str,
+    value: &str,
+) -> Result<&'a mut toml_edit::Table, Error> {
+    t.get_mut(array)
+        .and_then(|a| a.as_array_of_tables_mut())
+        .and_then(|a| {
+            a.iter_mut()
+                .find(|e| e.get(field).and_then(|f| f.as_str()) == Some(value))
+        })
+        .ok_or(Error::not_found())
 }
 
 /// What a self-evaluation's score rests on: a digest of its stored dataset files (actuals

@@ -75,3 +75,27 @@ pub fn assessment_needed(d: &Declaration) -> Option<String> {
         ),
     })
 }
+
+/// The automatic review as JSON, for the API and `jixiao targets review --format json`: the
+/// grade and outcome, each criterion's verdict, each finding.
+pub fn review_json(r: &jixiao_domain::targets::Review) -> serde_json::Value {
+    use serde_json::json;
+    let verdicts: Vec<_> = r
+        .verdicts
+        .iter()
+        .map(|(c, met)| json!({"criterion": c.label().0, "met": met}))
+        .collect();
+    let findings: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| {
+            json!({
+                "criterion": f.criterion.label().0,
+                "rule": f.rule,
+                "location": f.location,
+                "message": f.message,
+            })
+        })
+        .collect();
+    json!({"grade": r.grade, "outcome": r.outcome, "verdicts": verdicts, "findings": findings})
+}

@@ -490,7 +490,7 @@ fn approved_targets_become_the_years_project_indicators() {
 /// read from the stored datasets; a classification's own first; a row added to a text.
 #[test]
 fn the_library_keeps_promoted_indicators_with_their_history() {
-    use jixiao_app::library::{self, LibraryQuery, PromoteCommand};
+    use jixiao_app::library::{self, ClassificationFields, LibraryQuery, PromoteCommand};
     each_backend(|location, backend| {
         let mut store = jixiao_store::open(location).unwrap();
         let store = store.as_mut();
@@ -521,9 +521,11 @@ fn the_library_keeps_promoted_indicators_with_their_history() {
         let promote = PromoteCommand {
             declaration: d.id,
             indicator: "移交进馆文书档案".into(),
-            function_subject: "2010350".into(),
-            sector: "档案".into(),
-            purpose: String::new(),
+            class: ClassificationFields {
+                function_subject: "2010350".into(),
+                sector: "档案".into(),
+                purpose: String::new(),
+            },
         };
         assert!(matches!(
             library::promote(store.sql(), &editor, &promote),
@@ -536,7 +538,10 @@ fn the_library_keeps_promoted_indicators_with_their_history() {
             "{backend}: promoted once"
         );
         let archives = LibraryQuery {
-            sector: "档案".into(),
+            class: ClassificationFields {
+                sector: "档案".into(),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let list = library::list(store, &bureau, &archives).unwrap();
@@ -559,7 +564,10 @@ fn the_library_keeps_promoted_indicators_with_their_history() {
         );
         // Another classification is not offered it; the 共性 ones always are.
         let roads = LibraryQuery {
-            sector: "交通".into(),
+            class: ClassificationFields {
+                sector: "交通".into(),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let list = library::list(store, &bureau, &roads).unwrap();

@@ -719,6 +719,26 @@ fn score_precision(grid: &Grid) -> u32 {
 
 type Push<'a> = dyn FnMut(Severity, &'static str, String, String, String, String, String) + 'a;
 
+/// A stated sum that is not the sum of its parts (`(stated, sum)`): an error showing both.
+fn wrong_sum(
+    push: &mut Push,
+    check: &'static str,
+    location: String,
+    excerpt: String,
+    (stated, sum): (Decimal, Decimal),
+    rule: &str,
+) {
+    push(
+        Severity::Error,
+        check,
+        location,
+        excerpt,
+        show(stated, 2),
+        show(sum, 2),
+        rule.into(),
+    );
+}
+
 /// Checks one table; `cut` when the table is a transcription that ends before the table does.
 pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -1076,25 +1096,23 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
         }
         let row = &grid.rows[b.row];
         if b.leaves_weight != b.weight {
-            push(
-                Severity::Error,
+            wrong_sum(
+                push,
                 "subtotal",
                 grid.cell(b.row, c.weight.unwrap_or(0)),
                 row_text(row),
-                show(b.weight, 2),
-                show(b.leaves_weight, 2),
-                "小计的分值应等于其下各指标分值之和".into(),
+                (b.weight, b.leaves_weight),
+                "小计的分值应等于其下各指标分值之和",
             );
         }
         if let Some(s) = b.score.filter(|s| *s != b.leaves_score) {
-            push(
-                Severity::Error,
+            wrong_sum(
+                push,
                 "subtotal",
                 grid.cell(b.row, c.score.unwrap_or(0)),
                 row_text(row),
-                show(s, 2),
-                show(b.leaves_score, 2),
-                "小计的得分应等于其下各指标得分之和（RULES.md §1.6）".into(),
+                (s, b.leaves_score),
+                "小计的得分应等于其下各指标得分之和（RULES.md §1.6）",
             );
         }
     }
@@ -1121,14 +1139,13 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
         // it is the `weights` finding already made, not a second one.
         let same_as_weights = weights_wrong && w == Some(rules.total);
         if let Some(w) = w.filter(|w| *w != weight_sum && !same_as_weights) {
-            push(
-                Severity::Error,
+            wrong_sum(
+                push,
                 "total",
                 grid.cell(r, c.weight.unwrap_or(0)),
                 row_text(&grid.rows[r]),
-                show(w, 2),
-                show(weight_sum, 2),
-                "总分行的分值应等于各项分值之和".into(),
+                (w, weight_sum),
+                "总分行的分值应等于各项分值之和",
             );
         }
         if let Some((s, dp)) = s {
@@ -1158,14 +1175,13 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
                 );
             }
             if s != score_sum && !cut {
-                push(
-                    Severity::Error,
+                wrong_sum(
+                    push,
                     "total",
                     grid.cell(r, c.score.unwrap_or(0)),
                     row_text(&grid.rows[r]),
-                    show(s, 2),
-                    show(score_sum, 2),
-                    "总得分应等于各项得分之和（RULES.md §1.6）".into(),
+                    (s, score_sum),
+                    "总得分应等于各项得分之和（RULES.md §1.6）",
                 );
             }
             if let Some((gr, gc, g)) = &grade {

@@ -172,6 +172,7 @@ fn json(checked: &[Checked]) -> String {
 }
 
 fn workbook(checked: &[Checked]) -> Result<Vec<u8>, Failure> {
+    use jixiao_exchange::workbook::text_row;
     use rust_xlsxwriter::{Format, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| Failure {
         code: 3,
@@ -180,7 +181,6 @@ fn workbook(checked: &[Checked]) -> Result<Vec<u8>, Failure> {
     let mut wb = Workbook::new();
     let sheet = wb.add_worksheet();
     sheet.set_name("核查结果").map_err(fail)?;
-    let bold = Format::new().set_bold();
     let heads = [
         "文件",
         "严重程度",
@@ -192,11 +192,7 @@ fn workbook(checked: &[Checked]) -> Result<Vec<u8>, Failure> {
         "规则",
         "修改意见",
     ];
-    for (c, h) in heads.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(fail)?;
-    }
+    text_row(sheet, 0, &heads, Some(&Format::new().set_bold())).map_err(fail)?;
     let mut r = 1u32;
     for c in checked {
         let file = c.file.display().to_string();
@@ -220,9 +216,7 @@ fn workbook(checked: &[Checked]) -> Result<Vec<u8>, Failure> {
                         &f.rule,
                         &f.sentence(),
                     ];
-                    for (k, v) in cells.iter().enumerate() {
-                        sheet.write_string(r, k as u16, *v).map_err(fail)?;
-                    }
+                    text_row(sheet, r, &cells, None).map_err(fail)?;
                     r += 1;
                 }
             }

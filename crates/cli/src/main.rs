@@ -227,49 +227,14 @@ enum Command {
     /// 预算、支出、执行率、序时进度、差距、预警和月度曲线；--out 以 .xlsx 结尾时写出通报，
     /// 以 .csv 结尾时写出明细。序时进度口径、预警线、重点项目金额和下限见 --config
     /// （docs/monitoring.md）。金额与比率精确计算，不用浮点数。
-    Monitor {
-        /// 交换 CSV 所在文件夹；省略时从库中读取 / the interchange folder, or the store.
-        folder: Option<PathBuf>,
-        /// 截止日期，如 2021-09-30 / the as-of date.
-        #[arg(long)]
-        as_of: String,
-        /// 输出：文件夹（交换 CSV）、.csv 或 .xlsx（通报）/ where to write.
-        #[arg(long, short)]
-        out: Option<PathBuf>,
-        #[command(flatten)]
-        scope: monitor_cmd::Scope,
-        /// 红色预警：序时进度减执行率超过此值（默认 0.20）/ the red gap.
-        #[arg(long)]
-        red_gap: Option<rust_decimal::Decimal>,
-        /// 黄色预警：超过此值（默认 0.10）/ the yellow gap.
-        #[arg(long)]
-        yellow_gap: Option<rust_decimal::Decimal>,
-        /// 读取支付明细的线程数（默认为 CPU 核数）/ reader threads (folder only).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// 双监控：同时看支出进度与绩效指标进度 / watch spending and target progress together.
-        #[arg(long)]
-        indicators: bool,
-    },
+    Monitor(monitor_cmd::Args),
     /// 预测：按往年季节模式预测年底执行率，并预警 — forecast year-end execution rates.
     ///
     /// 以截止日期前最后一个完整月末的累计支出，除以往年同期累计支出占全年的比例，预测每个
     /// 项目及各层级的年底执行率（不超过预算）；低于 forecast_floor（默认 90%）的预警。库中
     /// 没有往年数据时按均匀进度推定，并标明（推定）。--backtest 在已有全年数据的年度上回测：
     /// 打印每个月末预测的平均绝对误差。
-    Forecast {
-        /// 截止日期（用其前最后一个完整月末）/ the as-of date.
-        #[arg(long, required_unless_present = "backtest")]
-        as_of: Option<String>,
-        #[command(flatten)]
-        scope: monitor_cmd::Scope,
-        /// 回测该年度：每个月末的预测与全年实际相比 / back-test the year.
-        #[arg(long)]
-        backtest: bool,
-        /// 明细输出（.csv）/ write every line as CSV.
-        #[arg(long, short)]
-        out: Option<PathBuf>,
-    },
+    Forecast(monitor_cmd::ForecastArgs),
     /// 模板：写出 Excel 导入模板（表头批注、下拉列表、格式校验）— write the blank template.
     Template {
         /// 输出文件（.xlsx）/ the output file.
@@ -498,19 +463,13 @@ fn review_targets(
         let gate = jixiao_app::targets::assessment_needed(d);
         all_good &= r.findings.is_empty();
         if format == "json" {
-            out.push(json!({
-                "file": file.display().to_string(),
-                "project": d.project,
-                "grade": r.grade,
-                "outcome": r.outcome,
-                "rules": rules.id,
-                "provisional": rules.provisional,
-                "criteria": r.verdicts.iter().map(|(c, ok)| json!({"criterion": c.label().0, "met": ok})).collect::<Vec<_>>(),
-                "findings": r.findings.iter().map(|f| json!({
-                    "criterion": f.criterion.label().0, "rule": f.rule, "location": f.location, "message": f.message,
-                })).collect::<Vec<_>>(),
-                "assessment_needed": gate,
-            }));
+            let mut v = jixiao_app::targets::review_json(&r);
+            v["file"] = json!(file.display().to_string());
+            v["project"] = json!(d.project);
+            v["rules"] = json!(rules.id);
+            v["provisional"] = json!(rules.provisional);
+            v["assessment_needed"] = json!(gate);
+            out.push(v);
             continue;
         }
         println!(
@@ -660,13 +619,16 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             }
             if serve {
                 drop(store);
+                let demo = DemoAccounts {
+                    accounts: &accounts,
+                    department: &data.department.code,
+                    year: data.year,
+                };
                 return serve_configured(
                     jixiao_store::Location::parse(&url),
                     &bind,
                     None,
-                    &accounts,
-                    &data.department.code,
-                    data.year,
+                    Some(demo),
                 );
             }
             Ok(())
@@ -769,38 +731,8 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             format,
             out,
         } => check_cmd::run(&files, framework.as_deref(), &format, out.as_deref()),
-        Command::Monitor {
-            folder,
-            as_of,
-            out,
-            scope,
-            red_gap,
-            yellow_gap,
-            threads,
-            indicators,
-        } => monitor_cmd::run(monitor_cmd::Args {
-            indicators,
-            database_url,
-            folder,
-            as_of,
-            out,
-            scope,
-            red_gap,
-            yellow_gap,
-            threads,
-        }),
-        Command::Forecast {
-            as_of,
-            scope,
-            backtest,
-            out,
-        } => monitor_cmd::forecast(monitor_cmd::ForecastArgs {
-            database_url,
-            as_of,
-            scope,
-            backtest,
-            out,
-        }),
+        Command::Monitor(args) => monitor_cmd::run(database_url, args),
+        Command::Forecast(args) => monitor_cmd::forecast(database_url, args),
         Command::Serve {
             bind,
             connections,
@@ -823,9 +755,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 jixiao_store::Location::parse(url),
                 &bind,
                 Some(options),
-                &[],
-                "",
-                0,
+                None,
             )
         }
         Command::Audit {
@@ -1127,52 +1057,54 @@ fn log_requests() {
         .try_init();
 }
 
-/// Serves the web application until interrupted.
-#[cfg(feature = "web")]
+/// The demo's accounts, printed when its server starts, and the self-evaluation page to open.
+#[cfg_attr(not(feature = "web"), allow(dead_code))]
+struct DemoAccounts<'a> {
+    accounts: &'a [(String, String, jixiao_app::auth::Role)],
+    department: &'a str,
+    year: i32,
+}
+
+/// Serves the web application until interrupted; without the `web` feature there is no server
+/// to start, and it says how to get one.
 fn serve_configured(
     location: jixiao_store::Location,
     bind: &str,
     options: Option<ServeOptions>,
-    accounts: &[(String, String, jixiao_app::auth::Role)],
-    department: &str,
-    year: i32,
+    demo: Option<DemoAccounts<'_>>,
 ) -> Result<(), Failure> {
-    let mut config = jixiao_web::Config::new(location, bind);
-    if let Some(o) = options {
-        config.connections = o.connections;
-        config.behind_proxy = o.behind_proxy;
-        config.linkage = o.linkage;
-        config.disclosure = o.disclosure;
+    #[cfg(not(feature = "web"))]
+    {
+        let _ = (location, bind, options, demo);
+        Err(Failure {
+            code: 2,
+            message: "此版本编译时未包含网页服务（cargo 特性 web）。请用 cargo build --release（默认包含）重新编译。\nThis build has no web server (cargo feature `web`); rebuild with the default features.".into(),
+        })
     }
-    let location = config.location.to_string();
-    log_requests();
-    jixiao_web::serve(config, |addr| {
-        println!("\n网页服务已启动：http://{addr}/ （库：{location}；Ctrl-C 停止）");
-        if !accounts.is_empty() {
-            println!("演示账号（用户名 / 密码 / 角色）：");
-            for (name, password, role) in accounts {
-                println!("  {name:<10} {password:<22} {}", role.label().0);
-            }
-            println!("自评页面：http://{addr}/evaluations/{department}/{year}");
+    #[cfg(feature = "web")]
+    {
+        let mut config = jixiao_web::Config::new(location, bind);
+        if let Some(o) = options {
+            config.connections = o.connections;
+            config.behind_proxy = o.behind_proxy;
+            config.linkage = o.linkage;
+            config.disclosure = o.disclosure;
         }
-    })
-    .map_err(|message| Failure { code: 4, message })
-}
-
-/// Without the `web` feature there is no server to start: say how to get one.
-#[cfg(not(feature = "web"))]
-fn serve_configured(
-    _location: jixiao_store::Location,
-    _bind: &str,
-    _options: Option<ServeOptions>,
-    _accounts: &[(String, String, jixiao_app::auth::Role)],
-    _department: &str,
-    _year: i32,
-) -> Result<(), Failure> {
-    Err(Failure {
-        code: 2,
-        message: "此版本编译时未包含网页服务（cargo 特性 web）。请用 cargo build --release（默认包含）重新编译。\nThis build has no web server (cargo feature `web`); rebuild with the default features.".into(),
-    })
+        let location = config.location.to_string();
+        log_requests();
+        jixiao_web::serve(config, |addr| {
+            println!("\n网页服务已启动：http://{addr}/ （库：{location}；Ctrl-C 停止）");
+            if let Some(d) = &demo {
+                println!("演示账号（用户名 / 密码 / 角色）：");
+                for (name, password, role) in d.accounts {
+                    println!("  {name:<10} {password:<22} {}", role.label().0);
+                }
+                let page = format!("/evaluations/{}/{}", d.department, d.year);
+                println!("自评页面：http://{addr}{page}");
+            }
+        })
+        .map_err(|message| Failure { code: 4, message })
+    }
 }
 
 /// The bundled example: next to the binary's source tree when run from a checkout.

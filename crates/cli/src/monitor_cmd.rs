@@ -27,15 +27,30 @@ pub struct Scope {
     pub config: Option<PathBuf>,
 }
 
-pub struct Args<'a> {
-    pub database_url: Option<&'a str>,
+/// The arguments of `jixiao monitor`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// 交换 CSV 所在文件夹；省略时从库中读取 / the interchange folder, or the store.
     pub folder: Option<PathBuf>,
+    /// 截止日期，如 2021-09-30 / the as-of date.
+    #[arg(long)]
     pub as_of: String,
+    /// 输出：文件夹（交换 CSV）、.csv 或 .xlsx（通报）/ where to write.
+    #[arg(long, short)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
     pub scope: Scope,
-    pub red_gap: Option<Decimal>,
-    pub yellow_gap: Option<Decimal>,
+    /// 红色预警：序时进度减执行率超过此值（默认 0.20）/ the red gap.
+    #[arg(long)]
+    pub red_gap: Option<rust_decimal::Decimal>,
+    /// 黄色预警：超过此值（默认 0.10）/ the yellow gap.
+    #[arg(long)]
+    pub yellow_gap: Option<rust_decimal::Decimal>,
+    /// 读取支付明细的线程数（默认为 CPU 核数）/ reader threads (folder only).
+    #[arg(long)]
     pub threads: Option<usize>,
+    /// 双监控：同时看支出进度与绩效指标进度 / watch spending and target progress together.
+    #[arg(long)]
     pub indicators: bool,
 }
 
@@ -44,7 +59,7 @@ fn usage(message: String) -> Failure {
 }
 
 /// The configuration: the file's, then the command line's gaps over it.
-fn config(a: &Args<'_>) -> Result<Config, Failure> {
+fn config(a: &Args) -> Result<Config, Failure> {
     let mut c = load_config(a.scope.config.as_deref())?;
     if let Some(r) = a.red_gap {
         c.thresholds.red_gap = Fraction::from_decimal(r);
@@ -84,7 +99,7 @@ fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
 }
 
 /// Runs the command.
-pub fn run(a: Args<'_>) -> Result<(), Failure> {
+pub fn run(database_url: Option<&str>, a: Args) -> Result<(), Failure> {
     let as_of = Date::parse(&a.as_of).ok_or_else(|| {
         usage(format!(
             "截止日期“{}”不是有效日期：应为 年-月-日，如 2021-09-30",
@@ -94,8 +109,8 @@ pub fn run(a: Args<'_>) -> Result<(), Failure> {
     let c = config(&a)?;
     match &a.folder {
         Some(folder) => batch(folder, as_of, &c, a.out.as_deref(), a.threads),
-        None if a.indicators => dual(&a, as_of, &c),
-        None => over_store(&a, as_of, &c),
+        None if a.indicators => dual(database_url, &a, as_of, &c),
+        None => over_store(database_url, &a, as_of, &c),
     }
 }
 
@@ -158,16 +173,23 @@ fn pattern_before(
 }
 
 /// The arguments of `jixiao forecast`.
-pub struct ForecastArgs<'a> {
-    pub database_url: Option<&'a str>,
+#[derive(clap::Args)]
+pub struct ForecastArgs {
+    /// 截止日期（用其前最后一个完整月末）/ the as-of date.
+    #[arg(long, required_unless_present = "backtest")]
     pub as_of: Option<String>,
+    #[command(flatten)]
     pub scope: Scope,
+    /// 回测该年度：每个月末的预测与全年实际相比 / back-test the year.
+    #[arg(long)]
     pub backtest: bool,
+    /// 明细输出（.csv）/ write every line as CSV.
+    #[arg(long, short)]
     pub out: Option<PathBuf>,
 }
 
 /// `jixiao forecast`.
-pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
+pub fn forecast(database_url: Option<&str>, a: ForecastArgs) -> Result<(), Failure> {
     use jixiao_monitor::forecast::{backtest, rate, year_end};
     let c = load_config(a.scope.config.as_deref())?;
     let as_of = match &a.as_of {
@@ -183,7 +205,7 @@ pub fn forecast(a: ForecastArgs<'_>) -> Result<(), Failure> {
         .year
         .or(as_of.map(|d| d.year()))
         .ok_or_else(|| usage("请用 --year 指明回测的年度".into()))?;
-    let mut store = store_cmd::open(a.database_url)?;
+    let mut store = store_cmd::open(database_url)?;
     let projects = projects_of(store.as_mut(), year)?;
     if projects.is_empty() {
         return Err(Failure {
@@ -320,7 +342,12 @@ pub fn table_from_store(
     Ok(jixiao_app::monitor_store(store, year, as_of, level, c)?)
 }
 
-fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
+fn over_store(
+    database_url: Option<&str>,
+    a: &Args,
+    as_of: Date,
+    c: &Config,
+) -> Result<(), Failure> {
     let level = Level::parse(&a.scope.level).ok_or_else(|| {
         usage(format!(
             "层级“{}”不认识：应为 {}",
@@ -332,7 +359,7 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
     })?;
     let year = a.scope.year.unwrap_or(as_of.year());
     let started = std::time::Instant::now();
-    let mut store = store_cmd::open(a.database_url)?;
+    let mut store = store_cmd::open(database_url)?;
     let notice = jixiao_app::notice::build(store.as_mut(), year, as_of, level, c)?;
     let t = &notice.table;
     print_table(t);
@@ -365,10 +392,10 @@ fn over_store(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
 }
 
 /// 双监控 over the store.
-fn dual(a: &Args<'_>, as_of: Date, c: &Config) -> Result<(), Failure> {
+fn dual(database_url: Option<&str>, a: &Args, as_of: Date, c: &Config) -> Result<(), Failure> {
     use jixiao_monitor::dual::{watch, Report, Target};
     let year = a.scope.year.unwrap_or(as_of.year());
-    let mut store = store_cmd::open(a.database_url)?;
+    let mut store = store_cmd::open(database_url)?;
     let t = table_from_store(store.as_mut(), year, as_of, Level::Project, c)?;
     let spending = t
         .lines

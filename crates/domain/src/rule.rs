@@ -669,12 +669,23 @@ impl Rule {
                     }
                 }
             }
-            (Rule::ReverseLinear { target }, Observation::Quantity(q)) => {
+            (
+                rule @ (Rule::ReverseLinear { target } | Rule::ReverseInverse { target }),
+                Observation::Quantity(q),
+            ) => {
                 let a = q.value.max(Decimal::ZERO);
                 let t = *target;
                 let tq = q.with_value(t);
+                let over = Some(format!("实际 {q} 超过目标 {tq}"));
                 if a <= t {
                     full(w, format!("实际 {q} ≤ 目标 {tq}，得满分 {wt}"))
+                } else if matches!(rule, Rule::ReverseInverse { .. }) {
+                    let raw = t / a * w;
+                    Outcome {
+                        raw,
+                        working: format!("{tq} ÷ {q} × {wt} = {}", raw_text(raw)),
+                        loss_reason: over,
+                    }
                 } else if a >= t * Decimal::TWO {
                     Outcome {
                         raw: Decimal::ZERO,
@@ -686,22 +697,7 @@ impl Rule {
                     Outcome {
                         raw,
                         working: format!("(1 − ({q} − {tq}) ÷ {tq}) × {wt} = {}", raw_text(raw)),
-                        loss_reason: Some(format!("实际 {q} 超过目标 {tq}")),
-                    }
-                }
-            }
-            (Rule::ReverseInverse { target }, Observation::Quantity(q)) => {
-                let a = q.value.max(Decimal::ZERO);
-                let t = *target;
-                let tq = q.with_value(t);
-                if a <= t {
-                    full(w, format!("实际 {q} ≤ 目标 {tq}，得满分 {wt}"))
-                } else {
-                    let raw = t / a * w;
-                    Outcome {
-                        raw,
-                        working: format!("{tq} ÷ {q} × {wt} = {}", raw_text(raw)),
-                        loss_reason: Some(format!("实际 {q} 超过目标 {tq}")),
+                        loss_reason: over,
                     }
                 }
             }

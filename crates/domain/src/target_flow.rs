@@ -4,21 +4,72 @@
 //! which desk holds a stage. Who sits at a desk, and the record of each step, are the
 //! application layer's.
 
-/// Where a declaration stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Being drafted by the unit.
-    Draft,
-    /// Submitted: with the 主管部门.
-    AtDepartment,
-    /// Passed by the department: with the bureau's 业务科室.
-    AtSection,
-    /// Passed by the 业务科室: with the 绩效管理科 for approval.
-    AtPerformance,
-    /// Approved (批复): frozen; monitoring and evaluation read this version.
-    Approved,
-    /// Returned with a comment: editable again.
-    Returned,
+/// An enum each of whose variants has a stored id and a name in Chinese and English, all from
+/// one list: `ALL` (in order), `id`, `parse` (`None` for an id this build does not know) and
+/// `label`.
+macro_rules! named {
+    ($(#[$m:meta])* pub enum $name:ident {
+        $($(#[$vm:meta])* $variant:ident = ($id:literal, $zh:literal, $en:literal),)+
+    }) => {
+        $(#[$m])*
+        pub enum $name {
+            $($(#[$vm])* $variant,)+
+        }
+
+        impl $name {
+            /// Every one, in order.
+            pub const ALL: [$name; [$($id),+].len()] = [$($name::$variant),+];
+
+            /// The stored id (or form value).
+            pub fn id(self) -> &'static str {
+                match self {
+                    $($name::$variant => $id,)+
+                }
+            }
+
+            /// The one of a stored id (or form value).
+            pub fn parse(id: &str) -> Option<$name> {
+                match id {
+                    $($id => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// Its name, in Chinese and English.
+            pub fn label(self) -> (&'static str, &'static str) {
+                match self {
+                    $($name::$variant => ($zh, $en),)+
+                }
+            }
+        }
+    };
+}
+
+named! {
+    /// Where a declaration stands, in the order of the review.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Stage {
+        /// Being drafted by the unit.
+        Draft = ("draft", "草稿", "Draft"),
+        /// Submitted: with the 主管部门.
+        AtDepartment = ("at_department", "已提交，待主管部门审核", "With the department"),
+        /// Passed by the department: with the bureau's 业务科室.
+        AtSection = (
+            "at_section",
+            "主管部门审核通过，待财政业务科室审核",
+            "With the budget section"
+        ),
+        /// Passed by the 业务科室: with the 绩效管理科 for approval.
+        AtPerformance = (
+            "at_performance",
+            "业务科室审核通过，待绩效管理科批复",
+            "With the performance section"
+        ),
+        /// Approved (批复): frozen; monitoring and evaluation read this version.
+        Approved = ("approved", "已批复", "Approved"),
+        /// Returned with a comment: editable again.
+        Returned = ("returned", "已退回修改", "Returned"),
+    }
 }
 
 /// Who holds a declaration at a stage.
@@ -34,58 +85,7 @@ pub enum Desk {
     Performance,
 }
 
-/// Each stage, in the order of the review (and of the enum): its stored id and its names.
-const STAGES: [(Stage, &str, &str, &str); 6] = [
-    (Stage::Draft, "draft", "草稿", "Draft"),
-    (
-        Stage::AtDepartment,
-        "at_department",
-        "已提交，待主管部门审核",
-        "With the department",
-    ),
-    (
-        Stage::AtSection,
-        "at_section",
-        "主管部门审核通过，待财政业务科室审核",
-        "With the budget section",
-    ),
-    (
-        Stage::AtPerformance,
-        "at_performance",
-        "业务科室审核通过，待绩效管理科批复",
-        "With the performance section",
-    ),
-    (Stage::Approved, "approved", "已批复", "Approved"),
-    (Stage::Returned, "returned", "已退回修改", "Returned"),
-];
-
 impl Stage {
-    /// Every stage, in the order of the review.
-    pub const ALL: [Stage; 6] = {
-        let mut all = [Stage::Draft; 6];
-        let mut k = 0;
-        while k < all.len() {
-            all[k] = STAGES[k].0;
-            k += 1;
-        }
-        all
-    };
-
-    /// The stored id.
-    pub fn id(self) -> &'static str {
-        STAGES[self as usize].1
-    }
-
-    /// The stage of a stored id (`None` for one this build does not know).
-    pub fn parse(id: &str) -> Option<Stage> {
-        STAGES.iter().find(|n| n.1 == id).map(|n| n.0)
-    }
-
-    /// Its name, in Chinese and English.
-    pub fn label(self) -> (&'static str, &'static str) {
-        (STAGES[self as usize].2, STAGES[self as usize].3)
-    }
-
     /// Who holds it.
     pub fn desk(self) -> Desk {
         match self {
@@ -104,46 +104,22 @@ impl Stage {
     }
 }
 
-/// A step of the review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// The unit submits (报送).
-    Submit,
-    /// A reviewing desk passes it on (审核通过).
-    Pass,
-    /// A reviewing desk returns it with a comment (退回).
-    Return,
-    /// The 绩效管理科 approves it (批复).
-    Approve,
+named! {
+    /// A step of the review.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Step {
+        /// The unit submits (报送).
+        Submit = ("submit", "报送审核", "Submit"),
+        /// A reviewing desk passes it on (审核通过).
+        Pass = ("pass", "审核通过", "Pass on"),
+        /// A reviewing desk returns it with a comment (退回).
+        Return = ("return", "退回修改", "Return with comments"),
+        /// The 绩效管理科 approves it (批复).
+        Approve = ("approve", "批复", "Approve"),
+    }
 }
 
-/// Each step (in the enum's order): its form value and its names.
-const STEPS: [(Step, &str, &str, &str); 4] = [
-    (Step::Submit, "submit", "报送审核", "Submit"),
-    (Step::Pass, "pass", "审核通过", "Pass on"),
-    (Step::Return, "return", "退回修改", "Return with comments"),
-    (Step::Approve, "approve", "批复", "Approve"),
-];
-
 impl Step {
-    /// Every step.
-    pub const ALL: [Step; 4] = [Step::Submit, Step::Pass, Step::Return, Step::Approve];
-
-    /// The form value.
-    pub fn id(self) -> &'static str {
-        STEPS[self as usize].1
-    }
-
-    /// The step of a form value.
-    pub fn parse(id: &str) -> Option<Step> {
-        STEPS.iter().find(|n| n.1 == id).map(|n| n.0)
-    }
-
-    /// Its name, in Chinese and English.
-    pub fn label(self) -> (&'static str, &'static str) {
-        (STEPS[self as usize].2, STEPS[self as usize].3)
-    }
-
     /// The stage it leads to from `from`, or `None` when it cannot be taken there.
     pub fn to(self, from: Stage) -> Option<Stage> {
         match (self, from) {
@@ -194,12 +170,13 @@ mod tests {
         assert_eq!(steps_from(Stage::Approved), Vec::<Step>::new());
         assert!(Stage::Approved.editable() && !Stage::AtSection.editable());
         assert_eq!(steps_from(Stage::Returned), vec![Step::Submit]);
-        // The tables follow the enums' order.
+        // Each id reads back as its own, and the ids are distinct.
         for s in Stage::ALL {
             assert_eq!(Stage::parse(s.id()), Some(s));
         }
-        for (k, s) in STEPS.iter().enumerate() {
-            assert_eq!(s.0 as usize, k);
+        for s in Step::ALL {
+            assert_eq!(Step::parse(s.id()), Some(s));
         }
+        assert_eq!(Stage::parse("unknown"), None);
     }
 }

@@ -28,18 +28,17 @@ const fn column(
     }
 }
 
+/// The 项目编号 that ties an indicator to its project.
+const fn project_key(note: &'static str) -> Column {
+    column("key", "项目编号", true, Kind::Text, note)
+}
+
 /// The projects declared.
 pub const PROJECTS: Table = Table {
     id: "declared_projects",
     label: "申报项目",
     columns: &[
-        column(
-            "key",
-            "项目编号",
-            true,
-            Kind::Text,
-            "本表内唯一，申报指标表以此对应项目。",
-        ),
+        project_key("本表内唯一，申报指标表以此对应项目。"),
         column("year", "年度", true, Kind::Number, "预算年度，如 2027。"),
         column(
             "project",
@@ -85,13 +84,7 @@ pub const INDICATORS: Table = Table {
     id: "declared_indicators",
     label: "申报指标",
     columns: &[
-        column(
-            "key",
-            "项目编号",
-            true,
-            Kind::Text,
-            "申报项目表中的项目编号。",
-        ),
+        project_key("申报项目表中的项目编号。"),
         column(
             "level1",
             "一级指标",

@@ -1,7 +1,8 @@
 //! `jixiao export`: the store written back in the formats `jixiao import` reads — the
 //! interchange CSVs, an Excel workbook laid out as the template, and dataset folders.
 
-use crate::cell::{fund_source_id, yuan};
+use crate::cell::yuan;
+use crate::fields::{Field, Record};
 use crate::tables::{PAYMENTS, PROGRESS, PROJECTS, TARGETS, UNITS};
 use crate::workbook::{self, Contents};
 use jixiao_store::{Store, StoreError};
@@ -76,6 +77,30 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> ExportError + '_ {
     move |e| ExportError::Write(format!("无法写出 {}：{e}", path.display()))
 }
 
+impl Exported {
+    /// Writes one table's CSV into `dir`: its header of column ids, then a line per record.
+    fn table<T: Record>(&mut self, dir: &Path, records: &[T]) -> Result<(), ExportError> {
+        let path = dir.join(T::TABLE.file_name());
+        let mut w = csv_writer(&path)?;
+        w.write_record(T::TABLE.columns.iter().map(|c| c.id))
+            .map_err(csv_err(&path))?;
+        for r in records {
+            let line = r.fields().into_iter().map(|f| match f {
+                Field::Text(t) => t.to_string(),
+                Field::Digits(t) => t,
+                Field::Choice(id, _) => id.to_string(),
+                Field::Money(m) => yuan(m),
+                Field::Date(d) => d.to_string(),
+            });
+            w.write_record(line).map_err(csv_err(&path))?;
+        }
+        w.flush().map_err(io(&path))?;
+        self.rows.push((T::TABLE.label, records.len() as u64));
+        self.files.push(path);
+        Ok(())
+    }
+}
+
 /// Writes the interchange CSVs (and every stored dataset under `datasets/`) into `dir`.
 pub fn export_csv(
     store: &mut dyn Store,
@@ -89,69 +114,10 @@ pub fn export_csv(
         ..Exported::default()
     };
 
-    let path = dir.join(UNITS.file_name());
-    let mut w = csv_writer(&path)?;
-    w.write_record(UNITS.columns.iter().map(|c| c.id))
-        .map_err(csv_err(&path))?;
-    let units = store.units()?;
-    for u in &units {
-        w.write_record([
-            &u.code,
-            &u.name,
-            &u.department_code,
-            u.parent_code.as_deref().unwrap_or(""),
-            &u.region_code,
-        ])
-        .map_err(csv_err(&path))?;
-    }
-    w.flush().map_err(io(&path))?;
-    out.rows.push((UNITS.label, units.len() as u64));
-    out.files.push(path);
-
+    out.table(dir, &store.units()?)?;
     if let Some(y) = year {
-        let path = dir.join(PROJECTS.file_name());
-        let mut w = csv_writer(&path)?;
-        w.write_record(PROJECTS.columns.iter().map(|c| c.id))
-            .map_err(csv_err(&path))?;
-        let projects = store.projects(Some(y))?;
-        for p in &projects {
-            w.write_record([
-                p.code.as_str(),
-                &p.unit_code,
-                &p.name,
-                p.kind.id(),
-                fund_source_id(p.fund_source),
-                &yuan(p.initial_budget),
-                &yuan(p.adjusted_budget),
-            ])
-            .map_err(csv_err(&path))?;
-        }
-        w.flush().map_err(io(&path))?;
-        out.rows.push((PROJECTS.label, projects.len() as u64));
-        out.files.push(path);
-
-        let path = dir.join(TARGETS.file_name());
-        let mut w = csv_writer(&path)?;
-        w.write_record(TARGETS.columns.iter().map(|c| c.id))
-            .map_err(csv_err(&path))?;
-        let targets = store.targets(Some(y))?;
-        for t in &targets {
-            w.write_record([
-                t.project_code.as_str(),
-                &t.code,
-                &t.level1,
-                &t.level2,
-                &t.name,
-                t.direction.id(),
-                &t.target.to_string(),
-                &t.actual.map(|a| a.to_string()).unwrap_or_default(),
-                &t.weight.to_string(),
-            ])
-            .map_err(csv_err(&path))?;
-        }
-        w.flush().map_err(io(&path))?;
-        out.rows.push((TARGETS.label, targets.len() as u64));
-        out.files.push(path);
+        out.table(dir, &store.projects(Some(y))?)?;
+        out.table(dir, &store.targets(Some(y))?)?;
 
         let path = dir.join(PAYMENTS.file_name());
         let file = std::fs::File::create(&path).map_err(io(&path))?;
@@ -183,26 +149,7 @@ pub fn export_csv(
 
         let progress = store.progress(y, None)?;
         if !progress.is_empty() {
-            let path = dir.join(PROGRESS.file_name());
-            let mut w = csv_writer(&path)?;
-            w.write_record(PROGRESS.columns.iter().map(|c| c.id))
-                .map_err(csv_err(&path))?;
-            for p in &progress {
-                w.write_record([
-                    p.project_code.as_str(),
-                    &p.indicator_code,
-                    &p.as_of.to_string(),
-                    &p.actual.to_string(),
-                    p.likelihood.label(),
-                    &p.reason_category,
-                    &p.reason,
-                    &p.measures,
-                ])
-                .map_err(csv_err(&path))?;
-            }
-            w.flush().map_err(io(&path))?;
-            out.rows.push((PROGRESS.label, progress.len() as u64));
-            out.files.push(path);
+            out.table(dir, &progress)?;
         }
     }
 

@@ -378,6 +378,57 @@ fn parsed<T>(
 /// Rows per write: large enough that a round trip to a server is not paid per row.
 const CHUNK: usize = 8192;
 
+/// Rows held for writing, [`CHUNK`] at a time, and how many were written.
+struct Chunked<T> {
+    items: Vec<T>,
+    written: u64,
+}
+
+impl<T> Chunked<T> {
+    fn new() -> Chunked<T> {
+        Chunked {
+            items: Vec::with_capacity(CHUNK),
+            written: 0,
+        }
+    }
+
+    /// Holds a row, writing the chunk with `put` once it is full.
+    fn push(
+        &mut self,
+        item: T,
+        put: impl FnOnce(&[T]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.items.push(item);
+        if self.items.len() == CHUNK {
+            self.flush(put)?;
+        }
+        Ok(())
+    }
+
+    fn flush(
+        &mut self,
+        put: impl FnOnce(&[T]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        put(&self.items)?;
+        self.written += self.items.len() as u64;
+        self.items.clear();
+        Ok(())
+    }
+
+    /// Writes what is held when the import is sound (`write`), and says how many rows were
+    /// written.
+    fn finish(
+        mut self,
+        write: bool,
+        put: impl FnOnce(&[T]) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        if write {
+            self.flush(put)?;
+        }
+        Ok(self.written)
+    }
+}
+
 /// Reads every remaining row, calling `f` with each; a row that cannot be read at all (a
 /// broken line, bad encoding) is a problem and ends the table.
 fn rows_loop(
@@ -830,8 +881,7 @@ fn run(
     let mut project_rows: HashMap<String, u64> = HashMap::new();
     if let Some(mut rows) = projects_rows {
         let c = |id: &'static str| PROJECTS.column(id);
-        let mut chunk: Vec<ProjectRecord> = Vec::with_capacity(CHUNK);
-        let mut written = 0u64;
+        let mut chunk: Chunked<ProjectRecord> = Chunked::new();
         rows_loop(&mut rows, &mut found, |rows, n, rec, found| {
             let code = text(rows, n, rec, c("project_code"), found);
             let unit_code = text(rows, n, rec, c("unit_code"), found);
@@ -890,7 +940,7 @@ fn run(
                 (kind, fund, initial, adjusted)
             {
                 if found.is_empty() {
-                    chunk.push(ProjectRecord {
+                    let record = ProjectRecord {
                         year: fiscal,
                         code,
                         unit_code,
@@ -899,20 +949,13 @@ fn run(
                         fund_source,
                         initial_budget,
                         adjusted_budget,
-                    });
-                    if chunk.len() == CHUNK {
-                        tx.put_projects(&chunk)?;
-                        written += chunk.len() as u64;
-                        chunk.clear();
-                    }
+                    };
+                    chunk.push(record, |c| tx.put_projects(c))?;
                 }
             }
             Ok(())
         })?;
-        if found.is_empty() {
-            tx.put_projects(&chunk)?;
-            written += chunk.len() as u64;
-        }
+        let written = chunk.finish(found.is_empty(), |c| tx.put_projects(c))?;
         report.rows.push((PROJECTS.label, written));
     }
     let ids: CodeMap<i64> = if year.is_some() && found.is_empty() {
@@ -929,8 +972,7 @@ fn run(
     let mut seen: HashMap<u64, u64> = HashMap::new();
     if let Some(mut rows) = targets_rows {
         let c = |id: &'static str| TARGETS.column(id);
-        let mut chunk: Vec<(i64, TargetRecord)> = Vec::with_capacity(CHUNK);
-        let mut written = 0u64;
+        let mut chunk: Chunked<(i64, TargetRecord)> = Chunked::new();
         rows_loop(&mut rows, &mut found, |rows, n, rec, found| {
             let project_code = text(rows, n, rec, c("project_code"), found);
             let code = text(rows, n, rec, c("indicator_code"), found);
@@ -986,20 +1028,12 @@ fn run(
                         actual,
                         weight,
                     };
-                    chunk.push((id, t));
-                    if chunk.len() == CHUNK {
-                        tx.put_targets(&chunk)?;
-                        written += chunk.len() as u64;
-                        chunk.clear();
-                    }
+                    chunk.push((id, t), |c| tx.put_targets(c))?;
                 }
             }
             Ok(())
         })?;
-        if found.is_empty() {
-            tx.put_targets(&chunk)?;
-            written += chunk.len() as u64;
-        }
+        let written = chunk.finish(found.is_empty(), |c| tx.put_targets(c))?;
         report.rows.push((TARGETS.label, written));
     }
 
@@ -1023,8 +1057,7 @@ fn run(
             None => Default::default(),
         };
         let c = |id: &'static str| PROGRESS.column(id);
-        let mut chunk: Vec<(i64, ProgressRecord)> = Vec::new();
-        let mut written = 0u64;
+        let mut chunk: Chunked<(i64, ProgressRecord)> = Chunked::new();
         let mut reported: HashMap<(String, String, jixiao_domain::date::Date), u64> =
             HashMap::new();
         rows_loop(&mut rows, &mut found, |rows, n, rec, found| {
@@ -1129,7 +1162,7 @@ fn run(
                 ids.get(&project_code),
                 found.is_empty(),
             ) {
-                chunk.push((
+                let record = (
                     id,
                     ProgressRecord {
                         project_code,
@@ -1141,19 +1174,12 @@ fn run(
                         reason,
                         measures,
                     },
-                ));
-                if chunk.len() == CHUNK {
-                    tx.put_progress(&chunk)?;
-                    written += chunk.len() as u64;
-                    chunk.clear();
-                }
+                );
+                chunk.push(record, |c| tx.put_progress(c))?;
             }
             Ok(())
         })?;
-        if found.is_empty() {
-            tx.put_progress(&chunk)?;
-            written += chunk.len() as u64;
-        }
+        let written = chunk.finish(found.is_empty(), |c| tx.put_progress(c))?;
         report.rows.push((PROGRESS.label, written));
     }
 

@@ -14,6 +14,7 @@
 pub mod cell;
 pub mod declarations;
 pub mod export;
+mod fields;
 pub mod import;
 pub mod mapping;
 pub mod notice;

@@ -3,7 +3,8 @@
 //! choices, numbers for money, dates for dates). `jixiao template` writes them empty;
 //! `jixiao export --xlsx` writes them filled. Sheets are read back by `jixiao import`.
 
-use crate::tables::{Kind, Table, PAYMENTS, PROGRESS, PROJECTS, TABLES, TARGETS, UNITS};
+use crate::fields::{Field, Record};
+use crate::tables::{Kind, Table, TABLES};
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
 use jixiao_store::{PaymentRecord, ProgressRecord, ProjectRecord, TargetRecord, UnitRecord};
@@ -49,14 +50,6 @@ fn choices(table: Table, column: &str) -> &'static [&'static str] {
     }
 }
 
-fn direction_word(d: jixiao_store::Direction) -> &'static str {
-    match d {
-        jixiao_store::Direction::AtLeast => "正向",
-        jixiao_store::Direction::AtMost => "反向",
-        jixiao_store::Direction::Qualitative => "定性",
-    }
-}
-
 fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
@@ -65,6 +58,23 @@ fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
 /// gives the binary number nearest the exact amount, which reads back as exactly that amount.
 fn excel_money(f: Fen) -> f64 {
     f.0 as f64 / 100.0
+}
+
+/// Writes a row of text cells from column 0, in `format` when given: a report's header row or
+/// one of its lines.
+pub fn text_row<S: AsRef<str>>(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[S],
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    for (c, v) in cells.iter().enumerate() {
+        match format {
+            Some(f) => ws.write_string_with_format(row, c as u16, v.as_ref(), f)?,
+            None => ws.write_string(row, c as u16, v.as_ref())?,
+        };
+    }
+    Ok(())
 }
 
 fn header(ws: &mut Worksheet, table: Table, bold: &Format) -> Result<(), XlsxError> {
@@ -165,80 +175,49 @@ pub fn write(path: &Path, contents: &Contents) -> Result<(), String> {
     write_inner(path, contents).map_err(|e| format!("无法写出 {}：{e}", path.display()))
 }
 
+/// The formats the table sheets use.
+struct Formats {
+    bold: Format,
+    money: Format,
+    date: Format,
+}
+
+/// Writes a table's sheet: its header, then a row for each record.
+fn sheet<T: Record>(wb: &mut Workbook, f: &Formats, records: &[T]) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name(T::TABLE.label)?;
+    header(ws, T::TABLE, &f.bold)?;
+    for (i, record) in records.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (col, field) in record.fields().into_iter().enumerate() {
+            let col = col as u16;
+            match field {
+                Field::Text(t) => ws.write_string(r, col, t)?,
+                Field::Digits(t) => ws.write_string(r, col, t)?,
+                Field::Choice(_, label) => ws.write_string(r, col, label)?,
+                Field::Money(m) => ws.write_number_with_format(r, col, excel_money(m), &f.money)?,
+                Field::Date(d) => ws.write_datetime_with_format(r, col, excel_date(d)?, &f.date)?,
+            };
+        }
+    }
+    Ok(())
+}
+
 fn write_inner(path: &Path, c: &Contents) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
-    let bold = Format::new()
-        .set_bold()
-        .set_background_color("#DDEBF7")
-        .set_align(FormatAlign::Center);
-    let money = Format::new().set_num_format("#,##0.00");
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    guide(&mut wb, &bold)?;
-
-    let ws = wb.add_worksheet().set_name(UNITS.label)?;
-    header(ws, UNITS, &bold)?;
-    for (i, u) in c.units.iter().enumerate() {
-        let r = i as u32 + 1;
-        ws.write_string(r, 0, &u.code)?;
-        ws.write_string(r, 1, &u.name)?;
-        ws.write_string(r, 2, &u.department_code)?;
-        ws.write_string(r, 3, u.parent_code.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 4, &u.region_code)?;
-    }
-
-    let ws = wb.add_worksheet().set_name(PROJECTS.label)?;
-    header(ws, PROJECTS, &bold)?;
-    for (i, p) in c.projects.iter().enumerate() {
-        let r = i as u32 + 1;
-        ws.write_string(r, 0, &p.code)?;
-        ws.write_string(r, 1, &p.unit_code)?;
-        ws.write_string(r, 2, &p.name)?;
-        ws.write_string(r, 3, p.kind.label())?;
-        ws.write_string(r, 4, p.fund_source.label())?;
-        ws.write_number_with_format(r, 5, excel_money(p.initial_budget), &money)?;
-        ws.write_number_with_format(r, 6, excel_money(p.adjusted_budget), &money)?;
-    }
-
-    let ws = wb.add_worksheet().set_name(TARGETS.label)?;
-    header(ws, TARGETS, &bold)?;
-    for (i, t) in c.targets.iter().enumerate() {
-        let r = i as u32 + 1;
-        ws.write_string(r, 0, &t.project_code)?;
-        ws.write_string(r, 1, &t.code)?;
-        ws.write_string(r, 2, &t.level1)?;
-        ws.write_string(r, 3, &t.level2)?;
-        ws.write_string(r, 4, &t.name)?;
-        ws.write_string(r, 5, direction_word(t.direction))?;
-        // Indicator values are written as text so that 97.50 stays 97.50.
-        ws.write_string(r, 6, t.target.to_string())?;
-        ws.write_string(r, 7, t.actual.map(|a| a.to_string()).unwrap_or_default())?;
-        ws.write_string(r, 8, t.weight.to_string())?;
-    }
-
-    let ws = wb.add_worksheet().set_name(PAYMENTS.label)?;
-    header(ws, PAYMENTS, &bold)?;
-    for (i, p) in c.payments.iter().enumerate() {
-        let r = i as u32 + 1;
-        ws.write_string(r, 0, &p.payment_id)?;
-        ws.write_string(r, 1, &p.project_code)?;
-        ws.write_datetime_with_format(r, 2, excel_date(p.pay_date)?, &date)?;
-        ws.write_number_with_format(r, 3, excel_money(p.amount), &money)?;
-    }
-
-    let ws = wb.add_worksheet().set_name(PROGRESS.label)?;
-    header(ws, PROGRESS, &bold)?;
-    for (i, p) in c.progress.iter().enumerate() {
-        let r = i as u32 + 1;
-        ws.write_string(r, 0, &p.project_code)?;
-        ws.write_string(r, 1, &p.indicator_code)?;
-        ws.write_datetime_with_format(r, 2, excel_date(p.as_of)?, &date)?;
-        // As indicator values: text, so that the digits stay as written.
-        ws.write_string(r, 3, p.actual.to_string())?;
-        ws.write_string(r, 4, p.likelihood.label())?;
-        ws.write_string(r, 5, &p.reason_category)?;
-        ws.write_string(r, 6, &p.reason)?;
-        ws.write_string(r, 7, &p.measures)?;
-    }
+    let f = Formats {
+        bold: Format::new()
+            .set_bold()
+            .set_background_color("#DDEBF7")
+            .set_align(FormatAlign::Center),
+        money: Format::new().set_num_format("#,##0.00"),
+        date: Format::new().set_num_format("yyyy-mm-dd"),
+    };
+    guide(&mut wb, &f.bold)?;
+    sheet(&mut wb, &f, &c.units)?;
+    sheet(&mut wb, &f, &c.projects)?;
+    sheet(&mut wb, &f, &c.targets)?;
+    sheet(&mut wb, &f, &c.payments)?;
+    sheet(&mut wb, &f, &c.progress)?;
     wb.save(path)
 }
 

@@ -14,15 +14,9 @@ use toml::Value;
 /// The format tag.
 pub const FORMAT: &str = "jixiao-assessment/1";
 /// The shipped project framework: (file name, text).
-pub const PROJECT_DEFAULT: (&str, &str) = (
-    "frameworks/assessment-project-default.toml",
-    include_str!("../../../frameworks/assessment-project-default.toml"),
-);
+pub const PROJECT_DEFAULT: (&str, &str) = shipped!("assessment-project-default.toml");
 /// The shipped policy framework: (file name, text).
-pub const POLICY_DEFAULT: (&str, &str) = (
-    "frameworks/assessment-policy-default.toml",
-    include_str!("../../../frameworks/assessment-policy-default.toml"),
-);
+pub const POLICY_DEFAULT: (&str, &str) = shipped!("assessment-policy-default.toml");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,10 +17,7 @@ pub const FORMAT: &str = "jixiao-declaration/1";
 /// The format tag of a review-rules file.
 pub const RULES_FORMAT: &str = "jixiao-target-review/1";
 /// The shipped review rules: (file name, text).
-pub const DEFAULT_RULES: (&str, &str) = (
-    "frameworks/target-review-default.toml",
-    include_str!("../../../frameworks/target-review-default.toml"),
-);
+pub const DEFAULT_RULES: (&str, &str) = shipped!("target-review-default.toml");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -21,46 +21,14 @@ pub const FORMAT: &str = "jixiao-framework/1";
 
 /// The frameworks shipped with jixiao: (id, file name, text).
 pub const SHIPPED: [(&str, &str, &str); 8] = [
-    (
-        "gz-dept-2021",
-        "frameworks/gz-dept-2021.toml",
-        include_str!("../../../frameworks/gz-dept-2021.toml"),
-    ),
-    (
-        "cn-project-2020",
-        "frameworks/cn-project-2020.toml",
-        include_str!("../../../frameworks/cn-project-2020.toml"),
-    ),
-    (
-        "cq-coefficient-2021",
-        "frameworks/cq-coefficient-2021.toml",
-        include_str!("../../../frameworks/cq-coefficient-2021.toml"),
-    ),
-    (
-        "exec20-project-2022",
-        "frameworks/exec20-project-2022.toml",
-        include_str!("../../../frameworks/exec20-project-2022.toml"),
-    ),
-    (
-        "ah-exec9-project-2022",
-        "frameworks/ah-exec9-project-2022.toml",
-        include_str!("../../../frameworks/ah-exec9-project-2022.toml"),
-    ),
-    (
-        "nx-yinchuan-project-2021",
-        "frameworks/nx-yinchuan-project-2021.toml",
-        include_str!("../../../frameworks/nx-yinchuan-project-2021.toml"),
-    ),
-    (
-        "nx-zhuanxiang-2022",
-        "frameworks/nx-zhuanxiang-2022.toml",
-        include_str!("../../../frameworks/nx-zhuanxiang-2022.toml"),
-    ),
-    (
-        "own-points-project",
-        "frameworks/own-points-project.toml",
-        include_str!("../../../frameworks/own-points-project.toml"),
-    ),
+    shipped!(id: "gz-dept-2021"),
+    shipped!(id: "cn-project-2020"),
+    shipped!(id: "cq-coefficient-2021"),
+    shipped!(id: "exec20-project-2022"),
+    shipped!(id: "ah-exec9-project-2022"),
+    shipped!(id: "nx-yinchuan-project-2021"),
+    shipped!(id: "nx-zhuanxiang-2022"),
+    shipped!(id: "own-points-project"),
 ];
 
 #[derive(Deserialize)]

@@ -5,6 +5,24 @@
 //! converted by hand into domain types; the domain never sees TOML.
 #![warn(missing_docs)]
 
+/// A file shipped in the repository's `frameworks/` folder, compiled in: `(file name, text)`;
+/// `shipped!(id: "…")`, a framework by its id: `(id, file name, text)`.
+macro_rules! shipped {
+    (id: $id:literal) => {
+        (
+            $id,
+            concat!("frameworks/", $id, ".toml"),
+            include_str!(concat!("../../../frameworks/", $id, ".toml")),
+        )
+    };
+    ($file:literal) => {
+        (
+            concat!("frameworks/", $file),
+            include_str!(concat!("../../../frameworks/", $file)),
+        )
+    };
+}
+
 pub mod assessment;
 pub mod dataset;
 pub mod declaration;

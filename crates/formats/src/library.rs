@@ -11,10 +11,7 @@ use std::path::Path;
 /// The format tag.
 pub const FORMAT: &str = "jixiao-indicator-library/1";
 /// The shipped library: (file name, text).
-pub const DEFAULT: (&str, &str) = (
-    "frameworks/indicator-library-default.toml",
-    include_str!("../../../frameworks/indicator-library-default.toml"),
-);
+pub const DEFAULT: (&str, &str) = shipped!("indicator-library-default.toml");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -11,7 +11,7 @@ use std::path::Path;
 pub const FORMAT: &str = "jixiao-linkage/1";
 
 /// The shipped default rules.
-pub const DEFAULT: &str = include_str!("../../../frameworks/linkage-default.toml");
+pub const DEFAULT: &str = shipped!("linkage-default.toml").1;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -279,36 +279,26 @@ mod tests {
 
     #[test]
     fn conventions_reckon_time_progress() {
-        let day = Config::default();
-        assert_eq!(
-            day.time_progress(d(2021, 6, 30)),
-            TimeProgress { n: 181, total: 365 }
-        );
         let month = Config {
             convention: Convention::Month,
             ..Config::default()
         };
-        assert_eq!(
-            month.time_progress(d(2021, 6, 30)),
-            TimeProgress { n: 6, total: 12 }
-        );
-        assert_eq!(
-            month.time_progress(d(2021, 6, 29)),
-            TimeProgress { n: 5, total: 12 }
-        );
-        let c = Config::parse(
+        let table = Config::parse(
             "format = \"jixiao-monitoring/1\"\n[time_progress]\nconvention = \"table\"\n\
              table = [5, 10, 18, 25, 33, 42, 58, 58, 67, 75, 83, 100]\n",
         )
         .unwrap();
-        assert_eq!(
-            c.time_progress(d(2021, 7, 31)),
-            TimeProgress { n: 58, total: 100 }
-        );
-        assert_eq!(
-            c.time_progress(d(2021, 1, 15)),
-            TimeProgress { n: 0, total: 1 }
-        );
+        // (convention, as of, elapsed, of how many)
+        let cases = [
+            (&Config::default(), d(2021, 6, 30), 181, 365),
+            (&month, d(2021, 6, 30), 6, 12),
+            (&month, d(2021, 6, 29), 5, 12),
+            (&table, d(2021, 7, 31), 58, 100),
+            (&table, d(2021, 1, 15), 0, 1),
+        ];
+        for (c, as_of, n, total) in cases {
+            assert_eq!(c.time_progress(as_of), TimeProgress { n, total }, "{as_of}");
+        }
     }
 
     #[test]

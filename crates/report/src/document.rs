@@ -190,18 +190,17 @@ impl Document {
 
     /// The heading tree as indented lines, for snapshot tests and tables of contents.
     pub fn heading_tree(&self) -> String {
-        let mut out = String::new();
-        for (label, block) in self.numbered() {
-            match block {
-                Block::Title(t) => out.push_str(&format!("{t}\n")),
+        self.numbered()
+            .into_iter()
+            .filter_map(|(label, block)| match block {
+                Block::Title(t) => Some(format!("{t}\n")),
                 Block::Heading { level, text } => {
-                    out.push_str(&format!("{}{label}{text}\n", "  ".repeat(*level)));
+                    Some(format!("{}{label}{text}\n", "  ".repeat(*level)))
                 }
-                Block::PlainHeading(t) => out.push_str(&format!("  {t}\n")),
-                _ => {}
-            }
-        }
-        out
+                Block::PlainHeading(t) => Some(format!("  {t}\n")),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Renders as Markdown.

@@ -142,18 +142,17 @@ pub fn build_with(
     }
     doc.push(h(2, "部门整体收支情况"));
     let fin = &data.finances;
+    // One part of the income or the expenditure sentence: its source and its amount.
+    let part = |template: &str, source: &str, amount: jixiao_domain::money::Fen| {
+        w.fill(
+            template,
+            &[("source", source), ("amount", &amount.format_wan_unit())],
+        )
+    };
     let parts: Vec<String> = fin
         .income
         .iter()
-        .map(|i| {
-            w.fill(
-                "income_part",
-                &[
-                    ("source", i.source.label()),
-                    ("amount", &i.actual.value.format_wan_unit()),
-                ],
-            )
-        })
+        .map(|i| part("income_part", i.source.label(), i.actual.value))
         .collect();
     let mut s = w.fill(
         "income",
@@ -165,15 +164,7 @@ pub fn build_with(
     let parts: Vec<String> = fin
         .expenditure
         .iter()
-        .map(|e| {
-            w.fill(
-                "expenditure_part",
-                &[
-                    ("source", e.source.label()),
-                    ("amount", &e.total.value.format_wan_unit()),
-                ],
-            )
-        })
+        .map(|e| part("expenditure_part", e.source.label(), e.total.value))
         .collect();
     s.push_str(&w.fill(
         "expenditure",

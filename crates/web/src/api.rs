@@ -356,18 +356,6 @@ pub async fn declarations(
     Ok(Json(json!({ "declarations": list })).into_response())
 }
 
-/// The automatic review as JSON: the grade, each criterion's verdict, each finding.
-fn review_json(r: &jixiao_domain::targets::Review) -> Value {
-    json!({
-        "grade": r.grade,
-        "outcome": r.outcome,
-        "verdicts": r.verdicts.iter().map(|(c, met)| json!({"criterion": c.label().0, "met": met})).collect::<Vec<_>>(),
-        "findings": r.findings.iter().map(|f| json!({
-            "criterion": f.criterion.label().0, "rule": f.rule, "location": f.location, "message": f.message,
-        })).collect::<Vec<_>>(),
-    })
-}
-
 /// `GET /api/declarations/{id}`: one declaration, its texts and steps, and the automatic review
 /// of its latest text.
 pub async fn declaration(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Api {
@@ -380,7 +368,10 @@ pub async fn declaration(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64
             Ok::<_, WebError>((r, review))
         })
         .await?;
-    Ok(Json(json!({ "declaration": record, "review": review_json(&review) })).into_response())
+    Ok(
+        Json(json!({ "declaration": record, "review": jixiao_app::targets::review_json(&review) }))
+            .into_response(),
+    )
 }
 
 /// `POST /api/declarations`: saves a declaration's text (`id` 0 declares a new project).

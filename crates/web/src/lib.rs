@@ -81,6 +81,17 @@ pub struct AppState {
     pub parsing: Arc<tokio::sync::Semaphore>,
 }
 
+impl AppState {
+    /// Waits for a turn to parse an uploaded workbook: parsing takes memory in proportion to
+    /// what it inflates to (bounded by jixiao_archive::LIMITS), so at most [`PARSERS`] at once.
+    pub async fn parsing_turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, WebError> {
+        self.parsing
+            .acquire()
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))
+    }
+}
+
 /// Uploaded workbooks parsed at once; further uploads wait.
 pub const PARSERS: usize = 2;
 

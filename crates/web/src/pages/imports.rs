@@ -27,13 +27,7 @@ pub async fn upload(State(s): State<AppState>, ctx: Ctx, Multipart(mut form): Mu
     let (csrf, name, bytes) = read_upload(&mut form).await?;
     let user = ctx.user_checked(&csrf)?.clone();
     let file_name = safe_name(&name)?;
-    // Parsing a workbook takes memory in proportion to what it inflates to (bounded by
-    // jixiao_archive::LIMITS): at most PARSERS at once, the others wait their turn.
-    let _turn = s
-        .parsing
-        .acquire()
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let _turn = s.parsing_turn().await?;
     let outcome = s
         .pool
         .run(move |store| {
@@ -108,11 +102,7 @@ pub async fn confirm_import(
 ) -> Page {
     bureau(&ctx)?;
     let l = ctx.lang;
-    let _turn = s
-        .parsing
-        .acquire()
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let _turn = s.parsing_turn().await?;
     let done = s
         .pool
         .run(move |store| uploads::import(store, id, &user, false))

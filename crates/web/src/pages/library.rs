@@ -28,9 +28,9 @@ pub async fn library_page(
             p class="muted" { (l.t("共性指标随 jixiao 提供（暂定）；个性指标由财政局从申报中择优入库，按功能分类科目、行业/领域、资金用途分类。每项指标列出其在库中各年度的使用次数及目标值、实际值的最小值 / 中位数 / 最大值。", "Common indicators ship with jixiao (provisional); the bureau promotes others from declarations, classified by function, sector and use of funds. Each shows its uses in the store and the least / median / greatest of its targets and actuals.")) }
             form method="get" action="/library" class="inline-form" {
                 input name="q" value=(q.q) placeholder=(l.t("指标名称", "Name")) aria-label=(l.t("指标名称", "Name"));
-                input name="function_subject" value=(q.function_subject) placeholder=(l.t("功能分类科目", "Function")) aria-label=(l.t("功能分类科目", "Function"));
-                input name="sector" value=(q.sector) placeholder=(l.t("行业/领域", "Sector")) aria-label=(l.t("行业/领域", "Sector"));
-                input name="purpose" value=(q.purpose) placeholder=(l.t("资金用途", "Use of funds")) aria-label=(l.t("资金用途", "Use of funds"));
+                input name="function_subject" value=(q.class.function_subject) placeholder=(l.t("功能分类科目", "Function")) aria-label=(l.t("功能分类科目", "Function"));
+                input name="sector" value=(q.class.sector) placeholder=(l.t("行业/领域", "Sector")) aria-label=(l.t("行业/领域", "Sector"));
+                input name="purpose" value=(q.class.purpose) placeholder=(l.t("资金用途", "Use of funds")) aria-label=(l.t("资金用途", "Use of funds"));
                 button { (l.t("查找", "Find")) }
                 a class="button" href="/library/xlsx" { (l.t("导出 Excel", "Export (Excel)")) }
             }
