@@ -54,7 +54,9 @@ def write_declarations(data, out):
                 'format = "jixiao-declaration/1"',
                 'unit = "元"',
                 "year = 2022",
-                f"project = {q(p['project_name'])}",
+                # gen.py repeats a project's name across units (人员经费 …); a department's year
+                # declares a name once, so the project's code makes each one its own.
+                f"project = {q(p['project_name'] + '（' + p['project_code'] + '）')}",
                 f"unit_name = {q(p['unit_code'])}",
                 'kind = "延续"',
                 f"funds = {q(p['adjusted_budget'])}",

@@ -450,8 +450,15 @@ pub fn import(
             .map(|d| format!("{}年度“{}”", d.year, d.project))
             .collect();
         if !clashes.is_empty() {
+            // The first twenty by name, then how many more: a clerk fixes a sheet from a list
+            // they can read.
+            let shown = clashes.iter().take(20).cloned().collect::<Vec<_>>().join("、");
+            let more = match clashes.len() {
+                n if n > 20 => format!(" 等 {n} 项"),
+                _ => String::new(),
+            };
             return Err(Error::invalid(
-                format!("以下项目已有申报或在表中重复，未导入任何申报：{}", clashes.join("、")),
+                format!("以下项目已有申报或在表中重复，未导入任何申报：{shown}{more}"),
                 format!("{} projects are declared already or twice; nothing was imported.", clashes.len()),
             ));
         }

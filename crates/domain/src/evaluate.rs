@@ -470,7 +470,15 @@ fn project_items(
             value: ind.weight.value.normalize().to_string(),
             origin: ind.weight.origin.clone(),
         }];
-        let observation = if let Rule::QualitativeBand { .. } = rule {
+        let observation = if let Some(a) = &ind.assessment {
+            // What the indicator's own rule reads (items met, a score by hand), as recorded.
+            inputs.push(Input {
+                label: "依据".into(),
+                value: a.evidence.clone(),
+                origin: a.origin.clone(),
+            });
+            a.observation.clone()
+        } else if let Rule::QualitativeBand { .. } = rule {
             let Some(j) = &ind.judgement else {
                 errors.push(EvalError {
                     indicator: ind.name.clone(),

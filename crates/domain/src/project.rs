@@ -165,6 +165,9 @@ pub struct Indicator {
     pub rule: Option<crate::rule::Rule>,
     /// The rule as the table states it, shown with the score (empty for the default).
     pub rule_text: String,
+    /// What its own rule reads when that is not the actual value: the items met of a
+    /// checklist (1 + 1 + 1), a score given by hand for a rubric row that prints no values.
+    pub assessment: Option<crate::dataset::Assessment>,
 }
 
 /// A project (项目) of one year.

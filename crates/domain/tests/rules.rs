@@ -445,6 +445,7 @@ fn over_achievement_scores_full_but_asks_for_a_deviation_note() {
                 deviation_note: None,
                 rule: None,
                 rule_text: String::new(),
+                assessment: None,
             }
         };
     let project = Project {

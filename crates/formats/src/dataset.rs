@@ -183,6 +183,9 @@ struct IndicatorRaw {
     deviation_note: Option<String>,
     /// The indicator's own rule (评(扣)分标准), in the framework format's terms.
     rule: Option<crate::framework::RuleRaw>,
+    /// What its own rule reads when it is not a measured value: the items met of a
+    /// checklist, a score given by hand … (an assessment without its key).
+    assessment: Option<AssessmentRaw>,
 }
 
 #[derive(Deserialize)]
@@ -223,6 +226,8 @@ struct AssessmentsFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AssessmentRaw {
+    /// Required in assessments.toml; an indicator's own assessment has none.
+    #[serde(default)]
     key: String,
     kind: String,
     #[serde(default)]
@@ -650,6 +655,16 @@ fn indicator(raw: &IndicatorRaw, loc: &str, c: &mut Collector) -> Option<Indicat
         }
         Some(rule)
     });
+    let assessment = raw
+        .assessment
+        .as_ref()
+        .and_then(|a| assessment(a, &format!("{loc}.assessment"), c));
+    if raw.assessment.is_some() && raw.rule.is_none() {
+        c.push(
+            format!("{loc}.assessment"),
+            "assessment 只配合指标自带的评分规则 rule 使用（如 checklist、manual）",
+        );
+    }
     Some(Indicator {
         level1: level1?,
         level2: raw.level2.clone(),
@@ -663,6 +678,7 @@ fn indicator(raw: &IndicatorRaw, loc: &str, c: &mut Collector) -> Option<Indicat
         deviation_note: raw.deviation_note.clone(),
         rule,
         rule_text: raw.rule.as_ref().map_or(String::new(), |r| r.text.clone()),
+        assessment,
     })
 }
 
@@ -749,96 +765,103 @@ fn read_assessments(raw: AssessmentsFile, c: &mut Collector) -> Vec<Assessment> 
     let mut out: Vec<Assessment> = Vec::new();
     for (i, a) in raw.assessments.iter().enumerate() {
         let loc = format!("assessments[{}]（{}）", i + 1, a.key);
+        if a.key.trim().is_empty() {
+            c.push(format!("{loc}.key"), "需要填写键 key（指标体系以 assessment.<key> 引用）");
+        }
         if out.iter().any(|x| x.key == a.key) {
             c.push(&loc, format!("键“{}”重复", a.key));
         }
-        let observation = match a.kind.as_str() {
-            "checklist" => Some(Observation::Checklist(
-                a.items
-                    .iter()
-                    .map(|i| ChecklistEntry {
-                        item: i.item.clone(),
-                        met: i.met,
-                        evidence: i.evidence.clone(),
-                    })
-                    .collect(),
-            )),
-            "violations" => Some(Observation::Violations(
-                a.violations.clone().unwrap_or_default(),
-            )),
-            "category" => c
-                .take(
-                    &format!("{loc}.category"),
-                    a.category
-                        .clone()
-                        .ok_or_else(|| "类别评价需要填写 category".to_string()),
-                )
-                .map(Observation::Category),
-            "qualitative" | "manual" => {
-                let score = c.take(
-                    &format!("{loc}.score"),
-                    a.score
-                        .as_ref()
-                        .ok_or_else(|| "需要填写得分 score".to_string())
-                        .and_then(decimal),
-                );
-                let rationale = a.rationale.clone().unwrap_or_else(|| a.evidence.clone());
-                if a.kind == "manual" {
-                    score.map(|score| Observation::Manual { score, rationale })
-                } else {
-                    let level = c.take(
-                        &format!("{loc}.level"),
-                        a.level
-                            .as_deref()
-                            .and_then(QualitativeLevel::parse)
-                            .ok_or_else(|| "定性评价需要填写等级 level（达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差）".to_string()),
-                    );
-                    match (level, score) {
-                        (Some(level), Some(score)) => Some(Observation::Qualitative {
-                            level,
-                            score,
-                            rationale,
-                        }),
-                        _ => None,
-                    }
-                }
-            }
-            "quantity" => {
-                let value = c.take(
-                    &format!("{loc}.value"),
-                    a.value
-                        .as_ref()
-                        .ok_or_else(|| "需要填写数值 value".to_string())
-                        .and_then(decimal),
-                );
-                value.map(|v| {
-                    Observation::Quantity(match &a.unit {
-                        Some(u) => Quantity::number(v, u.clone()),
-                        None => Quantity::ratio(v),
-                    })
-                })
-            }
-            other => {
-                c.push(
-                    format!("{loc}.kind"),
-                    format!("kind 应为 checklist、violations、category、qualitative、manual 或 quantity，实际为“{other}”"),
-                );
-                None
-            }
-        };
-        if let Some(observation) = observation {
-            out.push(Assessment {
-                key: a.key.clone(),
-                observation,
-                origin: match &a.inferred {
-                    Some(reason) => Origin::inferred(reason.clone()),
-                    None => Origin::Stated,
-                },
-                evidence: a.evidence.clone(),
-            });
-        }
+        out.extend(assessment(a, &loc, c));
     }
     out
+}
+
+/// One assessment: its observation by kind, stated or inferred, with its evidence.
+fn assessment(a: &AssessmentRaw, loc: &str, c: &mut Collector) -> Option<Assessment> {
+    let observation = match a.kind.as_str() {
+        "checklist" => Some(Observation::Checklist(
+            a.items
+                .iter()
+                .map(|i| ChecklistEntry {
+                    item: i.item.clone(),
+                    met: i.met,
+                    evidence: i.evidence.clone(),
+                })
+                .collect(),
+        )),
+        "violations" => Some(Observation::Violations(
+            a.violations.clone().unwrap_or_default(),
+        )),
+        "category" => c
+            .take(
+                &format!("{loc}.category"),
+                a.category
+                    .clone()
+                    .ok_or_else(|| "类别评价需要填写 category".to_string()),
+            )
+            .map(Observation::Category),
+        "qualitative" | "manual" => {
+            let score = c.take(
+                &format!("{loc}.score"),
+                a.score
+                    .as_ref()
+                    .ok_or_else(|| "需要填写得分 score".to_string())
+                    .and_then(decimal),
+            );
+            let rationale = a.rationale.clone().unwrap_or_else(|| a.evidence.clone());
+            if a.kind == "manual" {
+                score.map(|score| Observation::Manual { score, rationale })
+            } else {
+                let level = c.take(
+                    &format!("{loc}.level"),
+                    a.level
+                        .as_deref()
+                        .and_then(QualitativeLevel::parse)
+                        .ok_or_else(|| "定性评价需要填写等级 level（达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差）".to_string()),
+                );
+                match (level, score) {
+                    (Some(level), Some(score)) => Some(Observation::Qualitative {
+                        level,
+                        score,
+                        rationale,
+                    }),
+                    _ => None,
+                }
+            }
+        }
+        "quantity" => {
+            let value = c.take(
+                &format!("{loc}.value"),
+                a.value
+                    .as_ref()
+                    .ok_or_else(|| "需要填写数值 value".to_string())
+                    .and_then(decimal),
+            );
+            value.map(|v| {
+                Observation::Quantity(match &a.unit {
+                    Some(u) => Quantity::number(v, u.clone()),
+                    None => Quantity::ratio(v),
+                })
+            })
+        }
+        other => {
+            c.push(
+                format!("{loc}.kind"),
+                format!("kind 应为 checklist、violations、category、qualitative、manual 或 quantity，实际为“{other}”"),
+            );
+            None
+        }
+    };
+let observation = observation?;
+    Some(Assessment {
+        key: a.key.clone(),
+        observation,
+        origin: match &a.inferred {
+            Some(reason) => Origin::inferred(reason.clone()),
+            None => Origin::Stated,
+        },
+        evidence: a.evidence.clone(),
+    })
 }
 
 fn read_problems(raw: ProblemsFile, c: &mut Collector) -> (Vec<DeptProblem>, Vec<Measure>) {
@@ -1028,6 +1051,61 @@ rule = { kind = "proportional_capped", target = "100", text = "得分 = 完成�
         assert_eq!(score(p, "群众满意率"), Decimal::from(9));
         // The raw rate × weight variant: 98% of the weight although the 98% target is met.
         assert_eq!(score(p, "验收合格率"), Decimal::new(98, 1));
+    }
+
+    #[test]
+    fn a_rubric_row_is_scored_from_what_it_records_under_its_own_rule() {
+        // 广水 运行监管 4 分: 1、运行监管记录 3 分; 2、填报《项目支出绩效监控表》1 分 — a record kept,
+        // no 监控表: 3 of 4, the item not met named. A category row and a checklist with an
+        // unknown item.
+        let indicator = |name: &str, weight: &str, rule: &str, assessment: &str| {
+            format!(
+                "[[projects.indicators]]\nlevel1 = \"项目管理\"\nlevel2 = \"项目管理\"\nname = \"{name}\"\noperator = \"定性\"\nweight = \"{weight}\"\nrule = {rule}\nassessment = {assessment}\n\n"
+            )
+        };
+        let checklist = r#"{ kind = "checklist", items = [{ name = "运行监管记录", points = "3" }, { name = "填报监控表", points = "1" }], text = "1、运行监管记录 3 分; 2、填报《项目支出绩效监控表》1 分" }"#;
+        let p = projects(&format!(
+            "{}{}",
+            indicator(
+                "运行监管",
+                "4",
+                checklist,
+                r#"{ kind = "checklist", items = [{ item = "运行监管记录", met = true }, { item = "填报监控表", met = false }], evidence = "自评分 3", inferred = "由得分读出" }"#
+            ),
+            indicator(
+                "到位时效",
+                "2",
+                r#"{ kind = "categorical", categories = [{ name = "到位及时", score = "2" }, { name = "不及时但未影响项目进度", score = "1" }] }"#,
+                r#"{ kind = "category", category = "不及时但未影响项目进度", evidence = "自评分 1" }"#
+            ),
+        ))
+        .unwrap();
+        let fw = crate::framework::load("own-points-project").unwrap();
+        let (items, errors) = jixiao_domain::evaluate::score_project_items(&fw, &p[0]).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        let run = items.iter().find(|i| i.name == "运行监管").unwrap();
+        assert_eq!(run.score, Decimal::from(3));
+        assert!(run.working.contains("填报监控表 ✗0"), "{}", run.working);
+        assert!(run.inputs.iter().any(|i| i.label == "依据" && i.origin.is_inferred()));
+        let t = items.iter().find(|i| i.name == "到位时效").unwrap();
+        assert_eq!(t.score, Decimal::from(1));
+        // An item the rule does not list is an error of the indicator, not a silent zero.
+        let p = projects(&indicator(
+            "运行监管",
+            "4",
+            checklist,
+            r#"{ kind = "checklist", items = [{ item = "运行监管记录", met = true }, { item = "填报监控表", met = true }, { item = "其他", met = true }] }"#,
+        ))
+        .unwrap();
+        let (_, errors) = jixiao_domain::evaluate::score_project_items(&fw, &p[0]).unwrap();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        // An assessment without a rule of its own is refused where it stands.
+        let e = projects(
+            "[[projects.indicators]]\nlevel1 = \"项目管理\"\nlevel2 = \"x\"\nname = \"x\"\noperator = \"定性\"\nweight = \"1\"\nassessment = { kind = \"manual\", score = \"1\", rationale = \"r\" }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("assessment") && e.contains("rule"), "{e}");
     }
 
     #[test]
