@@ -195,21 +195,11 @@ enum Command {
     ///
     /// 可导入：数据集文件夹（含 department.toml）；含 units.csv、projects.csv、targets.csv、
     /// payments.csv 的文件夹（或其中任一文件）；按 `jixiao template` 填写的 .xlsx 工作簿。
+    /// 预算管理一体化系统的导出表（表头为 PAY_CERT_NO、PRO_CODE 等数据元素，或其中文表头）
+    /// 按表头自动识别，无需映射文件；标记删除（IS_DELETED = 1）的行跳过并计数。
     /// 有任何问题都逐条列出（文件、工作表、行、列、实际内容、应填什么），且不写入任何数据。
     /// 同一支付流水号不会重复计数，可按月反复导入。
-    Import {
-        /// 要导入的文件或文件夹 / the file or folder.
-        path: PathBuf,
-        /// 预算年度（默认取第一笔支付的年度）/ the fiscal year of the tables.
-        #[arg(long)]
-        year: Option<i32>,
-        /// 列名映射文件（默认取文件夹中的 jixiao-mapping.toml）/ a column-mapping file.
-        #[arg(long)]
-        mapping: Option<PathBuf>,
-        /// CSV 的编码：utf-8（默认，可带 BOM）或 gbk / the CSV encoding.
-        #[arg(long, default_value = "utf-8", value_parser = ["utf-8", "gbk"])]
-        encoding: String,
-    },
+    Import(store_cmd::ImportArgs),
     /// 导出：库中数据写回交换 CSV（文件夹）或 Excel 工作簿（.xlsx）— export the store.
     Export {
         /// 输出文件夹，或以 .xlsx 结尾的工作簿 / a folder, or a .xlsx file.
@@ -581,7 +571,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
                 .map(str::to_string)
                 .unwrap_or_else(|| demo_db.display().to_string());
             let example = jixiao_formats::dataset::load(&example_dir())?;
-            store_cmd::import(Some(&url), &example_dir(), None, None, false)?;
+            store_cmd::import(Some(&url), store_cmd::ImportArgs::of(example_dir()))?;
             let mut store = store_cmd::open(Some(&url))?;
             let data =
                 store_cmd::load_dataset(store.as_mut(), &example.department.code, example.year)?;
@@ -717,12 +707,7 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::Import {
-            path,
-            year,
-            mapping,
-            encoding,
-        } => store_cmd::import(database_url, &path, year, mapping, encoding == "gbk"),
+        Command::Import(args) => store_cmd::import(database_url, args),
         Command::Export { out, year } => store_cmd::export(database_url, &out, year),
         Command::Template { out } => store_cmd::template(&out),
         Command::Check {

@@ -104,20 +104,72 @@ impl Meter {
     }
 }
 
+/// The arguments of `jixiao import`.
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// 要导入的文件或文件夹 / the file or folder.
+    pub path: PathBuf,
+    /// 预算年度（默认取第一笔支付的年度）/ the fiscal year of the tables.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// 列名映射文件（默认取文件夹中的 jixiao-mapping.toml）/ a column-mapping file.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// CSV 的编码：utf-8（默认，可带 BOM）或 gbk / the CSV encoding.
+    #[arg(long, default_value = "utf-8", value_parser = ["utf-8", "gbk"])]
+    pub encoding: String,
+    /// 按哪种导出格式识别未按 jixiao 表名命名的文件和工作表：auto（默认，任一内置格式）、
+    /// yitihua（预算管理一体化系统；不能识别的文件列出最接近的表及所缺的列）或 none
+    /// / which built-in profile recognises unnamed files: auto, yitihua or none.
+    #[arg(long, default_value = "auto")]
+    pub profile: String,
+    /// 识别出的一体化导出表的金额单位：元（默认，或按表头“（万元）”）或 万元
+    /// / the unit of a recognised export's amounts (元 or 万元), over its header's.
+    #[arg(long, value_parser = ["元", "万元"])]
+    pub unit: Option<String>,
+}
+
+impl ImportArgs {
+    /// An import of `path` with the defaults.
+    pub fn of(path: PathBuf) -> ImportArgs {
+        ImportArgs {
+            path,
+            year: None,
+            mapping: None,
+            encoding: "utf-8".into(),
+            profile: "auto".into(),
+            unit: None,
+        }
+    }
+}
+
 /// `jixiao import`.
-pub fn import(
-    url: Option<&str>,
-    path: &Path,
-    year: Option<i32>,
-    mapping: Option<PathBuf>,
-    gbk: bool,
-) -> Result<(), Failure> {
+pub fn import(url: Option<&str>, a: ImportArgs) -> Result<(), Failure> {
+    use jixiao_exchange::profile::{self, Choice};
+    let profile = match a.profile.as_str() {
+        "auto" => Choice::Auto,
+        "none" => Choice::Off,
+        id => Choice::Only(profile::profile(id).ok_or_else(|| Failure {
+            code: 2,
+            message: format!(
+                "没有叫“{id}”的配置：应为 auto、none 或 {}",
+                profile::PROFILES.map(|p| p.id).join("、")
+            ),
+        })?),
+    };
     let mut store = open(url)?;
+    let path = a.path.as_path();
     let opts = Options {
         dry_run: false,
-        year,
-        mapping,
-        encoding: if gbk { Encoding::Gbk } else { Encoding::Utf8 },
+        year: a.year,
+        mapping: a.mapping,
+        encoding: if a.encoding == "gbk" {
+            Encoding::Gbk
+        } else {
+            Encoding::Utf8
+        },
+        profile,
+        unit: a.unit,
     };
     let mut meter = Meter::new();
     let started = Instant::now();
@@ -151,8 +203,17 @@ pub fn import(
             println!("  预算年度 {y}");
         }
     }
+    for why in &report.recognised {
+        println!("  {why}");
+    }
     for (table, n) in &report.rows {
         println!("  {table} {} 行", count(*n));
+    }
+    for (table, n) in &report.skipped {
+        println!(
+            "  {table}另有 {} 行标记为已删除（IS_DELETED = 1），已跳过",
+            count(*n)
+        );
     }
     let p = &report.payments;
     if p.already_stored > 0 {

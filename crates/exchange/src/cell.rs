@@ -59,10 +59,29 @@ pub fn money(text: &str) -> Result<Fen, String> {
     Ok(Fen(if negative { -fen } else { fen }))
 }
 
+/// Money in another unit than the yuan (`fen_per_unit`: 万元 is 1,000,000 fen), exact to the
+/// fen: `12.3456` 万元 is 123,456.00 元; a fifth decimal of 万元 (less than a fen) is refused.
+pub fn money_in(text: &str, fen_per_unit: i64) -> Result<Fen, String> {
+    let t: String = text.trim().chars().filter(|c| *c != ',').collect();
+    if t.is_empty() {
+        return Err("金额为空：应填写金额".into());
+    }
+    let amount: Decimal = t
+        .parse()
+        .map_err(|_| format!("“{text}”不是金额：应为数字，如 12.3456"))?;
+    Fen::from_units(amount, fen_per_unit).map_err(|e| format!("金额“{text}”：{e}"))
+}
+
 /// A date: `2021-03-04`, `2021/3/4`, `2021.3.4`, `20210304` or `2021年3月4日`.
 pub fn date(text: &str) -> Result<Date, String> {
     let t = text.trim();
     let bad = || format!("“{text}”不是有效日期：应为 年-月-日，如 2021-03-04");
+    // yyyyMMddHHmmss (the 一体化 systems' text time stamps) keeps its date.
+    let t = if (14..=17).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
+        &t[..8]
+    } else {
+        t
+    };
     if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
         let n: u32 = t.parse().map_err(|_| bad())?;
         return Date::new((n / 10_000) as i32, n / 100 % 100, n % 100).ok_or_else(bad);

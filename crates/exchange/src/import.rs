@@ -28,6 +28,10 @@ pub struct Options {
     /// Check everything and count what would be written, then write nothing: the preview a
     /// clerk confirms before the real import.
     pub dry_run: bool,
+    /// Which built-in profile recognises files and sheets not named as jixiao's tables.
+    pub profile: crate::profile::Choice,
+    /// The unit of recognised tables' amounts (元 or 万元), over what their headers say.
+    pub unit: Option<String>,
 }
 
 /// Where a long import has got to.
@@ -54,6 +58,19 @@ pub struct Report {
     pub payments: PaymentSummary,
     /// The datasets stored: (department code, year).
     pub datasets: Vec<(String, i32)>,
+    /// Rows skipped per table as marked deleted (`IS_DELETED` = 1), when any were.
+    pub skipped: Vec<(&'static str, u64)>,
+    /// How each table was recognised, when a built-in profile named its columns.
+    pub recognised: Vec<String>,
+}
+
+impl Report {
+    /// Notes the rows `rows` skipped as marked deleted.
+    fn skipped(&mut self, rows: &Rows) {
+        if rows.skipped > 0 {
+            self.skipped.push((rows.table.label, rows.skipped));
+        }
+    }
 }
 
 /// Why an import wrote nothing.
@@ -134,12 +151,88 @@ impl Source {
             Source::Sheet(b, s) => format!("{} 的工作表“{s}”", b.name.display()),
         }
     }
+
+    fn file(&self) -> &Path {
+        match self {
+            Source::Csv(p) => p,
+            Source::Sheet(b, _) => &b.name,
+        }
+    }
+
+    /// Where in its file, for a problem: the sheet, or nothing for a CSV.
+    fn place(&self) -> String {
+        match self {
+            Source::Csv(_) => String::new(),
+            Source::Sheet(_, s) => format!("工作表“{s}”"),
+        }
+    }
 }
 
 #[derive(Default)]
 struct Plan {
     datasets: Vec<PathBuf>,
     tables: BTreeMap<&'static str, Source>,
+    /// Tables a profile recognised, and how to read them.
+    detected: BTreeMap<&'static str, TableMapping>,
+    /// What was recognised, and why, for the report.
+    recognised: Vec<String>,
+}
+
+/// How the input is to be read: the mapping file's tables, the profile, the CSV encoding.
+struct Reading<'a> {
+    mapping: &'a Mapping,
+    profile: crate::profile::Choice,
+    encoding: Encoding,
+}
+
+/// A file or sheet not named as a table: recognised by the profile from its header (added to
+/// the plan), or — under `--profile` — a problem naming the closest table and what it lacks.
+fn recognise(
+    plan: &mut Plan,
+    found: &mut Found,
+    r: &Reading<'_>,
+    source: Source,
+    header: Result<Vec<String>, Problem>,
+) {
+    use crate::profile::{detect, Choice, Detection, PROFILES};
+    let profiles: Vec<crate::profile::Profile> = match r.profile {
+        Choice::Off => return,
+        Choice::Auto => PROFILES.to_vec(),
+        Choice::Only(p) => vec![p],
+    };
+    let header = match header {
+        Ok(h) => h,
+        Err(p) => return found.push(p),
+    };
+    let mut closest = None;
+    for p in &profiles {
+        match detect(p, &header) {
+            Detection::Recognised(rec) => {
+                plan.recognised.push(format!(
+                    "{}：按{}的数据元素识别为{}表（{}）",
+                    source.describe(),
+                    p.label,
+                    rec.table.label,
+                    rec.why
+                ));
+                plan.detected.insert(rec.table.id, rec.mapping);
+                return add_source(plan, found, rec.table, source);
+            }
+            Detection::Closest { table, missing } => closest = Some((p.label, table, missing)),
+        }
+    }
+    if let (Choice::Only(_), Some((label, table, missing))) = (r.profile, closest) {
+        found.push(Problem {
+            file: source.file().to_path_buf(),
+            location: source.place(),
+            message: format!(
+                "不是{label}的导出表：最接近的是{}表，但缺少 {}；实际表头为：{}",
+                table.label,
+                missing.join("、"),
+                header.join(",")
+            ),
+        });
+    }
 }
 
 fn is_workbook(p: &Path) -> bool {
@@ -189,14 +282,15 @@ fn workbook(found: &mut Found, path: &Path) -> Option<std::sync::Arc<Workbook>> 
     }
 }
 
-fn add_workbook(plan: &mut Plan, found: &mut Found, path: &Path, mapping: &Mapping) {
+fn add_workbook(plan: &mut Plan, found: &mut Found, path: &Path, r: &Reading<'_>) {
     if let Some(book) = workbook(found, path) {
-        add_book(plan, found, book, mapping);
+        add_book(plan, found, book, r);
     }
 }
 
 /// Each sheet of `book` that names a table (or that the mapping places one in).
-fn add_book(plan: &mut Plan, found: &mut Found, book: std::sync::Arc<Workbook>, mapping: &Mapping) {
+fn add_book(plan: &mut Plan, found: &mut Found, book: std::sync::Arc<Workbook>, r: &Reading<'_>) {
+    let mapping = r.mapping;
     let sheets = match book.sheet_names() {
         Ok(s) => s,
         Err(p) => return found.push(p),
@@ -210,12 +304,16 @@ fn add_book(plan: &mut Plan, found: &mut Found, book: std::sync::Arc<Workbook>, 
         });
         if let Some(table) = mapped.or_else(|| table_named(&sheet)) {
             add_source(plan, found, table, Source::Sheet(book.clone(), sheet));
+        } else {
+            let header = crate::source::sheet_header(&book, &sheet);
+            recognise(plan, found, r, Source::Sheet(book.clone(), sheet), header);
         }
     }
 }
 
 /// Decides what to read from `path`.
-fn plan(path: &Path, mapping: &Mapping, found: &mut Found) -> Plan {
+fn plan(path: &Path, r: &Reading<'_>, found: &mut Found) -> Plan {
+    let mapping = r.mapping;
     let mut plan = Plan::default();
     if path.is_dir() {
         if path.join("department.toml").is_file() {
@@ -240,7 +338,7 @@ fn plan(path: &Path, mapping: &Mapping, found: &mut Found) -> Plan {
                                 add_source(&mut plan, found, t, Source::Sheet(book, s));
                             }
                         }
-                        None => add_workbook(&mut plan, found, &p, mapping),
+                        None => add_workbook(&mut plan, found, &p, r),
                     }
                 } else {
                     add_source(&mut plan, found, t, Source::Csv(p));
@@ -268,13 +366,16 @@ fn plan(path: &Path, mapping: &Mapping, found: &mut Found) -> Plan {
                 let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
                 if let Some(t) = table_named(stem) {
                     add_source(&mut plan, found, t, Source::Csv(p));
+                } else {
+                    let header = crate::source::csv_header(&p, r.encoding);
+                    recognise(&mut plan, found, r, Source::Csv(p), header);
                 }
             } else if is_workbook(&p) {
-                add_workbook(&mut plan, found, &p, mapping);
+                add_workbook(&mut plan, found, &p, r);
             }
         }
     } else if is_workbook(path) {
-        add_workbook(&mut plan, found, path, mapping);
+        add_workbook(&mut plan, found, path, r);
     } else if is_csv(path) {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         let by_mapping = TABLES.into_iter().find(|t| {
@@ -283,15 +384,23 @@ fn plan(path: &Path, mapping: &Mapping, found: &mut Found) -> Plan {
         });
         match by_mapping.or_else(|| table_named(stem)) {
             Some(t) => add_source(&mut plan, found, t, Source::Csv(path.to_path_buf())),
-            None => found.push(Problem {
-                file: path.to_path_buf(),
-                location: String::new(),
-                message: format!(
-                    "看不出这是哪张表：CSV 文件应命名为 {}（或中文 {}），或在映射文件中用 file 指明",
-                    TABLES.map(|t| t.file_name()).join("、"),
-                    TABLES.map(|t| format!("{}.csv", t.label)).join("、")
-                ),
-            }),
+            None => {
+                let header = crate::source::csv_header(path, r.encoding);
+                let before = (plan.tables.len(), found.total);
+                recognise(&mut plan, found, r, Source::Csv(path.to_path_buf()), header);
+                // Neither named nor recognised, and nothing said yet: say what a file needs.
+                if (plan.tables.len(), found.total) == before {
+                    found.push(Problem {
+                        file: path.to_path_buf(),
+                        location: String::new(),
+                        message: format!(
+                            "看不出这是哪张表：CSV 文件应命名为 {}（或中文 {}），或其表头为预算管理一体化系统的数据元素（如 PAY_CERT_NO、PRO_CODE），或在映射文件中用 file 指明",
+                            TABLES.map(|t| t.file_name()).join("、"),
+                            TABLES.map(|t| format!("{}.csv", t.label)).join("、")
+                        ),
+                    });
+                }
+            }
         }
     } else if !path.exists() {
         found.push(Problem {
@@ -557,7 +666,7 @@ fn read_payments(
         let id = rows.cell(&rec, c_id);
         let project = rows.cell(&rec, c_project);
         let date = cell::date(rows.cell(&rec, c_date));
-        let amount = cell::money(rows.cell(&rec, c_amount));
+        let amount = rows.money(&rec, c_amount);
         match (check.ids.get(project), date, amount) {
             (Some(&project_id), Ok(d), Ok(a)) if !id.is_empty() && d.year() == fiscal => {
                 if clean {
@@ -673,7 +782,12 @@ pub fn import_then(
         Some(p) => Mapping::load(p)?,
         None => Mapping::default(),
     };
-    let plan = plan(path, &mapping, &mut found);
+    let reading = Reading {
+        mapping: &mapping,
+        profile: opts.profile,
+        encoding: opts.encoding,
+    };
+    let plan = plan(path, &reading, &mut found);
     let input = Planned {
         name: path.to_path_buf(),
         plan,
@@ -698,7 +812,12 @@ pub fn import_workbook_then(
     };
     let name = book.name.clone();
     let mut plan = Plan::default();
-    add_book(&mut plan, &mut found, book.into(), &mapping);
+    let reading = Reading {
+        mapping: &mapping,
+        profile: opts.profile,
+        encoding: opts.encoding,
+    };
+    add_book(&mut plan, &mut found, book.into(), &reading);
     if plan.tables.is_empty() && found.is_empty() {
         found.push(nothing_to_import(&name));
     }
@@ -721,11 +840,20 @@ fn run(
 ) -> Result<Report, ImportError> {
     let Planned {
         name,
-        plan,
-        mapping,
+        mut plan,
+        mut mapping,
         mut found,
     } = input;
     let path = name.as_path();
+    // What a profile recognised reads as a mapping file would have it (a mapping file's own
+    // table first).
+    for (id, mut m) in std::mem::take(&mut plan.detected) {
+        if let Some(u) = &opts.unit {
+            m.unit = Some(u.clone());
+        }
+        mapping.tables.entry(id.to_string()).or_insert(m);
+    }
+    let recognised = std::mem::take(&mut plan.recognised);
     let mapping = &mapping;
     if !found.is_empty() {
         return Err(found.into_error());
@@ -818,6 +946,7 @@ fn run(
     let mut report = Report {
         year,
         year_inferred,
+        recognised,
         ..Report::default()
     };
 
@@ -875,6 +1004,7 @@ fn run(
             tx.put_units(&units)?;
         }
         report.rows.push((UNITS.label, units.len() as u64));
+        report.skipped(&rows);
     }
 
     // Projects, written in chunks as they are read.
@@ -906,7 +1036,7 @@ fn run(
                 }),
             );
             let budget = |id: &'static str, found: &mut Found| {
-                let v = parsed(rows, n, c(id), found, cell::money(rows.cell(rec, c(id))))?;
+                let v = parsed(rows, n, c(id), found, rows.money(rec, c(id)))?;
                 if v.0 < 0 {
                     found.push(rows.origin.problem(
                         n,
@@ -957,6 +1087,7 @@ fn run(
         })?;
         let written = chunk.finish(found.is_empty(), |c| tx.put_projects(c))?;
         report.rows.push((PROJECTS.label, written));
+        report.skipped(&rows);
     }
     let ids: CodeMap<i64> = if year.is_some() && found.is_empty() {
         tx.project_ids(fiscal)?.into_iter().collect()
@@ -1035,6 +1166,7 @@ fn run(
         })?;
         let written = chunk.finish(found.is_empty(), |c| tx.put_targets(c))?;
         report.rows.push((TARGETS.label, written));
+        report.skipped(&rows);
     }
 
     if found.is_empty() {
@@ -1181,6 +1313,7 @@ fn run(
         })?;
         let written = chunk.finish(found.is_empty(), |c| tx.put_progress(c))?;
         report.rows.push((PROGRESS.label, written));
+        report.skipped(&rows);
     }
 
     // Payments: one thread reads and checks, this one writes.
@@ -1245,6 +1378,7 @@ fn run(
         }
         report.rows.push((PAYMENTS.label, summary.inserted));
         report.payments = summary;
+        report.skipped(&rows);
     }
     if !found.is_empty() {
         if year_inferred {

@@ -18,6 +18,7 @@ mod fields;
 pub mod import;
 pub mod mapping;
 pub mod notice;
+pub mod profile;
 pub mod source;
 pub mod tables;
 pub mod workbook;

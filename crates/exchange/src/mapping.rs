@@ -35,6 +35,21 @@ pub struct TableMapping {
     /// jixiao's column id → the header in the file.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// jixiao's column id → the value every row takes, for a column the file does not carry
+    /// (a 项目库 export's projects are all 项目支出).
+    #[serde(default)]
+    pub fixed: BTreeMap<String, String>,
+    /// The header of a column marking deleted rows (`IS_DELETED`: 1 是, 2 否): rows marked 1
+    /// are skipped and counted.
+    #[serde(default)]
+    pub deleted: Option<String>,
+    /// The unit of the table's amounts: 元 (the default) or 万元.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// jixiao's column id → how a built-in profile reads the other system's codes in it (not
+    /// in mapping files).
+    #[serde(skip)]
+    pub translate: BTreeMap<String, crate::profile::Translate>,
 }
 
 /// A whole mapping file: table id → its mapping.
@@ -93,7 +108,12 @@ impl Mapping {
                 ));
                 continue;
             };
-            for key in m.columns.keys() {
+            if let Some(u) = &m.unit {
+                if let Err(e) = jixiao_formats::value::money_unit(u) {
+                    problems.push(problem(format!("[{name}] unit"), e));
+                }
+            }
+            for key in m.columns.keys().chain(m.fixed.keys()) {
                 if !table.columns.iter().any(|c| c.id == key) {
                     problems.push(problem(
                         format!("[{name}.columns] {key}"),

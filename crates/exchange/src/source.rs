@@ -81,14 +81,39 @@ pub struct Rows {
     pub header: Vec<String>,
     /// For each column of the table, the index of its column in the file.
     pub index: Vec<Option<usize>>,
+    /// For each column of the table the file does not carry, the value every row takes.
+    fixed: Vec<Option<String>>,
+    /// For each column holding another system's codes, how a code reads as jixiao's word.
+    translate: Vec<Option<crate::profile::Translate>>,
+    /// The file column marking deleted rows, when the mapping names one.
+    deleted: Option<usize>,
+    /// Rows skipped as marked deleted.
+    pub skipped: u64,
+    /// Fen per unit of the table's amounts (元 or 万元).
+    fen_per_unit: i64,
     body: Body,
     /// The file's size in bytes (for progress).
     pub size: u64,
 }
 
 impl Rows {
-    /// Reads the next row into `rec`; its row number in the file, or `None` at the end.
+    /// Reads the next row into `rec`; its row number in the file, or `None` at the end. Rows
+    /// marked deleted are skipped and counted.
     pub fn next(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, Problem> {
+        loop {
+            let n = self.next_any(rec)?;
+            let deleted = self
+                .deleted
+                .and_then(|i| rec.get(i))
+                .is_some_and(|v| v.trim() == "1");
+            if n.is_none() || !deleted {
+                return Ok(n);
+            }
+            self.skipped += 1;
+        }
+    }
+
+    fn next_any(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, Problem> {
         match &mut self.body {
             Body::Csv(r) => match r.read_record(rec) {
                 Ok(true) => Ok(Some(rec.position().map_or(0, |p| p.line()))),
@@ -110,11 +135,30 @@ impl Rows {
         }
     }
 
-    /// The cell of table column `col` in `rec`, trimmed ('' when the column is absent).
-    pub fn cell<'r>(&self, rec: &'r StringRecord, col: usize) -> &'r str {
-        self.index[col]
-            .and_then(|i| rec.get(i))
-            .map_or("", str::trim)
+    /// The cell of table column `col` in `rec`, trimmed: the mapping's fixed value when the
+    /// file does not carry the column, '' when it is absent.
+    pub fn cell<'r>(&'r self, rec: &'r StringRecord, col: usize) -> &'r str {
+        let raw = match self.index[col] {
+            Some(i) => rec.get(i).map_or("", str::trim),
+            None => return self.fixed[col].as_deref().unwrap_or(""),
+        };
+        match self.translate[col].and_then(|f| f(raw)) {
+            Some(word) => word,
+            None => raw,
+        }
+    }
+
+    /// The amount in table column `col`, in the table's unit (元 or 万元), exact to the fen.
+    pub fn money(
+        &self,
+        rec: &StringRecord,
+        col: usize,
+    ) -> Result<jixiao_domain::money::Fen, String> {
+        let text = self.cell(rec, col);
+        if self.fen_per_unit == jixiao_domain::money::FEN_PER_YUAN {
+            return crate::cell::money(text);
+        }
+        crate::cell::money_in(text, self.fen_per_unit)
     }
 
     /// The file column index and header of table column `col`, for a problem's location.
@@ -147,6 +191,24 @@ pub fn open_csv(
     mapping: Option<&TableMapping>,
     encoding: Encoding,
 ) -> Result<Rows, Problem> {
+    let (origin, csv, header, size) = csv_reader(path, Some(table), encoding)?;
+    let layout = match_header(&origin, table, &header, mapping)?;
+    Ok(layout.rows(table, origin, header, Body::Csv(csv), size))
+}
+
+/// The header row of a CSV file, to recognise the table it holds.
+pub fn csv_header(path: &Path, encoding: Encoding) -> Result<Vec<String>, Problem> {
+    csv_reader(path, None, encoding).map(|(_, _, header, _)| header)
+}
+
+type CsvReader = csv::Reader<Box<dyn Read + Send>>;
+
+/// A CSV file opened for reading: its origin, reader, header and size.
+fn csv_reader(
+    path: &Path,
+    table: Option<Table>,
+    encoding: Encoding,
+) -> Result<(Origin, CsvReader, Vec<String>, u64), Problem> {
     let origin = Origin::Csv(path.to_path_buf());
     let file = std::fs::File::open(path).map_err(|e| origin.whole(format!("无法打开：{e}")))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -156,11 +218,14 @@ pub fn open_csv(
         .map_err(|e| origin.whole(format!("无法读取：{e}")))?;
     let bom = head.starts_with(b"\xEF\xBB\xBF");
     if head.len() == usize::from(bom) * 3 {
-        return Err(origin.whole(format!(
-            "文件是空的，连表头都没有：{}表的第一行应为表头，如 {}",
-            table.label,
-            table.ids(",")
-        )));
+        return Err(origin.whole(match table {
+            Some(table) => format!(
+                "文件是空的，连表头都没有：{}表的第一行应为表头，如 {}",
+                table.label,
+                table.ids(",")
+            ),
+            None => "文件是空的，连表头都没有".into(),
+        }));
     }
     let input: Box<dyn Read + Send> = match encoding {
         Encoding::Utf8 => {
@@ -204,15 +269,7 @@ pub fn open_csv(
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let index = match_header(&origin, table, &header, mapping)?;
-    Ok(Rows {
-        table,
-        origin,
-        header,
-        index,
-        body: Body::Csv(csv),
-        size,
-    })
+    Ok((origin, csv, header, size))
 }
 
 /// A workbook held in memory, named for its problems: read from a file by [`load_workbook`]
@@ -286,6 +343,20 @@ fn workbook_problem(path: &Path, e: &calamine::Error) -> Problem {
     }
 }
 
+/// The header row of a sheet (its first used row), to recognise the table it holds.
+pub fn sheet_header(book: &Workbook, sheet: &str) -> Result<Vec<String>, Problem> {
+    let mut wb = book.open()?;
+    let range = wb
+        .worksheet_range(sheet)
+        .map_err(|e| workbook_problem(&book.name, &e))?;
+    let pad = range.start().map_or(0, |(_, c)| c as usize);
+    Ok(range.rows().next().map_or_else(Vec::new, |head| {
+        std::iter::repeat_n(String::new(), pad)
+            .chain(head.iter().map(|c| cell_text(c).trim().to_string()))
+            .collect()
+    }))
+}
+
 /// Opens a sheet of a workbook as `table`.
 pub fn open_sheet(
     book: &Workbook,
@@ -317,7 +388,7 @@ pub fn open_sheet(
         .into_iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let index = match_header(&origin, table, &header, mapping)?;
+    let layout = match_header(&origin, table, &header, mapping)?;
     let body: Vec<(u64, StringRecord)> = rows
         .enumerate()
         .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
@@ -328,14 +399,7 @@ pub fn open_sheet(
             )
         })
         .collect();
-    Ok(Rows {
-        table,
-        origin,
-        header,
-        index,
-        body: Body::Sheet(body.into_iter()),
-        size: 0,
-    })
+    Ok(layout.rows(table, origin, header, Body::Sheet(body.into_iter()), 0))
 }
 
 /// A cell as text: numbers in their shortest exact decimal form, dates as `YYYY-MM-DD`.
@@ -361,33 +425,92 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
+/// Where a table's columns stand in a file, and what the mapping adds.
+struct Layout {
+    index: Vec<Option<usize>>,
+    fixed: Vec<Option<String>>,
+    translate: Vec<Option<crate::profile::Translate>>,
+    deleted: Option<usize>,
+    fen_per_unit: i64,
+}
+
+impl Layout {
+    fn rows(
+        self,
+        table: Table,
+        origin: Origin,
+        header: Vec<String>,
+        body: Body,
+        size: u64,
+    ) -> Rows {
+        Rows {
+            table,
+            origin,
+            header,
+            index: self.index,
+            fixed: self.fixed,
+            translate: self.translate,
+            deleted: self.deleted,
+            skipped: 0,
+            fen_per_unit: self.fen_per_unit,
+            body,
+            size,
+        }
+    }
+}
+
 /// Finds each of the table's columns in the header: by the mapping file's name, the English
-/// name, the Chinese name or a known alias. A missing required column is a problem that
-/// lists the header as found.
+/// name, the Chinese name or a known alias. A missing required column (that the mapping does
+/// not fix) is a problem that lists the header as found.
 fn match_header(
     origin: &Origin,
     table: Table,
     header: &[String],
     mapping: Option<&TableMapping>,
-) -> Result<Vec<Option<usize>>, Problem> {
+) -> Result<Layout, Problem> {
     let mut index = Vec::new();
+    let mut fixed = Vec::new();
+    let mut translate = Vec::new();
     let mut missing = Vec::new();
     for c in table.columns {
         let mapped = mapping.and_then(|m| m.columns.get(c.id));
+        let value = mapping.and_then(|m| m.fixed.get(c.id)).cloned();
         let found = header.iter().position(|h| match mapped {
             Some(name) => h == name,
             None => h == c.id || h == c.label || c.aliases.contains(&h.as_str()),
         });
-        if found.is_none() && c.required {
+        if found.is_none() && value.is_none() && c.required {
             missing.push(match mapped {
                 Some(name) => format!("“{name}”（映射文件为 {} 指定的列）", c.id),
                 None => format!("“{}”（{}）", c.label, c.id),
             });
         }
         index.push(found);
+        fixed.push(value);
+        translate.push(mapping.and_then(|m| m.translate.get(c.id)).copied());
     }
+    let deleted = mapping.and_then(|m| m.deleted.as_deref()).and_then(|name| {
+        let at = header.iter().position(|h| h == name);
+        if at.is_none() {
+            missing.push(format!("“{name}”（标记删除的列）"));
+        }
+        at
+    });
+    let fen_per_unit = mapping
+        .and_then(|m| m.unit.as_deref())
+        .map_or(
+            Ok(jixiao_domain::money::FEN_PER_YUAN),
+            jixiao_formats::value::money_unit,
+        )
+        .map_err(|e| origin.whole(e))?;
     if missing.is_empty() {
-        Ok(index)
+        Ok(Layout {
+            index,
+            fixed,
+            translate,
+            deleted,
+            fen_per_unit,
+        })
     } else {
         Err(origin.problem(
             1,

@@ -766,7 +766,10 @@ fn read_assessments(raw: AssessmentsFile, c: &mut Collector) -> Vec<Assessment> 
     for (i, a) in raw.assessments.iter().enumerate() {
         let loc = format!("assessments[{}]（{}）", i + 1, a.key);
         if a.key.trim().is_empty() {
-            c.push(format!("{loc}.key"), "需要填写键 key（指标体系以 assessment.<key> 引用）");
+            c.push(
+                format!("{loc}.key"),
+                "需要填写键 key（指标体系以 assessment.<key> 引用）",
+            );
         }
         if out.iter().any(|x| x.key == a.key) {
             c.push(&loc, format!("键“{}”重复", a.key));
@@ -852,7 +855,7 @@ fn assessment(a: &AssessmentRaw, loc: &str, c: &mut Collector) -> Option<Assessm
             None
         }
     };
-let observation = observation?;
+    let observation = observation?;
     Some(Assessment {
         key: a.key.clone(),
         observation,
@@ -1086,7 +1089,10 @@ rule = { kind = "proportional_capped", target = "100", text = "得分 = 完成�
         let run = items.iter().find(|i| i.name == "运行监管").unwrap();
         assert_eq!(run.score, Decimal::from(3));
         assert!(run.working.contains("填报监控表 ✗0"), "{}", run.working);
-        assert!(run.inputs.iter().any(|i| i.label == "依据" && i.origin.is_inferred()));
+        assert!(run
+            .inputs
+            .iter()
+            .any(|i| i.label == "依据" && i.origin.is_inferred()));
         let t = items.iter().find(|i| i.name == "到位时效").unwrap();
         assert_eq!(t.score, Decimal::from(1));
         // An item the rule does not list is an error of the indicator, not a silent zero.

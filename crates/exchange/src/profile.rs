@@ -1,0 +1,434 @@
+//! Built-in profiles (issue 19): the column names another system's exports use, recognised
+//! from a header row without a mapping file. One so far, `yitihua`: the data elements of the
+//! 预算管理一体化系统 (MOF_DIV_CODE, PRO_CODE, PAY_CERT_NO …) as public code of those systems
+//! names them, their Chinese headers as its screens export them, and the older names of the
+//! systems before it. docs/import-export.md lists every element with its meaning, where jixiao
+//! keeps it and the source that shows it.
+//!
+//! A recognised table becomes a [`TableMapping`]: each jixiao column named by the header that
+//! holds it, the columns the export does not carry fixed, `IS_DELETED` rows skipped, and the
+//! amounts' unit read from the header (`支付金额（万元）`).
+
+use crate::mapping::TableMapping;
+use crate::tables::{Table, PAYMENTS, PROJECTS, UNITS};
+
+/// A data element and the jixiao column it fills: its names, the standard's first.
+#[derive(Debug, Clone, Copy)]
+pub struct Element {
+    /// The jixiao column.
+    pub column: &'static str,
+    /// Its names in exports: the element's, then the Chinese header, then older names.
+    pub names: &'static [&'static str],
+}
+
+/// How a profile's export of one jixiao table is laid out.
+#[derive(Debug, Clone, Copy)]
+pub struct ProfileTable {
+    /// The jixiao table it fills.
+    pub table: Table,
+    /// Its elements, each filling a column; for a column with several, the first present wins.
+    pub elements: &'static [&'static [Element]],
+    /// Columns the export may not carry, and the value each then takes.
+    pub fixed: &'static [(&'static str, &'static str)],
+    /// Columns whose values are the system's codes, and how each reads as jixiao's word.
+    pub translate: &'static [(&'static str, Translate)],
+}
+
+/// A code of the other system read as jixiao's word; `None` leaves the value as written, for
+/// the table's own check to name.
+pub type Translate = fn(&str) -> Option<&'static str>;
+
+/// A system's exports.
+#[derive(Debug, Clone, Copy)]
+pub struct Profile {
+    /// Its id, for `--profile`.
+    pub id: &'static str,
+    /// Its name.
+    pub label: &'static str,
+    /// Its tables, in the order they are tried (the most particular first).
+    pub tables: &'static [ProfileTable],
+    /// The names of the column marking deleted rows (1 = deleted, 2 = not).
+    pub deleted: &'static [&'static str],
+}
+
+const fn el(column: &'static str, names: &'static [&'static str]) -> Element {
+    Element { column, names }
+}
+
+/// 资金性质 (FUND_TYPE_CODE / _NAME): the codes seen in exports (`111-一般公共预算资金`, `111`,
+/// or the name alone) as jixiao's funding sources. 111 一般公共预算资金 and 112 一般债券 are the
+/// general budget's, 121 政府性基金预算资金 and 122 专项债券 the fund budget's; any other code is
+/// left for the check to refuse (no official list was found: docs/import-export.md).
+fn fund_type(text: &str) -> Option<&'static str> {
+    let (code, name) = match text.split_once('-') {
+        Some((c, n)) => (c.trim(), n.trim()),
+        None => (text.trim(), text.trim()),
+    };
+    Some(match code {
+        "111" | "112" => "一般公共预算",
+        "121" | "122" => "政府性基金预算",
+        _ => match name {
+            "一般公共预算资金" | "一般公共预算" | "一般债券" => "一般公共预算",
+            "政府性基金预算资金" | "政府性基金预算" | "专项债券" => {
+                "政府性基金预算"
+            }
+            "国有资本经营预算资金" | "国有资本经营预算" => "国有资本经营预算",
+            "财政专户管理资金" => "财政专户管理资金",
+            "单位资金" => "单位资金/其他",
+            _ => return None,
+        },
+    })
+}
+
+/// 项目类别 (PRO_KIND_CODE): 1 人员类 and 21 公用经费 are basic expenditure (基本支出), 22 其他运转类
+/// and 3 特定目标类 (31, 32, 33) project expenditure (项目支出). The code tree is one source's
+/// (docs/import-export.md); reading it as 基本/项目 is ours, and said there.
+fn pro_kind(text: &str) -> Option<&'static str> {
+    let code = text.split_once('-').map_or(text, |(c, _)| c).trim();
+    Some(match code {
+        "1" | "21" => "基本支出",
+        "22" | "3" | "31" | "32" | "33" => "项目支出",
+        _ => return None,
+    })
+}
+
+/// The 预算管理一体化系统's exports.
+pub const YITIHUA: Profile = Profile {
+    id: "yitihua",
+    label: "预算管理一体化系统",
+    tables: &[
+        ProfileTable {
+            table: PAYMENTS,
+            elements: &[
+                &[el(
+                    "payment_id",
+                    &["PAY_CERT_NO", "支付凭证号", "VoucherNo"],
+                )],
+                &[el(
+                    "project_code",
+                    &[
+                        "PRO_CODE",
+                        "项目代码",
+                        "项目编码",
+                        "DepProCode",
+                        "BIS_CODE",
+                        "PROCODE",
+                    ],
+                )],
+                // The date paid, else the voucher's date.
+                &[
+                    el("pay_date", &["XPAY_DATE", "实际支付日期", "XPayDate"]),
+                    el(
+                        "pay_date",
+                        &["VOU_DATE", "凭证日期", "VouDate", "PAYDATE", "支付日期"],
+                    ),
+                ],
+                // The amount actually paid, else the amount of the voucher.
+                &[
+                    el("amount", &["XPAY_AMT", "实际支付金额", "XPayAmt"]),
+                    el("amount", &["PAY_AMT", "支付金额", "PayAmt"]),
+                ],
+            ],
+            fixed: &[],
+            translate: &[],
+        },
+        ProfileTable {
+            table: PROJECTS,
+            elements: &[
+                &[el(
+                    "project_code",
+                    &["PRO_CODE", "项目代码", "项目编码", "BIS_CODE", "PROCODE"],
+                )],
+                &[el(
+                    "unit_code",
+                    &["AGENCY_CODE", "单位代码", "AgencyCode", "EN_CODE"],
+                )],
+                &[el(
+                    "project_name",
+                    &["PRO_NAME", "项目名称", "BIS_NAME", "PRONAME"],
+                )],
+                &[el("kind", &["PRO_KIND_CODE", "项目类别代码", "BI_CODE"])],
+                &[
+                    el(
+                        "fund_source",
+                        &["FUND_TYPE_CODE", "资金性质代码", "FundTypeCode", "MK_CODE"],
+                    ),
+                    el(
+                        "fund_source",
+                        &[
+                            "FUND_TYPE_NAME",
+                            "资金性质名称",
+                            "资金性质",
+                            "FundTypeName",
+                            "MK_NAME",
+                        ],
+                    ),
+                ],
+                &[el("initial_budget", &["REPLY_AMT", "年初批复数"])],
+                &[el("adjusted_budget", &["CUR_AMT", "变动后预算数"])],
+            ],
+            // A 项目库 export without its class: its projects are 项目支出.
+            fixed: &[("kind", "项目支出")],
+            translate: &[("kind", pro_kind), ("fund_source", fund_type)],
+        },
+        ProfileTable {
+            table: UNITS,
+            elements: &[
+                &[el(
+                    "unit_code",
+                    &["AGENCY_CODE", "单位代码", "AgencyCode", "EN_CODE"],
+                )],
+                &[el(
+                    "unit_name",
+                    &["AGENCY_NAME", "单位名称", "AgencyName", "EN_NAME"],
+                )],
+                &[el("department_code", &["DEPT_CODE", "部门代码"])],
+                &[el(
+                    "region_code",
+                    &["MOF_DIV_CODE", "财政区划代码", "AdmDivCode", "RG_CODE"],
+                )],
+            ],
+            fixed: &[],
+            translate: &[],
+        },
+    ],
+    deleted: &["IS_DELETED", "是否删除"],
+};
+
+/// Which profile an import recognises unnamed files and sheets by.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Choice {
+    /// Any built-in profile: a file or sheet it does not recognise is passed over.
+    #[default]
+    Auto,
+    /// This one: a file or sheet it does not recognise is a problem naming the closest table
+    /// and the columns that table lacks (`--profile yitihua`).
+    Only(Profile),
+    /// None: only files and sheets named as jixiao's tables, or placed by a mapping file.
+    Off,
+}
+
+/// Every built-in profile.
+pub const PROFILES: [Profile; 1] = [YITIHUA];
+
+/// The profile with `id`.
+pub fn profile(id: &str) -> Option<Profile> {
+    PROFILES.into_iter().find(|p| p.id == id)
+}
+
+/// A header cell without its unit: `支付金额（万元）` is `支付金额` in 万元.
+fn bare(header: &str) -> (&str, Option<&'static str>) {
+    let h = header.trim();
+    for (suffix, unit) in [
+        ("（万元）", "万元"),
+        ("(万元)", "万元"),
+        ("（元）", "元"),
+        ("(元)", "元"),
+    ] {
+        if let Some(b) = h.strip_suffix(suffix) {
+            return (b.trim_end(), Some(unit));
+        }
+    }
+    (h, None)
+}
+
+fn same(header: &str, name: &str) -> bool {
+    header == name || (name.is_ascii() && header.eq_ignore_ascii_case(name))
+}
+
+/// A table recognised from its header.
+#[derive(Debug, Clone)]
+pub struct Recognised {
+    /// The jixiao table.
+    pub table: Table,
+    /// How its columns are read.
+    pub mapping: TableMapping,
+    /// Why: the headers that named each column, for the clerk.
+    pub why: String,
+}
+
+/// What a header row is, under a profile.
+#[derive(Debug, Clone)]
+pub enum Detection {
+    /// One of its tables.
+    Recognised(Recognised),
+    /// None of them: the closest, and the columns it lacks.
+    Closest {
+        /// The table.
+        table: Table,
+        /// The elements missing, each as its names.
+        missing: Vec<String>,
+    },
+}
+
+/// Recognises `header` as one of the profile's tables: the first whose required columns are
+/// all named (or fixed); otherwise the one that lacks the fewest.
+pub fn detect(profile: &Profile, header: &[String]) -> Detection {
+    let mut closest: Option<(Table, Vec<String>)> = None;
+    for t in profile.tables {
+        let mut mapping = TableMapping::default();
+        let mut why = Vec::new();
+        let mut missing = Vec::new();
+        for choices in t.elements {
+            let column = choices[0].column;
+            let found = choices.iter().find_map(|e| {
+                header.iter().find_map(|h| {
+                    let (b, unit) = bare(h);
+                    e.names
+                        .iter()
+                        .any(|n| same(b, n))
+                        .then(|| (h.clone(), unit))
+                })
+            });
+            match found {
+                Some((h, unit)) => {
+                    if let Some(u) = unit {
+                        mapping.unit = Some(u.to_string());
+                    }
+                    why.push(format!("{h}→{column}"));
+                    mapping.columns.insert(column.to_string(), h);
+                }
+                None => {
+                    let fixed = t.fixed.iter().find(|(c, _)| *c == column);
+                    let required = t.table.columns.iter().any(|c| c.id == column && c.required);
+                    match fixed {
+                        Some((c, v)) => {
+                            mapping.fixed.insert(c.to_string(), v.to_string());
+                        }
+                        None if required => missing.push(
+                            choices
+                                .iter()
+                                .map(|e| e.names[..2.min(e.names.len())].join(" / "))
+                                .collect::<Vec<_>>()
+                                .join(" 或 "),
+                        ),
+                        None => {}
+                    }
+                }
+            }
+        }
+        if missing.is_empty() {
+            mapping.deleted = header
+                .iter()
+                .find(|h| profile.deleted.iter().any(|n| same(bare(h).0, n)))
+                .cloned();
+            mapping.translate = t
+                .translate
+                .iter()
+                .map(|(c, f)| (c.to_string(), *f))
+                .collect();
+            return Detection::Recognised(Recognised {
+                table: t.table,
+                mapping,
+                why: why.join("，"),
+            });
+        }
+        if closest
+            .as_ref()
+            .is_none_or(|(_, m)| missing.len() < m.len())
+        {
+            closest = Some((t.table, missing));
+        }
+    }
+    let (table, missing) = closest.expect("a profile has tables");
+    Detection::Closest { table, missing }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn a_payment_export_is_recognised_by_its_elements_or_its_chinese_headers() {
+        for h in [
+            header(&[
+                "MOF_DIV_CODE",
+                "PAY_CERT_NO",
+                "AGENCY_CODE",
+                "PRO_CODE",
+                "VOU_DATE",
+                "PAY_AMT",
+                "XPAY_AMT",
+                "IS_DELETED",
+            ]),
+            header(&["支付凭证号", "项目代码", "凭证日期", "支付金额（万元）"]),
+            header(&["pay_cert_no", "pro_code", "xpay_date", "xpay_amt"]),
+        ] {
+            let Detection::Recognised(r) = detect(&YITIHUA, &h) else {
+                panic!("{h:?}");
+            };
+            assert_eq!(r.table.id, "payments", "{h:?}");
+            assert!(r.mapping.columns.contains_key("amount"));
+        }
+        // XPAY_AMT (actually paid) over PAY_AMT; the deleted mark found.
+        let Detection::Recognised(r) = detect(
+            &YITIHUA,
+            &header(&[
+                "PAY_CERT_NO",
+                "PRO_CODE",
+                "VOU_DATE",
+                "PAY_AMT",
+                "XPAY_AMT",
+                "IS_DELETED",
+            ]),
+        ) else {
+            panic!()
+        };
+        assert_eq!(r.mapping.columns["amount"], "XPAY_AMT");
+        assert_eq!(r.mapping.deleted.as_deref(), Some("IS_DELETED"));
+        let Detection::Recognised(r) = detect(
+            &YITIHUA,
+            &header(&["支付凭证号", "项目代码", "凭证日期", "支付金额（万元）"]),
+        ) else {
+            panic!()
+        };
+        assert_eq!(r.mapping.unit.as_deref(), Some("万元"));
+    }
+
+    #[test]
+    fn a_project_budget_export_reads_its_codes_and_a_units_export_is_not_taken_for_one() {
+        let Detection::Recognised(r) = detect(
+            &YITIHUA,
+            &header(&[
+                "MOF_DIV_CODE",
+                "FISCAL_YEAR",
+                "AGENCY_CODE",
+                "PRO_CODE",
+                "PRO_NAME",
+                "FUND_TYPE_CODE",
+                "REPLY_AMT",
+                "ADJ_AMT",
+                "CUR_AMT",
+            ]),
+        ) else {
+            panic!()
+        };
+        assert_eq!(r.table.id, "projects");
+        assert_eq!(r.mapping.fixed["kind"], "项目支出");
+        assert_eq!(
+            (r.mapping.translate["fund_source"])("111-一般公共预算资金"),
+            Some("一般公共预算")
+        );
+        assert_eq!((r.mapping.translate["kind"])("21"), Some("基本支出"));
+        assert_eq!((r.mapping.translate["kind"])("9"), None);
+        let Detection::Recognised(r) = detect(
+            &YITIHUA,
+            &header(&["AGENCY_CODE", "AGENCY_NAME", "DEPT_CODE", "MOF_DIV_CODE"]),
+        ) else {
+            panic!()
+        };
+        assert_eq!(r.table.id, "units");
+        // Neither: the closest named, with what it lacks.
+        let Detection::Closest { table, missing } =
+            detect(&YITIHUA, &header(&["PAY_CERT_NO", "PAY_AMT"]))
+        else {
+            panic!()
+        };
+        assert_eq!(table.id, "payments");
+        assert_eq!(missing.len(), 2, "{missing:?}");
+    }
+}

@@ -1,0 +1,294 @@
+//! Issue 19: exports of the 预算管理一体化系统 import with no mapping file — recognised from their
+//! headers (element names, Chinese headers, older names), rows marked deleted skipped and
+//! counted, amounts in 元 or 万元 read to the fen — and a bad export is refused whole, each
+//! problem placed. Fixtures in tests/data/yitihua/ (written by hand from the documented
+//! elements; its README says what each holds).
+
+use jixiao_domain::money::Fen;
+use jixiao_exchange::import::{import, ImportError, Options, Report};
+use jixiao_exchange::profile::{Choice, YITIHUA};
+use jixiao_exchange::tables::{PAYMENTS, PROJECTS, UNITS};
+use jixiao_store::{Location, Store};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/yitihua")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-yitihua-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn store(dir: &Path) -> Box<dyn Store> {
+    jixiao_store::open(&Location::Sqlite(dir.join("store.db"))).unwrap()
+}
+
+fn run(store: &mut dyn Store, path: &Path, opts: &Options) -> Result<Report, ImportError> {
+    import(store, path, opts, &mut |_| {})
+}
+
+fn problems(e: ImportError) -> Vec<String> {
+    match e {
+        ImportError::Input(p, _) => p.0.iter().map(|p| p.to_string()).collect(),
+        ImportError::Store(e) => panic!("the store failed: {e}"),
+    }
+}
+
+fn payments(store: &mut dyn Store) -> Vec<(String, String, i64)> {
+    let mut out = Vec::new();
+    store
+        .for_each_payment(Some(2022), &mut |p| {
+            out.push((p.payment_id.to_string(), p.pay_date.to_string(), p.amount.0))
+        })
+        .unwrap();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_integrated_systems_exports_import_by_their_element_names_without_a_mapping_file() {
+    let dir = scratch("csv");
+    let mut s = store(&dir);
+    let r = run(s.as_mut(), &fixtures(), &Options::default()).unwrap();
+    assert_eq!(r.year, Some(2022));
+    assert_eq!(r.recognised.len(), 3, "{:?}", r.recognised);
+    assert!(
+        r.recognised
+            .iter()
+            .any(|w| w.contains("pay_voucher_bill.csv") && w.contains("XPAY_AMT→amount")),
+        "{:?}",
+        r.recognised
+    );
+    // Each table's deleted row skipped and counted.
+    let mut skipped = r.skipped.clone();
+    skipped.sort();
+    let mut want = vec![(UNITS.label, 1), (PROJECTS.label, 1), (PAYMENTS.label, 1)];
+    want.sort();
+    assert_eq!(skipped, want);
+
+    let units = s.units().unwrap();
+    assert_eq!(units.len(), 3);
+    assert!(
+        units.iter().any(|u| u.code == "001003"),
+        "codes are text: leading zeros kept"
+    );
+    assert!(units.iter().all(|u| u.region_code == "440999000"));
+    let projects = s.projects(Some(2022)).unwrap();
+    assert_eq!(projects.len(), 4);
+    let p = |code: &str| projects.iter().find(|p| p.code == code).unwrap().clone();
+    // 年初批复数 and 变动后预算数, to the fen; 项目类别 22 and 31 are 项目支出, 1 基本支出.
+    let canteen = p("44099922101P000000001");
+    assert_eq!(
+        (canteen.initial_budget, canteen.adjusted_budget),
+        (Fen(115_000_000), Fen(120_000_000))
+    );
+    assert_eq!(canteen.kind.label(), "项目支出");
+    assert_eq!(p("44099922101P000000002").kind.label(), "基本支出");
+    assert_eq!(
+        p("44099922101P000000003").fund_source.label(),
+        "政府性基金预算"
+    );
+    assert_eq!(p("44099922101P000000004").adjusted_budget, Fen(35_678_912));
+    // The amount actually paid (XPAY_AMT, 249,999.50 where PAY_AMT is 250,000.00), on the day
+    // paid (XPAY_DATE, yyyyMMddHHmmss).
+    assert_eq!(
+        payments(s.as_mut()),
+        vec![
+            ("W0022000001".into(), "2022-03-16".into(), 12_345_600),
+            ("W0022000002".into(), "2022-03-31".into(), 41_666_667),
+            ("W0022000003".into(), "2022-04-21".into(), 24_999_950),
+            ("W0022000004".into(), "2022-05-11".into(), 10_000_001),
+        ]
+    );
+    // Imported again: the same vouchers are skipped by 支付凭证号, nothing counted twice.
+    let again = run(s.as_mut(), &fixtures(), &Options::default()).unwrap();
+    assert_eq!(again.payments.already_stored, 4);
+    assert_eq!(payments(s.as_mut()).len(), 4);
+}
+
+/// The same payments as a workbook with the Chinese headers a payment screen exports, in 万元,
+/// the project under its older name (BIS_CODE).
+fn chinese_workbook(path: &Path, rows: &[(&str, &str, &str, f64, &str)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sheet1").unwrap();
+    for (c, h) in [
+        "支付凭证号",
+        "BIS_CODE",
+        "凭证日期",
+        "支付金额（万元）",
+        "是否删除",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, (id, project, date, wan, deleted)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_string(r, 1, *project).unwrap();
+        ws.write_string(r, 2, *date).unwrap();
+        ws.write_number(r, 3, *wan).unwrap();
+        ws.write_string(r, 4, *deleted).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn a_workbook_with_chinese_headers_in_wan_reads_the_same_amounts_to_the_fen() {
+    let dir = scratch("xlsx");
+    let mut s = store(&dir);
+    // Units and projects first, from the fixtures' CSVs.
+    let setup = scratch("xlsx-setup");
+    for f in ["agency_info.csv", "bgt_pm_annual.csv"] {
+        std::fs::copy(fixtures().join(f), setup.join(f)).unwrap();
+    }
+    let year = Options {
+        year: Some(2022),
+        ..Options::default()
+    };
+    run(s.as_mut(), &setup, &year).unwrap();
+    let book = dir.join("国库集中支付明细.xlsx");
+    chinese_workbook(
+        &book,
+        &[
+            (
+                "W0022000001",
+                "44099922101P000000001",
+                "20220316",
+                12.3456,
+                "2",
+            ),
+            (
+                "W0022000002",
+                "44099922101P000000002",
+                "2022-03-31",
+                41.666667,
+                "2",
+            ),
+            (
+                "W0022000009",
+                "44099922101P000000003",
+                "2022-06-02",
+                0.0999,
+                "1",
+            ),
+        ],
+    );
+    let opts = Options {
+        year: Some(2022),
+        ..Options::default()
+    };
+    let r = run(s.as_mut(), &book, &opts).unwrap();
+    assert!(
+        r.recognised[0].contains("支付金额（万元）→amount"),
+        "{:?}",
+        r.recognised
+    );
+    assert_eq!(r.skipped, vec![(PAYMENTS.label, 1)]);
+    assert_eq!(
+        payments(s.as_mut()),
+        vec![
+            ("W0022000001".into(), "2022-03-16".into(), 12_345_600),
+            ("W0022000002".into(), "2022-03-31".into(), 41_666_667),
+        ]
+    );
+}
+
+#[test]
+fn a_bad_export_is_refused_whole_each_problem_with_its_row_and_column() {
+    let dir = scratch("bad");
+    let mut s = store(&dir);
+    let before = s.digest().unwrap();
+    let folder = scratch("bad-input");
+    std::fs::copy(
+        fixtures().join("agency_info.csv"),
+        folder.join("agency_info.csv"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("bgt_pm_annual.csv"),
+        "FISCAL_YEAR,AGENCY_CODE,PRO_CODE,PRO_NAME,FUND_TYPE_CODE,REPLY_AMT,CUR_AMT\n\
+         2022,101001,P1,甲项目,999,100.00,100.00\n\
+         2022,101001,P2,乙项目,111,100.001,100.00\n",
+    )
+    .unwrap();
+    let e = problems(
+        run(
+            s.as_mut(),
+            &folder,
+            &Options {
+                year: Some(2022),
+                ..Options::default()
+            },
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[0].contains("bgt_pm_annual.csv")
+            && e[0].contains("第 2 行")
+            && e[0].contains("FUND_TYPE_CODE")
+            && e[0].contains("999"),
+        "{e:#?}"
+    );
+    assert!(
+        e[1].contains("第 3 行") && e[1].contains("REPLY_AMT") && e[1].contains("两位小数"),
+        "{e:#?}"
+    );
+    assert_eq!(s.digest().unwrap(), before, "nothing written");
+
+    // A sub-fen amount in 万元 is refused too.
+    let book = folder.join("pay.xlsx");
+    chinese_workbook(&book, &[("W1", "P1", "20220316", 1.2345678, "2")]);
+    let e = problems(
+        run(
+            s.as_mut(),
+            &book,
+            &Options {
+                year: Some(2022),
+                ..Options::default()
+            },
+        )
+        .unwrap_err(),
+    );
+    assert!(
+        e.iter()
+            .any(|p| p.contains("支付金额（万元）") && p.contains("不足一分")),
+        "{e:#?}"
+    );
+    assert_eq!(s.digest().unwrap(), before);
+}
+
+#[test]
+fn under_its_profile_a_file_it_does_not_recognise_names_the_closest_table_and_what_it_lacks() {
+    let dir = scratch("closest");
+    let mut s = store(&dir);
+    let file = dir.join("export.csv");
+    std::fs::write(&file, "PAY_CERT_NO,PAY_AMT,AGENCY_CODE\nW1,1.00,101001\n").unwrap();
+    let opts = Options {
+        year: Some(2022),
+        profile: Choice::Only(YITIHUA),
+        ..Options::default()
+    };
+    let e = problems(run(s.as_mut(), &file, &opts).unwrap_err());
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("最接近的是支付表")
+            && e[0].contains("PRO_CODE")
+            && e[0].contains("XPAY_DATE"),
+        "{e:#?}"
+    );
+    // Without a profile the file is not recognised, and the message says what a file needs.
+    let off = Options {
+        year: Some(2022),
+        profile: Choice::Off,
+        ..Options::default()
+    };
+    let e = problems(run(s.as_mut(), &file, &off).unwrap_err());
+    assert!(e[0].contains("看不出这是哪张表"), "{e:#?}");
+}
