@@ -92,6 +92,25 @@ fn pro_kind(text: &str) -> Option<&'static str> {
     })
 }
 
+/// 单位代码, in every table that names a unit.
+const AGENCY: Element = el(
+    "unit_code",
+    &["AGENCY_CODE", "单位代码", "AgencyCode", "EN_CODE"],
+);
+/// 项目代码, in the payments and the project budgets (the bank interface's DepProCode, the older
+/// BIS_CODE and PROCODE).
+const PROJECT: Element = el(
+    "project_code",
+    &[
+        "PRO_CODE",
+        "项目代码",
+        "项目编码",
+        "DepProCode",
+        "BIS_CODE",
+        "PROCODE",
+    ],
+);
+
 /// The 预算管理一体化系统's exports.
 pub const YITIHUA: Profile = Profile {
     id: "yitihua",
@@ -104,17 +123,7 @@ pub const YITIHUA: Profile = Profile {
                     "payment_id",
                     &["PAY_CERT_NO", "支付凭证号", "VoucherNo"],
                 )],
-                &[el(
-                    "project_code",
-                    &[
-                        "PRO_CODE",
-                        "项目代码",
-                        "项目编码",
-                        "DepProCode",
-                        "BIS_CODE",
-                        "PROCODE",
-                    ],
-                )],
+                &[PROJECT],
                 // The date paid, else the voucher's date.
                 &[
                     el("pay_date", &["XPAY_DATE", "实际支付日期", "XPayDate"]),
@@ -135,14 +144,8 @@ pub const YITIHUA: Profile = Profile {
         ProfileTable {
             table: PROJECTS,
             elements: &[
-                &[el(
-                    "project_code",
-                    &["PRO_CODE", "项目代码", "项目编码", "BIS_CODE", "PROCODE"],
-                )],
-                &[el(
-                    "unit_code",
-                    &["AGENCY_CODE", "单位代码", "AgencyCode", "EN_CODE"],
-                )],
+                &[PROJECT],
+                &[AGENCY],
                 &[el(
                     "project_name",
                     &["PRO_NAME", "项目名称", "BIS_NAME", "PRONAME"],
@@ -174,10 +177,7 @@ pub const YITIHUA: Profile = Profile {
         ProfileTable {
             table: UNITS,
             elements: &[
-                &[el(
-                    "unit_code",
-                    &["AGENCY_CODE", "单位代码", "AgencyCode", "EN_CODE"],
-                )],
+                &[AGENCY],
                 &[el(
                     "unit_name",
                     &["AGENCY_NAME", "单位名称", "AgencyName", "EN_NAME"],
