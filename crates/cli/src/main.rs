@@ -208,6 +208,10 @@ enum Command {
         /// 预算年度（库中只有一个年度时可省略）/ the fiscal year.
         #[arg(long)]
         year: Option<i32>,
+        /// 按其他系统的字段名写出：yitihua（预算管理一体化系统的数据元素：单位、项目、支付；
+        /// 其余各表仍按 jixiao 的列名；只用于文件夹）/ write in another system's names.
+        #[arg(long)]
+        profile: Option<String>,
     },
     /// 监控：按截止日期计算执行进度、预警和排名 — budget-execution monitoring, as of a date.
     ///
@@ -708,7 +712,9 @@ fn run(command: Command, database_url: Option<&str>) -> Result<(), Failure> {
             Ok(())
         }
         Command::Import(args) => store_cmd::import(database_url, args),
-        Command::Export { out, year } => store_cmd::export(database_url, &out, year),
+        Command::Export { out, year, profile } => {
+            store_cmd::export(database_url, &out, year, profile.as_deref())
+        }
         Command::Template { out } => store_cmd::template(&out),
         Command::Check {
             files,

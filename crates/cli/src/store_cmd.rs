@@ -230,16 +230,38 @@ pub fn import(url: Option<&str>, a: ImportArgs) -> Result<(), Failure> {
 }
 
 /// `jixiao export`.
-pub fn export(url: Option<&str>, out: &Path, year: Option<i32>) -> Result<(), Failure> {
-    let mut store = open(url)?;
+pub fn export(
+    url: Option<&str>,
+    out: &Path,
+    year: Option<i32>,
+    profile: Option<&str>,
+) -> Result<(), Failure> {
+    use jixiao_exchange::profile;
+    let usage = |message: String| Failure { code: 2, message };
+    let profile = profile
+        .map(|id| {
+            profile::profile(id).ok_or_else(|| {
+                usage(format!(
+                    "没有叫“{id}”的配置：应为 {}",
+                    profile::PROFILES.map(|p| p.id).join("、")
+                ))
+            })
+        })
+        .transpose()?;
     let xlsx = out
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if xlsx && profile.is_some() {
+        return Err(usage(
+            "--profile 只用于导出到文件夹（CSV）：请把 --out 改为一个文件夹".into(),
+        ));
+    }
+    let mut store = open(url)?;
     let result = if xlsx {
         export::export_xlsx(store.as_mut(), out, year)
     } else {
-        export::export_csv(store.as_mut(), out, year)
+        export::export_csv_as(store.as_mut(), out, year, profile.as_ref())
     };
     let Exported { year, files, rows } = result.map_err(|e| match e {
         ExportError::Request(m) => Failure {

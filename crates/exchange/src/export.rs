@@ -3,6 +3,8 @@
 
 use crate::cell::yuan;
 use crate::fields::{Field, Record};
+use crate::profile::Profile;
+use crate::tables::Table;
 use crate::tables::{PAYMENTS, PROGRESS, PROJECTS, TARGETS, UNITS};
 use crate::workbook::{self, Contents};
 use jixiao_store::{Store, StoreError};
@@ -77,17 +79,36 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> ExportError + '_ {
     move |e| ExportError::Write(format!("无法写出 {}：{e}", path.display()))
 }
 
+/// A table's file and headers: jixiao's (`units.csv`, its column ids), or a profile's.
+fn names_of(table: Table, profile: Option<&Profile>) -> (String, Vec<&'static str>) {
+    let named = profile.and_then(|p| p.tables.iter().find(|t| t.table.id == table.id));
+    match named {
+        Some(t) => (t.export.file.to_string(), t.export.headers.to_vec()),
+        None => (
+            table.file_name(),
+            table.columns.iter().map(|c| c.id).collect(),
+        ),
+    }
+}
+
 impl Exported {
-    /// Writes one table's CSV into `dir`: its header of column ids, then a line per record.
-    fn table<T: Record>(&mut self, dir: &Path, records: &[T]) -> Result<(), ExportError> {
-        let path = dir.join(T::TABLE.file_name());
+    /// Writes one table's CSV into `dir`: its header, then a line per record; in a profile's
+    /// names when one is given (its choices by name).
+    fn table<T: Record>(
+        &mut self,
+        dir: &Path,
+        records: &[T],
+        profile: Option<&Profile>,
+    ) -> Result<(), ExportError> {
+        let (file, headers) = names_of(T::TABLE, profile);
+        let path = dir.join(file);
         let mut w = csv_writer(&path)?;
-        w.write_record(T::TABLE.columns.iter().map(|c| c.id))
-            .map_err(csv_err(&path))?;
+        w.write_record(headers).map_err(csv_err(&path))?;
         for r in records {
             let line = r.fields().into_iter().map(|f| match f {
                 Field::Text(t) => t.to_string(),
                 Field::Digits(t) => t,
+                Field::Choice(_, label) if profile.is_some() => label.to_string(),
                 Field::Choice(id, _) => id.to_string(),
                 Field::Money(m) => yuan(m),
                 Field::Date(d) => d.to_string(),
@@ -107,6 +128,17 @@ pub fn export_csv(
     dir: &Path,
     year: Option<i32>,
 ) -> Result<Exported, ExportError> {
+    export_csv_as(store, dir, year, None)
+}
+
+/// [`export_csv`], the tables a profile covers written in its names (`jixiao export --profile
+/// yitihua`), the others as jixiao's.
+pub fn export_csv_as(
+    store: &mut dyn Store,
+    dir: &Path,
+    year: Option<i32>,
+    profile: Option<&Profile>,
+) -> Result<Exported, ExportError> {
     let year = which_year(store, year)?;
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut out = Exported {
@@ -114,15 +146,16 @@ pub fn export_csv(
         ..Exported::default()
     };
 
-    out.table(dir, &store.units()?)?;
+    out.table(dir, &store.units()?, profile)?;
     if let Some(y) = year {
-        out.table(dir, &store.projects(Some(y))?)?;
-        out.table(dir, &store.targets(Some(y))?)?;
+        out.table(dir, &store.projects(Some(y))?, profile)?;
+        out.table(dir, &store.targets(Some(y))?, profile)?;
 
-        let path = dir.join(PAYMENTS.file_name());
+        let (file, headers) = names_of(PAYMENTS, profile);
+        let path = dir.join(file);
         let file = std::fs::File::create(&path).map_err(io(&path))?;
         let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-        writeln!(w, "payment_id,project_code,pay_date,amount").map_err(io(&path))?;
+        writeln!(w, "{}", headers.join(",")).map_err(io(&path))?;
         let mut n = 0u64;
         let mut failed = None;
         store.for_each_payment(Some(y), &mut |p| {
@@ -149,7 +182,7 @@ pub fn export_csv(
 
         let progress = store.progress(y, None)?;
         if !progress.is_empty() {
-            out.table(dir, &progress)?;
+            out.table(dir, &progress, profile)?;
         }
     }
 

@@ -32,6 +32,21 @@ pub struct ProfileTable {
     pub fixed: &'static [(&'static str, &'static str)],
     /// Columns whose values are the system's codes, and how each reads as jixiao's word.
     pub translate: &'static [(&'static str, Translate)],
+    /// How `jixiao export --profile` writes the table back.
+    pub export: Export,
+}
+
+/// A table written in a profile's names: its file, and a header for each of the jixiao table's
+/// columns in order. A column that is no element of the system keeps jixiao's Chinese name (支出
+/// 类型: jixiao knows 基本支出 and 项目支出, not the system's 项目类别), and choices are written by
+/// name (资金性质 as 一般公共预算, not a code jixiao cannot know), so that what is written reads
+/// back as itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Export {
+    /// The file name.
+    pub file: &'static str,
+    /// The header of each column.
+    pub headers: &'static [&'static str],
 }
 
 /// A code of the other system read as jixiao's word; `None` leaves the value as written, for
@@ -140,6 +155,10 @@ pub const YITIHUA: Profile = Profile {
             ],
             fixed: &[],
             translate: &[],
+            export: Export {
+                file: "pay_voucher_bill.csv",
+                headers: &["PAY_CERT_NO", "PRO_CODE", "XPAY_DATE", "XPAY_AMT"],
+            },
         },
         ProfileTable {
             table: PROJECTS,
@@ -150,7 +169,11 @@ pub const YITIHUA: Profile = Profile {
                     "project_name",
                     &["PRO_NAME", "项目名称", "BIS_NAME", "PRONAME"],
                 )],
-                &[el("kind", &["PRO_KIND_CODE", "项目类别代码", "BI_CODE"])],
+                // The system's 项目类别, or jixiao's own 支出类型 (what `export --profile` writes).
+                &[
+                    el("kind", &["PRO_KIND_CODE", "项目类别代码", "BI_CODE"]),
+                    el("kind", &["支出类型"]),
+                ],
                 &[
                     el(
                         "fund_source",
@@ -173,6 +196,18 @@ pub const YITIHUA: Profile = Profile {
             // A 项目库 export without its class: its projects are 项目支出.
             fixed: &[("kind", "项目支出")],
             translate: &[("kind", pro_kind), ("fund_source", fund_type)],
+            export: Export {
+                file: "bgt_pm_annual.csv",
+                headers: &[
+                    "PRO_CODE",
+                    "AGENCY_CODE",
+                    "PRO_NAME",
+                    "支出类型",
+                    "FUND_TYPE_NAME",
+                    "REPLY_AMT",
+                    "CUR_AMT",
+                ],
+            },
         },
         ProfileTable {
             table: UNITS,
@@ -183,6 +218,8 @@ pub const YITIHUA: Profile = Profile {
                     &["AGENCY_NAME", "单位名称", "AgencyName", "EN_NAME"],
                 )],
                 &[el("department_code", &["DEPT_CODE", "部门代码"])],
+                // No element of the system names a unit's parent: jixiao's own header.
+                &[el("parent_code", &["上级单位编码", "上级单位代码"])],
                 &[el(
                     "region_code",
                     &["MOF_DIV_CODE", "财政区划代码", "AdmDivCode", "RG_CODE"],
@@ -190,6 +227,16 @@ pub const YITIHUA: Profile = Profile {
             ],
             fixed: &[],
             translate: &[],
+            export: Export {
+                file: "agency_info.csv",
+                headers: &[
+                    "AGENCY_CODE",
+                    "AGENCY_NAME",
+                    "DEPT_CODE",
+                    "上级单位编码",
+                    "MOF_DIV_CODE",
+                ],
+            },
         },
     ],
     deleted: &["IS_DELETED", "是否删除"],

@@ -292,3 +292,34 @@ fn under_its_profile_a_file_it_does_not_recognise_names_the_closest_table_and_wh
     let e = problems(run(s.as_mut(), &file, &off).unwrap_err());
     assert!(e[0].contains("看不出这是哪张表"), "{e:#?}");
 }
+
+#[test]
+fn what_is_exported_in_the_systems_names_imports_back_as_the_same_store() {
+    let dir = scratch("roundtrip");
+    let mut first = store(&dir);
+    run(first.as_mut(), &fixtures(), &Options::default()).unwrap();
+    let out = dir.join("export");
+    let exported =
+        jixiao_exchange::export::export_csv_as(first.as_mut(), &out, Some(2022), Some(&YITIHUA))
+            .unwrap();
+    assert!(exported
+        .files
+        .iter()
+        .any(|f| f.ends_with("pay_voucher_bill.csv")));
+    let head = std::fs::read_to_string(out.join("bgt_pm_annual.csv")).unwrap();
+    assert!(
+        head.starts_with(
+            "PRO_CODE,AGENCY_CODE,PRO_NAME,支出类型,FUND_TYPE_NAME,REPLY_AMT,CUR_AMT\n"
+        ),
+        "{head}"
+    );
+    let second_dir = scratch("roundtrip-back");
+    let mut second = store(&second_dir);
+    let r = run(second.as_mut(), &out, &Options::default()).unwrap();
+    assert_eq!(r.recognised.len(), 3, "{:?}", r.recognised);
+    assert_eq!(
+        second.digest().unwrap(),
+        first.digest().unwrap(),
+        "import → export --profile yitihua → import is identity"
+    );
+}
