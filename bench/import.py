@@ -74,6 +74,10 @@ def main():
     ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/test")
     ap.add_argument("--jixiao", default=os.path.join(ROOT, "target", "release", "jixiao"))
     ap.add_argument("--skip", action="append", default=[], choices=["duckdb", "sqlite", "postgres"])
+    ap.add_argument("--monthly", action="store_true",
+                    help="also the monthly cycle of issue 19: a month's payments as the 一体化 export, "
+                         "imported (twice) into a store holding the year so far, and the refresh "
+                         "(bench/monitor.py --store --yitihua)")
     a = ap.parse_args()
 
     data = a.data or os.path.join(tempfile.gettempdir(), f"jixiao-bench-{a.scale}")
@@ -120,6 +124,12 @@ def main():
             base = secs
         ratio = f"{secs / base:.2f}" if base else "-"
         print(f"{name:28} {secs:9.2f} {n / secs:12,.0f} {mem:9,.0f} {ratio:>9}")
+
+
+    if a.monthly:
+        subprocess.run([sys.executable, os.path.join(HERE, "monitor.py"), "--scale", a.scale, "--data", data,
+                        "--store", "--yitihua", "--runs", "1", "--engines", "duckdb", "--jixiao", a.jixiao],
+                       check=True)
 
 
 if __name__ == "__main__":
