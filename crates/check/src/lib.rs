@@ -103,7 +103,7 @@ impl Default for Rules {
     fn default() -> Rules {
         Rules {
             grading: Grading::national(),
-            grading_source: "全国通行的等级标准：90分及以上为优，80–90分为良，60–80分为中，60分以下为差（RULES.md §1.7）".into(),
+            grading_source: "全国通行的等级标准：90分及以上为优，80–90分为良，60–80分为中，60分以下为差（财预〔2020〕10号）".into(),
             total: Decimal::from(100),
             execution_weight: None,
         }

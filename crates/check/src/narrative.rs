@@ -20,7 +20,7 @@ const RATE_RULES: &[RateRule] = &[
         rate: &["执行率", "完成预算的"],
         numerator: &["执行数", "支出数"],
         denominator: &["预算数", "调整后预算", "全年预算"],
-        name: "预算执行率 = 执行数 ÷ 预算数（RULES.md §1.3）",
+        name: "预算执行率 = 执行数 ÷ 预算数（财预〔2020〕10号）",
     },
     RateRule {
         rate: &["拨付进度", "支付进度", "拨付率", "支付率"],
@@ -32,7 +32,7 @@ const RATE_RULES: &[RateRule] = &[
         rate: &["收支比率"],
         numerator: &["支出"],
         denominator: &["收入"],
-        name: "收支比率 = 支出 ÷ 收入（RULES.md §6 第1行）",
+        name: "收支比率 = 支出 ÷ 收入",
     },
 ];
 
@@ -355,7 +355,8 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
                     f.text.clone(),
                     format!("近{}", f.text),
                     String::new(),
-                    "“近”（不到）与“余/多”（超过）同时修饰一个数，意思相反，应只留一个或写出确数（RULES.md §6 第17行）".into(),
+                    "“近”（不到）与“余/多”（超过）同时修饰一个数，意思相反，应只留一个或写出确数"
+                        .into(),
                 ));
             } else if f.more
                 && !f.value.is_zero()
@@ -369,8 +370,7 @@ pub fn check(file: &str, paragraphs: &[Paragraph], rules: &Rules) -> Vec<Finding
                     f.text.clone(),
                     f.text.clone(),
                     String::new(),
-                    "确数后又加“多/余”：写确数就不用“多/余”，用约数则取整（RULES.md §6 第17行）"
-                        .into(),
+                    "确数后又加“多/余”：写确数就不用“多/余”，用约数则取整".into(),
                 ));
             }
         }

@@ -1112,7 +1112,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
                 grid.cell(b.row, c.score.unwrap_or(0)),
                 row_text(row),
                 (s, b.leaves_score),
-                "小计的得分应等于其下各指标得分之和（RULES.md §1.6）",
+                "小计的得分应等于其下各指标得分之和",
             );
         }
     }
@@ -1181,7 +1181,7 @@ pub fn check(file: &str, grid: &Grid, rules: &Rules, cut: bool) -> Vec<Finding> 
                     grid.cell(r, c.score.unwrap_or(0)),
                     row_text(&grid.rows[r]),
                     (s, score_sum),
-                    "总得分应等于各项得分之和（RULES.md §1.6）",
+                    "总得分应等于各项得分之和",
                 );
             }
             if let Some((gr, gc, g)) = &grade {
@@ -1916,7 +1916,7 @@ fn execution_score(
             show(stated, dp),
             show(expected, dp),
             format!(
-                "预算执行得分 = 执行率 × 分值，封顶于分值（RULES.md §1.3）：{} ÷ {} × {}{}",
+                "预算执行得分 = 执行率 × 分值，封顶于分值（财预〔2020〕10号）：{} ÷ {} × {}{}",
                 show(executed / Decimal::from(c.unit), 2),
                 show(budget / Decimal::from(c.unit), 2),
                 show(w, 2),
@@ -1952,7 +1952,7 @@ fn indicator(
             show(s, dp),
             format!("不超过 {}", show(w, dp)),
             format!(
-                "得分不能超过分值 {}（RULES.md §1.4.2：指标得分封顶于分值）",
+                "得分不能超过分值 {}（财预〔2020〕10号：指标得分封顶于分值）",
                 show(w, 2)
             ),
         );
@@ -1970,7 +1970,7 @@ fn indicator(
                 row_text(row),
                 show(s, dp),
                 format!("{}–{}", show(low, 2), show(high, 2)),
-                format!("定性指标“{level}”的得分应在其档次内（RULES.md §1.5）"),
+                format!("定性指标“{level}”的得分应在其档次内（财预〔2020〕10号）"),
             );
         }
         return None;
@@ -2010,7 +2010,7 @@ fn indicator(
                     show(s, dp),
                     show(w, dp),
                     format!(
-                        "时效指标按期完成（期限 {}，完成于 {}）却扣分：达成目标应得满分（RULES.md §1.4.2）",
+                        "时效指标按期完成（期限 {}，完成于 {}）却扣分：达成目标应得满分（财预〔2020〕10号）",
                         cell(c.target),
                         cell(c.actual)
                     ),
@@ -2037,7 +2037,7 @@ fn indicator(
             row_text(row),
             show(s, dp),
             show(w, dp),
-            "实际完成值与指标值文字相同，视为达成目标，却扣分：达成目标应得满分（RULES.md §1.4.2）"
+            "实际完成值与指标值文字相同，视为达成目标，却扣分：达成目标应得满分（财预〔2020〕10号）"
                 .into(),
         );
         return None;
@@ -2058,7 +2058,7 @@ fn indicator(
                     show(s, dp),
                     show(expected, dp),
                     format!(
-                        "预算执行率指标得分 = 执行率 × 分值，封顶于分值（RULES.md §1.3）：{}% × {}",
+                        "预算执行率指标得分 = 执行率 × 分值，封顶于分值（财预〔2020〕10号）：{}% × {}",
                         show(rate, 2),
                         show(w, 2)
                     ),
@@ -2184,7 +2184,7 @@ fn indicator(
             show(s, dp),
             show(w, dp),
             format!(
-                "目标已达成（指标值 {}，完成值 {}）却扣分：达成目标应得满分（RULES.md §1.4.2）{inferred}",
+                "目标已达成（指标值 {}，完成值 {}）却扣分：达成目标应得满分（财预〔2020〕10号）{inferred}",
                 target_text,
                 cell(c.actual)
             ),
@@ -2202,7 +2202,7 @@ fn indicator(
                 shown.join(" 或 ")
             },
             format!(
-                "{}（指标值 {}，完成值 {}，分值 {}；RULES.md §1.4.2）{inferred}",
+                "{}（指标值 {}，完成值 {}，分值 {}；财预〔2020〕10号）{inferred}",
                 expected
                     .iter()
                     .map(|(_, n)| *n)
@@ -2234,7 +2234,7 @@ fn rate_check(
     let exact = executed / budget * Decimal::from(100);
     let stated = grid.rows[r][c.rate.unwrap_or(0)].clone();
     let rule = format!(
-        "执行率 = 全年执行数 ÷ 全年预算数（RULES.md §1.3）：{} ÷ {} = {}%",
+        "执行率 = 全年执行数 ÷ 全年预算数（财预〔2020〕10号）：{} ÷ {} = {}%",
         show(executed / Decimal::from(c.unit), 2),
         show(budget / Decimal::from(c.unit), 2),
         show(exact.round_dp(4), 4)

@@ -215,8 +215,8 @@ enum Command {
     },
     /// 监控：按截止日期计算执行进度、预警和排名 — budget-execution monitoring, as of a date.
     ///
-    /// 给出文件夹时：读取交换 CSV（units.csv、projects.csv、payments.csv），按
-    /// ../shared/bench/MONITOR.md 写出 projects_out.csv 与 departments_out.csv（--out 文件夹）。
+    /// 给出文件夹时：读取交换 CSV（units.csv、projects.csv、payments.csv），写出每个项目的
+    /// projects_out.csv 与各部门排名的 departments_out.csv（--out 文件夹；列见 docs/monitoring.md）。
     /// 不给文件夹时：从库中按任意层级（项目、单位、部门、资金来源、区域、全部）计算截至该日的
     /// 预算、支出、执行率、序时进度、差距、预警和月度曲线；--out 以 .xlsx 结尾时写出通报，
     /// 以 .csv 结尾时写出明细。序时进度口径、预警线、重点项目金额和下限见 --config
@@ -963,7 +963,8 @@ fn write_report(
     write_document(&doc, file)
 }
 
-/// Writes a document in the format its file name says: .docx, .pdf, .html, else Markdown.
+/// Writes a document in the format its file name says: .docx, .pdf, .html or .md; any other
+/// ending is refused before anything is written.
 pub(crate) fn write_document(
     doc: &jixiao_report::document::Document,
     file: &Path,
@@ -972,14 +973,24 @@ pub(crate) fn write_document(
         code: 3,
         message: format!("无法写出 {}：{e}", file.display()),
     };
-    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| io(&e))?;
-    }
     let ext = file
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    if !matches!(ext.as_str(), "html" | "pdf" | "docx" | "md" | "markdown") {
+        return Err(Failure {
+            code: 2,
+            message: format!(
+                "不能写出“{}”：输出文件应以 .docx（Word）、.pdf、.html 或 .md 结尾；旧版 Word 的 .doc 请写 .docx（Word、WPS 均可打开）\nCannot write “{}”: the output must end in .docx, .pdf, .html or .md.",
+                file.display(),
+                file.display()
+            ),
+        });
+    }
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| io(&e))?;
+    }
     match ext.as_str() {
         "html" => std::fs::write(file, jixiao_report::html::to_html(doc)).map_err(|e| io(&e)),
         "pdf" => {

@@ -161,6 +161,36 @@ fn help_teaches() {
     );
     let (code, _, _) = jixiao(&["evaluate"]);
     assert_eq!(code, 2);
+    // No pointer to a file a user does not have, in any command's help (issue 20).
+    for command in [
+        "import", "export", "monitor", "forecast", "report", "check", "evaluate",
+    ] {
+        let (_, out, _) = jixiao(&[command, "--help"]);
+        assert!(
+            !out.contains("../shared") && !out.contains("RULES.md"),
+            "{command}: {out}"
+        );
+    }
+}
+
+#[test]
+fn a_report_to_a_file_it_cannot_write_is_refused_before_anything_is_written() {
+    // .doc would be Markdown under a Word name (issue 20): refused, saying what can be written.
+    let dir = std::env::temp_dir().join(format!("jixiao-doc-{}", std::process::id()));
+    let out = dir.join("报告.doc");
+    let ex = crate::example();
+    let (code, _, err) = jixiao(&[
+        "report",
+        ex.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(".docx") && err.contains("Cannot write"),
+        "{err}"
+    );
+    assert!(!dir.exists(), "nothing written, not even the folder");
 }
 
 #[test]

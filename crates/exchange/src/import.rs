@@ -6,6 +6,7 @@ use crate::cell;
 use crate::mapping::{self, Mapping, TableMapping};
 use crate::source::{load_workbook, open_csv, open_sheet, Encoding, Rows, Workbook};
 use crate::tables::{table_named, Table, PAYMENTS, PROGRESS, PROJECTS, TABLES, TARGETS, UNITS};
+use crate::workbook::GUIDE_SHEET;
 use csv::StringRecord;
 use jixiao_formats::dataset::{self, DatasetFiles};
 use jixiao_formats::{Problem, Problems};
@@ -132,6 +133,7 @@ impl Found {
 }
 
 /// Where each table comes from.
+#[derive(Clone)]
 enum Source {
     Csv(PathBuf),
     Sheet(std::sync::Arc<Workbook>, String),
@@ -183,6 +185,16 @@ struct Reading<'a> {
     mapping: &'a Mapping,
     profile: crate::profile::Choice,
     encoding: Encoding,
+}
+
+/// The jixiao table whose required columns a header names (by id, Chinese name or alias).
+fn own_table(header: &[String]) -> Option<Table> {
+    TABLES.into_iter().find(|t| {
+        t.columns
+            .iter()
+            .filter(|c| c.required)
+            .all(|c| header.iter().any(|h| crate::source::names(c, h)))
+    })
 }
 
 /// A file or sheet not named as a table: recognised by the profile from its header (added to
@@ -304,9 +316,40 @@ fn add_book(plan: &mut Plan, found: &mut Found, book: std::sync::Arc<Workbook>, 
         });
         if let Some(table) = mapped.or_else(|| table_named(&sheet)) {
             add_source(plan, found, table, Source::Sheet(book.clone(), sheet));
-        } else {
-            let header = crate::source::sheet_header(&book, &sheet);
-            recognise(plan, found, r, Source::Sheet(book.clone(), sheet), header);
+            continue;
+        }
+        let header = match crate::source::sheet_header(&book, &sheet) {
+            Ok(h) => h,
+            Err(p) => {
+                found.push(p);
+                continue;
+            }
+        };
+        let source = Source::Sheet(book.clone(), sheet.clone());
+        // A renamed sheet (支付明细, Sheet1) with jixiao's own header is still its table.
+        if let Some(table) = own_table(&header) {
+            plan.recognised.push(format!(
+                "{}：工作表名不是表名，按表头识别为{}表",
+                source.describe(),
+                table.label
+            ));
+            add_source(plan, found, table, source);
+            continue;
+        }
+        let before = (plan.tables.len(), found.total);
+        recognise(plan, found, r, source.clone(), Ok(header.clone()));
+        let blank = header.iter().all(|h| h.trim().is_empty());
+        if (plan.tables.len(), found.total) == before && !blank && sheet != GUIDE_SHEET {
+            // Passed over in silence, its rows would not be imported and nobody would know.
+            found.push(Problem {
+                file: book.name.clone(),
+                location: format!("工作表“{sheet}”"),
+                message: format!(
+                    "看不出这张工作表是哪张表，未导入任何数据：工作表应命名为 {}，或第一行为其中一张表的表头；表头为：{}。不需要导入的工作表请删除",
+                    TABLES.map(|t| t.label).join("、"),
+                    header.join(",")
+                ),
+            });
         }
     }
 }
@@ -315,6 +358,14 @@ fn add_book(plan: &mut Plan, found: &mut Found, book: std::sync::Arc<Workbook>, 
 fn plan(path: &Path, r: &Reading<'_>, found: &mut Found) -> Plan {
     let mapping = r.mapping;
     let mut plan = Plan::default();
+    if !path.exists() {
+        found.push(Problem {
+            file: path.to_path_buf(),
+            location: String::new(),
+            message: "找不到这个文件或文件夹：请检查路径和文件名".into(),
+        });
+        return plan;
+    }
     if path.is_dir() {
         if path.join("department.toml").is_file() {
             plan.datasets.push(path.to_path_buf());
@@ -402,12 +453,6 @@ fn plan(path: &Path, r: &Reading<'_>, found: &mut Found) -> Plan {
                 }
             }
         }
-    } else if !path.exists() {
-        found.push(Problem {
-            file: path.to_path_buf(),
-            location: String::new(),
-            message: "找不到这个文件或文件夹".into(),
-        });
     }
     if found.is_empty() && plan.datasets.is_empty() && plan.tables.is_empty() {
         found.push(nothing_to_import(path));

@@ -280,6 +280,7 @@ fn bare(header: &str) -> (&str, Option<&'static str>) {
 }
 
 fn same(header: &str, name: &str) -> bool {
+    let header = crate::source::folded(header);
     header == name || (name.is_ascii() && header.eq_ignore_ascii_case(name))
 }
 

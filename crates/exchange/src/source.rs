@@ -402,6 +402,55 @@ pub fn open_sheet(
     Ok(layout.rows(table, origin, header, Body::Sheet(body.into_iter()), 0))
 }
 
+/// A number as Excel shows it: at most 15 significant digits. A computed cell holds binary noise
+/// past them (`863700.7199999999` for 863,700.72, `0.30000000000000004` for 0.3); what a clerk
+/// sees, and means, is the 15-digit form. No arithmetic is done on the number.
+fn excel_number(f: f64) -> String {
+    let shortest = f.to_string();
+    let significant = shortest
+        .trim_start_matches('-')
+        .trim_start_matches(['0', '.'])
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    let text = if significant > 15 && f.is_finite() && f != 0.0 {
+        let magnitude = f.abs().log10().floor() as i32;
+        let decimals = (14 - magnitude).max(0) as usize;
+        let fixed = format!("{f:.decimals$}");
+        if fixed.contains('.') {
+            fixed
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
+        } else {
+            fixed
+        }
+    } else {
+        shortest
+    };
+    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+}
+
+/// A header as compared: full-width letters, digits and brackets as their half-width forms,
+/// spaces dropped — `支付金额(元)` is `支付金额（元）`, `ＰＡＹ＿ＡＭＴ` is `PAY_AMT`.
+pub(crate) fn folded(header: &str) -> String {
+    header
+        .chars()
+        .filter_map(|c| match c {
+            '\u{3000}' => None,
+            c if c.is_whitespace() => None,
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Whether a header names column `c`: its id, its Chinese name or an alias, in any width.
+pub(crate) fn names(c: &crate::tables::Column, header: &str) -> bool {
+    let h = folded(header);
+    h == c.id || h == folded(c.label) || c.aliases.iter().any(|a| h == folded(a))
+}
+
 /// A cell as text: numbers in their shortest exact decimal form, dates as `YYYY-MM-DD`.
 ///
 /// Excel keeps numbers as binary floating point; the shortest decimal that reads back as the
@@ -411,10 +460,7 @@ fn cell_text(c: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => {
-            let s = f.to_string();
-            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-        }
+        Data::Float(f) => excel_number(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
         Data::DateTime(d) => {
             let (y, m, day, ..) = d.to_ymd_hms_milli();
@@ -476,8 +522,8 @@ fn match_header(
         let mapped = mapping.and_then(|m| m.columns.get(c.id));
         let value = mapping.and_then(|m| m.fixed.get(c.id)).cloned();
         let found = header.iter().position(|h| match mapped {
-            Some(name) => h == name,
-            None => h == c.id || h == c.label || c.aliases.contains(&h.as_str()),
+            Some(name) => folded(h) == folded(name),
+            None => names(c, h),
         });
         if found.is_none() && value.is_none() && c.required {
             missing.push(match mapped {
@@ -490,7 +536,7 @@ fn match_header(
         translate.push(mapping.and_then(|m| m.translate.get(c.id)).copied());
     }
     let deleted = mapping.and_then(|m| m.deleted.as_deref()).and_then(|name| {
-        let at = header.iter().position(|h| h == name);
+        let at = header.iter().position(|h| folded(h) == folded(name));
         if at.is_none() {
             missing.push(format!("“{name}”（标记删除的列）"));
         }
@@ -522,5 +568,32 @@ fn match_header(
                 header.join(",")
             ),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_excel_shows_them() {
+        for (f, shown) in [
+            (863_700.719_999_999_9, "863700.72"),
+            (0.1 + 0.2, "0.3"),
+            (97.5, "97.5"),
+            (12.3456, "12.3456"),
+            (1_200_000.0, "1200000"),
+            (-0.05, "-0.05"),
+            (0.123_456_789_012_345, "0.123456789012345"),
+        ] {
+            assert_eq!(excel_number(f), shown, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn headers_compare_without_width_or_spaces() {
+        assert_eq!(folded("支付金额(元)"), folded("支付金额（元）"));
+        assert_eq!(folded("ＰＡＹ＿ＡＭＴ"), "PAY_AMT");
+        assert_eq!(folded(" 项目 编码 "), "项目编码");
     }
 }

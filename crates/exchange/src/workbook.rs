@@ -124,8 +124,11 @@ fn header(ws: &mut Worksheet, table: Table, bold: &Format) -> Result<(), XlsxErr
     Ok(())
 }
 
+/// The template's guide sheet, which an import passes over.
+pub const GUIDE_SHEET: &str = "说明";
+
 fn guide(wb: &mut Workbook, bold: &Format) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("说明")?;
+    let ws = wb.add_worksheet().set_name(GUIDE_SHEET)?;
     ws.set_column_width(0, 110)?;
     let lines = [
         "jixiao 数据导入模板".to_string(),
