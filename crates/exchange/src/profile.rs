@@ -10,7 +10,7 @@
 //! amounts' unit read from the header (`支付金额（万元）`).
 
 use crate::mapping::TableMapping;
-use crate::tables::{Table, PAYMENTS, PROJECTS, UNITS};
+use crate::tables::{Table, PAYMENTS, PROJECTS, TARGETS, UNITS};
 
 /// A data element and the jixiao column it fills: its names, the standard's first.
 #[derive(Debug, Clone, Copy)]
@@ -49,9 +49,10 @@ pub struct Export {
     pub headers: &'static [&'static str],
 }
 
-/// A code of the other system read as jixiao's word; `None` leaves the value as written, for
-/// the table's own check to name.
-pub type Translate = fn(&str) -> Option<&'static str>;
+/// A value of the other system read as jixiao's: a word for its code, or the part of the cell
+/// a column takes (the number of `≥95%`); `None` leaves the value as written, for the table's
+/// own check to name.
+pub type Translate = fn(&str) -> Option<&str>;
 
 /// A system's exports.
 #[derive(Debug, Clone, Copy)]
@@ -74,7 +75,7 @@ const fn el(column: &'static str, names: &'static [&'static str]) -> Element {
 /// or the name alone) as jixiao's funding sources. 111 一般公共预算资金 and 112 一般债券 are the
 /// general budget's, 121 政府性基金预算资金 and 122 专项债券 the fund budget's; any other code is
 /// left for the check to refuse (no official list was found: docs/import-export.md).
-fn fund_type(text: &str) -> Option<&'static str> {
+fn fund_type(text: &str) -> Option<&str> {
     let (code, name) = match text.split_once('-') {
         Some((c, n)) => (c.trim(), n.trim()),
         None => (text.trim(), text.trim()),
@@ -98,7 +99,7 @@ fn fund_type(text: &str) -> Option<&'static str> {
 /// 项目类别 (PRO_KIND_CODE): 1 人员类 and 21 公用经费 are basic expenditure (基本支出), 22 其他运转类
 /// and 3 特定目标类 (31, 32, 33) project expenditure (项目支出). The code tree is one source's
 /// (docs/import-export.md); reading it as 基本/项目 is ours, and said there.
-fn pro_kind(text: &str) -> Option<&'static str> {
+fn pro_kind(text: &str) -> Option<&str> {
     let code = text.split_once('-').map_or(text, |(c, _)| c).trim();
     Some(match code {
         "1" | "21" => "基本支出",
@@ -125,6 +126,64 @@ const PROJECT: Element = el(
         "PROCODE",
     ],
 );
+
+/// The operator an indicator value (KPI_VAL 指标值) starts with, and the rest: `≥95%` is (≥, 95%).
+fn kpi_parts(text: &str) -> (Option<&'static str>, &str) {
+    let t = text.trim();
+    for (prefix, word) in [
+        ("≥", "≥"),
+        (">=", "≥"),
+        ("＞＝", "≥"),
+        ("≤", "≤"),
+        ("<=", "≤"),
+        ("＜＝", "≤"),
+        (">", "≥"),
+        ("<", "≤"),
+        ("=", "≥"),
+        ("＝", "≥"),
+    ] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            return (Some(word), rest.trim_start());
+        }
+    }
+    (None, t)
+}
+
+/// The number a value states, without its unit (`95%` → 95, `2万元` → 2), when it starts with one;
+/// `after_operator` when an operator stood before it (`≤30日` is thirty days, `30日前` a date).
+fn leading_number(text: &str, after_operator: bool) -> Option<&str> {
+    let end = text
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || (*c == '.' && *i > 0) || (*c == '-' && *i == 0)))
+        .map_or(text.len(), |(i, _)| i);
+    let n = &text[..end];
+    // A date (2022年12月底前, 6月30日前) is a time limit, not an amount.
+    let rest = &text[end..];
+    let date = rest.starts_with(['年', '月']) || (!after_operator && rest.starts_with('日'));
+    (!date && n.bytes().any(|b| b.is_ascii_digit())).then_some(n)
+}
+
+/// KPI_VAL's direction: ≥ (and =, >) 正向, ≤ (and <) 反向; a value with no number (合格, 优良中低差,
+/// 按期完成) or a date (2022年12月底前) 定性; a bare number (100%) 正向. Our reading, said in
+/// docs/import-export.md.
+fn kpi_direction(text: &str) -> Option<&str> {
+    // jixiao's own words (what `export --profile` writes under 指标方向) stand as they are.
+    if jixiao_store::Direction::parse(text.trim()).is_some() {
+        return None;
+    }
+    let (op, rest) = kpi_parts(text);
+    Some(match (op, leading_number(rest, op.is_some())) {
+        (_, None) => "定性",
+        (Some(w), Some(_)) => w,
+        (None, Some(_)) => "≥",
+    })
+}
+
+/// KPI_VAL's number (`≥95%` → 95); a 定性 value's target is 1 (达成), as jixiao's targets table has it.
+fn kpi_target(text: &str) -> Option<&str> {
+    let (op, rest) = kpi_parts(text);
+    Some(leading_number(rest, op.is_some()).unwrap_or("1"))
+}
 
 /// The 预算管理一体化系统's exports.
 pub const YITIHUA: Profile = Profile {
@@ -158,6 +217,45 @@ pub const YITIHUA: Profile = Profile {
             export: Export {
                 file: "pay_voucher_bill.csv",
                 headers: &["PAY_CERT_NO", "PRO_CODE", "XPAY_DATE", "XPAY_AMT"],
+            },
+        },
+        ProfileTable {
+            table: TARGETS,
+            elements: &[
+                &[PROJECT],
+                &[el(
+                    "indicator_code",
+                    &["KPI_ID", "绩效指标主键", "指标编码"],
+                )],
+                &[el("level1", &["KPI_LV1", "一级指标"])],
+                &[el("level2", &["KPI_LV2", "二级指标"])],
+                &[el("name", &["KPI_LV3", "三级指标"])],
+                // 指标值 holds the operator and the number: each column takes its part — the
+                // direction from jixiao's own 指标方向 column when there is one.
+                &[
+                    el("direction", &["指标方向"]),
+                    el("direction", &["KPI_VAL", "指标值"]),
+                ],
+                &[el("target", &["KPI_VAL", "指标值"])],
+                // The goals carry no actual; jixiao's own column, when it writes one back.
+                &[el("actual", &["实际完成值"])],
+                &[el("weight", &["WEIGHT", "权重", "分值"])],
+            ],
+            fixed: &[],
+            translate: &[("direction", kpi_direction), ("target", kpi_target)],
+            export: Export {
+                file: "pm_perf_indicator.csv",
+                headers: &[
+                    "PRO_CODE",
+                    "KPI_ID",
+                    "KPI_LV1",
+                    "KPI_LV2",
+                    "KPI_LV3",
+                    "指标方向",
+                    "KPI_VAL",
+                    "实际完成值",
+                    "WEIGHT",
+                ],
             },
         },
         ProfileTable {
@@ -435,6 +533,32 @@ mod tests {
             panic!()
         };
         assert_eq!(r.mapping.unit.as_deref(), Some("万元"));
+    }
+
+    #[test]
+    fn an_indicator_value_gives_its_direction_and_its_number() {
+        for (value, direction, target) in [
+            ("≥95%", "≥", "95"),
+            (">=90%", "≥", "90"),
+            ("≤2万元", "≤", "2"),
+            ("<5天", "≤", "5"),
+            ("=100%", "≥", "100"),
+            ("100000", "≥", "100000"),
+            ("97.50%", "≥", "97.50"),
+            ("合格", "定性", "1"),
+            ("优良中低差", "定性", "1"),
+            ("2022年12月底前", "定性", "1"),
+            ("≤30日", "≤", "30"),
+            ("6月30日前", "定性", "1"),
+        ] {
+            assert_eq!(
+                (kpi_direction(value), kpi_target(value)),
+                (Some(direction), Some(target)),
+                "{value}"
+            );
+        }
+        // jixiao's own words stand.
+        assert_eq!(kpi_direction("反向"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use jixiao_domain::money::Fen;
 use jixiao_exchange::import::{import, ImportError, Options, Report};
 use jixiao_exchange::profile::{Choice, YITIHUA};
-use jixiao_exchange::tables::{PAYMENTS, PROJECTS, UNITS};
+use jixiao_exchange::tables::{PAYMENTS, PROJECTS, TARGETS, UNITS};
 use jixiao_store::{Location, Store};
 use std::path::{Path, PathBuf};
 
@@ -54,7 +54,7 @@ fn the_integrated_systems_exports_import_by_their_element_names_without_a_mappin
     let mut s = store(&dir);
     let r = run(s.as_mut(), &fixtures(), &Options::default()).unwrap();
     assert_eq!(r.year, Some(2022));
-    assert_eq!(r.recognised.len(), 3, "{:?}", r.recognised);
+    assert_eq!(r.recognised.len(), 4, "{:?}", r.recognised);
     assert!(
         r.recognised
             .iter()
@@ -65,7 +65,12 @@ fn the_integrated_systems_exports_import_by_their_element_names_without_a_mappin
     // Each table's deleted row skipped and counted.
     let mut skipped = r.skipped.clone();
     skipped.sort();
-    let mut want = vec![(UNITS.label, 1), (PROJECTS.label, 1), (PAYMENTS.label, 1)];
+    let mut want = vec![
+        (UNITS.label, 1),
+        (PROJECTS.label, 1),
+        (TARGETS.label, 1),
+        (PAYMENTS.label, 1),
+    ];
     want.sort();
     assert_eq!(skipped, want);
 
@@ -92,6 +97,26 @@ fn the_integrated_systems_exports_import_by_their_element_names_without_a_mappin
         "政府性基金预算"
     );
     assert_eq!(p("44099922101P000000004").adjusted_budget, Fen(35_678_912));
+    // 指标值 split into direction and number: ≥120000人次, ≤12元, >=90%, 合格 (定性, target 1), a
+    // bare 100000 (正向).
+    let targets = s.targets(Some(2022)).unwrap();
+    let t = |code: &str| targets.iter().find(|t| t.code == code).unwrap().clone();
+    let shown = |code: &str| {
+        let x = t(code);
+        format!(
+            "{} {} {}",
+            x.direction.id(),
+            x.target.normalize(),
+            x.weight.normalize()
+        )
+    };
+    assert_eq!(targets.len(), 5);
+    assert_eq!(shown("K000001"), "ge 120000 20");
+    assert_eq!(shown("K000002"), "le 12 10");
+    assert_eq!(shown("K000003"), "ge 90 10");
+    assert_eq!(shown("K000004"), "qual 1 30");
+    assert_eq!(shown("K000005"), "ge 100000 40");
+    assert_eq!(t("K000004").name, "维修工程验收");
     // The amount actually paid (XPAY_AMT, 249,999.50 where PAY_AMT is 250,000.00), on the day
     // paid (XPAY_DATE, yyyyMMddHHmmss).
     assert_eq!(
@@ -144,7 +169,11 @@ fn a_workbook_with_chinese_headers_in_wan_reads_the_same_amounts_to_the_fen() {
     let mut s = store(&dir);
     // Units and projects first, from the fixtures' CSVs.
     let setup = scratch("xlsx-setup");
-    for f in ["agency_info.csv", "bgt_pm_annual.csv"] {
+    for f in [
+        "agency_info.csv",
+        "bgt_pm_annual.csv",
+        "pm_perf_indicator.csv",
+    ] {
         std::fs::copy(fixtures().join(f), setup.join(f)).unwrap();
     }
     let year = Options {
@@ -316,7 +345,7 @@ fn what_is_exported_in_the_systems_names_imports_back_as_the_same_store() {
     let second_dir = scratch("roundtrip-back");
     let mut second = store(&second_dir);
     let r = run(second.as_mut(), &out, &Options::default()).unwrap();
-    assert_eq!(r.recognised.len(), 3, "{:?}", r.recognised);
+    assert_eq!(r.recognised.len(), 4, "{:?}", r.recognised);
     assert_eq!(
         second.digest().unwrap(),
         first.digest().unwrap(),
