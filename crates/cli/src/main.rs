@@ -982,7 +982,7 @@ pub(crate) fn write_document(
         return Err(Failure {
             code: 2,
             message: format!(
-                "不能写出“{}”：输出文件应以 .docx（Word）、.pdf、.html 或 .md 结尾；旧版 Word 的 .doc 请写 .docx（Word、WPS 均可打开）\nCannot write “{}”: the output must end in .docx, .pdf, .html or .md.",
+                "不能写出“{}”：输出文件应以 .docx（Word）、.pdf、.html 或 .md 结尾（或用 --format 指明格式）；旧版 Word 的 .doc 请写 .docx（Word、WPS 均可打开）\nCannot write “{}”: the output must end in .docx, .pdf, .html or .md (or give --format).",
                 file.display(),
                 file.display()
             ),

@@ -152,7 +152,7 @@ pub fn import(url: Option<&str>, a: ImportArgs) -> Result<(), Failure> {
         id => Choice::Only(profile::profile(id).ok_or_else(|| Failure {
             code: 2,
             message: format!(
-                "没有叫“{id}”的配置：应为 auto、none 或 {}",
+                "没有叫“{id}”的导出格式：应为 auto、none 或 {}",
                 profile::PROFILES.map(|p| p.id).join("、")
             ),
         })?),
@@ -242,7 +242,7 @@ pub fn export(
         .map(|id| {
             profile::profile(id).ok_or_else(|| {
                 usage(format!(
-                    "没有叫“{id}”的配置：应为 {}",
+                    "没有叫“{id}”的导出格式：应为 {}",
                     profile::PROFILES.map(|p| p.id).join("、")
                 ))
             })

@@ -189,7 +189,10 @@ struct Reading<'a> {
 
 /// The jixiao table whose required columns a header names (by id, Chinese name or alias).
 fn own_table(header: &[String]) -> Option<Table> {
-    TABLES.into_iter().find(|t| {
+    // The most particular first: a 项目 sheet also names 单位编码.
+    let mut tables = TABLES;
+    tables.sort_by_key(|t| std::cmp::Reverse(t.columns.iter().filter(|c| c.required).count()));
+    tables.into_iter().find(|t| {
         t.columns
             .iter()
             .filter(|c| c.required)
@@ -336,10 +339,13 @@ fn add_book(plan: &mut Plan, found: &mut Found, book: std::sync::Arc<Workbook>, 
             add_source(plan, found, table, source);
             continue;
         }
+        // An empty sheet (the Sheet2 Excel leaves) and the template's guide hold nothing to read.
+        if header.iter().all(|h| h.trim().is_empty()) || sheet == GUIDE_SHEET {
+            continue;
+        }
         let before = (plan.tables.len(), found.total);
         recognise(plan, found, r, source.clone(), Ok(header.clone()));
-        let blank = header.iter().all(|h| h.trim().is_empty());
-        if (plan.tables.len(), found.total) == before && !blank && sheet != GUIDE_SHEET {
+        if (plan.tables.len(), found.total) == before {
             // Passed over in silence, its rows would not be imported and nobody would know.
             found.push(Problem {
                 file: book.name.clone(),
@@ -1424,6 +1430,26 @@ fn run(
         report.rows.push((PAYMENTS.label, summary.inserted));
         report.payments = summary;
         report.skipped(&rows);
+        // A voucher an earlier import stored, marked deleted now: left in the store it would
+        // go on counting as spent. Said, so that the clerk withdraws it rather than nobody
+        // noticing.
+        let batch = tx.batch_id();
+        for (n, rec) in &rows.deleted_rows {
+            let id = rows.cell(rec, c_id);
+            let stored = tx.query_sql(
+                "SELECT 1 FROM payments WHERE payment_id = $1 AND batch_id <> $2",
+                &[id.into(), batch.into()],
+            )?;
+            if !stored.is_empty() {
+                found.push(rows.origin.problem(
+                    *n,
+                    rows.at(c_id),
+                    format!(
+                        "支付凭证号“{id}”已由此前的导入存入库中，本次导出却标记为已删除：库中的这笔支付仍计入支出。请核对；确需撤销的，请在本表中以负数金额冲销，或联系管理员"
+                    ),
+                ));
+            }
+        }
     }
     if !found.is_empty() {
         if year_inferred {

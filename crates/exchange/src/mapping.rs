@@ -113,10 +113,11 @@ impl Mapping {
                     problems.push(problem(format!("[{name}] unit"), e));
                 }
             }
-            for key in m.columns.keys().chain(m.fixed.keys()) {
+            let keys = m.columns.keys().map(|k| ("columns", k));
+            for (part, key) in keys.chain(m.fixed.keys().map(|k| ("fixed", k))) {
                 if !table.columns.iter().any(|c| c.id == key) {
                     problems.push(problem(
-                        format!("[{name}.columns] {key}"),
+                        format!("[{name}.{part}] {key}"),
                         format!(
                             "{}表没有“{key}”这一列：应为 {}",
                             table.label,

@@ -30,10 +30,15 @@ pub struct ProfileTable {
     pub elements: &'static [&'static [Element]],
     /// Columns the export may not carry, and the value each then takes.
     pub fixed: &'static [(&'static str, &'static str)],
-    /// Columns whose values are the system's codes, and how each reads as jixiao's word.
-    pub translate: &'static [(&'static str, Translate)],
+    /// Elements whose values are the system's codes or texts, and how each reads as what jixiao's
+    /// column holds: (column, the element's first name, how). A column filled by another element
+    /// (jixiao's own 指标方向) is read as it is.
+    pub translate: &'static [(&'static str, &'static str, Translate)],
     /// How `jixiao export --profile` writes the table back.
     pub export: Export,
+    /// Elements of other tables' keys: a header holding one is not this table (a 项目库 list
+    /// with AGENCY_CODE and AGENCY_NAME is not a units export).
+    pub not_with: &'static [&'static str],
 }
 
 /// A table written in a profile's names: its file, and a header for each of the jixiao table's
@@ -127,62 +132,81 @@ const PROJECT: Element = el(
     ],
 );
 
-/// The operator an indicator value (KPI_VAL 指标值) starts with, and the rest: `≥95%` is (≥, 95%).
-fn kpi_parts(text: &str) -> (Option<&'static str>, &str) {
+/// An indicator value (KPI_VAL 指标值) read: its direction (≥, ≤ or 定性) and its number, the
+/// number a part of the text. `None` when it cannot be read without guessing: empty, or digits
+/// that are no plain number after an operator (`约100`, full-width `９５`) — left for the table's
+/// check to name.
+fn kpi_reading(text: &str) -> Option<(&'static str, &str)> {
     let t = text.trim();
-    for (prefix, word) in [
+    if t.is_empty() {
+        return None;
+    }
+    const BEFORE: [(&str, &str); 16] = [
         ("≥", "≥"),
         (">=", "≥"),
         ("＞＝", "≥"),
+        ("大于等于", "≥"),
+        ("不低于", "≥"),
+        ("不少于", "≥"),
         ("≤", "≤"),
         ("<=", "≤"),
         ("＜＝", "≤"),
+        ("小于等于", "≤"),
+        ("不高于", "≤"),
+        ("不超过", "≤"),
+        ("不大于", "≤"),
         (">", "≥"),
         ("<", "≤"),
         ("=", "≥"),
-        ("＝", "≥"),
-    ] {
-        if let Some(rest) = t.strip_prefix(prefix) {
-            return (Some(word), rest.trim_start());
-        }
-    }
-    (None, t)
-}
-
-/// The number a value states, without its unit (`95%` → 95, `2万元` → 2), when it starts with one;
-/// `after_operator` when an operator stood before it (`≤30日` is thirty days, `30日前` a date).
-fn leading_number(text: &str, after_operator: bool) -> Option<&str> {
-    let end = text
+    ];
+    let (op, rest) = BEFORE
+        .iter()
+        .find_map(|(p, w)| t.strip_prefix(p).map(|r| (Some(*w), r.trim_start())))
+        .unwrap_or((None, t));
+    // The number, commas allowed between its digits (1,000人次).
+    let end = rest
         .char_indices()
-        .find(|(i, c)| !(c.is_ascii_digit() || (*c == '.' && *i > 0) || (*c == '-' && *i == 0)))
-        .map_or(text.len(), |(i, _)| i);
-    let n = &text[..end];
-    // A date (2022年12月底前, 6月30日前) is a time limit, not an amount.
-    let rest = &text[end..];
-    let date = rest.starts_with(['年', '月']) || (!after_operator && rest.starts_with('日'));
-    (!date && n.bytes().any(|b| b.is_ascii_digit())).then_some(n)
+        .find(|(i, c)| {
+            !(c.is_ascii_digit()
+                || (*c == '.' && *i > 0)
+                || (*c == ',' && *i > 0)
+                || (*c == '-' && *i == 0))
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    let number = rest[..end].trim_end_matches([',', '.']);
+    let tail = &rest[end..];
+    if !number.bytes().any(|b| b.is_ascii_digit()) {
+        // No number: a description (合格, 优良中低差, 有效提升) is 定性; stray digits are not read.
+        return match rest.chars().any(|c| c.is_numeric()) {
+            true => None,
+            false => Some(("定性", "1")),
+        };
+    }
+    // A date (2022年12月底前, 6月30日前) is a time limit, 定性; after an operator `≤30日` is days.
+    if tail.starts_with(['年', '月']) || (op.is_none() && tail.starts_with('日')) {
+        return Some(("定性", "1"));
+    }
+    // A direction after the number: 95%以上 and 及以上 正向, 5%以下, 以内 and 30天内 反向.
+    let after = if tail.ends_with("以上") {
+        Some("≥")
+    } else if tail.ends_with("以下") || tail.ends_with("以内") || tail.ends_with('内') {
+        Some("≤")
+    } else {
+        None
+    };
+    Some((op.or(after).unwrap_or("≥"), number))
 }
 
-/// KPI_VAL's direction: ≥ (and =, >) 正向, ≤ (and <) 反向; a value with no number (合格, 优良中低差,
-/// 按期完成) or a date (2022年12月底前) 定性; a bare number (100%) 正向. Our reading, said in
-/// docs/import-export.md.
+/// KPI_VAL's direction: ≥ (and =, >, 不低于, 以上) 正向, ≤ (and <, 不超过, 以下, 以内) 反向; a value
+/// with no number (合格, 优良中低差) or a date (2022年12月底前) 定性; a bare number (100%) 正向. Our
+/// reading, said in docs/import-export.md.
 fn kpi_direction(text: &str) -> Option<&str> {
-    // jixiao's own words (what `export --profile` writes under 指标方向) stand as they are.
-    if jixiao_store::Direction::parse(text.trim()).is_some() {
-        return None;
-    }
-    let (op, rest) = kpi_parts(text);
-    Some(match (op, leading_number(rest, op.is_some())) {
-        (_, None) => "定性",
-        (Some(w), Some(_)) => w,
-        (None, Some(_)) => "≥",
-    })
+    kpi_reading(text).map(|(d, _)| d)
 }
 
 /// KPI_VAL's number (`≥95%` → 95); a 定性 value's target is 1 (达成), as jixiao's targets table has it.
 fn kpi_target(text: &str) -> Option<&str> {
-    let (op, rest) = kpi_parts(text);
-    Some(leading_number(rest, op.is_some()).unwrap_or("1"))
+    kpi_reading(text).map(|(_, n)| n)
 }
 
 /// The 预算管理一体化系统's exports.
@@ -218,6 +242,7 @@ pub const YITIHUA: Profile = Profile {
                 file: "pay_voucher_bill.csv",
                 headers: &["PAY_CERT_NO", "PRO_CODE", "XPAY_DATE", "XPAY_AMT"],
             },
+            not_with: &[],
         },
         ProfileTable {
             table: TARGETS,
@@ -242,7 +267,10 @@ pub const YITIHUA: Profile = Profile {
                 &[el("weight", &["WEIGHT", "权重", "分值"])],
             ],
             fixed: &[],
-            translate: &[("direction", kpi_direction), ("target", kpi_target)],
+            translate: &[
+                ("direction", "KPI_VAL", kpi_direction),
+                ("target", "KPI_VAL", kpi_target),
+            ],
             export: Export {
                 file: "pm_perf_indicator.csv",
                 headers: &[
@@ -257,6 +285,7 @@ pub const YITIHUA: Profile = Profile {
                     "WEIGHT",
                 ],
             },
+            not_with: &["PAY_CERT_NO"],
         },
         ProfileTable {
             table: PROJECTS,
@@ -293,7 +322,11 @@ pub const YITIHUA: Profile = Profile {
             ],
             // A 项目库 export without its class: its projects are 项目支出.
             fixed: &[("kind", "项目支出")],
-            translate: &[("kind", pro_kind), ("fund_source", fund_type)],
+            translate: &[
+                ("kind", "PRO_KIND_CODE", pro_kind),
+                ("fund_source", "FUND_TYPE_CODE", fund_type),
+                ("fund_source", "FUND_TYPE_NAME", fund_type),
+            ],
             export: Export {
                 file: "bgt_pm_annual.csv",
                 headers: &[
@@ -306,6 +339,7 @@ pub const YITIHUA: Profile = Profile {
                     "CUR_AMT",
                 ],
             },
+            not_with: &["PAY_CERT_NO", "KPI_ID"],
         },
         ProfileTable {
             table: UNITS,
@@ -335,6 +369,7 @@ pub const YITIHUA: Profile = Profile {
                     "MOF_DIV_CODE",
                 ],
             },
+            not_with: &["PRO_CODE", "PAY_CERT_NO", "KPI_ID"],
         },
     ],
     deleted: &["IS_DELETED", "是否删除"],
@@ -410,8 +445,14 @@ pub enum Detection {
 /// Recognises `header` as one of the profile's tables: the first whose required columns are
 /// all named (or fixed); otherwise the one that lacks the fewest.
 pub fn detect(profile: &Profile, header: &[String]) -> Detection {
-    let mut closest: Option<(Table, Vec<String>)> = None;
+    let mut closest: Option<(Table, Vec<String>, usize)> = None;
     for t in profile.tables {
+        if t.not_with
+            .iter()
+            .any(|n| header.iter().any(|h| same(bare(h).0, n)))
+        {
+            continue;
+        }
         let mut mapping = TableMapping::default();
         let mut why = Vec::new();
         let mut missing = Vec::new();
@@ -423,15 +464,28 @@ pub fn detect(profile: &Profile, header: &[String]) -> Detection {
                     e.names
                         .iter()
                         .any(|n| same(b, n))
-                        .then(|| (h.clone(), unit))
+                        .then(|| (h.clone(), unit, e))
                 })
             });
             match found {
-                Some((h, unit)) => {
+                Some((h, unit, e)) => {
                     if let Some(u) = unit {
                         mapping.unit = Some(u.to_string());
                     }
-                    why.push(format!("{h}→{column}"));
+                    let label = t
+                        .table
+                        .columns
+                        .iter()
+                        .find(|c| c.id == column)
+                        .map_or(column, |c| c.label);
+                    why.push(format!("{h}→{label}"));
+                    let how = t
+                        .translate
+                        .iter()
+                        .find(|(c, name, _)| *c == column && *name == e.names[0]);
+                    if let Some((_, _, f)) = how {
+                        mapping.translate.insert(column.to_string(), *f);
+                    }
                     mapping.columns.insert(column.to_string(), h);
                 }
                 None => {
@@ -439,6 +493,7 @@ pub fn detect(profile: &Profile, header: &[String]) -> Detection {
                     let required = t.table.columns.iter().any(|c| c.id == column && c.required);
                     match fixed {
                         Some((c, v)) => {
+                            why.push(format!("无{}列，均按“{v}”", choices[0].names[0]));
                             mapping.fixed.insert(c.to_string(), v.to_string());
                         }
                         None if required => missing.push(
@@ -458,25 +513,22 @@ pub fn detect(profile: &Profile, header: &[String]) -> Detection {
                 .iter()
                 .find(|h| profile.deleted.iter().any(|n| same(bare(h).0, n)))
                 .cloned();
-            mapping.translate = t
-                .translate
-                .iter()
-                .map(|(c, f)| (c.to_string(), *f))
-                .collect();
             return Detection::Recognised(Recognised {
                 table: t.table,
                 mapping,
                 why: why.join("，"),
             });
         }
-        if closest
-            .as_ref()
-            .is_none_or(|(_, m)| missing.len() < m.len())
-        {
-            closest = Some((t.table, missing));
+        // The fewest missing; of those, the most named.
+        let named = mapping.columns.len();
+        let better = closest.as_ref().is_none_or(|(_, m, n)| {
+            (missing.len(), std::cmp::Reverse(named)) < (m.len(), std::cmp::Reverse(*n))
+        });
+        if better {
+            closest = Some((t.table, missing, named));
         }
     }
-    let (table, missing) = closest.expect("a profile has tables");
+    let (table, missing, _) = closest.expect("a profile has tables");
     Detection::Closest { table, missing }
 }
 
@@ -550,6 +602,12 @@ mod tests {
             ("2022年12月底前", "定性", "1"),
             ("≤30日", "≤", "30"),
             ("6月30日前", "定性", "1"),
+            ("≥1,000人次", "≥", "1,000"),
+            ("不低于95%", "≥", "95"),
+            ("不超过5天", "≤", "5"),
+            ("95%以上", "≥", "95"),
+            ("5%以下", "≤", "5"),
+            ("30天内", "≤", "30"),
         ] {
             assert_eq!(
                 (kpi_direction(value), kpi_target(value)),
@@ -557,8 +615,10 @@ mod tests {
                 "{value}"
             );
         }
-        // jixiao's own words stand.
-        assert_eq!(kpi_direction("反向"), None);
+        // What cannot be read without guessing is left for the check to name.
+        for value in ["", "  ", "约100", "≥９５％"] {
+            assert_eq!(kpi_reading(value), None, "{value}");
+        }
     }
 
     #[test]
@@ -585,8 +645,10 @@ mod tests {
             (r.mapping.translate["fund_source"])("111-一般公共预算资金"),
             Some("一般公共预算")
         );
-        assert_eq!((r.mapping.translate["kind"])("21"), Some("基本支出"));
-        assert_eq!((r.mapping.translate["kind"])("9"), None);
+        // Without PRO_KIND_CODE no code to read: the fixed 项目支出; with it, its codes.
+        assert!(!r.mapping.translate.contains_key("kind"));
+        assert_eq!(pro_kind("21"), Some("基本支出"));
+        assert_eq!(pro_kind("9"), None);
         let Detection::Recognised(r) = detect(
             &YITIHUA,
             &header(&["AGENCY_CODE", "AGENCY_NAME", "DEPT_CODE", "MOF_DIV_CODE"]),
@@ -594,6 +656,20 @@ mod tests {
             panic!()
         };
         assert_eq!(r.table.id, "units");
+        // A 项目库 list without its budget columns is not taken for the units it names.
+        let Detection::Closest { table, .. } = detect(
+            &YITIHUA,
+            &header(&[
+                "AGENCY_CODE",
+                "AGENCY_NAME",
+                "DEPT_CODE",
+                "PRO_CODE",
+                "PRO_NAME",
+            ]),
+        ) else {
+            panic!()
+        };
+        assert_eq!(table.id, "projects");
         // Neither: the closest named, with what it lacks.
         let Detection::Closest { table, missing } =
             detect(&YITIHUA, &header(&["PAY_CERT_NO", "PAY_AMT"]))

@@ -89,6 +89,8 @@ pub struct Rows {
     deleted: Option<usize>,
     /// Rows skipped as marked deleted.
     pub skipped: u64,
+    /// Those rows, with their row numbers, to check against what is already stored.
+    pub deleted_rows: Vec<(u64, StringRecord)>,
     /// Fen per unit of the table's amounts (元 or 万元).
     fen_per_unit: i64,
     body: Body,
@@ -101,15 +103,27 @@ impl Rows {
     /// marked deleted are skipped and counted.
     pub fn next(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, Problem> {
         loop {
-            let n = self.next_any(rec)?;
-            let deleted = self
-                .deleted
-                .and_then(|i| rec.get(i))
-                .is_some_and(|v| v.trim() == "1");
-            if n.is_none() || !deleted {
-                return Ok(n);
+            let Some(n) = self.next_any(rec)? else {
+                return Ok(None);
+            };
+            let Some(i) = self.deleted else {
+                return Ok(Some(n));
+            };
+            let mark = rec.get(i).unwrap_or("");
+            match deleted_mark(mark) {
+                Some(false) => return Ok(Some(n)),
+                Some(true) => {
+                    self.skipped += 1;
+                    self.deleted_rows.push((n, rec.clone()));
+                }
+                None => {
+                    return Err(self.origin.problem(
+                        n,
+                        Some((i, self.header[i].as_str())),
+                        format!("“{mark}”不是删除标记：应为 1（是，已删除）或 2（否）"),
+                    ))
+                }
             }
-            self.skipped += 1;
         }
     }
 
@@ -415,15 +429,26 @@ fn excel_number(f: f64) -> String {
         .count();
     let text = if significant > 15 && f.is_finite() && f != 0.0 {
         let magnitude = f.abs().log10().floor() as i32;
-        let decimals = (14 - magnitude).max(0) as usize;
-        let fixed = format!("{f:.decimals$}");
-        if fixed.contains('.') {
-            fixed
-                .trim_end_matches('0')
-                .trim_end_matches('.')
-                .to_string()
+        if magnitude >= 15 {
+            // A whole number of 16 digits or more: its first 15, then zeros, as Excel keeps it
+            // (a code typed as a number has lost its last digits there already).
+            let sci = format!("{f:.14e}");
+            let (mantissa, exponent) = sci.split_once('e').expect("scientific form");
+            let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+            let zeros = (exponent.parse::<usize>().unwrap_or(0) + 1).saturating_sub(digits.len());
+            let sign = if f < 0.0 { "-" } else { "" };
+            format!("{sign}{digits}{}", "0".repeat(zeros))
         } else {
-            fixed
+            let decimals = (14 - magnitude).max(0) as usize;
+            let fixed = format!("{f:.decimals$}");
+            if fixed.contains('.') {
+                fixed
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_string()
+            } else {
+                fixed
+            }
         }
     } else {
         shortest
@@ -443,6 +468,16 @@ pub(crate) fn folded(header: &str) -> String {
             c => Some(c),
         })
         .collect()
+}
+
+/// What a deleted mark says: 1 (是) deleted, 2 (否) or 0 or empty not; `None` for anything
+/// else. Full-width digits and 是/否, Y/N, true/false are read too.
+fn deleted_mark(mark: &str) -> Option<bool> {
+    match folded(mark).to_ascii_lowercase().as_str() {
+        "1" | "1.0" | "是" | "y" | "yes" | "true" => Some(true),
+        "2" | "2.0" | "0" | "0.0" | "否" | "n" | "no" | "false" | "" => Some(false),
+        _ => None,
+    }
 }
 
 /// Whether a header names column `c`: its id, its Chinese name or an alias, in any width.
@@ -498,6 +533,7 @@ impl Layout {
             translate: self.translate,
             deleted: self.deleted,
             skipped: 0,
+            deleted_rows: Vec::new(),
             fen_per_unit: self.fen_per_unit,
             body,
             size,
@@ -585,6 +621,9 @@ mod tests {
             (1_200_000.0, "1200000"),
             (-0.05, "-0.05"),
             (0.123_456_789_012_345, "0.123456789012345"),
+            (4_409_992_210_100_000_123.0, "4409992210100000000"),
+            (1_234_567_890_123_456.0, "1234567890123460"),
+            (-1_234_567_890_123_456.0, "-1234567890123460"),
         ] {
             assert_eq!(excel_number(f), shown, "{f:?}");
         }

@@ -58,7 +58,7 @@ fn the_integrated_systems_exports_import_by_their_element_names_without_a_mappin
     assert!(
         r.recognised
             .iter()
-            .any(|w| w.contains("pay_voucher_bill.csv") && w.contains("XPAY_AMT→amount")),
+            .any(|w| w.contains("pay_voucher_bill.csv") && w.contains("XPAY_AMT→支付金额")),
         "{:?}",
         r.recognised
     );
@@ -214,7 +214,7 @@ fn a_workbook_with_chinese_headers_in_wan_reads_the_same_amounts_to_the_fen() {
     };
     let r = run(s.as_mut(), &book, &opts).unwrap();
     assert!(
-        r.recognised[0].contains("支付金额（万元）→amount"),
+        r.recognised[0].contains("支付金额（万元）→支付金额"),
         "{:?}",
         r.recognised
     );
@@ -351,4 +351,81 @@ fn what_is_exported_in_the_systems_names_imports_back_as_the_same_store() {
         first.digest().unwrap(),
         "import → export --profile yitihua → import is identity"
     );
+}
+
+#[test]
+fn a_voucher_stored_last_month_and_marked_deleted_now_is_said_not_skipped() {
+    let dir = scratch("withdrawn");
+    let mut s = store(&dir);
+    run(s.as_mut(), &fixtures(), &Options::default()).unwrap();
+    let month = scratch("withdrawn-month");
+    let opts = Options {
+        year: Some(2022),
+        ..Options::default()
+    };
+    // W0022000001 was stored; now marked deleted (是). A new voucher beside it.
+    std::fs::write(
+        month.join("pay_voucher_bill.csv"),
+        "PAY_CERT_NO,PRO_CODE,XPAY_DATE,XPAY_AMT,是否删除\n\
+         W0022000001,44099922101P000000001,20220316,123456.00,是\n\
+         W0022000010,44099922101P000000001,20220620,100.00,否\n",
+    )
+    .unwrap();
+    let before = s.digest().unwrap();
+    let e = problems(run(s.as_mut(), &month, &opts).unwrap_err());
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("第 2 行") && e[0].contains("W0022000001") && e[0].contains("标记为已删除"),
+        "{e:#?}"
+    );
+    assert_eq!(s.digest().unwrap(), before, "nothing written");
+    // A mark that is neither 1/是 nor 2/否 is named, not guessed.
+    std::fs::write(
+        month.join("pay_voucher_bill.csv"),
+        "PAY_CERT_NO,PRO_CODE,XPAY_DATE,XPAY_AMT,IS_DELETED\nW0022000011,44099922101P000000001,20220620,1.00,3\n",
+    )
+    .unwrap();
+    let e = problems(run(s.as_mut(), &month, &opts).unwrap_err());
+    assert!(e.iter().any(|p| p.contains("“3”不是删除标记")), "{e:#?}");
+}
+
+#[test]
+fn under_its_profile_a_workbook_s_empty_and_guide_sheets_are_passed_over() {
+    let dir = scratch("guide");
+    let mut s = store(&dir);
+    let setup = scratch("guide-setup");
+    for f in ["agency_info.csv", "bgt_pm_annual.csv"] {
+        std::fs::copy(fixtures().join(f), setup.join(f)).unwrap();
+    }
+    let opts = Options {
+        year: Some(2022),
+        profile: Choice::Only(YITIHUA),
+        ..Options::default()
+    };
+    run(s.as_mut(), &setup, &opts).unwrap();
+    let book = dir.join("pay.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write_string(0, 0, "填写说明")
+        .unwrap();
+    let ws = wb.add_worksheet().set_name("明细").unwrap();
+    for (c, h) in ["PAY_CERT_NO", "PRO_CODE", "XPAY_DATE", "XPAY_AMT"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["W9", "44099922101P000000001", "20220701", "5.00"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    wb.add_worksheet().set_name("Sheet3").unwrap();
+    wb.save(&book).unwrap();
+    let r = run(s.as_mut(), &book, &opts).unwrap();
+    assert_eq!(r.recognised.len(), 1, "{:?}", r.recognised);
+    assert_eq!(payments(s.as_mut()).len(), 1);
 }
