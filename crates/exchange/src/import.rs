@@ -900,6 +900,17 @@ fn run(
     // table first).
     for (id, mut m) in std::mem::take(&mut plan.detected) {
         if let Some(u) = &opts.unit {
+            // --unit over a header that says otherwise would be a guess: refused.
+            if m.unit.as_ref().is_some_and(|h| h != u) {
+                found.push(Problem {
+                    file: path.to_path_buf(),
+                    location: String::new(),
+                    message: format!(
+                        "--unit {u} 与表头所写的金额单位（{}）不一致：请去掉 --unit，或核对表头",
+                        m.unit.as_deref().unwrap_or("")
+                    ),
+                });
+            }
             m.unit = Some(u.clone());
         }
         mapping.tables.entry(id.to_string()).or_insert(m);

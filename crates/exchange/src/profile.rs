@@ -470,6 +470,13 @@ pub fn detect(profile: &Profile, header: &[String]) -> Detection {
             match found {
                 Some((h, unit, e)) => {
                     if let Some(u) = unit {
+                        // One unit a table: 年初批复数（元） beside 变动后预算数（万元） would read one
+                        // of them 10,000 times off.
+                        if mapping.unit.as_deref().is_some_and(|was| was != u) {
+                            missing.push(format!(
+                                "同一单位的金额列（表头中既有“（元）”又有“（万元）”：{h}）"
+                            ));
+                        }
                         mapping.unit = Some(u.to_string());
                     }
                     let label = t
@@ -670,6 +677,24 @@ mod tests {
             panic!()
         };
         assert_eq!(table.id, "projects");
+        // Amounts in two units are not guessed at.
+        let Detection::Closest { missing, .. } = detect(
+            &YITIHUA,
+            &header(&[
+                "PRO_CODE",
+                "AGENCY_CODE",
+                "PRO_NAME",
+                "FUND_TYPE_CODE",
+                "REPLY_AMT（元）",
+                "CUR_AMT（万元）",
+            ]),
+        ) else {
+            panic!()
+        };
+        assert!(
+            missing.iter().any(|m| m.contains("同一单位")),
+            "{missing:?}"
+        );
         // Neither: the closest named, with what it lacks.
         let Detection::Closest { table, missing } =
             detect(&YITIHUA, &header(&["PAY_CERT_NO", "PAY_AMT"]))

@@ -271,6 +271,22 @@ fn a_bad_export_is_refused_whole_each_problem_with_its_row_and_column() {
     );
     assert_eq!(s.digest().unwrap(), before, "nothing written");
 
+    // --unit 元 over a header that says （万元） is refused, not guessed.
+    let conflicting = folder.join("units.xlsx");
+    chinese_workbook(&conflicting, &[("W1", "P1", "20220316", 1.5, "2")]);
+    let unit = Options {
+        year: Some(2022),
+        unit: Some("元".into()),
+        ..Options::default()
+    };
+    let e = problems(run(s.as_mut(), &conflicting, &unit).unwrap_err());
+    assert!(
+        e.iter()
+            .any(|p| p.contains("--unit 元") && p.contains("万元")),
+        "{e:#?}"
+    );
+    std::fs::remove_file(&conflicting).unwrap();
+
     // A sub-fen amount in 万元 is refused too.
     let book = folder.join("pay.xlsx");
     chinese_workbook(&book, &[("W1", "P1", "20220316", 1.2345678, "2")]);
