@@ -11,6 +11,15 @@ use jixiao_store::testing::each_backend;
 
 const DEPT: &str = "D01";
 
+/// A store at `location` holding the seed's dataset (baiyun-zfb 2021).
+fn seeded(location: &jixiao_store::Location) -> Box<dyn jixiao_store::Store> {
+    let mut store = jixiao_store::open(location).unwrap();
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/baiyun-2021");
+    jixiao_exchange::import::import(store.as_mut(), &seed, &Default::default(), &mut |_| {})
+        .unwrap();
+    store
+}
+
 fn user(id: i64, name: &str, role: Role, department: Option<&str>) -> User {
     User {
         id,
@@ -392,11 +401,8 @@ fn a_new_project_is_approved_only_once_its_assessment_supports_it() {
 #[test]
 fn approved_targets_become_the_years_project_indicators() {
     each_backend(|location, backend| {
-        let mut store = jixiao_store::open(location).unwrap();
+        let mut store = seeded(location);
         let store = store.as_mut();
-        let seed =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/baiyun-2021");
-        jixiao_exchange::import::import(store, &seed, &Default::default(), &mut |_| {}).unwrap();
         let dept = "baiyun-zfb";
         let editor = user(1, "editor", Role::DeptEditor, Some(dept));
         let approver = user(2, "approver", Role::DeptApprover, Some(dept));
@@ -492,11 +498,8 @@ fn approved_targets_become_the_years_project_indicators() {
 fn the_library_keeps_promoted_indicators_with_their_history() {
     use jixiao_app::library::{self, ClassificationFields, LibraryQuery, PromoteCommand};
     each_backend(|location, backend| {
-        let mut store = jixiao_store::open(location).unwrap();
+        let mut store = seeded(location);
         let store = store.as_mut();
-        let seed =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/baiyun-2021");
-        jixiao_exchange::import::import(store, &seed, &Default::default(), &mut |_| {}).unwrap();
         let dept = "baiyun-zfb";
         let editor = user(1, "editor", Role::DeptEditor, Some(dept));
         let bureau = user(4, "section", Role::BureauAdmin, None);

@@ -3,6 +3,7 @@
 
 use jixiao_exchange::declarations::{read, write};
 use jixiao_exchange::source::Workbook;
+use jixiao_exchange::workbook::text_row;
 use std::path::Path;
 
 fn declarations() -> Vec<jixiao_domain::targets::Declaration> {
@@ -60,15 +61,14 @@ fn every_mistake_is_named_with_its_sheet_row_and_column_and_nothing_is_read() {
         "年度目标",
         "总目标",
     ];
-    for (c, h) in head.iter().enumerate() {
-        p.write(0, c as u16, *h).unwrap();
-    }
-    for (c, v) in ["A", "二〇二七", "", "区档案馆", "新建", "30", "", ""]
-        .iter()
-        .enumerate()
-    {
-        p.write(1, c as u16, *v).unwrap();
-    }
+    text_row(p, 0, &head, None).unwrap();
+    text_row(
+        p,
+        1,
+        &["A", "二〇二七", "", "区档案馆", "新建", "30", "", ""],
+        None,
+    )
+    .unwrap();
     let i = wb.add_worksheet().set_name("申报指标").unwrap();
     let head = [
         "项目编号",
@@ -80,10 +80,8 @@ fn every_mistake_is_named_with_its_sheet_row_and_column_and_nothing_is_read() {
         "分值",
         "评(扣)分标准",
     ];
-    for (c, h) in head.iter().enumerate() {
-        i.write(0, c as u16, *h).unwrap();
-    }
-    for (c, v) in [
+    text_row(i, 0, &head, None).unwrap();
+    let row = [
         "B",
         "产出",
         "数量指标",
@@ -92,12 +90,8 @@ fn every_mistake_is_named_with_its_sheet_row_and_column_and_nothing_is_read() {
         "",
         "十",
         "",
-    ]
-    .iter()
-    .enumerate()
-    {
-        i.write(1, c as u16, *v).unwrap();
-    }
+    ];
+    text_row(i, 1, &row, None).unwrap();
     let book =
         Workbook::from_bytes(Path::new("申报表.xlsx"), wb.save_to_buffer().unwrap()).unwrap();
     let problems = read(&book).unwrap_err().to_string();
