@@ -354,7 +354,16 @@ fn the_template_imports_once_filled_and_a_mapping_file_reads_other_headers() {
     let sheets = jixiao_exchange::source::sheet_names(&book).unwrap();
     assert_eq!(
         sheets,
-        ["说明", "单位", "项目", "绩效指标", "支付", "指标进度"]
+        [
+            "说明",
+            "单位",
+            "项目",
+            "绩效指标",
+            "支付",
+            "指标进度",
+            "绩效目标",
+            "指标库"
+        ]
     );
     let db = Location::Sqlite(scratch.path("t.db"));
     // Blank, it imports nothing and says so by its counts.

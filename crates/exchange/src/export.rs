@@ -5,7 +5,7 @@ use crate::cell::yuan;
 use crate::fields::{Field, Record};
 use crate::profile::Profile;
 use crate::tables::Table;
-use crate::tables::{PAYMENTS, PROGRESS, PROJECTS, TARGETS, UNITS};
+use crate::tables::{GOALS, LIBRARY, PAYMENTS, PROGRESS, PROJECTS, TARGETS, UNITS};
 use crate::workbook::{self, Contents};
 use jixiao_store::{Store, StoreError};
 use std::io::Write;
@@ -184,6 +184,14 @@ pub fn export_csv_as(
         if !progress.is_empty() {
             out.table(dir, &progress, profile)?;
         }
+        let goals = store.goals(Some(y))?;
+        if !goals.is_empty() {
+            out.table(dir, &goals, profile)?;
+        }
+    }
+    let library = store.library()?;
+    if !library.is_empty() {
+        out.table(dir, &library, profile)?;
     }
 
     for (dept, y) in store.datasets()? {
@@ -220,7 +228,9 @@ pub fn export_xlsx(
         c.targets = store.targets(Some(y))?;
         store.for_each_payment(Some(y), &mut |p| c.payments.push(p))?;
         c.progress = store.progress(y, None)?;
+        c.goals = store.goals(Some(y))?;
     }
+    c.library = store.library()?;
     workbook::write(path, &c).map_err(ExportError::Write)?;
     Ok(Exported {
         year,
@@ -231,6 +241,8 @@ pub fn export_xlsx(
             (TARGETS.label, c.targets.len() as u64),
             (PAYMENTS.label, c.payments.len() as u64),
             (PROGRESS.label, c.progress.len() as u64),
+            (GOALS.label, c.goals.len() as u64),
+            (LIBRARY.label, c.library.len() as u64),
         ],
     })
 }

@@ -3,11 +3,12 @@
 //! as yuan text or as a number, a choice by its id or its Chinese name).
 
 use crate::cell::fund_source_id;
-use crate::tables::{Table, PAYMENTS, PROGRESS, PROJECTS, TARGETS, UNITS};
+use crate::tables::{Table, GOALS, LIBRARY, PAYMENTS, PROGRESS, PROJECTS, TARGETS, UNITS};
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
 use jixiao_store::{
-    Direction, PaymentRecord, ProgressRecord, ProjectRecord, TargetRecord, UnitRecord,
+    Direction, GoalRecord, LibraryRecord, PaymentRecord, ProgressRecord, ProjectRecord,
+    TargetRecord, UnitRecord,
 };
 
 /// One cell of a record's row.
@@ -130,6 +131,36 @@ impl Record for ProgressRecord {
         head.into_iter()
             .chain([Digits(self.actual.to_string())])
             .chain(words.map(Text))
+            .collect()
+    }
+}
+
+impl Record for GoalRecord {
+    const TABLE: Table = GOALS;
+    fn fields(&self) -> Vec<Field<'_>> {
+        vec![Text(&self.project_code), Text(&self.goal)]
+    }
+}
+
+impl Record for LibraryRecord {
+    const TABLE: Table = LIBRARY;
+    fn fields(&self) -> Vec<Field<'_>> {
+        // 是否共性指标 is what the classification says: unclassified indicators are 共性.
+        let general =
+            self.function_subject.is_empty() && self.sector.is_empty() && self.purpose.is_empty();
+        let common = if general { "是" } else { "否" };
+        let head = [
+            &self.code,
+            &self.level1,
+            &self.level2,
+            &self.name,
+            &self.value_hint,
+            &self.standard,
+        ];
+        head.into_iter()
+            .map(|t| Text(t))
+            .chain([Text(common)])
+            .chain([&self.function_subject, &self.sector, &self.purpose].map(|t| Text(t)))
             .collect()
     }
 }

@@ -5,7 +5,9 @@
 use crate::cell;
 use crate::mapping::{self, Mapping, TableMapping};
 use crate::source::{load_workbook, open_csv, open_sheet, Encoding, Rows, Workbook};
-use crate::tables::{table_named, Table, PAYMENTS, PROGRESS, PROJECTS, TABLES, TARGETS, UNITS};
+use crate::tables::{
+    table_named, Table, GOALS, LIBRARY, PAYMENTS, PROGRESS, PROJECTS, TABLES, TARGETS, UNITS,
+};
 use crate::workbook::GUIDE_SHEET;
 use csv::StringRecord;
 use jixiao_formats::dataset::{self, DatasetFiles};
@@ -198,6 +200,167 @@ fn own_table(header: &[String]) -> Option<Table> {
             .filter(|c| c.required)
             .all(|c| header.iter().any(|h| crate::source::names(c, h)))
     })
+}
+
+/// The 绩效目标 rows: one goal a project, the project known; each written over the project's
+/// earlier goal. Returns the rows written (none when anything was found).
+fn import_goals(
+    rows: &mut Rows,
+    found: &mut Found,
+    ids: &CodeMap<i64>,
+    project_known: &dyn Fn(&str) -> bool,
+    unknown_project: &dyn Fn(&str) -> String,
+    tx: &mut dyn jixiao_store::Transaction,
+) -> Result<u64, StoreError> {
+    let c = |id: &'static str| GOALS.column(id);
+    let mut goals: Vec<(i64, String)> = Vec::new();
+    let mut first: HashMap<String, u64> = HashMap::new();
+    rows_loop(rows, found, |rows, n, rec, found| {
+        let project = text(rows, n, rec, c("project_code"), found);
+        let goal = text(rows, n, rec, c("goal"), found);
+        if project.is_empty() {
+            return Ok(());
+        }
+        if !project_known(&project) {
+            found.push(rows.origin.problem(
+                n,
+                rows.at(c("project_code")),
+                unknown_project(&project),
+            ));
+        } else if let Some(was) = first.insert(project.clone(), n) {
+            found.push(rows.origin.problem(
+                n,
+                rows.at(c("project_code")),
+                format!(
+                    "项目“{project}”的绩效目标重复：第 {was} 行已有（每个项目一条年度绩效目标）"
+                ),
+            ));
+        } else if let Some(&id) = ids.get(&project) {
+            goals.push((id, goal));
+        }
+        Ok(())
+    })?;
+    if !found.is_empty() {
+        return Ok(0);
+    }
+    for (id, goal) in &goals {
+        tx.execute_sql(
+            "INSERT INTO project_goals (project_id, goal) VALUES ($1, $2) \
+             ON CONFLICT (project_id) DO UPDATE SET goal = excluded.goal",
+            &[(*id).into(), goal.as_str().into()],
+        )?;
+    }
+    Ok(goals.len() as u64)
+}
+
+/// The 指标库 rows: each indicator's first level one of the three, a 共性 one unclassified and
+/// a 个性 one classified; each written over the stored indicator of the same levels, name and
+/// classification (its code, 指标值说明 and standard replaced). Returns the rows written.
+fn import_library(
+    rows: &mut Rows,
+    found: &mut Found,
+    source: &str,
+    tx: &mut dyn jixiao_store::Transaction,
+) -> Result<u64, StoreError> {
+    let c = |id: &'static str| LIBRARY.column(id);
+    let mut out: Vec<jixiao_store::LibraryRecord> = Vec::new();
+    let mut first: HashMap<[String; 5], u64> = HashMap::new();
+    rows_loop(rows, found, |rows, n, rec, found| {
+        let l1 = text(rows, n, rec, c("level1"), found);
+        let level1 = match jixiao_domain::project::Level1::parse(&l1) {
+            Some(l) if jixiao_domain::project::Level1::NATIONAL.contains(&l) => Some(l),
+            _ if l1.is_empty() => None,
+            _ => {
+                found.push(rows.origin.problem(
+                    n,
+                    rows.at(c("level1")),
+                    format!("一级指标应为 产出指标、效益指标 或 满意度指标，实际为“{l1}”"),
+                ));
+                None
+            }
+        };
+        let cell = |id: &'static str| rows.cell(rec, c(id)).to_string();
+        let r = jixiao_store::LibraryRecord {
+            code: cell("indicator_code"),
+            level1: level1.map_or(String::new(), |l| l.label().to_string()),
+            level2: cell("level2"),
+            name: text(rows, n, rec, c("name"), found),
+            value_hint: cell("value_hint"),
+            standard: cell("standard"),
+            function_subject: cell("function_subject"),
+            sector: cell("sector"),
+            purpose: cell("purpose"),
+        };
+        let classified =
+            !(r.function_subject.is_empty() && r.sector.is_empty() && r.purpose.is_empty());
+        match rows.cell(rec, c("common")) {
+            "是" if classified => found.push(rows.origin.problem(
+                n,
+                rows.at(c("common")),
+                "共性指标适用于任何项目，功能分类科目、行业领域、资金用途应为空；若只适用于某类项目，请标为个性指标（否）".into(),
+            )),
+            "否" if !classified => found.push(rows.origin.problem(
+                n,
+                rows.at(c("common")),
+                "个性指标须至少填写功能分类科目、行业领域、资金用途之一；不分类的指标是共性指标（是）".into(),
+            )),
+            "" | "是" | "否" => {}
+            other => found.push(rows.origin.problem(
+                n,
+                rows.at(c("common")),
+                format!("是否共性指标应为 是 或 否，实际为“{other}”"),
+            )),
+        }
+        let key = [
+            r.level1.clone(),
+            r.level2.clone(),
+            r.name.clone(),
+            r.function_subject.clone(),
+            format!("{}\u{1f}{}", r.sector, r.purpose),
+        ];
+        if let Some(was) = first.insert(key, n) {
+            found.push(rows.origin.problem(
+                n,
+                rows.at(c("name")),
+                format!(
+                    "指标“{}”与第 {was} 行重复（一级、二级、三级指标和分类都相同）",
+                    r.name
+                ),
+            ));
+        }
+        if level1.is_some() {
+            out.push(r);
+        }
+        Ok(())
+    })?;
+    if !found.is_empty() {
+        return Ok(0);
+    }
+    let at = jixiao_store::now_utc();
+    let from = format!("import:{source}");
+    for r in &out {
+        tx.execute_sql(
+            "INSERT INTO library_indicators (code, level1, level2, name, value_hint, standard, \
+             function_subject, sector, purpose, promoted_from, promoted_by, promoted_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'jixiao import', $11) \
+             ON CONFLICT (level1, level2, name, function_subject, sector, purpose) DO UPDATE SET \
+             code = excluded.code, value_hint = excluded.value_hint, standard = excluded.standard",
+            &[
+                r.code.as_str().into(),
+                r.level1.as_str().into(),
+                r.level2.as_str().into(),
+                r.name.as_str().into(),
+                r.value_hint.as_str().into(),
+                r.standard.as_str().into(),
+                r.function_subject.as_str().into(),
+                r.sector.as_str().into(),
+                r.purpose.as_str().into(),
+                from.as_str().into(),
+                at.as_str().into(),
+            ],
+        )?;
+    }
+    Ok(out.len() as u64)
 }
 
 /// A file or sheet not named as a table: recognised by the profile from its header (added to
@@ -943,7 +1106,9 @@ fn run(
         }
     }
 
-    let year = if plan.tables.keys().any(|t| *t != UNITS.id) {
+    // Units and the 指标库 belong to no year; every other table does.
+    let yearly = |t: &&str| *t != UNITS.id && *t != LIBRARY.id;
+    let year = if plan.tables.keys().any(yearly) {
         opts.year
             .or_else(|| {
                 plan.tables.get(PAYMENTS.id).and_then(|s| {
@@ -987,9 +1152,11 @@ fn run(
     let targets_rows = open(TARGETS, &mut found);
     let payments_rows = open(PAYMENTS, &mut found);
     let progress_rows = open(PROGRESS, &mut found);
+    let goals_rows = open(GOALS, &mut found);
+    let library_rows = open(LIBRARY, &mut found);
     // Without a year the tables cannot be read; say so, unless the payments file, which
     // would have given it, has a problem of its own already listed.
-    let needs_year = plan.tables.keys().any(|t| *t != UNITS.id);
+    let needs_year = plan.tables.keys().any(yearly);
     if needs_year && year.is_none() {
         if payments_rows.is_some() || !plan.tables.contains_key(PAYMENTS.id) {
             found.push(Problem {
@@ -1228,6 +1395,24 @@ fn run(
         })?;
         let written = chunk.finish(found.is_empty(), |c| tx.put_targets(c))?;
         report.rows.push((TARGETS.label, written));
+        report.skipped(&rows);
+    }
+
+    if let Some(mut rows) = goals_rows {
+        let written = import_goals(
+            &mut rows,
+            &mut found,
+            &ids,
+            &project_known,
+            &unknown_project,
+            &mut *tx,
+        )?;
+        report.rows.push((GOALS.label, written));
+        report.skipped(&rows);
+    }
+    if let Some(mut rows) = library_rows {
+        let written = import_library(&mut rows, &mut found, &source, &mut *tx)?;
+        report.rows.push((LIBRARY.label, written));
         report.skipped(&rows);
     }
 

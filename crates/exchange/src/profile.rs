@@ -10,7 +10,7 @@
 //! amounts' unit read from the header (`支付金额（万元）`).
 
 use crate::mapping::TableMapping;
-use crate::tables::{Table, PAYMENTS, PROJECTS, TARGETS, UNITS};
+use crate::tables::{Table, GOALS, LIBRARY, PAYMENTS, PROJECTS, TARGETS, UNITS};
 
 /// A data element and the jixiao column it fills: its names, the standard's first.
 #[derive(Debug, Clone, Copy)]
@@ -209,11 +209,99 @@ fn kpi_target(text: &str) -> Option<&str> {
     kpi_reading(text).map(|(_, n)| n)
 }
 
+/// IS_COMMON_IND (是否共性指标, 1 是 2 否) as the library table's 是 / 否.
+fn common_ind(text: &str) -> Option<&str> {
+    Some(match text.trim() {
+        "1" | "是" => "是",
+        "2" | "否" => "否",
+        "" => "",
+        _ => return None,
+    })
+}
+
 /// The 预算管理一体化系统's exports.
 pub const YITIHUA: Profile = Profile {
     id: "yitihua",
     label: "预算管理一体化系统",
     tables: &[
+        ProfileTable {
+            table: LIBRARY,
+            elements: &[
+                &[el("indicator_code", &["PERF_IND_CODE", "绩效指标代码"])],
+                &[
+                    el("level1", &["LV1_PERF_IND_NAME", "一级绩效指标名称"]),
+                    el("level1", &["KPI_LV1", "一级指标"]),
+                ],
+                &[
+                    el("level2", &["LV2_PERF_IND_NAME", "二级绩效指标名称"]),
+                    el("level2", &["KPI_LV2", "二级指标"]),
+                ],
+                &[
+                    el("name", &["PERF_IND_NAME", "绩效指标名称"]),
+                    el("name", &["LV3_PERF_IND_NAME", "三级绩效指标名称"]),
+                ],
+                &[el("value_hint", &["VALUE_DESC", "指标值说明"])],
+                &[el(
+                    "standard",
+                    &["KPI_EVALSTD", "评（扣）分标准", "评(扣)分标准"],
+                )],
+                &[el("common", &["IS_COMMON_IND", "是否共性指标"])],
+                &[el(
+                    "function_subject",
+                    &["EXP_FUNC_CODE", "支出功能分类科目代码", "EXPFUNC"],
+                )],
+                // No element with a comment was found for these: S2's uncommented OCCUPATION
+                // (行业), FILED (领域) and FUNDUSE (资金用途), read by their names.
+                &[
+                    el("sector", &["OCCUPATION", "行业领域"]),
+                    el("sector", &["FILED", "领域"]),
+                ],
+                &[el("purpose", &["FUNDUSE", "资金用途"])],
+            ],
+            fixed: &[],
+            translate: &[("common", "IS_COMMON_IND", common_ind)],
+            export: Export {
+                file: "bas_perf_indicator.csv",
+                headers: &[
+                    "PERF_IND_CODE",
+                    "LV1_PERF_IND_NAME",
+                    "LV2_PERF_IND_NAME",
+                    "PERF_IND_NAME",
+                    "VALUE_DESC",
+                    "KPI_EVALSTD",
+                    "IS_COMMON_IND",
+                    "EXP_FUNC_CODE",
+                    "行业领域",
+                    "资金用途",
+                ],
+            },
+            not_with: &["PRO_CODE", "PAY_CERT_NO", "KPI_ID"],
+        },
+        ProfileTable {
+            table: GOALS,
+            elements: &[
+                &[PROJECT],
+                // NDGOAL (年度目标) is the column the same table had before KPI_TARGET (S2).
+                &[el(
+                    "goal",
+                    &["KPI_TARGET", "绩效目标", "年度绩效目标", "NDGOAL"],
+                )],
+            ],
+            fixed: &[],
+            translate: &[],
+            export: Export {
+                file: "pm_perf_goal_info.csv",
+                headers: &["PRO_CODE", "KPI_TARGET"],
+            },
+            // A monitoring or indicator export repeats the goal on every indicator's row.
+            not_with: &[
+                "PAY_CERT_NO",
+                "KPI_ID",
+                "KPI_VAL",
+                "KPI_LV1",
+                "LV1_PERF_IND_NAME",
+            ],
+        },
         ProfileTable {
             table: PAYMENTS,
             elements: &[
@@ -285,7 +373,7 @@ pub const YITIHUA: Profile = Profile {
                     "WEIGHT",
                 ],
             },
-            not_with: &["PAY_CERT_NO"],
+            not_with: &["PAY_CERT_NO", "PERF_IND_CODE", "KPI_TARGET"],
         },
         ProfileTable {
             table: PROJECTS,
@@ -339,7 +427,7 @@ pub const YITIHUA: Profile = Profile {
                     "CUR_AMT",
                 ],
             },
-            not_with: &["PAY_CERT_NO", "KPI_ID"],
+            not_with: &["PAY_CERT_NO", "KPI_ID", "KPI_TARGET"],
         },
         ProfileTable {
             table: UNITS,
@@ -369,7 +457,13 @@ pub const YITIHUA: Profile = Profile {
                     "MOF_DIV_CODE",
                 ],
             },
-            not_with: &["PRO_CODE", "PAY_CERT_NO", "KPI_ID"],
+            not_with: &[
+                "PRO_CODE",
+                "PAY_CERT_NO",
+                "KPI_ID",
+                "PERF_IND_CODE",
+                "PERF_IND_NAME",
+            ],
         },
     ],
     deleted: &["IS_DELETED", "是否删除"],
@@ -526,10 +620,11 @@ pub fn detect(profile: &Profile, header: &[String]) -> Detection {
                 why: why.join("，"),
             });
         }
-        // The fewest missing; of those, the most named.
+        // The most named; of those, the fewest missing (a 项目库 list naming a project's code,
+        // unit and name is closer to the budgets than to the goals it shares one column with).
         let named = mapping.columns.len();
         let better = closest.as_ref().is_none_or(|(_, m, n)| {
-            (missing.len(), std::cmp::Reverse(named)) < (m.len(), std::cmp::Reverse(*n))
+            (std::cmp::Reverse(named), missing.len()) < (std::cmp::Reverse(*n), m.len())
         });
         if better {
             closest = Some((t.table, missing, named));

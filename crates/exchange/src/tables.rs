@@ -390,8 +390,120 @@ pub const PROGRESS: Table = Table {
     ],
 };
 
+/// Each project's annual performance goal (绩效目标, issue 19).
+pub const GOALS: Table = Table {
+    id: "goals",
+    label: "绩效目标",
+    columns: &[
+        Column {
+            id: "project_code",
+            label: "项目编码",
+            aliases: &["项目代码"],
+            required: true,
+            kind: Kind::Text,
+            note: "目标所属项目的编码，须在“项目”表或库中已有。",
+        },
+        Column {
+            id: "goal",
+            label: "年度绩效目标",
+            aliases: &["绩效目标", "年度目标"],
+            required: true,
+            kind: Kind::Text,
+            note: "项目本年度的绩效目标，一段文字。",
+        },
+    ],
+};
+
+/// The 指标库's indicators (issue 19): a finance bureau's library, not a year's.
+pub const LIBRARY: Table = Table {
+    id: "library",
+    label: "指标库",
+    columns: &[
+        Column {
+            id: "indicator_code",
+            label: "指标代码",
+            aliases: &["绩效指标代码"],
+            required: false,
+            kind: Kind::Text,
+            note: "指标在来源系统中的代码（可空）。",
+        },
+        Column {
+            id: "level1",
+            label: "一级指标",
+            aliases: &[],
+            required: true,
+            kind: Kind::Choice(&["产出指标", "效益指标", "满意度指标"]),
+            note: "产出指标、效益指标 或 满意度指标。",
+        },
+        Column {
+            id: "level2",
+            label: "二级指标",
+            aliases: &[],
+            required: false,
+            kind: Kind::Text,
+            note: "如 数量指标、社会效益指标。",
+        },
+        Column {
+            id: "name",
+            label: "三级指标",
+            aliases: &["指标名称", "绩效指标名称"],
+            required: true,
+            kind: Kind::Text,
+            note: "指标名称。",
+        },
+        Column {
+            id: "value_hint",
+            label: "指标值说明",
+            aliases: &[],
+            required: false,
+            kind: Kind::Text,
+            note: "指标值的写法，如 ≥90%、≥N人。",
+        },
+        Column {
+            id: "standard",
+            label: "评(扣)分标准",
+            aliases: &["评（扣）分标准", "评分标准"],
+            required: false,
+            kind: Kind::Text,
+            note: "如 每降低5个百分点扣1分。",
+        },
+        Column {
+            id: "common",
+            label: "是否共性指标",
+            aliases: &[],
+            required: false,
+            kind: Kind::Choice(&["是", "否"]),
+            note: "是：共性指标，适用于任何项目，下面三列须空；否：个性指标，至少填一项分类。空：按分类判断。",
+        },
+        Column {
+            id: "function_subject",
+            label: "功能分类科目",
+            aliases: &["支出功能分类"],
+            required: false,
+            kind: Kind::Text,
+            note: "如 2010301 行政运行；空为不限。",
+        },
+        Column {
+            id: "sector",
+            label: "行业领域",
+            aliases: &["行业/领域"],
+            required: false,
+            kind: Kind::Text,
+            note: "空为不限。",
+        },
+        Column {
+            id: "purpose",
+            label: "资金用途",
+            aliases: &[],
+            required: false,
+            kind: Kind::Text,
+            note: "空为不限。",
+        },
+    ],
+};
+
 /// The tables in the order an import writes them (each refers only to earlier ones).
-pub const TABLES: [Table; 5] = [UNITS, PROJECTS, TARGETS, PAYMENTS, PROGRESS];
+pub const TABLES: [Table; 7] = [UNITS, PROJECTS, TARGETS, PAYMENTS, PROGRESS, GOALS, LIBRARY];
 
 /// The table whose English or Chinese name is `name` (a file stem or a sheet name).
 pub fn table_named(name: &str) -> Option<Table> {

@@ -7,7 +7,10 @@ use crate::fields::{Field, Record};
 use crate::tables::{Kind, Table, TABLES};
 use jixiao_domain::date::Date;
 use jixiao_domain::money::Fen;
-use jixiao_store::{PaymentRecord, ProgressRecord, ProjectRecord, TargetRecord, UnitRecord};
+use jixiao_store::{
+    GoalRecord, LibraryRecord, PaymentRecord, ProgressRecord, ProjectRecord, TargetRecord,
+    UnitRecord,
+};
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, Note, Workbook,
     Worksheet, XlsxError,
@@ -30,6 +33,10 @@ pub struct Contents {
     pub payments: Vec<PaymentRecord>,
     /// Indicator progress reports.
     pub progress: Vec<ProgressRecord>,
+    /// Projects' annual goals.
+    pub goals: Vec<GoalRecord>,
+    /// The 指标库's stored indicators.
+    pub library: Vec<LibraryRecord>,
 }
 
 /// The words the template's drop-down lists offer for each choice column.
@@ -46,6 +53,8 @@ fn choices(table: Table, column: &str) -> &'static [&'static str] {
         ("targets", "direction") => &["正向", "反向", "定性"],
         ("indicator_progress", "likelihood") => &["确定能", "有可能", "不可能"],
         ("indicator_progress", "reason_category") => &jixiao_store::REASON_CATEGORIES,
+        ("library", "level1") => &["产出指标", "效益指标", "满意度指标"],
+        ("library", "common") => &["是", "否"],
         _ => &[],
     }
 }
@@ -133,7 +142,7 @@ fn guide(wb: &mut Workbook, bold: &Format) -> Result<(), XlsxError> {
     let lines = [
         "jixiao 数据导入模板".to_string(),
         String::new(),
-        "1. 每张工作表是一张表：单位、项目、绩效指标、支付、指标进度（双监控）。工作表名和第一行的表头请不要改动；用不到的表可以留空或删除。".into(),
+        "1. 每张工作表是一张表：单位、项目、绩效指标、支付、指标进度（双监控）、绩效目标（项目年度绩效目标）、指标库（财政局的指标库，不分年度）。工作表名和第一行的表头请不要改动；用不到的表可以留空或删除。".into(),
         "2. 表头单元格带有批注，说明该列应填什么；选择题列有下拉列表，金额、日期列有格式校验。".into(),
         "3. 金额以元为单位，最多两位小数（到分）；退款、冲销填负数。日期写作 2021-03-04。".into(),
         "4. 导入：jixiao import 本文件.xlsx --year 2021。有任何问题时，jixiao 会逐条列出（文件、工作表、行、列、实际内容、应填什么），并且不写入任何数据。".into(),
@@ -221,6 +230,8 @@ fn write_inner(path: &Path, c: &Contents) -> Result<(), XlsxError> {
     sheet(&mut wb, &f, &c.targets)?;
     sheet(&mut wb, &f, &c.payments)?;
     sheet(&mut wb, &f, &c.progress)?;
+    sheet(&mut wb, &f, &c.goals)?;
+    sheet(&mut wb, &f, &c.library)?;
     wb.save(path)
 }
 

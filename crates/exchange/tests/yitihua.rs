@@ -7,7 +7,7 @@
 use jixiao_domain::money::Fen;
 use jixiao_exchange::import::{import, ImportError, Options, Report};
 use jixiao_exchange::profile::{Choice, YITIHUA};
-use jixiao_exchange::tables::{PAYMENTS, PROJECTS, TARGETS, UNITS};
+use jixiao_exchange::tables::{GOALS, LIBRARY, PAYMENTS, PROJECTS, TARGETS, UNITS};
 use jixiao_store::{Location, Store};
 use std::path::{Path, PathBuf};
 
@@ -54,7 +54,7 @@ fn the_integrated_systems_exports_import_by_their_element_names_without_a_mappin
     let mut s = store(&dir);
     let r = run(s.as_mut(), &fixtures(), &Options::default()).unwrap();
     assert_eq!(r.year, Some(2022));
-    assert_eq!(r.recognised.len(), 4, "{:?}", r.recognised);
+    assert_eq!(r.recognised.len(), 6, "{:?}", r.recognised);
     assert!(
         r.recognised
             .iter()
@@ -70,6 +70,8 @@ fn the_integrated_systems_exports_import_by_their_element_names_without_a_mappin
         (PROJECTS.label, 1),
         (TARGETS.label, 1),
         (PAYMENTS.label, 1),
+        (GOALS.label, 1),
+        (LIBRARY.label, 1),
     ];
     want.sort();
     assert_eq!(skipped, want);
@@ -128,10 +130,282 @@ fn the_integrated_systems_exports_import_by_their_element_names_without_a_mappin
             ("W0022000004".into(), "2022-05-11".into(), 10_000_001),
         ]
     );
-    // Imported again: the same vouchers are skipped by 支付凭证号, nothing counted twice.
+    // The goal's second version (the first marked deleted), and the library: 共性 ones
+    // unclassified, 个性 ones under the older EXPFUNC's 功能分类.
+    let goals = s.goals(Some(2022)).unwrap();
+    assert_eq!(goals.len(), 2);
+    assert!(
+        goals[0].goal.contains("人均每餐费用不超过12元"),
+        "{goals:?}"
+    );
+    let library = s.library().unwrap();
+    assert_eq!(library.len(), 4, "{library:?}");
+    let meals = library.iter().find(|i| i.code == "0101002").unwrap();
+    assert_eq!(
+        (
+            meals.level1.as_str(),
+            meals.name.as_str(),
+            meals.function_subject.as_str()
+        ),
+        ("产出指标", "供餐人次", "2010350")
+    );
+    assert!(library
+        .iter()
+        .filter(|i| i.code.starts_with("03") || i.code == "0101001")
+        .all(|i| i.function_subject.is_empty()));
+    // Imported again: the same vouchers are skipped by 支付凭证号, nothing counted twice; the
+    // goals and the library are written over, not added.
+    let before = s.digest().unwrap();
     let again = run(s.as_mut(), &fixtures(), &Options::default()).unwrap();
     assert_eq!(again.payments.already_stored, 4);
     assert_eq!(payments(s.as_mut()).len(), 4);
+    assert_eq!(s.digest().unwrap(), before);
+}
+
+/// A sheet with a header row and text rows.
+fn text_sheet(wb: &mut rust_xlsxwriter::Workbook, name: &str, header: &[&str], rows: &[&[&str]]) {
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+}
+
+#[test]
+fn budgets_goals_and_the_library_with_chinese_headers_and_older_names_read_as_the_csvs() {
+    // The CSV fixtures into one store.
+    let dir = scratch("chinese-all");
+    let mut by_csv = store(&dir);
+    run(by_csv.as_mut(), &fixtures(), &Options::default()).unwrap();
+
+    // The same units and payments, then a workbook: budgets with Chinese headers in 万元, goals
+    // under the older NDGOAL, the library under its Chinese headers (是否共性指标 as 1 / 2).
+    let other = scratch("chinese-all-2");
+    let mut by_book = store(&other);
+    let setup = scratch("chinese-all-setup");
+    for f in [
+        "agency_info.csv",
+        "pm_perf_indicator.csv",
+        "pay_voucher_bill.csv",
+    ] {
+        std::fs::copy(fixtures().join(f), setup.join(f)).unwrap();
+    }
+    let book = setup.join("一体化导出.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    text_sheet(
+        &mut wb,
+        "项目年度预算",
+        &[
+            "项目代码",
+            "单位代码",
+            "项目名称",
+            "项目类别代码",
+            "资金性质",
+            "年初批复数（万元）",
+            "变动后预算数（万元）",
+            "是否删除",
+        ],
+        &[
+            &[
+                "44099922101P000000001",
+                "101001",
+                "机关饭堂运行",
+                "22",
+                "111-一般公共预算资金",
+                "115",
+                "120",
+                "2",
+            ],
+            &[
+                "44099922101P000000002",
+                "101001",
+                "在职人员工资",
+                "1",
+                "一般公共预算资金",
+                "500",
+                "500",
+                "2",
+            ],
+            &[
+                "44099922101P000000003",
+                "101002",
+                "机关大院维修改造",
+                "31",
+                "政府性基金预算资金",
+                "80",
+                "70",
+                "否",
+            ],
+            &[
+                "44099922101P000000004",
+                "001003",
+                "档案数字化",
+                "31",
+                "111",
+                "35.678912",
+                "35.678912",
+                "2",
+            ],
+            &[
+                "44099922101P000000009",
+                "101002",
+                "已删除的示例项目",
+                "31",
+                "111",
+                "1",
+                "1",
+                "1",
+            ],
+        ],
+    );
+    text_sheet(
+        &mut wb,
+        "Sheet2",
+        &["PRO_CODE", "NDGOAL", "IS_DELETED"],
+        &[
+            &["44099922101P000000001", "保障机关饭堂全年正常运转，供餐12万人次以上，就餐人员满意度不低于90%。", "1"],
+            &["44099922101P000000001", "保障机关饭堂全年正常运转，供餐12万人次以上，人均每餐费用不超过12元，就餐人员满意度不低于90%。", "2"],
+            &["44099922101P000000003", "完成机关大院维修改造工程，年内通过验收。", "2"],
+        ],
+    );
+    text_sheet(
+        &mut wb,
+        "指标库导出",
+        &[
+            "绩效指标代码",
+            "一级绩效指标名称",
+            "二级绩效指标名称",
+            "绩效指标名称",
+            "是否共性指标",
+            "指标值说明",
+            "评（扣）分标准",
+            "支出功能分类科目代码",
+            "是否删除",
+        ],
+        &[
+            &[
+                "0101001",
+                "产出指标",
+                "时效指标",
+                "项目完成及时性",
+                "1",
+                "按计划时间完成",
+                "按期完成得满分，每延期1个月扣20%",
+                "",
+                "2",
+            ],
+            &[
+                "0301001",
+                "满意度指标",
+                "服务对象满意度指标",
+                "服务对象满意度",
+                "1",
+                "≥90%",
+                "每降低1个百分点扣10%",
+                "",
+                "2",
+            ],
+            &[
+                "0101002",
+                "产出指标",
+                "数量指标",
+                "供餐人次",
+                "2",
+                "≥N人次",
+                "完成得满分，未完成按比例得分",
+                "2010350",
+                "2",
+            ],
+            &[
+                "0101003",
+                "产出指标",
+                "成本指标",
+                "人均餐费",
+                "2",
+                "≤N元",
+                "不超过得满分",
+                "2010350",
+                "2",
+            ],
+            &[
+                "0101009",
+                "产出指标",
+                "数量指标",
+                "已停用的指标",
+                "2",
+                "≥N",
+                "",
+                "2010350",
+                "1",
+            ],
+        ],
+    );
+    wb.save(&book).unwrap();
+    let r = run(by_book.as_mut(), &setup, &Options::default()).unwrap();
+    assert_eq!(r.recognised.len(), 6, "{:?}", r.recognised);
+    assert!(
+        r.recognised
+            .iter()
+            .any(|w| w.contains("NDGOAL→年度绩效目标")),
+        "{:?}",
+        r.recognised
+    );
+    assert!(
+        r.recognised
+            .iter()
+            .any(|w| w.contains("年初批复数（万元）→")),
+        "{:?}",
+        r.recognised
+    );
+    assert_eq!(
+        by_book.digest().unwrap(),
+        by_csv.digest().unwrap(),
+        "the workbook (万元, Chinese headers, older names) and the CSVs (元, element names) give one store"
+    );
+}
+
+#[test]
+fn a_library_row_that_contradicts_itself_is_refused_with_its_cell() {
+    let dir = scratch("library-bad");
+    let mut s = store(&dir);
+    let before = s.digest().unwrap();
+    let file = dir.join("bas_perf_indicator.csv");
+    std::fs::write(
+        &file,
+        "PERF_IND_CODE,LV1_PERF_IND_NAME,LV2_PERF_IND_NAME,PERF_IND_NAME,IS_COMMON_IND,EXP_FUNC_CODE
+         01,产出指标,数量指标,甲,1,2010350
+         02,产出指标,数量指标,乙,2,
+         03,决策指标,目标设定,丙,1,
+         04,产出指标,数量指标,丁,3,
+",
+    )
+    .unwrap();
+    let e = problems(run(s.as_mut(), &file, &Options::default()).unwrap_err());
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert!(
+        e[0].contains("第 2 行")
+            && e[0].contains("IS_COMMON_IND")
+            && e[0].contains("共性指标适用于任何项目"),
+        "{e:#?}"
+    );
+    assert!(
+        e[1].contains("第 3 行") && e[1].contains("个性指标须至少填写"),
+        "{e:#?}"
+    );
+    assert!(
+        e[2].contains("第 4 行") && e[2].contains("LV1_PERF_IND_NAME") && e[2].contains("决策指标"),
+        "{e:#?}"
+    );
+    assert!(
+        e[3].contains("第 5 行") && e[3].contains("是 或 否"),
+        "{e:#?}"
+    );
+    assert_eq!(s.digest().unwrap(), before, "nothing written");
 }
 
 /// The same payments as a workbook with the Chinese headers a payment screen exports, in 万元,
@@ -361,7 +635,10 @@ fn what_is_exported_in_the_systems_names_imports_back_as_the_same_store() {
     let second_dir = scratch("roundtrip-back");
     let mut second = store(&second_dir);
     let r = run(second.as_mut(), &out, &Options::default()).unwrap();
-    assert_eq!(r.recognised.len(), 4, "{:?}", r.recognised);
+    assert_eq!(r.recognised.len(), 6, "{:?}", r.recognised);
+    for f in ["pm_perf_goal_info.csv", "bas_perf_indicator.csv"] {
+        assert!(exported.files.iter().any(|x| x.ends_with(f)), "{f}");
+    }
     assert_eq!(
         second.digest().unwrap(),
         first.digest().unwrap(),

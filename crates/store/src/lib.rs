@@ -202,6 +202,14 @@ pub trait Store: Send {
     fn targets(&mut self, year: Option<i32>) -> Result<Vec<TargetRecord>> {
         reads::targets(self.sql(), year)
     }
+    /// The annual goals of `year`'s projects (or of every year's), by project code.
+    fn goals(&mut self, year: Option<i32>) -> Result<Vec<GoalRecord>> {
+        reads::goals(self.sql(), year)
+    }
+    /// The 指标库's stored indicators (not the shipped ones), in the order they were added.
+    fn library(&mut self) -> Result<Vec<LibraryRecord>> {
+        reads::library(self.sql())
+    }
     /// Calls `f` for each payment of `year`'s projects, by payment id.
     fn for_each_payment(
         &mut self,
@@ -315,7 +323,7 @@ pub fn now_utc() -> String {
 /// The queries a digest reads, table by table. Standard SQL, the same on both backends;
 /// every column is text so that both give the same canonical form. Surrogate ids and batch
 /// numbers are left out: two stores with the same contents have the same digest.
-const DIGEST_QUERIES: [(&str, &str); 9] = [
+const DIGEST_QUERIES: [(&str, &str); 11] = [
     (
         "departments",
         "SELECT code, name, region_code FROM departments",
@@ -353,6 +361,16 @@ const DIGEST_QUERIES: [(&str, &str); 9] = [
         "SELECT CAST(p.year AS TEXT), p.code, CAST(m.as_of AS TEXT), m.indicator_code, \
          CAST(m.value AS TEXT), m.note, m.likelihood, m.reason_category, m.measures \
          FROM monitoring_entries m JOIN projects p ON p.id = m.project_id",
+    ),
+    (
+        "project_goals",
+        "SELECT CAST(p.year AS TEXT), p.code, g.goal FROM project_goals g \
+         JOIN projects p ON p.id = g.project_id",
+    ),
+    (
+        "library_indicators",
+        "SELECT code, level1, level2, name, value_hint, standard, function_subject, sector, \
+         purpose FROM library_indicators",
     ),
     (
         "dataset_files",

@@ -28,7 +28,7 @@ macro_rules! migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 12] = [
+pub const MIGRATIONS: [Migration; 13] = [
     migration!(1, "0001_core"),
     migration!(2, "0002_targets_evaluations"),
     migration!(3, "0003_project_execution"),
@@ -41,6 +41,7 @@ pub const MIGRATIONS: [Migration; 12] = [
     migration!(10, "0010_declarations"),
     migration!(11, "0011_assessments"),
     migration!(12, "0012_indicator_library"),
+    migration!(13, "0013_goals_library_codes"),
 ];
 
 /// How many migrations this build knows.

@@ -6,7 +6,9 @@
 //! PostgreSQL's NUMERIC columns are read as text (`CAST(… AS TEXT)`): the exact decimal as
 //! stored, as SQLite keeps it.
 
-use crate::records::{self, DepartmentRecord, ProjectRecord, TargetRecord, UnitRecord};
+use crate::records::{
+    self, DepartmentRecord, GoalRecord, LibraryRecord, ProjectRecord, TargetRecord, UnitRecord,
+};
 use crate::sql::{Backend, Sql, Value};
 use crate::{EvaluationItemRecord, EvaluationRecord, Result, StoreError};
 use jixiao_domain::money::Fen;
@@ -158,6 +160,38 @@ pub(crate) fn targets(sql: &mut dyn Sql, year: Option<i32>) -> Result<Vec<Target
             target: records::decimal(&r.text(6)?)?,
             actual: r.opt_text(7)?.map(|a| records::decimal(&a)).transpose()?,
             weight: records::decimal(&r.text(8)?)?,
+        })
+    })
+}
+
+pub(crate) fn goals(sql: &mut dyn Sql, year: Option<i32>) -> Result<Vec<GoalRecord>> {
+    let q = format!(
+        "SELECT p.code, g.goal FROM project_goals g JOIN projects p ON p.id = g.project_id
+         WHERE (CAST($1 AS INTEGER) IS NULL OR p.year = $1) ORDER BY p.year, {}",
+        by_code(sql, "p.code")
+    );
+    rows(sql, "project_goals", &q, &[year_param(year)], |r| {
+        Ok(GoalRecord {
+            project_code: r.text(0)?,
+            goal: r.text(1)?,
+        })
+    })
+}
+
+pub(crate) fn library(sql: &mut dyn Sql) -> Result<Vec<LibraryRecord>> {
+    let q = "SELECT code, level1, level2, name, value_hint, standard, function_subject, sector,
+                    purpose FROM library_indicators ORDER BY id";
+    rows(sql, "library_indicators", q, &[], |r| {
+        Ok(LibraryRecord {
+            code: r.text(0)?,
+            level1: r.text(1)?,
+            level2: r.text(2)?,
+            name: r.text(3)?,
+            value_hint: r.text(4)?,
+            standard: r.text(5)?,
+            function_subject: r.text(6)?,
+            sector: r.text(7)?,
+            purpose: r.text(8)?,
         })
     })
 }

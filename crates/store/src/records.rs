@@ -234,6 +234,38 @@ impl Likelihood {
 pub const REASON_CATEGORIES: [&str; 5] =
     ["经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"];
 
+/// A project's annual performance goal (绩效目标): the 一体化 system's KPI_TARGET.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalRecord {
+    /// The project's code.
+    pub project_code: String,
+    /// The goal, as written.
+    pub goal: String,
+}
+
+/// An indicator of the 指标库 kept in the store: imported, or promoted from a declaration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryRecord {
+    /// Its code in the system it came from (PERF_IND_CODE); empty for a promoted one.
+    pub code: String,
+    /// 一级指标 (产出指标, 效益指标, 满意度指标).
+    pub level1: String,
+    /// 二级指标.
+    pub level2: String,
+    /// 三级指标: its name.
+    pub name: String,
+    /// How its 指标值 is written (指标值说明).
+    pub value_hint: String,
+    /// Its 评(扣)分标准.
+    pub standard: String,
+    /// 功能分类科目.
+    pub function_subject: String,
+    /// 行业/领域.
+    pub sector: String,
+    /// 资金用途.
+    pub purpose: String,
+}
+
 /// One indicator's progress reported during the year (双监控).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgressRecord {
