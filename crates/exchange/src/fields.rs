@@ -146,9 +146,7 @@ impl Record for LibraryRecord {
     const TABLE: Table = LIBRARY;
     fn fields(&self) -> Vec<Field<'_>> {
         // 是否共性指标 is what the classification says: unclassified indicators are 共性.
-        let general =
-            self.function_subject.is_empty() && self.sector.is_empty() && self.purpose.is_empty();
-        let common = if general { "是" } else { "否" };
+        let common = if self.is_general() { "是" } else { "否" };
         let head = [
             &self.code,
             &self.level1,

@@ -264,7 +264,9 @@ fn import_library(
 ) -> Result<u64, StoreError> {
     let c = |id: &'static str| LIBRARY.column(id);
     let mut out: Vec<jixiao_store::LibraryRecord> = Vec::new();
-    let mut first: HashMap<[String; 5], u64> = HashMap::new();
+    // The library's own key: levels, name and classification.
+    type Key = (String, String, String, String, String, String);
+    let mut first: HashMap<Key, u64> = HashMap::new();
     rows_loop(rows, found, |rows, n, rec, found| {
         let l1 = text(rows, n, rec, c("level1"), found);
         let level1 = match jixiao_domain::project::Level1::parse(&l1) {
@@ -291,8 +293,7 @@ fn import_library(
             sector: cell("sector"),
             purpose: cell("purpose"),
         };
-        let classified =
-            !(r.function_subject.is_empty() && r.sector.is_empty() && r.purpose.is_empty());
+        let classified = !r.is_general();
         match rows.cell(rec, c("common")) {
             "是" if classified => found.push(rows.origin.problem(
                 n,
@@ -311,13 +312,14 @@ fn import_library(
                 format!("是否共性指标应为 是 或 否，实际为“{other}”"),
             )),
         }
-        let key = [
+        let key = (
             r.level1.clone(),
             r.level2.clone(),
             r.name.clone(),
             r.function_subject.clone(),
-            format!("{}\u{1f}{}", r.sector, r.purpose),
-        ];
+            r.sector.clone(),
+            r.purpose.clone(),
+        );
         if let Some(was) = first.insert(key, n) {
             found.push(rows.origin.problem(
                 n,

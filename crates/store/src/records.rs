@@ -266,6 +266,13 @@ pub struct LibraryRecord {
     pub purpose: String,
 }
 
+impl LibraryRecord {
+    /// Whether it names no classification: a 共性 indicator, offered for any project.
+    pub fn is_general(&self) -> bool {
+        self.function_subject.is_empty() && self.sector.is_empty() && self.purpose.is_empty()
+    }
+}
+
 /// One indicator's progress reported during the year (双监控).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgressRecord {
