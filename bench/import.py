@@ -12,7 +12,7 @@ DuckDB (pip install duckdb) loads the same four CSVs into tables of a database f
 typed columns (payment amounts as DECIMAL(18,2)). jixiao validates every cell (codes,
 dates, money to the fen, references, duplicate payment ids) and writes into a fresh store:
 a new SQLite file, and a new schema on the PostgreSQL server (--pg).
-Goals (issue 3): SQLite within 3x DuckDB's time, PostgreSQL within 4x, peak memory < 1 GB.
+Goals (issue 19): SQLite within 2.5x DuckDB's time, PostgreSQL within 3x, peak memory < 1 GB.
 """
 import argparse
 import os

@@ -1577,28 +1577,34 @@ fn run(
         let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(32);
         let (payment_found, rows) = std::thread::scope(|scope| -> Result<_, StoreError> {
             let reader = scope.spawn(|| read_payments(rows, &check, clean, send));
-            let mut result = Ok(());
-            for batch in receive.iter() {
-                if result.is_ok() {
-                    for &(n, start, end, project_id, pay_date, amount) in &batch.items {
-                        let p = NewPayment {
-                            payment_id: &batch.ids[start..end],
-                            project_id,
-                            pay_date,
-                            amount,
-                        };
-                        if let Err(e) = tx.add_payment(n, &p) {
-                            result = Err(e);
-                            break;
+            let result = tx.add_payments(&mut |sink| {
+                let mut result = Ok(());
+                // Read to the end even after a failed write, so that the reader finishes.
+                for batch in receive.iter() {
+                    if result.is_ok() {
+                        for &(n, start, end, project_id, pay_date, amount) in &batch.items {
+                            let p = NewPayment {
+                                payment_id: &batch.ids[start..end],
+                                project_id,
+                                pay_date,
+                                amount,
+                            };
+                            if let Err(e) = sink(n, &p) {
+                                result = Err(e);
+                                break;
+                            }
                         }
                     }
+                    progress(Progress {
+                        table: PAYMENTS.label,
+                        rows: batch.rows,
+                        bytes: batch.bytes,
+                    });
                 }
-                progress(Progress {
-                    table: PAYMENTS.label,
-                    rows: batch.rows,
-                    bytes: batch.bytes,
-                });
-            }
+                result
+            });
+            // Should the store fail before reading any, the reader stops at its next batch.
+            drop(receive);
             let out = reader.join().expect("the payment reader does not panic");
             result.map(|()| out)
         })?;

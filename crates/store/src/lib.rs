@@ -259,6 +259,11 @@ pub trait Store: Send {
     fn digest(&mut self) -> Result<Digest>;
 }
 
+/// Where [`Transaction::add_payments`] sends each payment: its row and the payment.
+pub type PaymentSink<'s> = dyn FnMut(u64, &NewPayment<'_>) -> Result<()> + 's;
+/// What [`Transaction::add_payments`] calls once, with the sink for every payment.
+pub type PaymentFeed<'f> = dyn FnMut(&mut PaymentSink<'_>) -> Result<()> + 'f;
+
 /// The writes of one import. Dropped without [`Transaction::commit`], it changes nothing.
 pub trait Transaction {
     /// The id of this import's batch (payments and dataset files record it).
@@ -286,6 +291,13 @@ pub trait Transaction {
     /// earlier import is skipped (or reported, if its contents differ); one repeated within
     /// this import is reported. See [`Transaction::finish_payments`].
     fn add_payment(&mut self, row: u64, p: &NewPayment<'_>) -> Result<()>;
+    /// Adds every payment `feed` hands to the sink it is given, as [`Self::add_payment`]
+    /// would one by one (which is what this default does). A backend that can take them as
+    /// one stream overrides it: `feed` calls the sink for each payment, in the order of the
+    /// file, and returns the first error the sink gave.
+    fn add_payments(&mut self, feed: &mut PaymentFeed<'_>) -> Result<()> {
+        feed(&mut |row, p| self.add_payment(row, p))
+    }
     /// Ends the payments of this import and says what happened to them.
     fn finish_payments(&mut self) -> Result<PaymentSummary>;
     /// Inserts or updates indicator progress reports (by project, date and indicator), each

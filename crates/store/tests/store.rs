@@ -516,3 +516,69 @@ fn store_errors_carry_their_kind() {
     let e = open(&Location::Sqlite(missing)).err().expect("cannot open");
     assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
 }
+
+/// The first payments a store takes go in as one stream (PostgreSQL: without the key, built
+/// at the end); repeats within them are still listed by row, and a sound stream leaves the
+/// key in force and the monthly sums right.
+#[test]
+fn a_first_import_of_payments_streams_and_still_finds_repeats() {
+    each_backend(|loc, _| {
+        let mut store = open(loc).unwrap();
+        let mut tx = store.begin("first").unwrap();
+        tx.put_departments(&[dept()]).unwrap();
+        tx.put_units(&[unit("440001000000", None)]).unwrap();
+        tx.put_projects(&[project("A1", 500_000)]).unwrap();
+        let a1 = tx.project_ids(2021).unwrap()["A1"];
+        let pay = |id: &'static str, day| NewPayment {
+            payment_id: id,
+            project_id: a1,
+            pay_date: Date::new(2021, 4, day).unwrap(),
+            amount: Fen(100),
+        };
+        let rows = [pay("Q1", 1), pay("Q2", 2), pay("Q1", 3)];
+        tx.add_payments(&mut |sink| {
+            rows.iter()
+                .enumerate()
+                .try_for_each(|(i, p)| sink(i as u64 + 2, p))
+        })
+        .unwrap();
+        let s = tx.finish_payments().unwrap();
+        assert_eq!(
+            s.duplicates,
+            vec![DuplicatePayment {
+                row: 4,
+                first_row: 2,
+                payment_id: "Q1".into()
+            }]
+        );
+        drop(tx);
+
+        let mut tx = store.begin("first, sound").unwrap();
+        tx.put_departments(&[dept()]).unwrap();
+        tx.put_units(&[unit("440001000000", None)]).unwrap();
+        tx.put_projects(&[project("A1", 500_000)]).unwrap();
+        let a1 = tx.project_ids(2021).unwrap()["A1"];
+        let rows = [pay("Q1", 1), pay("Q2", 2)].map(|p| NewPayment {
+            project_id: a1,
+            ..p
+        });
+        tx.add_payments(&mut |sink| {
+            rows.iter()
+                .enumerate()
+                .try_for_each(|(i, p)| sink(i as u64 + 2, p))
+        })
+        .unwrap();
+        let s = tx.finish_payments().unwrap();
+        assert_eq!((s.inserted, s.duplicates.len()), (2, 0));
+        tx.commit().unwrap();
+        let ex = store.execution(2021).unwrap();
+        assert_eq!(ex.len(), 1);
+        assert_eq!(ex[0].months[3], 200, "April holds both payments");
+
+        // The key is in force again: the same id a second time is a repeat, not a new row.
+        let mut tx = store.begin("again").unwrap();
+        tx.add_payment(2, &rows[0]).unwrap();
+        let s = tx.finish_payments().unwrap();
+        assert_eq!((s.inserted, s.already_stored), (0, 1));
+    });
+}
