@@ -442,6 +442,9 @@ const BULK_COPY: &str = "COPY payments \
      (source_row, payment_id, project_id, pay_date, amount, batch_id) FROM STDIN \
      (FORMAT binary, FREEZE)";
 
+/// A first import's stream is written to the server in pieces of about this many bytes.
+const STREAM_PIECE: usize = 1 << 20;
+
 /// The memory the key of a first import is sorted in (PostgreSQL's default is 64 MB, which
 /// sends a province's 20 million payment ids to disk).
 const KEY_BUILD_MEMORY: &str = "SET LOCAL maintenance_work_mem = '1GB'";
@@ -841,16 +844,24 @@ impl PostgresTx<'_> {
                      AND EXISTS (SELECT 1 FROM pg_constraint
                                  WHERE conrelid = 'projects'::regclass
                                    AND conname = 'projects_unit_code_fkey')";
-        let tx = self.t()?;
-        if !tx.query_one(empty, &[])?.get::<_, bool>(0) {
-            return Ok(());
-        }
-        tx.batch_execute("LOCK TABLE projects IN ACCESS EXCLUSIVE MODE")?;
-        if tx.query_one(empty, &[])?.get(0) {
-            tx.batch_execute("ALTER TABLE projects DROP CONSTRAINT projects_unit_code_fkey")?;
+        if self.locked_if("projects", empty)? {
+            self.t()?
+                .batch_execute("ALTER TABLE projects DROP CONSTRAINT projects_unit_code_fkey")?;
             self.unit_key_deferred = true;
         }
         Ok(())
+    }
+
+    /// Whether `condition` (a query of one boolean) holds; if it does, `table` is locked
+    /// against every other session until the import ends and `condition` is asked again, since
+    /// another import may have committed between the look and the lock.
+    fn locked_if(&mut self, table: &str, condition: &str) -> Result<bool> {
+        let tx = self.t()?;
+        if !tx.query_one(condition, &[])?.get::<_, bool>(0) {
+            return Ok(false);
+        }
+        tx.batch_execute(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))?;
+        Ok(tx.query_one(condition, &[])?.get(0))
     }
 
     /// Whether these are the first payments the store takes: none written by this import yet
@@ -860,14 +871,7 @@ impl PostgresTx<'_> {
         if !self.direct || self.staging || self.direct_rows > 0 || !self.staged.is_empty() {
             return Ok(false);
         }
-        let empty = "SELECT NOT EXISTS (SELECT 1 FROM payments)";
-        let tx = self.t()?;
-        if !tx.query_one(empty, &[])?.get::<_, bool>(0) {
-            return Ok(false);
-        }
-        tx.batch_execute("LOCK TABLE payments IN ACCESS EXCLUSIVE MODE")?;
-        // Another import may have committed between the look and the lock.
-        Ok(tx.query_one(empty, &[])?.get(0))
+        self.locked_if("payments", "SELECT NOT EXISTS (SELECT 1 FROM payments)")
     }
 
     /// The payments of a first import ([`Self::first_payments`]): one `COPY` stream into
@@ -886,27 +890,24 @@ impl PostgresTx<'_> {
         tx.batch_execute("TRUNCATE payments; ALTER TABLE payments DROP CONSTRAINT payments_pkey")?;
         let mut w = tx.copy_in(BULK_COPY)?;
         let mut buf = BINARY_HEADER.to_vec();
-        let mut sent = std::io::Result::Ok(());
+        // The sink fails only when a write does: the server stopped the copy, and `finish`
+        // says why.
         let fed = feed(&mut |row, p| {
             add_to_month(months, p.project_id, p.pay_date, p.amount.0);
             binary_payment(&mut buf, row, p, *batch);
-            if buf.len() >= 1 << 20 {
-                // A failed write means the server stopped the copy; `finish` says why.
-                sent = w.write_all(&buf);
-                if sent.is_err() {
-                    return Err(StoreError::other("向 PostgreSQL 发送支付数据失败"));
-                }
+            if buf.len() >= STREAM_PIECE {
+                w.write_all(&buf)
+                    .map_err(|_| StoreError::other("向 PostgreSQL 发送支付数据失败"))?;
                 buf.clear();
             }
             Ok(())
         });
-        buf.extend_from_slice(&BINARY_TRAILER);
-        if sent.is_ok() {
+        if fed.is_ok() {
+            buf.extend_from_slice(&BINARY_TRAILER);
             let _ = w.write_all(&buf);
         }
-        let copied = w.finish();
+        *direct_rows += w.finish()?;
         fed?;
-        *direct_rows += copied?;
         let key = "ALTER TABLE payments ADD CONSTRAINT payments_pkey PRIMARY KEY (payment_id)";
         let mut keyed = tx.transaction()?;
         keyed.batch_execute(KEY_BUILD_MEMORY)?;

@@ -517,6 +517,27 @@ fn store_errors_carry_their_kind() {
     assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
 }
 
+/// Begins an import into a store with nothing in it yet: the department, a unit and project
+/// A1, whose id is returned.
+fn first_import<'s>(store: &'s mut dyn Store, source: &str) -> (Box<dyn Transaction + 's>, i64) {
+    let mut tx = store.begin(source).unwrap();
+    tx.put_departments(&[dept()]).unwrap();
+    tx.put_units(&[unit("440001000000", None)]).unwrap();
+    tx.put_projects(&[project("A1", 500_000)]).unwrap();
+    let a1 = tx.project_ids(2021).unwrap()["A1"];
+    (tx, a1)
+}
+
+/// Hands `rows` to the transaction as one stream, from row 2 of the file.
+fn stream(tx: &mut dyn Transaction, rows: &[NewPayment<'_>]) {
+    tx.add_payments(&mut |sink| {
+        rows.iter()
+            .enumerate()
+            .try_for_each(|(i, p)| sink(i as u64 + 2, p))
+    })
+    .unwrap();
+}
+
 /// The first payments a store takes go in as one stream (PostgreSQL: without the key, built
 /// at the end); repeats within them are still listed by row, and a sound stream leaves the
 /// key in force and the monthly sums right.
@@ -524,24 +545,14 @@ fn store_errors_carry_their_kind() {
 fn a_first_import_of_payments_streams_and_still_finds_repeats() {
     each_backend(|loc, _| {
         let mut store = open(loc).unwrap();
-        let mut tx = store.begin("first").unwrap();
-        tx.put_departments(&[dept()]).unwrap();
-        tx.put_units(&[unit("440001000000", None)]).unwrap();
-        tx.put_projects(&[project("A1", 500_000)]).unwrap();
-        let a1 = tx.project_ids(2021).unwrap()["A1"];
+        let (mut tx, a1) = first_import(store.as_mut(), "first");
         let pay = |id: &'static str, day| NewPayment {
             payment_id: id,
             project_id: a1,
             pay_date: Date::new(2021, 4, day).unwrap(),
             amount: Fen(100),
         };
-        let rows = [pay("Q1", 1), pay("Q2", 2), pay("Q1", 3)];
-        tx.add_payments(&mut |sink| {
-            rows.iter()
-                .enumerate()
-                .try_for_each(|(i, p)| sink(i as u64 + 2, p))
-        })
-        .unwrap();
+        stream(tx.as_mut(), &[pay("Q1", 1), pay("Q2", 2), pay("Q1", 3)]);
         let s = tx.finish_payments().unwrap();
         assert_eq!(
             s.duplicates,
@@ -553,21 +564,12 @@ fn a_first_import_of_payments_streams_and_still_finds_repeats() {
         );
         drop(tx);
 
-        let mut tx = store.begin("first, sound").unwrap();
-        tx.put_departments(&[dept()]).unwrap();
-        tx.put_units(&[unit("440001000000", None)]).unwrap();
-        tx.put_projects(&[project("A1", 500_000)]).unwrap();
-        let a1 = tx.project_ids(2021).unwrap()["A1"];
+        let (mut tx, a1) = first_import(store.as_mut(), "first, sound");
         let rows = [pay("Q1", 1), pay("Q2", 2)].map(|p| NewPayment {
             project_id: a1,
             ..p
         });
-        tx.add_payments(&mut |sink| {
-            rows.iter()
-                .enumerate()
-                .try_for_each(|(i, p)| sink(i as u64 + 2, p))
-        })
-        .unwrap();
+        stream(tx.as_mut(), &rows);
         let s = tx.finish_payments().unwrap();
         assert_eq!((s.inserted, s.duplicates.len()), (2, 0));
         tx.commit().unwrap();
